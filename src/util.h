@@ -1,0 +1,96 @@
+/* util.h — small shared infrastructure: arenas, growable byte buffers,
+ * error records and UTF-8 helpers.  Every other module may include this;
+ * it includes nothing of the project's own.
+ *
+ * Memory model: a bulletin, a composed document and a laid-out page set each
+ * own one arena; everything hanging off them is allocated there and freed
+ * at once.  That keeps error paths short: on failure a stage frees its arena
+ * and returns. */
+#ifndef TB_UTIL_H
+#define TB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+/* ---- arena ---------------------------------------------------------- */
+typedef struct arena arena;
+
+arena *arena_new(void);
+void arena_free(arena *a);
+/* Returns zeroed memory aligned for any type, or NULL when out of memory. */
+void *arena_alloc(arena *a, size_t n);
+char *arena_strdup(arena *a, const char *s);           /* NULL in -> NULL out */
+char *arena_strndup(arena *a, const char *s, size_t n);
+char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Grow an arena array: *items has *cap slots of size sz; ensures room for one
+ * more.  Returns 0 on success, -1 when out of memory. */
+int arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t sz);
+size_t arena_bytes(const arena *a);
+
+/* ---- byte buffer ------------------------------------------------------- */
+typedef struct {
+    char *data;     /* always NUL-terminated when len > 0 or after buf_cstr */
+    size_t len, cap;
+    int oom;        /* sticky: set once an allocation failed */
+} buf;
+
+void buf_init(buf *b);
+void buf_free(buf *b);
+void buf_reset(buf *b);
+void buf_add(buf *b, const void *p, size_t n);
+void buf_puts(buf *b, const char *s);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *buf_cstr(buf *b);   /* "" for an empty buffer; NULL after OOM */
+/* Last UTF-8 code point in the buffer, 0 if empty. */
+uint32_t buf_last_cp(const buf *b);
+
+/* ---- errors --------------------------------------------------------- */
+/* Process exit codes, documented in README (cli).  Modules return -1 and fill
+ * an err; cli maps err.code to the exit status. */
+enum {
+    TB_OK = 0,
+    TB_EUSAGE = 2,     /* bad command line */
+    TB_EINPUT = 3,     /* input file rejected (syntax, schema, encoding) */
+    TB_EFONT = 4,      /* fonts missing or glyphs unavailable */
+    TB_ETEMPLATE = 5,  /* template missing or invalid */
+    TB_EOUTPUT = 6,    /* cannot write output (disk full, permissions) */
+    TB_EDB = 7,        /* history database error */
+    TB_ENOTFOUND = 8,  /* asked-for bulletin/finding not in the database */
+    TB_EVERIFY = 9,    /* archive verification found faults */
+    TB_EPARTIAL = 10,  /* nightly: some inputs rejected, others issued */
+    TB_EBUSY = 11,     /* another nightly holds the lock */
+    TB_EINTERNAL = 70  /* out of memory, library failure */
+};
+
+typedef struct {
+    int code;          /* one of the TB_E* above, 0 = no error */
+    char file[512];    /* file the error is about, may be empty */
+    int line, col;     /* 1-based; 0 = unknown */
+    char msg[1024];    /* what is wrong, and what to do, in the user's terms */
+} err;
+
+/* Fill e (if no error is recorded yet) and return -1. */
+int err_set(err *e, int code, const char *file, int line, int col,
+            const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* "file:line:col: msg" (parts omitted when unknown). */
+void err_format(const err *e, char *out, size_t n);
+
+/* ---- UTF-8 ---------------------------------------------------------- */
+/* Decode one code point at s (len bytes available); stores its byte length in
+ * *adv (>=1).  Invalid sequences decode as U+FFFD with adv 1. */
+uint32_t utf8_decode(const char *s, size_t len, size_t *adv);
+size_t utf8_encode(uint32_t cp, char out[4]);
+size_t utf8_count(const char *s);      /* code points */
+uint32_t utf8_last(const char *s);     /* last code point, 0 for "" */
+int utf8_valid(const char *s, size_t len);
+
+/* ---- misc ------------------------------------------------------------ */
+int str_empty(const char *s);          /* NULL or only whitespace */
+int str_eq(const char *a, const char *b); /* NULL-safe */
+/* Read a whole file; returns malloc'd buffer (NUL-terminated) or NULL + err. */
+char *file_read(const char *path, size_t max, size_t *len, err *e);
+/* Write atomically: temp file in the same directory, fsync, rename. */
+int file_write_atomic(const char *path, const void *data, size_t len, err *e);
+
+#endif
