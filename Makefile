@@ -23,7 +23,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SRC     := $(filter-out src/main.c,$(wildcard src/*.c))
 OBJ     := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/findings_rng.o
 BIN     := bin/tongbao
-TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c)) $(BUILD)/tests/bboxcheck
+TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c)) $(BUILD)/tests/bboxcheck $(BUILD)/tests/benchrun
 
 .PHONY: all deps demo check bench clean
 all: $(BIN)
@@ -45,11 +45,13 @@ deps:
 
 $(BIN): $(OBJ) $(BUILD)/main.o
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+	@echo "LD $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
 
 # The RELAX NG schema is compiled into the binary so tongbao works from any
 # directory; src/findings.rng stays the one source of truth.
@@ -60,11 +62,12 @@ $(BUILD)/findings_rng.c: src/findings.rng
 	   echo '0x00};'; echo 'const size_t findings_rng_len = sizeof findings_rng - 1;'; } > $@
 
 $(BUILD)/findings_rng.o: $(BUILD)/findings_rng.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(LDLIBS)
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(LDLIBS)
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)

@@ -2,7 +2,49 @@
  * preamble, 一是/二是 numbering, location elision, joining punctuation,
  * rectification sentence, requirements, cases, date formats (FORMAT.md 1–7).
  * compose does not know templates: wording a template may change reaches it
- * through compose_opts.word(). */
+ * through compose_opts.word().
+ *
+ * Wording keys (word(ctx, key) returning NULL = compose's default):
+ *   method-default     "督查"      inspection method when <inspection method=> is absent
+ *   preamble-tail      "现将{method}中发现的问题通报如下："
+ *   category-lead      "{n}是"     {n} = Chinese numeral (一, 十一, 二十 …)
+ *   requirement-lead   "{n}要"
+ *   case-number        "{n}、"     {n} = Arabic digits
+ *   finding-id         "（{id}）"
+ *   finding-repeat     "（{note}）"
+ *   finding-deadline   "（整改时限：{deadline}）"   (zhenggai only)
+ *   rectification      "对以上通报中存在的问题，{responsible}要立即整改，并对相关责任人
+ *                       严肃问责处理，整改及处理结果[务于{deadline}前]{manner}
+ *                       [报送{report-to}|上报]。"   (one line; zhenggai: "对以上问题，…")
+ *   responsible-units  "及相关单位"  appended to the district list when unit findings exist
+ *   responsible-units-only "相关单位"  responsible when there are no district findings
+ *   zhenggai-title     "关于{method}发现问题限期整改的通知"   also {district}, {title}
+ *   zhenggai-to        "{district}"  (the "to" block adds the full-width colon)
+ *   zhenggai-intro     "[{period}，][{inspectors-action}，]发现你区存在以下问题，现通知如下："
+ *                       also {inspectors}, {action}, {method}, {district}
+ *   mark               "{issuer}"   版头 mark field; also {series}
+ *   issue              "第{n}期"
+ *
+ * Fields are values without labels (cc = "市纪委监委，市委组织部", copies =
+ * "40"); the template writes 抄送：…, 共印…份.  Formatted ones: date and
+ * print-date "2026年11月21日", issue "第7期", mark, title (zhenggai title
+ * for extracts), issued-by (default issuer), year, district (extracts).
+ *
+ * Placeholder language: {name} is replaced by its value; an unknown name is
+ * left as written (a typo shows in proof-reading).  [a|b|…] writes the first
+ * alternative in which at least one placeholder has a value, or which has no
+ * placeholder at all; if none qualifies the group disappears.  So
+ * "[务于{deadline}前]" vanishes without a deadline and "[报送{report-to}|上报]"
+ * falls back to 上报.  Values are never re-scanned.
+ *
+ * Blocks produced, in order (every block is omitted when its data is absent):
+ *   title · to ("{to}："; not for jianbao) · body: preamble (rule 1), or for
+ *   zhenggai the intro · body per category ("一是…。" run styled "lead",
+ *   outline "一是…"; runs "id", "repeat", "deadline" for annotations) · body:
+ *   rectification · cases (not zhenggai): body lead, then per case a
+ *   "case-title" block (keep_with_next, outline) and a body block · body:
+ *   requirements (not zhenggai; "一要…。" runs styled "lead") · signature and
+ *   date (not jianbao). */
 #ifndef TB_COMPOSE_H
 #define TB_COMPOSE_H
 
@@ -15,7 +57,8 @@ typedef struct {
     const char *kind;
     /* District extract: only this district's findings (zhenggai). NULL = all. */
     const char *district;
-    /* Print finding IDs after each finding, e.g. "〔JC2026-007-003〕". */
+    /* Print finding IDs after each finding, by default "（JC2026-007-003）"
+     * (word "finding-id"); extracts (zhenggai) always print them. */
     int show_ids;
     /* Template wording lookup: returns the template's text for key, or NULL to
      * use compose's default.  May be NULL. */
@@ -28,13 +71,23 @@ typedef struct {
 void compose_cn_number(int n, char *out, size_t outlen);
 /* Date/time formatting per FORMAT.md rule 5/7.  ref_year: the bulletin's
  * year (0 = always print the year).  "2026-11-22T17:00" → "11月22日17：00";
- * with a different year → "2025年11月22日17：00".  Returns -1 if iso is not a
- * date. */
+ * with a different year → "2025年11月22日17：00"; hours without a leading
+ * zero ("9：05").  Accepts YYYY-MM-DD[THH:MM[:SS]] (seconds not printed).
+ * Returns -1 if iso is not a valid date or outlen < 32. */
 int compose_date(const char *iso, int ref_year, char *out, size_t outlen);
-/* Header date: "2026-11-21" → "2026年11月21日". */
+/* Header date: "2026-11-21" → "2026年11月21日" (a time part is ignored).
+ * Returns -1 if iso is not a valid date or outlen < 32. */
 int compose_date_full(const char *iso, char *out, size_t outlen);
 
-/* Compose the whole document.  Returns NULL and fills e on failure. */
+/* Districts of the bulletin's findings in order of first appearance (unit
+ * findings excluded), e.g. to produce one zhenggai extract per district.
+ * The array lives in arena a; strings point into the model.  NULL on OOM. */
+const char **compose_districts(const model_bulletin *b, arena *a, size_t *n);
+
+/* Compose the whole document.  Returns NULL and fills e on failure:
+ * TB_EINPUT for a malformed date in the model (with the finding's line when
+ * known), TB_ETEMPLATE for an unknown kind, TB_ENOTFOUND when opts->district
+ * has no findings, TB_EINTERNAL when out of memory. */
 doc_document *compose_bulletin(const model_bulletin *b, const compose_opts *o, err *e);
 
 #endif

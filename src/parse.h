@@ -22,4 +22,32 @@ model_bulletin *parse_memory(const char *data, size_t len, const char *name, err
 void parse_init(void);
 void parse_cleanup(void);
 
+/* ---- rectification updates (FORMAT.md "Rectification updates") --------
+ * <rectifications version="1" series="…"> with <done>/<open> children; the
+ * same schema and the same rigour as bulletins. */
+typedef struct {
+    const char *finding;    /* finding ID, e.g. JC2026-007-003 */
+    int done;               /* 1 = <done>, 0 = <open> */
+    const char *date;       /* date= (YYYY-MM-DD); always set for done, may be NULL for open */
+    const char *reason;     /* open: reason= attribute, or NULL */
+    const char *note;       /* the element's text (what was done / more detail), or NULL */
+    int line, col;          /* where the element starts */
+} parse_rect_item;
+
+typedef struct {
+    arena *arena;           /* owns everything below, and the struct itself */
+    const char *source;     /* file name, for messages */
+    int version;
+    const char *series;
+    parse_rect_item *items;
+    size_t n_items;
+} parse_rect_doc;
+
+/* Parse and validate a rectification-updates file.  Returns NULL and fills e
+ * (code TB_EINPUT) when rejected.  A finding ID may appear only once. */
+parse_rect_doc *parse_rectifications_file(const char *path, err *e);
+parse_rect_doc *parse_rectifications_memory(const char *data, size_t len,
+                                            const char *name, err *e);
+void parse_rect_free(parse_rect_doc *d);
+
 #endif

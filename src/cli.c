@@ -1,0 +1,234 @@
+/* cli.c — validate, render, fonts, templates: the commands that work on
+ * files alone, without the history database. */
+#include "cli.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fonts.h"
+#include "parse.h"
+#include "render.h"
+#include "template.h"
+
+void cli_error(const err *e) {
+    char msg[2048];
+    err_format(e, msg, sizeof msg);
+    fprintf(stderr, "tongbao: %s\n", msg);
+}
+
+int cli_setup_fonts(void) {
+    err e = {0};
+    char *dir = tpl_data_dir();
+    int rc = fonts_init(dir, &e);
+    free(dir);
+    if (rc < 0) {
+        cli_error(&e);
+        return e.code;
+    }
+    return 0;
+}
+
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n)) return 0;
+    if (argv[*i][n] == '=') {
+        *val = argv[*i] + n + 1;
+        return 1;
+    }
+    if (argv[*i][n]) return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "tongbao: %s needs a value\n", name);
+        return -1;
+    }
+    *val = argv[++*i];
+    return 1;
+}
+
+static int wants_help(int argc, char **argv, const char *text) {
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(text, stdout);
+            return 1;
+        }
+    return 0;
+}
+
+/* ---- validate --------------------------------------------------------- */
+int cli_validate(int argc, char **argv) {
+    if (wants_help(argc, argv, "usage: tongbao validate FILE...\n"
+                               "Checks each findings file against the schema and FORMAT rules;\n"
+                               "prints one line per file. Exit 3 if any file is rejected.\n"))
+        return 0;
+    if (argc < 2) {
+        fprintf(stderr, "tongbao: validate needs at least one FILE; see tongbao validate --help\n");
+        return TB_EUSAGE;
+    }
+    int bad = 0;
+    for (int i = 1; i < argc; i++) {
+        err e = {0};
+        size_t len;
+        char *data = file_read(argv[i], PARSE_MAX_BYTES, &len, &e);
+        if (data && strstr(data, "<rectifications")) {
+            /* a rectification-updates file: same schema, other root */
+            parse_rect_doc *r = parse_rectifications_memory(data, len, argv[i], &e);
+            if (r) printf("%s: ok, rectification updates for %s, %zu items\n", argv[i], r->series, r->n_items);
+            else bad = 1, cli_error(&e);
+            parse_rect_free(r);
+            free(data);
+            continue;
+        }
+        model_bulletin *b = data ? parse_memory(data, len, argv[i], &e) : NULL;
+        free(data);
+        if (!b) {
+            cli_error(&e);
+            bad = 1;
+            continue;
+        }
+        printf("%s: ok, %zu categories, %zu findings, %zu cases\n", argv[i], b->n_categories,
+               model_count_findings(b), b->n_cases);
+        model_free(b);
+    }
+    return bad ? TB_EINPUT : 0;
+}
+
+/* ---- render ----------------------------------------------------------- */
+static const char render_help[] =
+    "usage: tongbao render FILE.xml [-o OUT.pdf] [-t TEMPLATE] [--district D] [--text]\n"
+    "Typesets one findings file without recording it in the history (a draft:\n"
+    "no 期号, no finding IDs; use `tongbao issue` for the real thing).\n"
+    "  -o OUT.pdf      output file (default: FILE.pdf beside the input)\n"
+    "  -t TEMPLATE     template name or path (default: the file's template=, else dubao)\n"
+    "  --district D    only the findings of district D (整改通知 extract)\n"
+    "  --text          also print the composed text on stdout\n";
+
+int cli_render(int argc, char **argv) {
+    if (wants_help(argc, argv, render_help)) return 0;
+    const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL;
+    int text = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int r;
+        if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
+        else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--template", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; district = v; }
+        else if (!strcmp(argv[i], "--text")) text = 1;
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "tongbao: render: unknown option %s; see tongbao render --help\n", argv[i]);
+            return TB_EUSAGE;
+        } else if (!in) in = argv[i];
+        else {
+            fprintf(stderr, "tongbao: render takes one FILE (got %s too); use nightly for many\n", argv[i]);
+            return TB_EUSAGE;
+        }
+    }
+    if (!in) {
+        fprintf(stderr, "tongbao: render needs a FILE.xml; see tongbao render --help\n");
+        return TB_EUSAGE;
+    }
+    err e = {0};
+    model_bulletin *b = parse_file(in, &e);
+    if (!b) {
+        cli_error(&e);
+        return e.code;
+    }
+    int rc = cli_setup_fonts();
+    if (rc) {
+        model_free(b);
+        return rc;
+    }
+    tpl_template *t = tpl_load(tname ? tname : b->template_name ? b->template_name : "dubao", &e);
+    if (!t) {
+        cli_error(&e);
+        model_free(b);
+        return e.code;
+    }
+    char *outbuf = NULL;
+    if (!out && !(out = outbuf = cli_default_out(in))) {
+        model_free(b);
+        tpl_free(t);
+        return TB_EINTERNAL;
+    }
+    lay_ctx *lc = layout_ctx_new(&e);
+    buf pdf;
+    buf_init(&pdf);
+    render_info info;
+    render_info_init(&info);
+    render_opts ro = {district, district != NULL, NULL};
+    rc = 0;
+    if (!lc || render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0 ||
+        file_write_atomic(out, pdf.data, pdf.len, &e) < 0) {
+        cli_error(&e);
+        rc = e.code;
+    } else {
+        if (info.warnings.len) fprintf(stderr, "%s", buf_cstr(&info.warnings));
+        if (text) fputs(buf_cstr(&info.text), stdout);
+        fprintf(stderr, "%s: %d pages, %zu bytes\n", out, info.pages, pdf.len);
+    }
+    render_info_free(&info);
+    buf_free(&pdf);
+    layout_ctx_free(lc);
+    tpl_free(t);
+    model_free(b);
+    free(outbuf);
+    return rc;
+}
+
+/* ---- fonts ------------------------------------------------------------ */
+int cli_fonts(int argc, char **argv) {
+    if (wants_help(argc, argv, "usage: tongbao fonts\nShows, for each font role, the face and file fontconfig picks and whether\nit is the official office face or a free stand-in.\n"))
+        return 0;
+    int rc = cli_setup_fonts();
+    if (rc) return rc;
+    int missing = 0;
+    printf("%-14s %-16s %-28s %s\n", "role", "official face", "used", "file");
+    for (int i = 0; i < FONTS_N_ROLES; i++) {
+        fonts_face f;
+        if (fonts_resolve(fonts_roles[i], &f) < 0 || !f.file[0]) {
+            printf("%-14s %-16s %-28s %s\n", fonts_roles[i], "?", "(none)", "install fonts-noto-cjk or texlive-lang-chinese");
+            missing = 1;
+            continue;
+        }
+        char used[256];
+        snprintf(used, sizeof used, "%s %s (%s)", f.family, f.style, f.official ? "official" : "stand-in");
+        printf("%-14s %-*s %-*s %s\n", fonts_roles[i],
+               16 + (int)(strlen(f.official_name) - utf8_count(f.official_name)), f.official_name,
+               28 + (int)(strlen(used) - utf8_count(used)), used, f.file);
+    }
+    return missing ? TB_EFONT : 0;
+}
+
+/* ---- templates -------------------------------------------------------- */
+int cli_templates(int argc, char **argv) {
+    if (wants_help(argc, argv, "usage: tongbao templates\nLists templates in search order: $TONGBAO_TEMPLATES, ~/.config/tongbao/templates,\nthen tongbao's own templates/. The first of a name wins.\n"))
+        return 0;
+    char *dirs[8];
+    size_t n = tpl_search_path(dirs, 8);
+    for (size_t i = 0; i < n; i++) {
+        DIR *d = opendir(dirs[i]);
+        if (d) {
+            struct dirent *de;
+            while ((de = readdir(d))) {
+                size_t l = strlen(de->d_name);
+                if (l < 5 || strcmp(de->d_name + l - 4, ".xml")) continue;
+                char path[4096];
+                snprintf(path, sizeof path, "%s/%s", dirs[i], de->d_name);
+                err e = {0};
+                tpl_template *t = tpl_load_file(path, &e);
+                if (!t) {
+                    printf("%-10s %s  (broken: %s)\n", "?", path, e.msg);
+                    continue;
+                }
+                char nm[300];
+                snprintf(nm, sizeof nm, "%.*s", (int)(l - 4), de->d_name);
+                printf("%-10s %-40s %s\n", nm, t->description ? t->description : "", path);
+                tpl_free(t);
+            }
+            closedir(d);
+        }
+        free(dirs[i]);
+    }
+    return 0;
+}

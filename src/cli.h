@@ -1,0 +1,27 @@
+/* cli.h — the subcommands.  main.c parses the command word and hands the
+ * rest of argv to one of these; each returns the process exit status
+ * (util.h TB_E*). */
+#ifndef TB_CLI_H
+#define TB_CLI_H
+
+#include "util.h"
+
+int cli_validate(int argc, char **argv);
+int cli_render(int argc, char **argv);
+int cli_fonts(int argc, char **argv);
+int cli_templates(int argc, char **argv);
+int cli_issue(int argc, char **argv);
+int cli_archive(int argc, char **argv);
+int cli_regen(int argc, char **argv);
+
+/* Shared helpers */
+void cli_error(const err *e);                 /* "tongbao: file:line:col: msg" on stderr */
+int cli_setup_fonts(void);                    /* fonts_init with the data dir; prints errors */
+/* History database path: the option, else $TONGBAO_DB, else ./tongbao.db. */
+const char *cli_db_path(const char *opt);
+/* FILE.xml -> FILE.pdf (malloc'd). */
+char *cli_default_out(const char *in);
+/* Matches --name VALUE and --name=VALUE; advances *i. */
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
+
+#endif

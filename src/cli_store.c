@@ -1,0 +1,363 @@
+/* cli_store.c — the commands that use the history database: issue,
+ * archive (list, export, verify) and regen. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "parse.h"
+#include "render.h"
+#include "sha256.h"
+#include "store.h"
+#include "template.h"
+
+const char *cli_db_path(const char *opt) {
+    if (opt && *opt) return opt;
+    const char *env = getenv("TONGBAO_DB");
+    if (env && *env) return env;
+    return STORE_DEFAULT_PATH;
+}
+
+/* ---- issue ------------------------------------------------------------ */
+
+typedef struct {
+    lay_ctx *lc;
+    const tpl_template *t;
+    const char *out;            /* final output path */
+    char *tmp;                  /* temporary file written before commit */
+    render_info info;
+} issue_ctx;
+
+static int issue_render(void *ctx, model_bulletin *b, store_rendered *out, err *e) {
+    issue_ctx *c = ctx;
+    render_opts ro = {NULL, 1, NULL};
+    render_info_free(&c->info);
+    render_info_init(&c->info);
+    if (render_bulletin(c->lc, b, c->t, &ro, &out->pdf, &c->info, e) < 0) return -1;
+    out->pages = c->info.pages;
+    return 0;
+}
+
+/* Write the PDF beside its final name before the database commits: if the
+ * disk is full we learn it while the transaction can still be rolled back. */
+static int write_tmp(const char *out, char **tmp, const void *data, size_t len, err *e) {
+    size_t l = strlen(out) + 32;
+    *tmp = malloc(l);
+    if (!*tmp) return err_set(e, TB_EINTERNAL, out, 0, 0, "out of memory");
+    snprintf(*tmp, l, "%s.part.%ld", out, (long)getpid());
+    FILE *f = fopen(*tmp, "wb");
+    if (!f) return err_set(e, TB_EOUTPUT, out, 0, 0, "cannot write: %s; check the directory exists and is writable", strerror(errno));
+    size_t w = fwrite(data, 1, len, f);
+    int bad = w != len || fflush(f) != 0 || fsync(fileno(f)) != 0;
+    int en = errno;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        en = errno;
+    }
+    if (bad) {
+        unlink(*tmp);
+        return err_set(e, TB_EOUTPUT, out, 0, 0, "cannot write: %s%s", strerror(en),
+                       en == ENOSPC ? "; free some disk space and run again (nothing was recorded)" : "");
+    }
+    return 0;
+}
+
+static int issue_before_commit(void *ctx, const model_bulletin *b, const store_rendered *r, err *e) {
+    (void)b;
+    issue_ctx *c = ctx;
+    return write_tmp(c->out, &c->tmp, r->pdf.data, r->pdf.len, e);
+}
+
+static const char issue_help[] =
+    "usage: tongbao issue FILE.xml [--db PATH] [-o OUT.pdf] [-t TEMPLATE]\n"
+    "Issues a bulletin: assigns 第N期 (per series and year) and finding IDs,\n"
+    "renders it, and records everything (PDF, source, template) in the history\n"
+    "database in one transaction.  Issuing the same bulletin id again does\n"
+    "nothing and says which issue it already is.\n"
+    "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n"
+    "  -o OUT.pdf      output (default FILE.pdf beside the input)\n";
+
+char *cli_default_out(const char *in) {
+    size_t l = strlen(in);
+    char *o = malloc(l + 5);
+    if (!o) return NULL;
+    memcpy(o, in, l + 1);
+    if (l > 4 && !strcmp(o + l - 4, ".xml")) o[l - 4] = 0;
+    strcat(o, ".pdf");
+    return o;
+}
+
+int cli_issue(int argc, char **argv) {
+    const char *in = NULL, *out = NULL, *db = NULL, *tname = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int r;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(issue_help, stdout); return 0; }
+        if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
+        else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "tongbao: issue: unknown option %s; see tongbao issue --help\n", argv[i]);
+            return TB_EUSAGE;
+        } else if (!in) in = argv[i];
+        else {
+            fprintf(stderr, "tongbao: issue takes one FILE; use nightly for an inbox\n");
+            return TB_EUSAGE;
+        }
+    }
+    if (!in) {
+        fprintf(stderr, "tongbao: issue needs a FILE.xml; see tongbao issue --help\n");
+        return TB_EUSAGE;
+    }
+    err e = {0};
+    size_t len;
+    char *xml = file_read(in, PARSE_MAX_BYTES, &len, &e);
+    model_bulletin *b = xml ? parse_memory(xml, len, in, &e) : NULL;
+    if (!b) {
+        free(xml);
+        cli_error(&e);
+        return e.code;
+    }
+    int rc = cli_setup_fonts();
+    tpl_template *t = NULL;
+    store *s = NULL;
+    char *outbuf = NULL;
+    issue_ctx c = {0};
+    render_info_init(&c.info);
+    if (rc) goto done;
+    t = tpl_load(tname ? tname : b->template_name ? b->template_name : "dubao", &e);
+    if (!t) goto fail;
+    if (!out) out = outbuf = cli_default_out(in);
+    if (!out) { err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); goto fail; }
+    c.lc = layout_ctx_new(&e);
+    if (!c.lc) goto fail;
+    c.t = t;
+    c.out = out;
+    s = store_open(cli_db_path(db), &e);
+    if (!s) goto fail;
+    store_source src = {xml, len, in, t->name, t->xml, "tongbao " TONGBAO_VERSION};
+    store_hooks hooks = {issue_render, issue_before_commit, &c};
+    store_result res = {0};
+    int r = store_issue(s, b, &src, &hooks, &res, &e);
+    if (r < 0) {
+        if (c.tmp) unlink(c.tmp);
+        goto fail;
+    }
+    if (r == 1) {
+        printf("%s: already issued as %s 第%d期 (%d); nothing new recorded%s\n", in, b->series, res.issue_no,
+               res.year, res.source_differs ? " — note: the file differs from what was issued then" : "");
+        goto done;
+    }
+    if (rename(c.tmp, out) < 0) {
+        err_set(&e, TB_EOUTPUT, out, 0, 0, "issued and archived as 第%d期, but the PDF could not be moved into place: %s; export it with `tongbao archive export`",
+                res.issue_no, strerror(errno));
+        unlink(c.tmp);
+        goto fail;
+    }
+    if (c.info.warnings.len) fprintf(stderr, "%s", buf_cstr(&c.info.warnings));
+    printf("%s: issued %s %d年第%d期, %d findings (%s%d-%03d-001…), %d repeats, %d pages → %s\n", in, b->series,
+           res.year, res.issue_no, res.n_findings, res.code, res.year, res.issue_no, res.n_repeats, res.pages, out);
+    goto done;
+fail:
+    cli_error(&e);
+    rc = e.code ? e.code : TB_EINTERNAL;
+done:
+    free(c.tmp);
+    render_info_free(&c.info);
+    layout_ctx_free(c.lc);
+    store_close(s);
+    tpl_free(t);
+    model_free(b);
+    free(xml);
+    free(outbuf);
+    return rc;
+}
+
+/* ---- archive -------------------------------------------------------------- */
+
+static int list_row(void *ctx, const store_bulletin_info *r) {
+    (void)ctx;
+    char title[256];
+    snprintf(title, sizeof title, "%s", r->title ? r->title : "");
+    printf("%-24s %4d  第%-3d期  %-10s  %3d findings  %2d pages  %s  %.12s\n", r->series, r->year, r->issue_no,
+           r->date ? r->date : "", r->n_findings, r->pages, title, r->pdf_sha256 ? r->pdf_sha256 : "");
+    return 0;
+}
+
+static void fault_line(void *ctx, const char *fault) {
+    (void)ctx;
+    printf("FAULT %s\n", fault);
+}
+
+static const char archive_help[] =
+    "usage: tongbao archive list [--series S] [--db PATH]\n"
+    "       tongbao archive export --series S --issue N [--year Y] -o OUT.pdf [--db PATH]\n"
+    "       tongbao archive verify [--db PATH]\n"
+    "list: every issued bulletin; export: the archived PDF, byte for byte;\n"
+    "verify: every stored PDF's SHA-256, SQLite integrity and foreign keys\n"
+    "(exit 9 on any fault).\n";
+
+int cli_archive(int argc, char **argv) {
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(archive_help, argc < 2 ? stderr : stdout);
+        return argc < 2 ? TB_EUSAGE : 0;
+    }
+    const char *sub = argv[1], *db = NULL, *series = NULL, *out = NULL;
+    int issue = 0, year = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *v;
+        int r;
+        if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) return TB_EUSAGE; series = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) { if (r < 0) return TB_EUSAGE; issue = atoi(v); }
+        else if ((r = cli_opt(argc, argv, &i, "--year", &v)) != 0) { if (r < 0) return TB_EUSAGE; year = atoi(v); }
+        else if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
+        else {
+            fprintf(stderr, "tongbao: archive %s: unexpected %s; see tongbao archive --help\n", sub, argv[i]);
+            return TB_EUSAGE;
+        }
+    }
+    err e = {0};
+    int rc = 0;
+    if (!strcmp(sub, "list")) {
+        store *s = store_open_existing(cli_db_path(db), 1, &e);
+        if (!s) { cli_error(&e); return e.code; }
+        long n = store_list_bulletins(s, series, list_row, NULL, &e);
+        if (n < 0) { cli_error(&e); rc = e.code; }
+        else if (n == 0) printf("(no bulletins issued%s%s)\n", series ? " in " : "", series ? series : "");
+        store_close(s);
+        return rc;
+    }
+    if (!strcmp(sub, "export")) {
+        if (!series || issue <= 0 || !out) {
+            fprintf(stderr, "tongbao: archive export needs --series S --issue N -o OUT.pdf\n");
+            return TB_EUSAGE;
+        }
+        store *s = store_open_existing(cli_db_path(db), 1, &e);
+        if (!s) { cli_error(&e); return e.code; }
+        buf pdf;
+        buf_init(&pdf);
+        arena *a = arena_new();
+        store_bulletin_info info;
+        if (!a) rc = TB_EINTERNAL;
+        else if (store_get_pdf(s, series, year, issue, &pdf, a, &info, &e) < 0 ||
+                 file_write_atomic(out, pdf.data, pdf.len, &e) < 0) {
+            cli_error(&e);
+            rc = e.code;
+        } else printf("%s %d年第%d期 → %s (%zu bytes, sha256 %s)\n", series, info.year, info.issue_no, out, pdf.len, info.pdf_sha256);
+        arena_free(a);
+        buf_free(&pdf);
+        store_close(s);
+        return rc;
+    }
+    if (!strcmp(sub, "verify")) {
+        store *s = store_open_existing(cli_db_path(db), 1, &e);
+        if (!s) { cli_error(&e); return e.code; }
+        long nb = 0;
+        long faults = store_verify(s, fault_line, NULL, &nb, &e);
+        if (faults < 0) { cli_error(&e); rc = e.code; }
+        else if (faults) { printf("%ld faults in %ld bulletins\n", faults, nb); rc = TB_EVERIFY; }
+        else printf("ok: %ld bulletins, every PDF matches its SHA-256, database intact\n", nb);
+        store_close(s);
+        return rc;
+    }
+    fprintf(stderr, "tongbao: unknown archive command \"%s\"; use list, export or verify\n", sub);
+    return TB_EUSAGE;
+}
+
+/* ---- regen ------------------------------------------------------------ */
+
+static const char regen_help[] =
+    "usage: tongbao regen --series S --issue N [--year Y] [--district D] -o OUT.pdf [--db PATH]\n"
+    "Rebuilds an issued bulletin from the database alone (the source file may\n"
+    "be gone).  Without --district the output is byte-identical to the archived\n"
+    "PDF; with it, a district extract (整改通知): only that district's findings\n"
+    "with their IDs and deadlines, addressed to the district.\n";
+
+int cli_regen(int argc, char **argv) {
+    const char *db = NULL, *series = NULL, *out = NULL, *district = NULL;
+    int issue = 0, year = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int r;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(regen_help, stdout); return 0; }
+        if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) return TB_EUSAGE; series = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) { if (r < 0) return TB_EUSAGE; issue = atoi(v); }
+        else if ((r = cli_opt(argc, argv, &i, "--year", &v)) != 0) { if (r < 0) return TB_EUSAGE; year = atoi(v); }
+        else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; district = v; }
+        else if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
+        else {
+            fprintf(stderr, "tongbao: regen: unexpected %s; see tongbao regen --help\n", argv[i]);
+            return TB_EUSAGE;
+        }
+    }
+    if (!series || issue <= 0 || !out) {
+        fprintf(stderr, "tongbao: regen needs --series S --issue N -o OUT.pdf; see tongbao regen --help\n");
+        return TB_EUSAGE;
+    }
+    err e = {0};
+    int rc = 0;
+    store *s = store_open_existing(cli_db_path(db), 1, &e);
+    arena *a = arena_new();
+    model_bulletin *b = NULL;
+    tpl_template *t = NULL;
+    lay_ctx *lc = NULL;
+    buf pdf;
+    buf_init(&pdf);
+    render_info info;
+    render_info_init(&info);
+    store_archived ar;
+    if (!s || !a) goto fail;
+    if (store_get_archived(s, series, year, issue, a, &ar, &e) < 0) goto fail;
+    b = parse_memory((const char *)ar.source, ar.source_len, ar.info.source_name ? ar.info.source_name : "archived source", &e);
+    if (!b || store_restore(b, &ar, &e) < 0) goto fail;
+    if ((rc = cli_setup_fonts())) goto done;
+    t = ar.template_xml ? tpl_load_memory(ar.template_xml, strlen(ar.template_xml), ar.info.template_name, &e)
+                        : tpl_load(ar.info.template_name ? ar.info.template_name : "dubao", &e);
+    if (!t) goto fail;
+    if (district) {
+        /* the extract is a 整改通知: the zhenggai template when installed,
+         * else the bulletin's own template composed as a zhenggai */
+        err e2 = {0};
+        tpl_template *z = tpl_load("zhenggai", &e2);
+        if (z) {
+            tpl_free(t);
+            t = z;
+        }
+    }
+    lc = layout_ctx_new(&e);
+    if (!lc) goto fail;
+    render_opts ro = {district, 1, district ? "zhenggai" : NULL};
+    if (render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0) goto fail;
+    if (!district) {
+        char hex[65];
+        sha256_hex(pdf.data, pdf.len, hex);
+        if (strcmp(hex, ar.info.pdf_sha256)) {
+            /* Fonts or the tool changed since the issue: the archive is the
+             * record, so it is what regen hands out. */
+            fprintf(stderr, "tongbao: note: re-rendering no longer gives the archived bytes (fonts or tool changed since %s); writing the archived PDF\n",
+                    ar.info.tool_version ? ar.info.tool_version : "the issue");
+            buf_reset(&pdf);
+            if (store_get_pdf(s, series, ar.info.year, ar.info.issue_no, &pdf, a, NULL, &e) < 0) goto fail;
+        }
+    }
+    if (file_write_atomic(out, pdf.data, pdf.len, &e) < 0) goto fail;
+    printf("%s %d年第%d期%s%s → %s (%d pages)\n", series, ar.info.year, ar.info.issue_no, district ? " extract for " : "",
+           district ? district : "", out, info.pages);
+    goto done;
+fail:
+    cli_error(&e);
+    rc = e.code ? e.code : TB_EINTERNAL;
+done:
+    render_info_free(&info);
+    buf_free(&pdf);
+    layout_ctx_free(lc);
+    tpl_free(t);
+    model_free(b);
+    arena_free(a);
+    store_close(s);
+    return rc;
+}

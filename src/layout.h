@@ -1,0 +1,65 @@
+/* layout.h — document + template → positioned pages.
+ *
+ * Owns line breaking and pagination on the GB/T 9704 grid: every text line
+ * sits on one of the template's grid lines (22 a page), full lines carry
+ * exactly the grid's 28 characters, closing punctuation never starts a line
+ * and opening punctuation never ends one.  Where Pango alone would break a
+ * line early (a closing mark in column 29), layout squeezes punctuation
+ * (标点挤压) instead, and only pushes a character down when there is nothing
+ * left to squeeze.  Shaping is Pango's; breaking, justification and
+ * placement are ours, so the arithmetic is exact.  The result is a display
+ * list per page that pdf draws; layout never touches the output surface. */
+#ifndef TB_LAYOUT_H
+#define TB_LAYOUT_H
+
+#include <pango/pango.h>
+#include "doc.h"
+#include "template.h"
+#include "util.h"
+
+typedef enum { LAY_GLYPHS, LAY_RULE } lay_op_kind;
+
+typedef struct {
+    lay_op_kind kind;
+    double x, y;                /* glyphs: baseline origin; rule: left end, centre line */
+    double x2, weight;          /* rule: right end and thickness */
+    double rgb[3];
+    PangoGlyphItem gi;          /* glyphs: item (holds the font) + glyph string, owned */
+    const char *text;           /* glyphs: the text gi.item->offset indexes */
+} lay_op;
+
+typedef struct {
+    lay_op *ops;
+    size_t n_ops, cap_ops;
+    int body_lines;             /* grid lines used by text on this page */
+} lay_page;
+
+typedef struct {
+    const char *label;
+    int page;                   /* 1-based */
+    double y;                   /* top of the target line, points from the page top */
+} lay_outline;
+
+typedef struct {
+    arena *arena;
+    double page_w, page_h;
+    lay_page *pages;
+    size_t n_pages, cap_pages;
+    lay_outline *outlines;
+    size_t n_outlines, cap_outlines;
+    /* statistics, for tests and bench */
+    int lines_total, lines_full, lines_squeezed, lines_pushed;
+    /* fallback report: one line per character drawn with a stand-in face */
+    buf warnings;
+} lay_result;
+
+typedef struct lay_ctx lay_ctx;
+
+/* A layout context holds a Pango font map and its caches: one per thread. */
+lay_ctx *layout_ctx_new(err *e);
+void layout_ctx_free(lay_ctx *c);
+
+lay_result *layout_document(lay_ctx *c, const doc_document *d, const tpl_template *t, err *e);
+void layout_free(lay_result *r);
+
+#endif

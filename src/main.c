@@ -1,0 +1,68 @@
+/* main.c — command dispatch, help and version (cli). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fonts.h"
+#include "parse.h"
+#include "render.h"
+
+static const char usage[] =
+    "tongbao " TONGBAO_VERSION " — inspection findings → official Chinese bulletins (GB/T 9704 PDF)\n"
+    "\n"
+    "usage: tongbao COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  validate FILE...                 check findings files against the schema\n"
+    "  render FILE.xml [-o OUT.pdf] [-t TEMPLATE] [--text]\n"
+    "                                   typeset one bulletin (default OUT: FILE.pdf)\n"
+    "  fonts                            which font file each role uses, official or stand-in\n"
+    "  templates                        installed templates and where they come from\n"
+    "  issue FILE.xml [-o OUT.pdf] [--db PATH]\n"
+    "                                   number, render and archive a bulletin\n"
+    "  archive list|export|verify       what was issued; the archived PDF; check the archive\n"
+    "  regen --series S --issue N [--district D] -o OUT.pdf\n"
+    "                                   rebuild from the database (or a district extract)\n"
+    "\n"
+    "  --help, -h                       this text; COMMAND --help for one command\n"
+    "  --version                        print the version\n"
+    "\n"
+    "exit status: 0 ok, 2 usage, 3 input rejected, 4 fonts, 5 template, 6 output,\n"
+    "             7 database, 8 not found, 9 verify failed, 10 some inputs rejected,\n"
+    "             11 busy, 70 internal error\n"
+    "environment: TONGBAO_HOME (data dir), TONGBAO_TEMPLATES (template dir),\n"
+    "             TONGBAO_FONTS_CONF (fontconfig file), TONGBAO_DB (history database)\n";
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return TB_EUSAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("tongbao %s\n", TONGBAO_VERSION);
+        return 0;
+    }
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } cmds[] = {
+        {"validate", cli_validate}, {"render", cli_render}, {"fonts", cli_fonts},
+        {"templates", cli_templates}, {"issue", cli_issue}, {"archive", cli_archive},
+        {"regen", cli_regen},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        if (strcmp(cmd, cmds[i].name)) continue;
+        parse_init();
+        int rc = cmds[i].fn(argc - 1, argv + 1);
+        parse_cleanup();
+        fonts_cleanup();
+        return rc;
+    }
+    fprintf(stderr, "tongbao: unknown command \"%s\"; see tongbao --help\n", cmd);
+    return TB_EUSAGE;
+}

@@ -1,0 +1,32 @@
+/* render.h — the pipeline in one call: model + template → PDF bytes.
+ * compose → layout → pdf; used by every command that makes a PDF. */
+#ifndef TB_RENDER_H
+#define TB_RENDER_H
+
+#include "compose.h"
+#include "layout.h"
+#include "model.h"
+#include "template.h"
+
+typedef struct {
+    const char *district;       /* extract for one district (NULL = whole bulletin) */
+    int show_ids;               /* print finding IDs */
+    const char *kind;           /* override the template's kind */
+} render_opts;
+
+typedef struct {
+    int pages;
+    int lines, lines_full, lines_squeezed, lines_pushed;
+    buf warnings;               /* fallback characters, one per line */
+    buf text;                   /* the composed text (for tests, --text) */
+} render_info;
+
+void render_info_init(render_info *i);
+void render_info_free(render_info *i);
+
+int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
+                    const render_opts *o, buf *pdf, render_info *info, err *e);
+
+#define TONGBAO_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,287 @@
+/* store.h — the history database (SQLite): issue numbers, finding IDs,
+ * the archive of everything sent, rectification tracking and statistics.
+ *
+ * Owns: the schema and its migrations, numbering (第N期 per series and
+ * calendar year), finding IDs (JC2026-007-003), repeat detection, the
+ * archive (PDF bytes + SHA-256, source XML, template, tool version),
+ * verification, finding queries, rectification events and cumulative
+ * statistics.  It speaks only in model_bulletin (model.h) and bytes: it never
+ * parses XML and never renders; rendering reaches it through callbacks.
+ *
+ * Transactions.  Everything that writes runs inside one BEGIN IMMEDIATE
+ * transaction: either the whole bulletin (row, PDF, source, findings, cases)
+ * is recorded or none of it, also after SIGKILL or a full disk.  Two
+ * processes never get the same number: the write lock is taken before the
+ * next number is read, and UNIQUE(series, year, issue_no) backs that up.
+ * A writer waits up to STORE_BUSY_MS for another one, then fails with a
+ * clear message (TB_EDB).
+ *
+ * Strings handed to row callbacks live only for the call.  Strings returned
+ * by the store_get_* functions live in the arena the caller passes. */
+#ifndef TB_STORE_H
+#define TB_STORE_H
+
+#include <stddef.h>
+#include "model.h"
+#include "util.h"
+
+#define STORE_SCHEMA_VERSION 1      /* PRAGMA user_version this binary writes */
+#define STORE_BUSY_MS 10000         /* wait this long for another writer */
+#define STORE_DEFAULT_PATH "tongbao.db"
+
+typedef struct store store;
+
+/* ---- opening ------------------------------------------------------------ */
+/* Open (creating and migrating to STORE_SCHEMA_VERSION as needed) the
+ * database at path.  Refuses a file that is not a tongbao database, or one
+ * written by a newer tongbao (user_version > STORE_SCHEMA_VERSION), and
+ * leaves such a file untouched.  NULL + e (TB_EDB) on failure. */
+store *store_open(const char *path, err *e);
+/* Open an existing database only (TB_ENOTFOUND if the file is missing, so a
+ * query never leaves an empty database behind).  readonly: open read-only
+ * (queries, export, verify); a read-only open never migrates and refuses an
+ * older schema with a hint to run a writing command first. */
+store *store_open_existing(const char *path, int readonly, err *e);
+void store_close(store *s);
+const char *store_path(const store *s);
+
+/* ---- issuing ------------------------------------------------------------ */
+/* What the history keeps besides the model: the input exactly as read and
+ * what it was rendered with, so a bulletin can be regenerated years later. */
+typedef struct {
+    const void *xml;               /* the input file's bytes as read */
+    size_t xml_len;
+    const char *source_name;       /* file name for the listing; may be NULL */
+    const char *template_name;     /* template used (NULL: b->template_name) */
+    const char *template_xml;      /* template definition text; NULL = built-in */
+    const char *tool_version;      /* e.g. "tongbao 0.3.0" */
+} store_source;
+
+/* What a render produced.  Initialise with store_rendered_init; the store
+ * frees what it handed to a render callback, the caller frees its own. */
+typedef struct {
+    buf pdf;                       /* the PDF bytes */
+    int pages;
+    /* Anything else the rendering depended on that the history can change
+     * later (e.g. issue 5's rectification-status and statistics figures).
+     * Stored verbatim; store_get_archived hands it back for regen. */
+    buf context;
+} store_rendered;
+void store_rendered_init(store_rendered *r);
+void store_rendered_free(store_rendered *r);
+
+/* Called inside the write transaction after numbers, finding IDs and repeat
+ * notes are in b.  It may run store_* queries on the same handle (they see
+ * the history before this bulletin), but must not write to the store.
+ * Returns 0, or -1 with e filled: the transaction is rolled back. */
+typedef int (*store_render_fn)(void *ctx, model_bulletin *b, store_rendered *out, err *e);
+/* Called after a successful render, still inside the transaction, e.g. to
+ * write the PDF to a temporary file.  -1 + e rolls everything back.  After
+ * store_issue returns 0 the caller renames the temporary file into place; on
+ * any other return it removes it. */
+typedef int (*store_before_commit_fn)(void *ctx, const model_bulletin *b,
+                                      const store_rendered *r, err *e);
+typedef struct {
+    store_render_fn render;                 /* required */
+    store_before_commit_fn before_commit;   /* may be NULL */
+    void *ctx;
+} store_hooks;
+
+typedef struct {
+    int already_issued;    /* this bulletin id was issued before: nothing recorded */
+    int source_differs;    /* (already_issued) the stored source bytes differ */
+    int stale;             /* store_commit: reservation outdated, nothing recorded */
+    int year, issue_no;    /* assigned, or (already_issued) the existing issue */
+    char code[17];         /* series code used in the finding IDs */
+    int n_findings, n_repeats, pages;
+    char pdf_sha256[65];   /* after a successful issue/commit */
+    err error;             /* store_reserve: this item's problem (code 0 = none) */
+} store_result;
+
+/* One-shot issue, all in one BEGIN IMMEDIATE transaction:
+ *   1. if (series, b->id) was issued before: return 1, res->already_issued,
+ *      res->year/issue_no say which issue it is; b is left untouched;
+ *   2. assign b->year (from the header date), b->issue_no (next number in
+ *      series and year, or b->issue_override if free), every finding's id
+ *      and repeat_note (arena strings);
+ *   3. hooks->render, then hooks->before_commit;
+ *   4. record bulletin, PDF + SHA-256, source, template, findings, cases;
+ *      COMMIT.
+ * Returns 0 when issued, 1 when already issued, -1 with e filled (nothing
+ * recorded; assignments in b are cleared again). */
+int store_issue(store *s, model_bulletin *b, const store_source *src,
+                const store_hooks *hooks, store_result *res, err *e);
+
+/* Two-phase issuing for the nightly batch (render in parallel, write
+ * serialized).  Contract:
+ *   store_reserve assigns numbers, finding IDs and repeat notes to bs[0..n)
+ *   in input order, as if they were issued one after another (an item sees
+ *   the items before it: numbering continues, repeats and duplicate ids
+ *   within the batch are found).  Nothing is recorded: it looks under the
+ *   write lock and rolls back.  Per item, res[i] says: already_issued (in the
+ *   history or earlier in this batch), error.code != 0 (that item was not
+ *   assigned, e.g. override taken, bad date, code conflict; later items are
+ *   numbered as if it were absent), or assigned (b->year/issue_no/ids set).
+ *   prepare (may be NULL) is called for each assigned item while the earlier
+ *   items of the batch are visible to queries, so per-bulletin history
+ *   figures (issue 5) can be computed; -1 from it fails that item.
+ *   Returns 0, or -1 + e on a database error (then no item is assigned).
+ *
+ *   Then render each assigned item (any order, any thread; the store handle
+ *   is not thread-safe, so queries belong in prepare, not in the workers).
+ *
+ *   store_commit records one item, in input order, in its own BEGIN
+ *   IMMEDIATE transaction.  It recomputes the assignment and records only if
+ *   it is still exactly what b carries (number, year, IDs, repeat notes) and
+ *   the id is not issued yet.  Returns 0 recorded; 1 not recorded:
+ *   res->already_issued (someone issued it meanwhile) or res->stale (the
+ *   history moved, e.g. another process issued in the series, or an earlier
+ *   item of the batch was not committed): reserve the remaining items again
+ *   and re-render them; -1 + e on error.
+ * A crash between commits leaves a prefix of the batch recorded; running
+ * the batch again reserves only what is missing. */
+typedef int (*store_prepare_fn)(void *ctx, model_bulletin *b, size_t index, err *e);
+int store_reserve(store *s, model_bulletin *const *bs, size_t n,
+                  store_prepare_fn prepare, void *ctx, store_result *res, err *e);
+int store_commit(store *s, model_bulletin *b, const store_source *src,
+                 const store_rendered *r, store_result *res, err *e);
+
+/* ---- archive -------------------------------------------------------------- */
+typedef struct {
+    const char *series, *code, *input_id, *source_name;
+    int year, issue_no;
+    const char *date, *title, *issuer, *doc_number;
+    const char *template_name, *tool_version, *issued_at;
+    int n_findings, n_cases, pages;
+    long long pdf_size;
+    const char *pdf_sha256, *source_sha256;
+} store_bulletin_info;
+
+/* Rows ordered by series name, year, issue.  series NULL = all.  The
+ * callback returns nonzero to stop.  Returns rows seen, or -1 + e. */
+typedef int (*store_bulletin_fn)(void *ctx, const store_bulletin_info *r);
+long store_list_bulletins(store *s, const char *series, store_bulletin_fn cb, void *ctx, err *e);
+
+/* Look one bulletin up: year 0 = the latest year that has that issue.
+ * info strings in a.  TB_ENOTFOUND when there is none. */
+int store_find_bulletin(store *s, const char *series, int year, int issue_no,
+                        arena *a, store_bulletin_info *info, err *e);
+/* The bulletin issued just before (year, issue_no) in the series (across
+ * the year boundary: 2027 第1期 → the last issue of 2026), for issue 5's
+ * 上期通报的N个问题 paragraph.  Returns 0 found, 1 none (first issue), -1 +
+ * e. */
+int store_previous_bulletin(store *s, const char *series, int year, int issue_no,
+                            arena *a, store_bulletin_info *info, err *e);
+/* The archived PDF bytes (into *pdf, appended) and, if info != NULL, its row. */
+int store_get_pdf(store *s, const char *series, int year, int issue_no,
+                  buf *pdf, arena *a, store_bulletin_info *info, err *e);
+
+/* Everything regen needs, from the database alone. */
+typedef struct {
+    store_bulletin_info info;
+    const unsigned char *source;   /* the input bytes as issued */
+    size_t source_len;
+    const char *template_xml;      /* NULL = built-in template */
+    const char *context;           /* store_rendered.context at issue, or NULL */
+    size_t n_findings;             /* IDs and repeat notes in input order */
+    const char **finding_ids;
+    const char **repeat_notes;     /* entries NULL when not a repeat */
+} store_archived;
+int store_get_archived(store *s, const char *series, int year, int issue_no,
+                       arena *a, store_archived *out, err *e);
+/* Put the stored assignments (year, issue, IDs, repeat notes) into a model
+ * re-parsed from out->source.  -1 (TB_EVERIFY) if the findings don't line
+ * up with what was recorded. */
+int store_restore(model_bulletin *b, const store_archived *ar, err *e);
+
+/* Verify the archive: every PDF's and source's SHA-256 and size, each
+ * bulletin's finding count, PRAGMA integrity_check and foreign_key_check.
+ * Each fault is reported through cb (one line of text).  Returns the number
+ * of faults (0 = all good), or -1 + e when the check could not run. */
+typedef void (*store_fault_fn)(void *ctx, const char *fault);
+long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err *e);
+
+/* ---- findings and rectification ---------------------------------------- */
+enum {
+    STORE_ST_ANY = 0,
+    STORE_ST_OPEN,      /* open and not (yet) overdue */
+    STORE_ST_OVERDUE,   /* open and its deadline is before today */
+    STORE_ST_DONE,      /* rectified */
+    STORE_ST_UNDONE     /* open or overdue: everything not rectified */
+};
+
+typedef struct {
+    const char *series;      /* NULL = all */
+    const char *district;    /* NULL = all */
+    int status;              /* STORE_ST_* */
+    const char *today;       /* YYYY-MM-DD; overdue = open and deadline < today.
+                                NULL = store_today(). */
+    int year, issue_no;      /* issue_no > 0: only that bulletin (series
+                                required; year 0 = latest with that number) */
+} store_finding_filter;
+
+typedef struct {
+    const char *id, *series;
+    int year, issue_no, seq;
+    const char *bulletin_date, *category;
+    const char *district, *street, *community, *site, *unit;
+    const char *text, *observed, *responsible;
+    const char *deadline;     /* the finding's own, else the bulletin's */
+    const char *status;       /* "open", "overdue" or "done" */
+    const char *done_date, *note;
+    const char *repeat_of, *repeat_note;
+    int repeat_count;         /* 1 = first report; n = nth time */
+} store_finding_row;
+
+/* Ordered by series, year, issue, position.  Returns rows, or -1 + e. */
+typedef int (*store_finding_fn)(void *ctx, const store_finding_row *r);
+long store_list_findings(store *s, const store_finding_filter *f,
+                         store_finding_fn cb, void *ctx, err *e);
+
+typedef struct {
+    const char *finding_id;
+    int done;                /* 1 = rectified, 0 = (re)open */
+    const char *date;        /* YYYY-MM-DD; NULL = today */
+    const char *note;        /* what was done, or why it is still open */
+} store_rectification;
+/* Record rectification updates, all or nothing, each also as an event in
+ * the finding's history.  series (may be NULL) must own every finding.
+ * source names where the update came from ("cli", a file name).  An unknown
+ * ID fails the lot with TB_ENOTFOUND naming it. */
+int store_rectify(store *s, const char *series, const store_rectification *items,
+                  size_t n, const char *source, err *e);
+
+/* ---- statistics ---------------------------------------------------------- */
+typedef struct {
+    const char *name;        /* a rank (乡科级领导干部) or kind (诫勉) */
+    long n;
+} store_stat_count;
+
+typedef struct {
+    long bulletins;          /* 印发通报P期 */
+    long inspections;        /* bulletins with an <inspection> (督查N轮) */
+    long findings;           /* 发现问题M个 */
+    long done, open, overdue;/* open excludes overdue; done+open+overdue = findings */
+    long repeats;            /* findings reported again */
+    long case_bulletins;     /* bulletins with cases (典型案例通报Q期) */
+    long cases;              /* R起 */
+    long people;             /* 问责T人: distinct persons per case */
+    store_stat_count *by_rank;   /* people by rank, in order of first appearance */
+    size_t n_by_rank;
+    store_stat_count *by_kind;   /* outcomes by kind, in order of first appearance */
+    size_t n_by_kind;
+} store_stats;
+/* Cumulative figures for one series (must exist: TB_ENOTFOUND otherwise)
+ * as the history stands; arrays and names in a.  today as in the filter. */
+int store_series_stats(store *s, const char *series, const char *today,
+                       arena *a, store_stats *out, err *e);
+
+/* ---- helpers ------------------------------------------------------------- */
+/* Normalised location used for repeat detection: district, street,
+ * community, unit and site with full-width ASCII folded to half-width and
+ * all white space removed, joined by U+001F.  malloc'd; NULL on OOM. */
+char *store_norm_location(const model_finding *f);
+/* Today's local date as YYYY-MM-DD. */
+void store_today(char out[11]);
+
+#endif

@@ -1,0 +1,107 @@
+/* template.h — templates/NAME.xml: page geometry, named styles, the blocks of
+ * page furniture (版头/报头, 版记/报尾, page numbers) and template wording.
+ *
+ * A template is a file a user can copy and edit; nothing about a bulletin's
+ * look is a constant in C.  Search order for a template name: the directory
+ * in $TONGBAO_TEMPLATES, the user's ~/.config/tongbao/templates, then the
+ * templates/ directory shipped with tongbao.  All lengths are stored in PDF
+ * points (1 mm = 72/25.4 pt). */
+#ifndef TB_TEMPLATE_H
+#define TB_TEMPLATE_H
+
+#include <stddef.h>
+#include "util.h"
+
+typedef enum { TPL_LEFT, TPL_CENTER, TPL_RIGHT, TPL_JUSTIFY, TPL_CENTER_OVER_NEXT } tpl_align;
+
+/* Which members a style sets; unset members inherit (body ← block ← run). */
+enum {
+    TPL_S_FONT = 1 << 0, TPL_S_SIZE = 1 << 1, TPL_S_COLOR = 1 << 2, TPL_S_BOLD = 1 << 3,
+    TPL_S_ALIGN = 1 << 4, TPL_S_INDENT = 1 << 5, TPL_S_LINDENT = 1 << 6,
+    TPL_S_RINDENT = 1 << 7, TPL_S_BEFORE = 1 << 8, TPL_S_AFTER = 1 << 9,
+    TPL_S_KEEP = 1 << 10, TPL_S_FIT = 1 << 11, TPL_S_LINES = 1 << 12
+};
+
+typedef struct {
+    const char *name;
+    unsigned set;               /* TPL_S_* bits */
+    const char *font;           /* font role: fangsong, xiaobiaosong, heiti, kaiti, songti */
+    double size;                /* pt */
+    double rgb[3];
+    int bold;
+    tpl_align align;
+    double indent;              /* first-line indent, in characters of this style */
+    double left_indent, right_indent;   /* in body characters */
+    double space_before, space_after;   /* in grid lines */
+    int keep_with_next;
+    int fit;                    /* shrink the size so one line fits the block */
+    double line_pitch;          /* grid lines per text line (default 1) */
+} tpl_style;
+
+typedef enum { TPL_ITEM_TEXT, TPL_ITEM_RULE } tpl_item_kind;
+
+typedef struct {
+    tpl_item_kind kind;
+    const char *style;          /* text items */
+    const char *text;           /* "{field}" patterns; or */
+    const char *left, *right;   /* a two-part line: left-aligned and right-aligned */
+    double top;                 /* head: distance from the block top to the item top (pt); <0 = flow */
+    double weight;              /* rule thickness (pt) */
+    double rgb[3];              /* rule colour */
+} tpl_item;
+
+typedef struct {
+    const char *key, *text;
+} tpl_word_entry;
+
+typedef struct tpl_template {
+    arena *arena;
+    const char *name, *path, *description, *kind;
+    char *xml;                  /* the file's bytes, archived with each bulletin */
+    size_t xml_len;
+    /* geometry */
+    double page_w, page_h, top, left, block_w, block_h;
+    int lines, chars;
+    double body_size;
+    double line_pitch, char_pitch;      /* derived: block_h/lines, block_w/chars */
+    /* styles */
+    tpl_style *styles;
+    size_t n_styles;
+    /* 版头: first page only; reserves head_lines grid lines */
+    tpl_item *head;
+    size_t n_head;
+    int head_lines;
+    /* 版记/报尾: bottom of the last page */
+    tpl_item *tail;
+    size_t n_tail;
+    /* page numbers */
+    const char *folio_format, *folio_style;
+    double folio_below;         /* pt below the block bottom to the number's top */
+    double folio_inset;         /* characters in from the block edge */
+    int folio_outer;            /* odd right / even left (else centred) */
+    /* wording for compose, and the order of body parts */
+    tpl_word_entry *words;
+    size_t n_words;
+    const char *order;          /* space-separated part names, NULL = compose's order */
+} tpl_template;
+
+/* Find a template by name (see search order above). */
+tpl_template *tpl_load(const char *name, err *e);
+tpl_template *tpl_load_file(const char *path, err *e);
+tpl_template *tpl_load_memory(const char *xml, size_t len, const char *name, err *e);
+void tpl_free(tpl_template *t);
+
+/* Directories searched, in order; returns how many were written to dirs[]
+ * (each a malloc'd string the caller frees). */
+size_t tpl_search_path(char *dirs[], size_t max);
+/* The directory holding tongbao's own data (templates/, fonts/): $TONGBAO_HOME,
+ * else the parent of the executable's directory.  Malloc'd string. */
+char *tpl_data_dir(void);
+
+const tpl_style *tpl_style_get(const tpl_template *t, const char *name);
+/* Effective style for a run: "body", then the block style, then the run style. */
+void tpl_resolve(const tpl_template *t, const char *block_style, const char *run_style, tpl_style *out);
+/* compose_opts.word callback: ctx is the tpl_template. */
+const char *tpl_word(void *ctx, const char *key);
+
+#endif

@@ -1,0 +1,18 @@
+#!/bin/sh
+# tests/bench.sh — `make bench`: speed and memory figures (not pass/fail).
+BUILD=${BUILD:-build/rel}
+export TONGBAO_HOME="$PWD"
+TB=$PWD/bin/tongbao
+T=$(mktemp -d "${TMPDIR:-/tmp}/tongbao-bench.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+make --no-print-directory "$BUILD/tests/benchrun" >/dev/null || exit 1
+R="$BUILD/tests/benchrun"
+
+echo "== render: seed-size bulletin in a fresh process (targets: <=100 ms, <=60 MiB, <=250 KB)"
+"$TB" render examples/bench/seed-size.xml -o "$T/seed.pdf" --text >"$T/seed.txt" 2>"$T/seed.err" || { cat "$T/seed.err"; exit 1; }
+echo "   $(tr -d ' \n' <"$T/seed.txt" | wc -m) characters composed, $(pdfinfo "$T/seed.pdf" | awk '/^Pages:/{print $2}') pages, PDF $(wc -c <"$T/seed.pdf") bytes"
+"$R" 1 "$TB" render examples/bench/seed-size.xml -o "$T/seed.pdf" >/dev/null   # warm the page cache
+echo "   $("$R" 15 "$TB" render examples/bench/seed-size.xml -o "$T/seed.pdf")"
+for s in tests/bench_*.sh; do
+    [ -f "$s" ] && . "./$s"
+done

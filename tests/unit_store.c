@@ -1,0 +1,1040 @@
+/* unit_store.c — tests for the history database (src/store.c).
+ *
+ * Real SQLite files in a fresh temporary directory, no mocks.  Models are
+ * built by hand in an arena (parse is someone else's module).  Figures the
+ * store computes are checked against plain SQL run here on a separate
+ * connection.  Protocol: tests/testlib.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "store.h"
+#include "sha256.h"
+#include "testlib.h"
+
+#include <sqlite3.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static const char *dbpath(const char *name) {
+    static char p[8][512];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(p[k], sizeof p[k], "%s/%s", tmpdir, name);
+    return p[k];
+}
+
+/* ---- building models by hand ------------------------------------------------ */
+/* A finding spec: "district|street|community|site|text[|deadline]"; a spec
+ * starting with "@unit|site|text" is a unit finding; "#title" starts a new
+ * category. */
+static model_bulletin *mk(const char *series, const char *id, const char *date,
+                          const char *const *specs) {
+    arena *a = arena_new();
+    if (!a) abort();
+    model_bulletin *b = arena_alloc(a, sizeof *b);
+    b->arena = a;
+    b->source = arena_printf(a, "%s.xml", id);
+    b->version = 1;
+    b->id = arena_strdup(a, id);
+    b->series = arena_strdup(a, series);
+    /* Short ASCII series names ("S") double as their code, so IDs read
+     * S2026-001-001; Chinese names exercise code derivation. */
+    if (strspn(series, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == strlen(series)) b->series_code = b->series;
+    b->title = "江城市城区疫情防控工作督查通报";
+    b->issuer = "江城市疫情防控指挥部督导组";
+    b->date = arena_strdup(a, date);
+    b->has_inspection = 1;
+    b->method = "暗访";
+    b->counts = arena_alloc(a, sizeof *b->counts);
+    b->counts[0] = (model_count){"街道", "个", "6"};
+    b->n_counts = 1;
+    b->has_rectification = 1;
+    b->rect_deadline = "2026-11-22T17:00";
+    b->rect_report_to = "市疫情防控指挥部督导问责组";
+    size_t cap = 16;
+    b->categories = arena_alloc(a, cap * sizeof *b->categories);
+    for (const char *const *sp = specs; sp && *sp; sp++) {
+        if (**sp == '#' || b->n_categories == 0) {
+            model_category *c = &b->categories[b->n_categories++];
+            c->title = arena_strdup(a, **sp == '#' ? *sp + 1 : "卡点值守不到位");
+            c->findings = arena_alloc(a, 64 * sizeof *c->findings);
+            if (**sp == '#') continue;
+        }
+        model_category *c = &b->categories[b->n_categories - 1];
+        model_finding *f = &c->findings[c->n_findings++];
+        char *tmp = arena_strdup(a, *sp), *fld[6] = {0};
+        int n = 0;
+        for (char *p = tmp; p && n < 6; n++) {
+            fld[n] = p;
+            p = strchr(p, '|');
+            if (p) *p++ = 0;
+        }
+        if (tmp[0] == '@') {
+            f->unit = fld[0] + 1;
+            f->site = fld[1];
+            f->text = fld[2];
+        } else {
+            f->district = fld[0];
+            f->street = fld[1];
+            f->community = fld[2];
+            f->site = fld[3];
+            f->text = fld[4];
+            f->deadline = fld[5];
+        }
+    }
+    return b;
+}
+
+static void mfree(model_bulletin *b) {
+    if (b) arena_free(b->arena);
+}
+
+static const model_finding *nth(const model_bulletin *b, size_t k) {
+    for (size_t c = 0; c < b->n_categories; c++) {
+        if (k < b->categories[c].n_findings) return &b->categories[c].findings[k];
+        k -= b->categories[c].n_findings;
+    }
+    return NULL;
+}
+
+/* ---- hooks ---------------------------------------------------------------------- */
+typedef struct {
+    int fail_render, fail_commit;
+    int kill_in_commit;         /* SIGKILL ourselves inside before_commit */
+    size_t pdf_bytes;           /* pad the fake PDF to this size */
+    int renders;
+    store *s;                   /* for queries from inside render */
+    long stats_bulletins;       /* what store_series_stats said during render */
+} hookctx;
+
+static int fake_render(void *ctx, model_bulletin *b, store_rendered *out, err *e) {
+    hookctx *h = ctx;
+    h->renders++;
+    if (h->fail_render) return err_set(e, TB_EFONT, b->source, 0, 0, "test: render failed");
+    if (h->s) {
+        arena *a = arena_new();
+        store_stats st;
+        if (store_series_stats(h->s, b->series, "2026-12-01", a, &st, e) == 0)
+            h->stats_bulletins = st.bulletins;
+        else
+            h->stats_bulletins = -1;
+        arena_free(a);
+    }
+    buf_printf(&out->pdf, "%%PDF-1.7 fake %s 第%d期 %d\n", b->id, b->issue_no, b->year);
+    for (size_t k = 0; nth(b, k); k++)
+        buf_printf(&out->pdf, "%s %s\n", nth(b, k)->id, nth(b, k)->repeat_note ? nth(b, k)->repeat_note : "");
+    while (out->pdf.len < h->pdf_bytes) buf_add(&out->pdf, "0123456789abcdef", 16);
+    out->pages = 1 + (int)(out->pdf.len / 4096);
+    buf_printf(&out->context, "ctx %s", b->id);
+    return 0;
+}
+
+static int fake_before_commit(void *ctx, const model_bulletin *b, const store_rendered *r, err *e) {
+    hookctx *h = ctx;
+    (void)r;
+    if (h->kill_in_commit) kill(getpid(), SIGKILL);
+    if (h->fail_commit) return err_set(e, TB_EOUTPUT, "out.pdf", 0, 0, "test: disk full writing %s", b->id);
+    return 0;
+}
+
+static int issue(store *s, model_bulletin *b, hookctx *h, store_result *res, err *e) {
+    hookctx local = {0};
+    store_hooks hk = {fake_render, fake_before_commit, h ? h : &local};
+    char xml[256];
+    snprintf(xml, sizeof xml, "<bulletin id=\"%s\" series=\"%s\"/>", b->id, b->series);
+    store_source src = {xml, strlen(xml), b->source, "dubao", "<template/>", "tongbao test"};
+    memset(e, 0, sizeof *e);
+    return store_issue(s, b, &src, &hk, res, e);
+}
+
+/* ---- plain SQL on a second connection ------------------------------------------- */
+static long long sql1(const char *path, const char *sql) {
+    sqlite3 *db = NULL;
+    long long v = -999;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int64(st, 0);
+        else
+            fprintf(stderr, "sql1: %s: %s\n", sql, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return v;
+}
+
+static char *sqltext(const char *path, const char *sql) {
+    static char out[1024];
+    sqlite3 *db = NULL;
+    snprintf(out, sizeof out, "(none)");
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            snprintf(out, sizeof out, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "(null)");
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return out;
+}
+
+static int sqlexec(const char *path, const char *sql) {
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}
+
+static long long rowcount(const char *path) {
+    return sql1(path, "SELECT (SELECT count(*) FROM bulletin) + (SELECT count(*) FROM finding)"
+                      " + (SELECT count(*) FROM bulletin_file) + (SELECT count(*) FROM series)"
+                      " + (SELECT count(*) FROM case_) + (SELECT count(*) FROM outcome)"
+                      " + (SELECT count(*) FROM scope_count)");
+}
+
+static const char *const TWO[] = {
+    "东湖区|青山街道|和平社区|锦绣小区|北门无人值守",
+    "西山区|石桥街道|石桥社区|石桥三组|卡点夜间无人值守",
+    NULL,
+};
+
+/* ---- tests ------------------------------------------------------------------------- */
+static void test_open_and_migrate(void) {
+    err e = {0};
+    const char *p = dbpath("fresh.db");
+    store *s = store_open(p, &e);
+    CHECK("open creates", s != NULL, "%s", e.msg);
+    store_close(s);
+    CHECK("schema version 1", sql1(p, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "got %lld", sql1(p, "PRAGMA user_version"));
+    CHECK("application id", sql1(p, "PRAGMA application_id") == 0x5442616f, "got %llx", sql1(p, "PRAGMA application_id"));
+    CHECK_STR("journal mode wal", sqltext(p, "PRAGMA journal_mode"), "wal");
+    CHECK("tables exist", sql1(p, "SELECT count(*) FROM sqlite_schema WHERE type='table' AND name IN "
+                                  "('series','bulletin','bulletin_file','finding','rectification_event','case_','outcome','scope_count')") == 8, "missing tables");
+    /* reopen: no second migration, still fine */
+    memset(&e, 0, sizeof e);
+    s = store_open(p, &e);
+    CHECK("reopen", s != NULL, "%s", e.msg);
+    store_close(s);
+
+    /* an existing empty file (e.g. touch tongbao.db) is migrated */
+    const char *pe = dbpath("empty.db");
+    FILE *f = fopen(pe, "wb");
+    if (f) fclose(f);
+    memset(&e, 0, sizeof e);
+    s = store_open(pe, &e);
+    CHECK("migrate empty file", s != NULL && sql1(pe, "PRAGMA user_version") == 1, "%s", e.msg);
+    store_close(s);
+
+    /* a newer database is refused and left untouched */
+    const char *pn = dbpath("newer.db");
+    s = store_open(pn, &e);
+    store_close(s);
+    sqlexec(pn, "PRAGMA user_version = 2");
+    memset(&e, 0, sizeof e);
+    s = store_open(pn, &e);
+    CHECK("refuse newer schema", s == NULL && e.code == TB_EDB && strstr(e.msg, "newer tongbao"), "%s", e.msg);
+    store_close(s);
+    CHECK("newer left untouched", sql1(pn, "PRAGMA user_version") == 2, "changed");
+    memset(&e, 0, sizeof e);
+    s = store_open_existing(pn, 1, &e);
+    CHECK("refuse newer schema read-only", s == NULL && e.code == TB_EDB, "%s", e.msg);
+    store_close(s);
+
+    /* somebody else's SQLite file */
+    const char *po = dbpath("other.db");
+    sqlexec(po, "CREATE TABLE notes(x)");
+    memset(&e, 0, sizeof e);
+    s = store_open(po, &e);
+    CHECK("refuse foreign db", s == NULL && e.code == TB_EDB && strstr(e.msg, "not a tongbao"), "%s", e.msg);
+    store_close(s);
+    CHECK("foreign left untouched", sql1(po, "SELECT count(*) FROM sqlite_schema") == 1, "changed");
+
+    /* not a database at all */
+    const char *pt = dbpath("text.db");
+    f = fopen(pt, "wb");
+    if (f) { fputs("this is not a database, just some text that is long enough to look like a header......\n", f); fclose(f); }
+    memset(&e, 0, sizeof e);
+    s = store_open(pt, &e);
+    CHECK("refuse non-database", s == NULL && e.code == TB_EDB, "%s", e.msg);
+    store_close(s);
+
+    /* open_existing does not create */
+    const char *pm = dbpath("missing.db");
+    memset(&e, 0, sizeof e);
+    s = store_open_existing(pm, 0, &e);
+    struct stat sb;
+    CHECK("open_existing missing", s == NULL && e.code == TB_ENOTFOUND && stat(pm, &sb) != 0, "%s", e.msg);
+    store_close(s);
+}
+
+static void test_numbering(void) {
+    err e = {0};
+    const char *p = dbpath("num.db");
+    store *s = store_open(p, &e);
+    store_result res;
+    int got[6];
+    const char *ids[] = {"jc-2026-11-20-night", "jc-2026-11-21", "jc-2026-12-01"};
+    for (int i = 0; i < 3; i++) {
+        model_bulletin *b = mk("江城市疫情防控督查通报", ids[i], "2026-11-21", TWO);
+        got[i] = issue(s, b, NULL, &res, &e) == 0 ? b->issue_no : -1;
+        if (i == 0) {
+            CHECK_STR("first id format", nth(b, 0)->id, "JC2026-001-001");
+            CHECK_STR("second finding id", nth(b, 1)->id, "JC2026-001-002");
+            CHECK("year assigned", b->year == 2026 && res.year == 2026, "year %d", b->year);
+            CHECK_STR("result code", res.code, "JC");
+            CHECK("result sha", strlen(res.pdf_sha256) == 64 && res.n_findings == 2 && res.pages == 1, "%s", res.pdf_sha256);
+        }
+        mfree(b);
+    }
+    CHECK("consecutive numbers", got[0] == 1 && got[1] == 2 && got[2] == 3, "%d %d %d (%s)", got[0], got[1], got[2], e.msg);
+    /* a new calendar year starts at 1 */
+    model_bulletin *b = mk("江城市疫情防控督查通报", "jc-2027-01-02", "2027-01-02", TWO);
+    int r = issue(s, b, NULL, &res, &e);
+    CHECK("new year restarts", r == 0 && b->issue_no == 1 && b->year == 2027, "r=%d no=%d %s", r, b->issue_no, e.msg);
+    CHECK_STR("new year id", nth(b, 0)->id, "JC2027-001-001");
+    mfree(b);
+    /* and the old year continues where it was */
+    b = mk("江城市疫情防控督查通报", "jc-2026-late", "2026-12-30", TWO);
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("old year continues", r == 0 && b->issue_no == 4 && b->year == 2026, "no=%d", b->issue_no);
+    mfree(b);
+    /* another series has its own numbers, and a derived code that collides
+     * with JC gets a letter */
+    b = mk("江城市安全生产督查通报", "jc-safety-1", "2026-11-21", TWO);
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("other series starts at 1", r == 0 && b->issue_no == 1, "no=%d %s", b->issue_no, e.msg);
+    CHECK_STR("colliding code gets letter", nth(b, 0)->id, "JCB2026-001-001");
+    mfree(b);
+    /* explicit code, lower case accepted */
+    b = mk("江城市环境整治督查通报", "env-1", "2026-11-21", TWO);
+    b->series_code = "hj";
+    r = issue(s, b, NULL, &res, &e);
+    CHECK_STR("explicit code", r == 0 ? nth(b, 0)->id : e.msg, "HJ2026-001-001");
+    mfree(b);
+    /* the same series with a different code is refused */
+    b = mk("江城市环境整治督查通报", "env-2", "2026-11-22", TWO);
+    b->series_code = "HX";
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("code mismatch refused", r == -1 && e.code == TB_EINPUT && strstr(e.msg, "HJ"), "%s", e.msg);
+    CHECK("refused model untouched", b->issue_no == 0 && nth(b, 0)->id == NULL, "no=%d", b->issue_no);
+    mfree(b);
+    /* a new series may not take an existing code */
+    b = mk("江城市其他通报", "x-1", "2026-11-22", TWO);
+    b->series_code = "JC";
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("code taken refused", r == -1 && e.code == TB_EINPUT, "%s", e.msg);
+    mfree(b);
+    /* no letters in the id: TB */
+    b = mk("数字通报", "2026-11-21", "2026-11-21", TWO);
+    r = issue(s, b, NULL, &res, &e);
+    CHECK_STR("fallback code", r == 0 ? nth(b, 0)->id : e.msg, "TB2026-001-001");
+    mfree(b);
+    /* bad date */
+    b = mk("数字通报", "bad-date", "21/11/2026", TWO);
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("bad date refused", r == -1 && e.code == TB_EINPUT && strstr(e.msg, "<date>"), "%s", e.msg);
+    mfree(b);
+    /* seq runs across categories */
+    const char *const cats[] = {"#一类", "东湖区|a|b|c|t1", "东湖区|a|b|d|t2", "#二类", "西山区|a|b|c|t3", "#三类", "@市交通运输局|东湖路家属院|无人值守", NULL};
+    b = mk("江城市疫情防控督查通报", "jc-cats", "2026-12-02", cats);
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("categories issued", r == 0 && b->n_categories == 3, "%s", e.msg);
+    CHECK_STR("seq across categories", nth(b, 3)->id, "JC2026-005-004");
+    CHECK_STR("seq in second category", b->categories[1].findings[0].id, "JC2026-005-003");
+    mfree(b);
+    store_close(s);
+    CHECK("findings stored", sql1(p, "SELECT count(*) FROM finding WHERE bulletin_id = (SELECT id FROM bulletin WHERE input_id='jc-cats')") == 4, "count");
+    CHECK_STR("category stored", sqltext(p, "SELECT category FROM finding WHERE id='JC2026-005-004'"), "三类");
+    CHECK_STR("effective deadline stored", sqltext(p, "SELECT deadline FROM finding WHERE id='JC2026-005-004'"), "2026-11-22T17:00");
+}
+
+static void test_override_and_idempotency(void) {
+    err e = {0};
+    const char *p = dbpath("ovr.db");
+    store *s = store_open(p, &e);
+    store_result res;
+    model_bulletin *b = mk("江城市疫情防控督查通报", "old-7", "2026-03-01", TWO);
+    b->series_code = "JC";
+    b->issue_override = 7;
+    int r = issue(s, b, NULL, &res, &e);
+    CHECK("override used", r == 0 && b->issue_no == 7, "r=%d no=%d %s", r, b->issue_no, e.msg);
+    CHECK_STR("override id", nth(b, 0)->id, "JC2026-007-001");
+    mfree(b);
+    b = mk("江城市疫情防控督查通报", "new-1", "2026-03-02", TWO);
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("after override continues", r == 0 && b->issue_no == 8, "no=%d", b->issue_no);
+    mfree(b);
+    long long before = rowcount(p);
+    b = mk("江城市疫情防控督查通报", "old-7b", "2026-03-03", TWO);
+    b->issue_override = 7;
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("override taken refused", r == -1 && e.code == TB_EINPUT && strstr(e.msg, "old-7"), "%s", e.msg);
+    CHECK("refused override records nothing", rowcount(p) == before, "rows changed");
+    mfree(b);
+    /* the same id again: nothing new, and which issue it is */
+    hookctx h = {0};
+    b = mk("江城市疫情防控督查通报", "new-1", "2026-03-02", TWO);
+    r = issue(s, b, &h, &res, &e);
+    CHECK("idempotent", r == 1 && res.already_issued && res.issue_no == 8 && res.year == 2026, "r=%d no=%d", r, res.issue_no);
+    CHECK("idempotent: no render", h.renders == 0, "rendered %d", h.renders);
+    CHECK("idempotent: same source", res.source_differs == 0, "differs");
+    CHECK("idempotent: nothing recorded", rowcount(p) == before, "rows changed");
+    mfree(b);
+    /* same id, changed content: still not issued, but the caller learns it */
+    b = mk("江城市疫情防控督查通报", "new-1", "2026-03-09", TWO);
+    b->source = "changed.xml";   /* issue() puts the id and series in the xml; change the bytes: */
+    {
+        store_hooks hk = {fake_render, NULL, &h};
+        const char *xml = "<bulletin id=\"new-1\" changed=\"yes\"/>";
+        store_source src = {xml, strlen(xml), "changed.xml", "dubao", NULL, "t"};
+        memset(&e, 0, sizeof e);
+        r = store_issue(s, b, &src, &hk, &res, &e);
+    }
+    CHECK("idempotent: changed source flagged", r == 1 && res.source_differs == 1, "r=%d differs=%d", r, res.source_differs);
+    mfree(b);
+    store_close(s);
+}
+
+static void test_rollback(void) {
+    err e = {0};
+    const char *p = dbpath("rb.db");
+    store *s = store_open(p, &e);
+    store_result res;
+    model_bulletin *b = mk("江城市疫情防控督查通报", "a", "2026-11-21", TWO);
+    issue(s, b, NULL, &res, &e);
+    mfree(b);
+    long long before = rowcount(p);
+
+    hookctx h = {.fail_render = 1};
+    b = mk("江城市疫情防控督查通报", "b", "2026-11-22", TWO);
+    int r = issue(s, b, &h, &res, &e);
+    CHECK("render failure reported", r == -1 && e.code == TB_EFONT, "r=%d %s", r, e.msg);
+    CHECK("render failure: no rows", rowcount(p) == before, "rows %lld vs %lld", rowcount(p), before);
+    CHECK("render failure: model cleared", b->issue_no == 0 && nth(b, 0)->id == NULL, "no=%d", b->issue_no);
+    mfree(b);
+
+    h = (hookctx){.fail_commit = 1};
+    b = mk("江城市疫情防控督查通报", "b", "2026-11-22", TWO);
+    r = issue(s, b, &h, &res, &e);
+    CHECK("before_commit failure reported", r == -1 && e.code == TB_EOUTPUT, "r=%d %s", r, e.msg);
+    CHECK("before_commit failure: no rows", rowcount(p) == before, "rows");
+    mfree(b);
+
+    /* the number is still free */
+    b = mk("江城市疫情防控督查通报", "b", "2026-11-22", TWO);
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("after rollback same number", r == 0 && b->issue_no == 2, "no=%d %s", b->issue_no, e.msg);
+    mfree(b);
+
+    /* a new series whose first issue fails leaves no series row behind */
+    h = (hookctx){.fail_render = 1};
+    b = mk("新系列", "n-1", "2026-11-22", TWO);
+    r = issue(s, b, &h, &res, &e);
+    CHECK("failed first issue: no series", r == -1 && sql1(p, "SELECT count(*) FROM series WHERE name='新系列'") == 0, "series left");
+    mfree(b);
+
+    /* SIGKILL inside the transaction (after render, before commit) */
+    pid_t pid = fork();
+    if (pid == 0) {
+        err ce = {0};
+        store *cs = store_open(p, &ce);
+        hookctx kh = {.kill_in_commit = 1};
+        model_bulletin *cb = mk("江城市疫情防控督查通报", "killed", "2026-11-23", TWO);
+        store_result cr;
+        issue(cs, cb, &kh, &cr, &ce);
+        _exit(3);   /* not reached */
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK("child was killed", WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %d", status);
+    CHECK("kill: nothing recorded", sql1(p, "SELECT count(*) FROM bulletin WHERE input_id='killed'") == 0, "recorded");
+    b = mk("江城市疫情防控督查通报", "killed", "2026-11-23", TWO);
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("kill: next run completes", r == 0 && b->issue_no == 3, "r=%d no=%d %s", r, b->issue_no, e.msg);
+    mfree(b);
+    store_close(s);
+}
+
+/* The file-size limit stands in for a full disk: SQLite's write fails in
+ * the middle of the transaction. */
+static void test_disk_full(void) {
+    err e = {0};
+    const char *p = dbpath("full.db");
+    store *s = store_open(p, &e);
+    store_result res;
+    model_bulletin *b = mk("江城市疫情防控督查通报", "a", "2026-11-21", TWO);
+    issue(s, b, NULL, &res, &e);
+    mfree(b);
+    store_close(s);
+    long long before = rowcount(p);
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {256 * 1024, 256 * 1024};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        err ce = {0};
+        store *cs = store_open(p, &ce);
+        hookctx h = {.pdf_bytes = 4 * 1024 * 1024};
+        model_bulletin *cb = mk("江城市疫情防控督查通报", "big", "2026-11-22", TWO);
+        store_result cr;
+        int r = cs ? issue(cs, cb, &h, &cr, &ce) : -1;
+        int ok = r == -1 && ce.code == TB_EDB &&
+                 (strstr(ce.msg, "disk full") || strstr(ce.msg, "I/O error")) && strstr(ce.msg, "nothing was recorded");
+        if (!ok) fprintf(stderr, "disk full child: r=%d code=%d msg=%s\n", r, ce.code, ce.msg);
+        store_close(cs);
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK("disk full: clear error", WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d", status);
+    CHECK("disk full: no partial entry", rowcount(p) == before, "rows %lld vs %lld", rowcount(p), before);
+    memset(&e, 0, sizeof e);
+    s = store_open(p, &e);
+    long faults = s ? store_verify(s, NULL, NULL, NULL, &e) : -1;
+    CHECK("disk full: archive verifies", faults == 0, "faults %ld %s", faults, e.msg);
+    b = mk("江城市疫情防控督查通报", "big", "2026-11-22", TWO);
+    int r = s ? issue(s, b, NULL, &res, &e) : -1;
+    CHECK("disk full: next run completes", r == 0 && b->issue_no == 2, "r=%d %s", r, e.msg);
+    mfree(b);
+    store_close(s);
+}
+
+static void test_repeats(void) {
+    err e = {0};
+    const char *p = dbpath("rep.db");
+    store *s = store_open(p, &e);
+    store_result res;
+    const char *const one[] = {"东湖区|青山街道|和平社区|锦绣小区|北门无人值守", "东湖区|青山街道|和平社区|东苑小区|登记册未填写", NULL};
+    model_bulletin *b = mk("S", "r1", "2026-11-01", one);
+    issue(s, b, NULL, &res, &e);
+    CHECK("first report no note", nth(b, 0)->repeat_note == NULL && res.n_repeats == 0, "note");
+    mfree(b);
+    /* same place written with full-width letters and stray spaces */
+    const char *const two[] = {"东湖区|青山街道 |和平　社区|锦绣小区|北门仍无人值守", "西山区|x|y|z|别处", NULL};
+    b = mk("S", "r2", "2026-11-05", two);
+    issue(s, b, NULL, &res, &e);
+    CHECK_STR("second report note", nth(b, 0)->repeat_note, "该问题第2次通报，前次见第1期");
+    CHECK("other finding no note", nth(b, 1)->repeat_note == NULL && res.n_repeats == 1, "n_repeats %d", res.n_repeats);
+    mfree(b);
+    b = mk("S", "r3", "2026-11-09", one);
+    issue(s, b, NULL, &res, &e);
+    CHECK_STR("third report note", nth(b, 0)->repeat_note, "该问题第3次通报，前次见第2期");
+    CHECK_STR("first-time repeat of 东苑", nth(b, 1)->repeat_note, "该问题第2次通报，前次见第1期");
+    mfree(b);
+    CHECK_STR("repeat_of stored", sqltext(p, "SELECT repeat_of FROM finding WHERE id='S2026-003-001'"), "S2026-002-001");
+    CHECK("repeat_count stored", sql1(p, "SELECT repeat_count FROM finding WHERE id='S2026-003-001'") == 3, "count");
+    /* full-width ASCII folds: Ａ栋 == A栋 */
+    const char *const fw1[] = {"东湖区|街|社区|锦绣小区A栋|t", NULL};
+    const char *const fw2[] = {"东湖区|街|社区|锦绣小区Ａ栋|t", NULL};
+    b = mk("S", "fw1", "2026-11-10", fw1);
+    issue(s, b, NULL, &res, &e);
+    mfree(b);
+    b = mk("S", "fw2", "2026-11-11", fw2);
+    issue(s, b, NULL, &res, &e);
+    CHECK_STR("full-width folded", nth(b, 0)->repeat_note, "该问题第2次通报，前次见第4期");
+    mfree(b);
+    /* once rectified, the place starts afresh */
+    store_rectification rc[] = {
+        {"S2026-001-001", 1, "2026-11-10", NULL}, {"S2026-002-001", 1, "2026-11-10", NULL},
+        {"S2026-003-001", 1, "2026-11-10", "已整改"},
+    };
+    memset(&e, 0, sizeof e);
+    int r = store_rectify(s, "S", rc, 3, "cli", &e);
+    CHECK("rectify chain", r == 0, "%s", e.msg);
+    b = mk("S", "r4", "2026-11-12", one);
+    issue(s, b, NULL, &res, &e);
+    CHECK("done place not a repeat", nth(b, 0)->repeat_note == NULL, "%s", nth(b, 0)->repeat_note);
+    CHECK_STR("still-open place is a repeat", nth(b, 1)->repeat_note, "该问题第3次通报，前次见第3期");
+    mfree(b);
+    /* across the year boundary the earlier issue's year is named */
+    b = mk("S", "r5", "2027-01-05", one);
+    issue(s, b, NULL, &res, &e);
+    CHECK_STR("cross-year note", nth(b, 0)->repeat_note, "该问题第2次通报，前次见2026年第6期");
+    mfree(b);
+    /* another series never counts */
+    b = mk("T", "t1", "2027-01-06", one);
+    issue(s, b, NULL, &res, &e);
+    CHECK("other series not a repeat", nth(b, 0)->repeat_note == NULL, "note");
+    mfree(b);
+    /* the normalised form */
+    model_finding f = {.district = "东湖区", .street = " 青山 街道", .site = "Ａ１栋\t"};
+    char *n = store_norm_location(&f);
+    CHECK_STR("norm location", n, "东湖区\x1f青山街道\x1f\x1f\x1f" "A1栋");
+    free(n);
+    model_finding empty = {0};
+    n = store_norm_location(&empty);
+    CHECK_STR("norm of nothing", n, "");
+    free(n);
+    store_close(s);
+}
+
+static int collect_status(void *ctx, const store_finding_row *r) {
+    buf *b = ctx;
+    buf_printf(b, "%s=%s;", r->id, r->status);
+    return 0;
+}
+
+static void test_overdue_and_rectify(void) {
+    err e = {0};
+    const char *p = dbpath("due.db");
+    store *s = store_open(p, &e);
+    store_result res;
+    /* deadlines: own 2026-11-21; bulletin's 2026-11-22T17:00; own 2026-11-30 */
+    const char *const fs[] = {
+        "东湖区|a|b|c|t1|2026-11-21",
+        "东湖区|a|b|d|t2",
+        "西山区|a|b|e|t3|2026-11-30",
+        NULL,
+    };
+    model_bulletin *b = mk("S", "d1", "2026-11-20", fs);
+    issue(s, b, NULL, &res, &e);
+    mfree(b);
+    buf out;
+    buf_init(&out);
+    store_finding_filter f = {.series = "S", .today = "2026-11-22"};
+    long n = store_list_findings(s, &f, collect_status, &out, &e);
+    CHECK_STR("status on 11-22", buf_cstr(&out), "S2026-001-001=overdue;S2026-001-002=open;S2026-001-003=open;");
+    CHECK("rows counted", n == 3, "n=%ld", n);
+    buf_reset(&out);
+    f.today = "2026-11-23";
+    store_list_findings(s, &f, collect_status, &out, &e);
+    CHECK_STR("status on 11-23 (date-time deadline passes next day)", buf_cstr(&out),
+              "S2026-001-001=overdue;S2026-001-002=overdue;S2026-001-003=open;");
+    buf_reset(&out);
+    f.today = "2026-11-23T08:00";   /* a time is reduced to its date */
+    f.status = STORE_ST_OVERDUE;
+    n = store_list_findings(s, &f, collect_status, &out, &e);
+    CHECK("overdue filter", n == 2, "n=%ld %s", n, buf_cstr(&out));
+    buf_reset(&out);
+    f.status = STORE_ST_OPEN;
+    n = store_list_findings(s, &f, collect_status, &out, &e);
+    CHECK_STR("open filter excludes overdue", buf_cstr(&out), "S2026-001-003=open;");
+    /* district filter */
+    buf_reset(&out);
+    f = (store_finding_filter){.district = "东湖区", .status = STORE_ST_UNDONE, .today = "2026-11-23"};
+    n = store_list_findings(s, &f, collect_status, &out, &e);
+    CHECK("district undone", n == 2, "n=%ld", n);
+
+    /* rectification: all or nothing */
+    store_rectification bad[] = {{"S2026-001-001", 1, "2026-11-22", "ok"}, {"S2026-009-009", 1, NULL, NULL}};
+    memset(&e, 0, sizeof e);
+    int r = store_rectify(s, "S", bad, 2, "r.xml", &e);
+    CHECK("unknown id refused", r == -1 && e.code == TB_ENOTFOUND && strstr(e.msg, "S2026-009-009"), "%s", e.msg);
+    CHECK("unknown id: nothing changed", sql1(p, "SELECT count(*) FROM finding WHERE status='done'") == 0 &&
+          sql1(p, "SELECT count(*) FROM rectification_event") == 0, "changed");
+    store_rectification wrong_series[] = {{"S2026-001-001", 1, "2026-11-22", NULL}};
+    memset(&e, 0, sizeof e);
+    r = store_rectify(s, "T", wrong_series, 1, "r.xml", &e);
+    CHECK("other series refused", r == -1 && e.code == TB_EINPUT, "%s", e.msg);
+    store_rectification early[] = {{"S2026-001-001", 1, "2026-11-01", NULL}};
+    memset(&e, 0, sizeof e);
+    r = store_rectify(s, NULL, early, 1, "cli", &e);
+    CHECK("done before issue refused", r == -1 && e.code == TB_EINPUT, "%s", e.msg);
+    store_rectification good[] = {{"s2026-001-001", 1, "2026-11-22", "已安排专人值守"}, {"S2026-001-002", 0, "2026-11-22", "需协调"}};
+    memset(&e, 0, sizeof e);
+    r = store_rectify(s, "S", good, 2, "r.xml", &e);
+    CHECK("rectify ok (lower-case id)", r == 0, "%s", e.msg);
+    CHECK_STR("done date stored", sqltext(p, "SELECT done_date || '/' || note FROM finding WHERE id='S2026-001-001'"), "2026-11-22/已安排专人值守");
+    CHECK("events recorded", sql1(p, "SELECT count(*) FROM rectification_event") == 2, "events");
+    buf_reset(&out);
+    f = (store_finding_filter){.series = "S", .today = "2026-11-23"};
+    store_list_findings(s, &f, collect_status, &out, &e);
+    CHECK_STR("status after rectify", buf_cstr(&out), "S2026-001-001=done;S2026-001-002=overdue;S2026-001-003=open;");
+    /* reopen */
+    store_rectification reopen[] = {{"S2026-001-001", 0, "2026-11-24", "复查未整改"}};
+    r = store_rectify(s, "S", reopen, 1, "cli", &e);
+    CHECK("reopen", r == 0 && sql1(p, "SELECT done_date IS NULL AND status='open' FROM finding WHERE id='S2026-001-001'") == 1, "%s", e.msg);
+    /* unknown series */
+    memset(&e, 0, sizeof e);
+    f = (store_finding_filter){.series = "nope"};
+    n = store_list_findings(s, &f, NULL, NULL, &e);
+    CHECK("unknown series", n == -1 && e.code == TB_ENOTFOUND, "%s", e.msg);
+    buf_free(&out);
+    store_close(s);
+}
+
+static int count_cb(void *ctx, const store_bulletin_info *r) {
+    buf *b = ctx;
+    buf_printf(b, "%s/%d/%d/%d;", r->code, r->year, r->issue_no, r->n_findings);
+    return 0;
+}
+
+static void fault_cb(void *ctx, const char *fault) {
+    buf *b = ctx;
+    buf_printf(b, "%s\n", fault);
+}
+
+static void test_archive(void) {
+    err e = {0};
+    const char *p = dbpath("arch.db");
+    store *s = store_open(p, &e);
+    store_result res;
+    model_bulletin *b = mk("S", "a1", "2025-11-20", TWO);
+    issue(s, b, NULL, &res, &e);
+    mfree(b);
+    b = mk("S", "a2", "2026-11-20", TWO);
+    hookctx h = {.pdf_bytes = 300000};
+    issue(s, b, &h, &res, &e);
+    char sha2[65];
+    snprintf(sha2, sizeof sha2, "%s", res.pdf_sha256);
+    mfree(b);
+    b = mk("S", "a3", "2026-11-21", TWO);
+    issue(s, b, NULL, &res, &e);
+    mfree(b);
+
+    buf out;
+    buf_init(&out);
+    long n = store_list_bulletins(s, NULL, count_cb, &out, &e);
+    CHECK_STR("list", buf_cstr(&out), "S/2025/1/2;S/2026/1/2;S/2026/2/2;");
+    CHECK("list count", n == 3, "n=%ld", n);
+
+    /* export: year 0 = latest year with that number */
+    buf pdf;
+    buf_init(&pdf);
+    arena *a = arena_new();
+    store_bulletin_info info;
+    int r = store_get_pdf(s, "S", 0, 1, &pdf, a, &info, &e);
+    char hex[65];
+    sha256_hex(pdf.data, pdf.len, hex);
+    CHECK("export latest year", r == 0 && info.year == 2026 && pdf.len >= 300000, "r=%d year=%d len=%zu", r, info.year, pdf.len);
+    CHECK_STR("export bytes match sha", hex, sha2);
+    CHECK("export info", info.pages > 1 && info.pdf_size == (long long)pdf.len && str_eq(info.input_id, "a2"), "pages %d", info.pages);
+    buf_reset(&pdf);
+    r = store_get_pdf(s, "S", 2025, 1, &pdf, NULL, NULL, &e);
+    CHECK("export by year", r == 0 && strstr(pdf.data, "a1"), "r=%d", r);
+    memset(&e, 0, sizeof e);
+    r = store_get_pdf(s, "S", 2026, 9, &pdf, NULL, NULL, &e);
+    CHECK("export missing", r == -1 && e.code == TB_ENOTFOUND && strstr(e.msg, "第9期"), "%s", e.msg);
+
+    /* the bulletin before, across the year boundary */
+    r = store_previous_bulletin(s, "S", 2026, 1, a, &info, &e);
+    CHECK("previous across year", r == 0 && info.year == 2025 && info.issue_no == 1, "r=%d %d/%d", r, info.year, info.issue_no);
+    r = store_previous_bulletin(s, "S", 2026, 2, a, &info, &e);
+    CHECK("previous in year", r == 0 && info.year == 2026 && info.issue_no == 1, "r=%d", r);
+    r = store_previous_bulletin(s, "S", 2025, 1, a, &info, &e);
+    CHECK("no previous", r == 1, "r=%d", r);
+
+    /* regen material */
+    store_archived ar;
+    memset(&e, 0, sizeof e);
+    r = store_get_archived(s, "S", 2026, 2, a, &ar, &e);
+    CHECK("archived", r == 0 && ar.n_findings == 2, "%s", e.msg);
+    CHECK_STR("archived source", (const char *)ar.source, "<bulletin id=\"a3\" series=\"S\"/>");
+    CHECK_STR("archived template", ar.template_xml, "<template/>");
+    CHECK_STR("archived context", ar.context, "ctx a3");
+    CHECK_STR("archived id order", ar.finding_ids[1], "S2026-002-002");
+    CHECK_STR("archived tool", ar.info.tool_version, "tongbao test");
+    model_bulletin *re = mk("S", "a3", "2026-11-21", TWO);
+    r = store_restore(re, &ar, &e);
+    CHECK("restore", r == 0 && re->issue_no == 2 && re->year == 2026 && str_eq(nth(re, 0)->id, "S2026-002-001"), "%s", e.msg);
+    mfree(re);
+    re = mk("S", "a3", "2026-11-21", (const char *const[]){"x|y|z|w|t", NULL});
+    memset(&e, 0, sizeof e);
+    r = store_restore(re, &ar, &e);
+    CHECK("restore mismatch refused", r == -1 && e.code == TB_EVERIFY, "%s", e.msg);
+    mfree(re);
+
+    /* verify: clean, then tampered */
+    buf faults;
+    buf_init(&faults);
+    long nb = 0;
+    long nf = store_verify(s, fault_cb, &faults, &nb, &e);
+    CHECK("verify clean", nf == 0 && nb == 3, "faults %ld: %s", nf, buf_cstr(&faults));
+    store_close(s);
+    sqlexec(p, "UPDATE bulletin_file SET pdf = CAST('%PDF-1.7 forged' AS BLOB) "
+               "WHERE bulletin_id = (SELECT id FROM bulletin WHERE input_id = 'a2')");
+    s = store_open_existing(p, 1, &e);
+    nf = s ? store_verify(s, fault_cb, &faults, &nb, &e) : -1;
+    CHECK("verify finds tampered pdf", nf == 1 && strstr(buf_cstr(&faults), "2026年第1期") && strstr(buf_cstr(&faults), "PDF"), "faults %ld: %s", nf, buf_cstr(&faults));
+    store_close(s);
+    sqlexec(p, "UPDATE bulletin_file SET source_xml = X'00' WHERE bulletin_id = (SELECT id FROM bulletin WHERE input_id = 'a1');"
+               "PRAGMA foreign_keys = OFF; DELETE FROM finding WHERE id = 'S2026-002-002';");
+    buf_reset(&faults);
+    s = store_open_existing(p, 1, &e);
+    nf = s ? store_verify(s, fault_cb, &faults, &nb, &e) : -1;
+    CHECK("verify reports each fault", nf == 3 && strstr(buf_cstr(&faults), "source XML") && strstr(buf_cstr(&faults), "1 present"), "faults %ld: %s", nf, buf_cstr(&faults));
+    store_close(s);
+    sqlexec(p, "PRAGMA foreign_keys = OFF; INSERT INTO finding(id, bulletin_id, series_id, seq, category_no, norm_location) VALUES ('ORPHAN', 999, 1, 1, 1, '')");
+    buf_reset(&faults);
+    s = store_open_existing(p, 1, &e);
+    nf = s ? store_verify(s, fault_cb, &faults, &nb, &e) : -1;
+    CHECK("verify finds foreign key fault", nf == 4 && strstr(buf_cstr(&faults), "foreign key"), "faults %ld: %s", nf, buf_cstr(&faults));
+    store_close(s);
+    buf_free(&faults);
+    buf_free(&pdf);
+    buf_free(&out);
+    arena_free(a);
+}
+
+static void test_stats(void) {
+    err e = {0};
+    const char *p = dbpath("stats.db");
+    store *s = store_open(p, &e);
+    store_result res;
+    const char *const fs[] = {"东湖区|a|b|c|t1|2026-11-21", "东湖区|a|b|d|t2", "西山区|a|b|e|t3|2026-12-30", NULL};
+    model_bulletin *b = mk("S", "s1", "2026-11-20", fs);
+    b->has_cases = 1;
+    b->n_cases = 2;
+    b->cases = arena_alloc(b->arena, 2 * sizeof *b->cases);
+    b->cases[0] = (model_case){"东湖区青山街道办事处副主任李某", "履行职责不力", "……", NULL, 0};
+    b->cases[0].outcomes = arena_alloc(b->arena, 2 * sizeof(model_outcome));
+    b->cases[0].outcomes[0] = (model_outcome){"2026-11-20", "李某", "乡科级领导干部", "诫勉", "被给予诫勉谈话处理"};
+    b->cases[0].outcomes[1] = (model_outcome){"2026-11-20", "李某", "乡科级领导干部", "组织处理", "被调整岗位"};
+    b->cases[0].n_outcomes = 2;
+    b->cases[1] = (model_case){"西山区某社区", "值守缺位", "……", NULL, 0};
+    b->cases[1].outcomes = arena_alloc(b->arena, 2 * sizeof(model_outcome));
+    b->cases[1].outcomes[0] = (model_outcome){NULL, "王某", "一般干部", "通报批评", "被通报批评"};
+    b->cases[1].outcomes[1] = (model_outcome){NULL, "赵某", "乡科级领导干部", "诫勉", "被诫勉"};
+    b->cases[1].n_outcomes = 2;
+    issue(s, b, NULL, &res, &e);
+    mfree(b);
+    b = mk("S", "s2", "2026-11-25", fs);   /* three repeats */
+    hookctx h = {.s = s};
+    issue(s, b, &h, &res, &e);
+    CHECK("render sees history before this bulletin", h.stats_bulletins == 1, "saw %ld", h.stats_bulletins);
+    mfree(b);
+    store_rectification rc[] = {{"S2026-001-001", 1, "2026-11-22", NULL}};
+    store_rectify(s, "S", rc, 1, "cli", &e);
+
+    arena *a = arena_new();
+    store_stats st;
+    int r = store_series_stats(s, "S", "2026-12-01", a, &st, &e);
+    CHECK("stats ran", r == 0, "%s", e.msg);
+    store_close(s);
+    /* the same figures, a second way */
+    long long findings = sql1(p, "SELECT count(*) FROM finding");
+    long long done = sql1(p, "SELECT count(*) FROM finding WHERE status='done'");
+    long long overdue = sql1(p, "SELECT count(*) FROM finding WHERE status='open' AND deadline < '2026-12-01'");
+    long long open = sql1(p, "SELECT count(*) FROM finding WHERE status='open' AND NOT (deadline < '2026-12-01')");
+    long long repeats = sql1(p, "SELECT count(*) FROM finding WHERE repeat_of IS NOT NULL");
+    CHECK("stats bulletins", st.bulletins == 2 && st.inspections == 2, "%ld %ld", st.bulletins, st.inspections);
+    CHECK("stats findings", st.findings == findings && findings == 6, "%ld vs %lld", st.findings, findings);
+    CHECK("stats done", st.done == done && done == 1, "%ld vs %lld", st.done, done);
+    CHECK("stats overdue", st.overdue == overdue && overdue == 3, "%ld vs %lld", st.overdue, overdue);
+    CHECK("stats open", st.open == open && open == 2, "%ld vs %lld", st.open, open);
+    CHECK("stats sum", st.done + st.open + st.overdue == st.findings, "sum");
+    CHECK("stats repeats", st.repeats == repeats && repeats == 3, "%ld vs %lld", st.repeats, repeats);
+    CHECK("stats cases", st.case_bulletins == 1 && st.cases == 2 && st.people == 3, "%ld %ld %ld", st.case_bulletins, st.cases, st.people);
+    CHECK("stats by rank", st.n_by_rank == 2 && str_eq(st.by_rank[0].name, "乡科级领导干部") && st.by_rank[0].n == 2 &&
+          str_eq(st.by_rank[1].name, "一般干部") && st.by_rank[1].n == 1, "n=%zu", st.n_by_rank);
+    CHECK("stats by kind", st.n_by_kind == 3 && str_eq(st.by_kind[0].name, "诫勉") && st.by_kind[0].n == 2 &&
+          str_eq(st.by_kind[1].name, "组织处理") && str_eq(st.by_kind[2].name, "通报批评"), "n=%zu", st.n_by_kind);
+    CHECK("outcomes stored", sql1(p, "SELECT count(*) FROM outcome") == 4 && sql1(p, "SELECT count(*) FROM case_") == 2, "rows");
+    arena_free(a);
+}
+
+static int prep_cb(void *ctx, model_bulletin *b, size_t i, err *e) {
+    buf *log = ctx;
+    (void)e;
+    buf_printf(log, "%zu:%d;", i, b->issue_no);
+    return 0;
+}
+
+static int commit_one(store *s, model_bulletin *b, store_result *res, err *e) {
+    store_rendered r;
+    store_rendered_init(&r);
+    hookctx h = {0};
+    fake_render(&h, b, &r, e);
+    char xml[128];
+    snprintf(xml, sizeof xml, "<bulletin id=\"%s\"/>", b->id);
+    store_source src = {xml, strlen(xml), b->source, "dubao", NULL, "t"};
+    memset(e, 0, sizeof *e);
+    int rc = store_commit(s, b, &src, &r, res, e);
+    store_rendered_free(&r);
+    return rc;
+}
+
+static void test_two_phase(void) {
+    err e = {0};
+    const char *p = dbpath("batch.db");
+    store *s = store_open(p, &e);
+    store_result one;
+    model_bulletin *b0 = mk("S", "pre", "2026-11-19", TWO);
+    issue(s, b0, NULL, &one, &e);
+    mfree(b0);
+
+    model_bulletin *bs[5] = {
+        mk("S", "n1", "2026-11-20", TWO),
+        mk("S", "n2", "2026-11-20", TWO),           /* repeats n1's places (and pre's) */
+        mk("S", "n1", "2026-11-20", TWO),           /* duplicate of the first */
+        mk("S", "n3", "2026/11/20", TWO),           /* bad date */
+        mk("U", "u1", "2026-11-20", TWO),           /* new series */
+    };
+    store_result res[5];
+    buf log;
+    buf_init(&log);
+    long long before = rowcount(p);
+    int r = store_reserve(s, bs, 5, prep_cb, &log, res, &e);
+    CHECK("reserve ok", r == 0, "%s", e.msg);
+    CHECK("reserve writes nothing", rowcount(p) == before, "rows changed");
+    CHECK("reserve numbers", bs[0]->issue_no == 2 && bs[1]->issue_no == 3 && bs[4]->issue_no == 1, "%d %d %d", bs[0]->issue_no, bs[1]->issue_no, bs[4]->issue_no);
+    CHECK("reserve duplicate in batch", res[2].already_issued && res[2].issue_no == 2 && bs[2]->issue_no == 0, "dup %d", res[2].already_issued);
+    CHECK("reserve item error", res[3].error.code == TB_EINPUT && bs[3]->issue_no == 0, "code %d", res[3].error.code);
+    CHECK_STR("reserve repeat within batch", nth(bs[1], 0)->repeat_note, "该问题第3次通报，前次见第2期");
+    CHECK_STR("reserve prepare calls", buf_cstr(&log), "0:2;1:3;4:1;");
+    CHECK_STR("reserve ids", nth(bs[1], 1)->id, "S2026-003-002");
+
+    r = commit_one(s, bs[0], &one, &e);
+    CHECK("commit first", r == 0 && one.issue_no == 2, "r=%d %s", r, e.msg);
+    r = commit_one(s, bs[1], &one, &e);
+    CHECK("commit second (in-batch repeat holds)", r == 0 && one.issue_no == 3 && one.n_repeats == 2, "r=%d stale=%d %s", r, one.stale, e.msg);
+    r = commit_one(s, bs[4], &one, &e);
+    CHECK("commit new series", r == 0, "r=%d %s", r, e.msg);
+    r = commit_one(s, bs[0], &one, &e);
+    CHECK("commit twice is already issued", r == 1 && one.already_issued && one.issue_no == 2, "r=%d", r);
+    for (int i = 0; i < 5; i++) mfree(bs[i]);
+
+    /* staleness: someone issues between reserve and commit */
+    model_bulletin *x = mk("S", "x1", "2026-11-21", TWO);
+    model_bulletin *y = mk("S", "y1", "2026-11-21", TWO);
+    r = store_reserve(s, &x, 1, NULL, NULL, &one, &e);
+    CHECK("reserve x", r == 0 && x->issue_no == 4, "no=%d", x->issue_no);
+    issue(s, y, NULL, &one, &e);
+    CHECK("interloper took 4", y->issue_no == 4, "no=%d", y->issue_no);
+    long long mid = rowcount(p);
+    r = commit_one(s, x, &one, &e);
+    CHECK("commit detects stale", r == 1 && one.stale && rowcount(p) == mid, "r=%d stale=%d", r, one.stale);
+    r = store_reserve(s, &x, 1, NULL, NULL, &one, &e);
+    r = r == 0 ? commit_one(s, x, &one, &e) : r;
+    CHECK("re-reserve and commit", r == 0 && one.issue_no == 5, "r=%d no=%d", r, one.issue_no);
+    mfree(x);
+    mfree(y);
+    store_close(s);
+    memset(&e, 0, sizeof e);
+    s = store_open(p, &e);
+    CHECK("batch archive verifies", s && store_verify(s, NULL, NULL, NULL, &e) == 0, "%s", e.msg);
+    store_close(s);
+    buf_free(&log);
+}
+
+/* Several processes issue into one series at once. */
+static void test_concurrency(void) {
+    const char *p = dbpath("conc.db");
+    enum { PROCS = 3, EACH = 8 };
+    pid_t pids[PROCS];
+    /* children also race to create the file */
+    for (int k = 0; k < PROCS; k++) {
+        pids[k] = fork();
+        if (pids[k] == 0) {
+            err e = {0};
+            store *s = store_open(p, &e);
+            if (!s) {
+                fprintf(stderr, "child open: %s\n", e.msg);
+                _exit(1);
+            }
+            int bad = 0;
+            for (int i = 0; i < EACH; i++) {
+                char id[32];
+                snprintf(id, sizeof id, "p%d-%d", k, i);
+                model_bulletin *b = mk("江城市疫情防控督查通报", id, "2026-11-21", TWO);
+                store_result res;
+                if (issue(s, b, NULL, &res, &e) != 0) {
+                    fprintf(stderr, "child issue: %s\n", e.msg);
+                    bad = 1;
+                }
+                mfree(b);
+            }
+            store_close(s);
+            _exit(bad);
+        }
+    }
+    int ok = 1;
+    for (int k = 0; k < PROCS; k++) {
+        int status = 0;
+        waitpid(pids[k], &status, 0);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ok = 0;
+    }
+    CHECK("concurrent issuers succeed", ok, "a child failed");
+    long long n = sql1(p, "SELECT count(*) FROM bulletin");
+    long long distinct = sql1(p, "SELECT count(DISTINCT issue_no) FROM bulletin");
+    long long maxno = sql1(p, "SELECT max(issue_no) FROM bulletin");
+    CHECK("concurrent: distinct consecutive numbers", n == PROCS * EACH && distinct == n && maxno == n,
+          "n=%lld distinct=%lld max=%lld", n, distinct, maxno);
+    CHECK("concurrent: finding ids unique", sql1(p, "SELECT count(DISTINCT id) FROM finding") == 2 * n, "ids");
+}
+
+/* Kill an issuing process at random moments; the archive stays whole. */
+static void test_kill_anywhere(void) {
+    const char *p = dbpath("kill.db");
+    err e = {0};
+    store *s = store_open(p, &e);
+    store_close(s);
+    srand(12345);
+    for (int round = 0; round < 6; round++) {
+        int ready[2];
+        if (pipe(ready) != 0) abort();
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(ready[0]);
+            err ce = {0};
+            store *cs = store_open(p, &ce);
+            for (int i = 0; cs; i++) {
+                char id[32];
+                snprintf(id, sizeof id, "k%d-%d", round, i);
+                model_bulletin *b = mk("S", id, "2026-11-21", TWO);
+                hookctx h = {.pdf_bytes = 20000};
+                store_result res;
+                issue(cs, b, &h, &res, &ce);
+                mfree(b);
+                if (i == 0 && write(ready[1], "!", 1) != 1) _exit(2);   /* one is in: kill me any time */
+            }
+            _exit(1);
+        }
+        close(ready[1]);
+        char c;
+        if (read(ready[0], &c, 1) != 1) c = 0;   /* waits for the child's first issue */
+        close(ready[0]);
+        struct timespec ts = {0, (long)(rand() % 40) * 1000000L};
+        nanosleep(&ts, NULL);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    memset(&e, 0, sizeof e);
+    s = store_open(p, &e);
+    buf faults;
+    buf_init(&faults);
+    long nb = 0, nf = s ? store_verify(s, fault_cb, &faults, &nb, &e) : -1;
+    CHECK("killed issuers: archive whole", nf == 0 && nb > 0, "faults %ld bulletins %ld: %s %s", nf, nb, buf_cstr(&faults), e.msg);
+    store_close(s);
+    CHECK("killed issuers: no gaps", sql1(p, "SELECT max(issue_no) - count(*) FROM bulletin") == 0, "gap");
+    CHECK("killed issuers: every bulletin complete",
+          sql1(p, "SELECT count(*) FROM bulletin b WHERE n_findings <> (SELECT count(*) FROM finding WHERE bulletin_id = b.id)") == 0, "partial");
+    buf_free(&faults);
+}
+
+int main(void) {
+    snprintf(tmpdir, sizeof tmpdir, "%s/tb_store_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_open_and_migrate();
+    test_numbering();
+    test_override_and_idempotency();
+    test_rollback();
+    test_disk_full();
+    test_repeats();
+    test_overdue_and_rectify();
+    test_archive();
+    test_stats();
+    test_two_phase();
+    test_concurrency();
+    test_kill_anywhere();
+    if (!tl_failed) {   /* keep the files for a look when something failed */
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    } else {
+        fprintf(stderr, "databases kept in %s\n", tmpdir);
+    }
+    return TESTS_DONE();
+}
