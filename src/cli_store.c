@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "history.h"
 #include "parse.h"
 #include "render.h"
 #include "sha256.h"
@@ -24,6 +25,7 @@ const char *cli_db_path(const char *opt) {
 
 typedef struct {
     lay_ctx *lc;
+    store *s;
     const tpl_template *t;
     const char *out;            /* final output path */
     char *tmp;                  /* temporary file written before commit */
@@ -35,6 +37,7 @@ static int issue_render(void *ctx, model_bulletin *b, store_rendered *out, err *
     render_opts ro = {NULL, 1, NULL};
     render_info_free(&c->info);
     render_info_init(&c->info);
+    if (history_prepare(c->s, b, NULL, &out->context, e) < 0) return -1;
     if (render_bulletin(c->lc, b, c->t, &ro, &out->pdf, &c->info, e) < 0) return -1;
     out->pages = c->info.pages;
     return 0;
@@ -137,6 +140,7 @@ int cli_issue(int argc, char **argv) {
     c.out = out;
     s = store_open(cli_db_path(db), &e);
     if (!s) goto fail;
+    c.s = s;
     store_source src = {xml, len, in, t->name, t->xml, "tongbao " TONGBAO_VERSION};
     store_hooks hooks = {issue_render, issue_before_commit, &c};
     store_result res = {0};
@@ -313,7 +317,7 @@ int cli_regen(int argc, char **argv) {
     if (!s || !a) goto fail;
     if (store_get_archived(s, series, year, issue, a, &ar, &e) < 0) goto fail;
     b = parse_memory((const char *)ar.source, ar.source_len, ar.info.source_name ? ar.info.source_name : "archived source", &e);
-    if (!b || store_restore(b, &ar, &e) < 0) goto fail;
+    if (!b || store_restore(b, &ar, &e) < 0 || history_restore(b, ar.context, &e) < 0) goto fail;
     if ((rc = cli_setup_fonts())) goto done;
     t = ar.template_xml ? tpl_load_memory(ar.template_xml, strlen(ar.template_xml), ar.info.template_name, &e)
                         : tpl_load(ar.info.template_name ? ar.info.template_name : "dubao", &e);

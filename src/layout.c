@@ -326,6 +326,8 @@ static int can_break(const para *p, size_t k) {
     const cluster *a = &p->cl[k - 1], *b = &p->cl[k];
     if (b->cls & C_NOSTART) return 0;
     if (a->cls & C_NOEND) return 0;
+    /* a long code (JC2026-007-003) may break after a hyphen, not elsewhere */
+    if (a->cp == '-' && (b->cls & C_WORD) && k >= 2 && (p->cl[k - 2].cls & C_WORD)) return 1;
     if ((a->cls & C_WORD) && (b->cls & (C_WORD | C_NOSTART))) return 0;
     if ((a->cls & C_PAIR) && a->cp == b->cp) return 0;
     /* keep a number with its unit (11月, 17：00, 3个) */
