@@ -659,6 +659,7 @@ static int add_rule(job *j, lay_page *pg, double x0, double x1, double y, double
     op->x = x0;
     op->x2 = x1;
     op->y = y;
+    op->y2 = y;
     op->weight = weight;
     memcpy(op->rgb, rgb, sizeof op->rgb);
     return 0;

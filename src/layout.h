@@ -17,12 +17,13 @@
 #include "template.h"
 #include "util.h"
 
-typedef enum { LAY_GLYPHS, LAY_RULE } lay_op_kind;
+typedef enum { LAY_GLYPHS, LAY_RULE, LAY_RECT } lay_op_kind;
 
 typedef struct {
     lay_op_kind kind;
-    double x, y;                /* glyphs: baseline origin; rule: left end, centre line */
-    double x2, weight;          /* rule: right end and thickness */
+    double x, y;                /* glyphs: baseline origin; rule: start; rect: top-left */
+    double x2, y2, weight;      /* rule: end point (y2 = y for a horizontal rule) and
+                                   thickness; rect: width and height in x2, y2 */
     double rgb[3];
     PangoGlyphItem gi;          /* glyphs: item (holds the font) + glyph string, owned */
     const char *text;           /* glyphs: the text gi.item->offset indexes */

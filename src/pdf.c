@@ -42,8 +42,11 @@ int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e) {
                 cairo_set_line_width(cr, op->weight);
                 cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
                 cairo_move_to(cr, op->x, op->y);
-                cairo_line_to(cr, op->x2, op->y);
+                cairo_line_to(cr, op->x2, op->y2);
                 cairo_stroke(cr);
+            } else if (op->kind == LAY_RECT) {
+                cairo_rectangle(cr, op->x, op->y, op->x2, op->y2);
+                cairo_fill(cr);
             } else {
                 cairo_move_to(cr, op->x, op->y);
                 /* glyph item + its text: Cairo gets the clusters and writes a
