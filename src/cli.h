@@ -13,6 +13,9 @@ int cli_templates(int argc, char **argv);
 int cli_issue(int argc, char **argv);
 int cli_archive(int argc, char **argv);
 int cli_regen(int argc, char **argv);
+int cli_nightly(int argc, char **argv);   /* cli_nightly.c */
+int cli_rectify(int argc, char **argv);   /* cli_history.c */
+int cli_findings(int argc, char **argv);  /* cli_history.c */
 
 /* Shared helpers */
 void cli_error(const err *e);                 /* "tongbao: file:line:col: msg" on stderr */

@@ -23,6 +23,12 @@ static const char usage[] =
     "  archive list|export|verify       what was issued; the archived PDF; check the archive\n"
     "  regen --series S --issue N [--district D] -o OUT.pdf\n"
     "                                   rebuild from the database (or a district extract)\n"
+    "  nightly INBOX [--out DIR] [--jobs N] [--dry-run] [--quiet]\n"
+    "                                   issue every new file of an inbox, with district extracts\n"
+    "  rectify ID... --done [--date D] [--note T] | rectify --file R.xml\n"
+    "                                   record rectification (整改) reports\n"
+    "  findings [--series S] [--district D] [--status open|done|overdue] [--csv]\n"
+    "                                   list findings and their rectification status\n"
     "\n"
     "  --help, -h                       this text; COMMAND --help for one command\n"
     "  --version                        print the version\n"
@@ -53,7 +59,8 @@ int main(int argc, char **argv) {
     } cmds[] = {
         {"validate", cli_validate}, {"render", cli_render}, {"fonts", cli_fonts},
         {"templates", cli_templates}, {"issue", cli_issue}, {"archive", cli_archive},
-        {"regen", cli_regen},
+        {"regen", cli_regen}, {"nightly", cli_nightly}, {"rectify", cli_rectify},
+        {"findings", cli_findings},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(cmd, cmds[i].name)) continue;
