@@ -31,7 +31,8 @@ all: $(BIN)
 # Debian packages the build, the fonts and the tests need.  Installs only
 # what is missing, so it is quick on a prepared machine.
 DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev \
-            libsqlite3-dev fonts-noto-cjk texlive-lang-chinese poppler-utils qpdf sqlite3
+            libsqlite3-dev fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai texlive-lang-chinese \
+            poppler-utils qpdf sqlite3
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

@@ -53,9 +53,10 @@ int fonts_init(const char *data_dir, err *e) {
         pthread_mutex_unlock(&init_lock);
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     }
-    /* NULL = the system's fonts.conf (fonts dirs, cache dirs, rules). */
-    if (!FcConfigParseAndLoad(c, NULL, FcTrue) ||
-        !FcConfigParseAndLoad(c, (const FcChar8 *)path, FcTrue) ||
+    /* Only our file: it names the font and cache directories itself, and
+     * the system's rule files (antialiasing, hinting, language defaults for
+     * screens) are no use for print and cost most of the start-up time. */
+    if (!FcConfigParseAndLoad(c, (const FcChar8 *)path, FcTrue) ||
         !FcConfigBuildFonts(c)) {
         FcConfigDestroy(c);
         pthread_mutex_unlock(&init_lock);

@@ -252,6 +252,24 @@ int utf8_valid(const char *s, size_t len) {
     return 1;
 }
 
+static int wide_cp(uint32_t cp) {
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+           (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD) ||
+           cp == 0x2014 || cp == 0x2026;
+}
+
+size_t utf8_width(const char *s) {
+    size_t w = 0, len = s ? strlen(s) : 0, i = 0, adv;
+    while (i < len) {
+        uint32_t cp = utf8_decode(s + i, len - i, &adv);
+        w += wide_cp(cp) ? 2 : 1;
+        i += adv;
+    }
+    return w;
+}
+
 /* ---- misc ------------------------------------------------------------ */
 int str_empty(const char *s) {
     if (!s) return 1;

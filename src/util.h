@@ -84,6 +84,8 @@ size_t utf8_encode(uint32_t cp, char out[4]);
 size_t utf8_count(const char *s);      /* code points */
 uint32_t utf8_last(const char *s);     /* last code point, 0 for "" */
 int utf8_valid(const char *s, size_t len);
+/* Terminal columns: East Asian wide and full-width characters count 2. */
+size_t utf8_width(const char *s);
 
 /* ---- misc ------------------------------------------------------------ */
 int str_empty(const char *s);          /* NULL or only whitespace */
