@@ -83,3 +83,11 @@ done
 # an unwritable output gives a clear error, exit 6
 "$TB" render examples/inbox/jc-2026-11-20-night.xml -o /nonexistent-dir/x.pdf >/dev/null 2>"$T/w.err"; rc=$?
 [ $rc -eq 6 ] && grep -q 'cannot write' "$T/w.err" && ok "unwritable output exits 6" || ko "unwritable output exits 6" "exit $rc: $(cat "$T/w.err")"
+
+# the README's worked example says what tongbao really writes
+"$TB" render examples/worked-example.xml -o "$T/we.pdf" --text >"$T/we.txt" 2>/dev/null
+missing=0
+grep '^> ' README.md | sed 's/^> //' | grep -v '^$' | while IFS= read -r line; do
+    grep -qxF -- "$line" "$T/we.txt" || { echo "not in output: $line"; exit 1; }
+done >"$T/we.diff" || missing=1
+[ $missing -eq 0 ] && [ -s "$T/we.txt" ] && ok "README worked example matches the output" || ko "README worked example matches the output" "$(cat "$T/we.diff")"
