@@ -56,10 +56,15 @@ int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e) {
         }
         cairo_show_page(cr);
     }
+    /* The first entry is the document's title: the sections hang under it,
+     * open, as a reader expects of a bulletin's bookmarks. */
+    int parent = CAIRO_PDF_OUTLINE_ROOT;
     for (size_t i = 0; i < r->n_outlines; i++) {
         char link[96];
         snprintf(link, sizeof link, "page=%d pos=[0 %.2f]", r->outlines[i].page, r->outlines[i].y);
-        cairo_pdf_surface_add_outline(s, CAIRO_PDF_OUTLINE_ROOT, r->outlines[i].label, link, 0);
+        int id = cairo_pdf_surface_add_outline(s, parent, r->outlines[i].label, link,
+                                               i == 0 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+        if (i == 0) parent = id;
     }
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
