@@ -3,9 +3,12 @@
 #include "cli.h"
 
 #include <dirent.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fonts.h"
 #include "parse.h"
@@ -95,18 +98,21 @@ int cli_validate(int argc, char **argv) {
 
 /* ---- render ----------------------------------------------------------- */
 static const char render_help[] =
-    "usage: tongbao render FILE.xml [-o OUT.pdf] [-t TEMPLATE] [--district D] [--text]\n"
+    "usage: tongbao render FILE.xml [-o OUT.pdf] [-t TEMPLATE] [--district D] [--appendix] [--chart] [--text]\n"
     "Typesets one findings file without recording it in the history (a draft:\n"
     "no 期号, no finding IDs; use `tongbao issue` for the real thing).\n"
     "  -o OUT.pdf      output file (default: FILE.pdf beside the input)\n"
     "  -t TEMPLATE     template name or path (default: the file's template=, else dubao)\n"
     "  --district D    only the findings of district D (整改通知 extract)\n"
+    "  --appendix      add the 附件 问题清单 table (--no-appendix: leave it out)\n"
+    "  --chart         add the chart of findings by district (--no-chart: leave it out)\n"
+    "                  (without these the template's <order> decides)\n"
     "  --text          also print the composed text on stdout\n";
 
 int cli_render(int argc, char **argv) {
     if (wants_help(argc, argv, render_help)) return 0;
     const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL;
-    int text = 0;
+    int text = 0, appendix = 0, chart = 0;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
@@ -115,6 +121,10 @@ int cli_render(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "--template", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; district = v; }
         else if (!strcmp(argv[i], "--text")) text = 1;
+        else if (!strcmp(argv[i], "--appendix")) appendix = 1;
+        else if (!strcmp(argv[i], "--no-appendix")) appendix = -1;
+        else if (!strcmp(argv[i], "--chart")) chart = 1;
+        else if (!strcmp(argv[i], "--no-chart")) chart = -1;
         else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "tongbao: render: unknown option %s; see tongbao render --help\n", argv[i]);
             return TB_EUSAGE;
@@ -145,6 +155,8 @@ int cli_render(int argc, char **argv) {
         model_free(b);
         return e.code;
     }
+    t->force_appendix = appendix;
+    t->force_chart = chart;
     char *outbuf = NULL;
     if (!out && !(out = outbuf = cli_default_out(in))) {
         model_free(b);
@@ -201,34 +213,157 @@ int cli_fonts(int argc, char **argv) {
 }
 
 /* ---- templates -------------------------------------------------------- */
+
+typedef struct {
+    char *name, *path, *kind, *desc;   /* malloc'd */
+    int src;                           /* index into the search path */
+    int wins;                          /* what `-t name` loads */
+    int broken;
+} tpl_row;
+
+static int row_cmp(const void *a, const void *b) {
+    const tpl_row *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : x->src - y->src;
+}
+
+static int usable_name(const char *n) {
+    for (const char *p = n; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')) return 0;
+    return *n != 0;
+}
+
+/* printf("%-*s") counts bytes; CJK text needs display columns */
+static void put_cell(const char *s, size_t width, int last) {
+    fputs(s, stdout);
+    if (last) return;
+    for (size_t w = utf8_width(s); w < width + 2; w++) putchar(' ');
+}
+
 int cli_templates(int argc, char **argv) {
-    if (wants_help(argc, argv, "usage: tongbao templates\nLists templates in search order: $TONGBAO_TEMPLATES, ~/.config/tongbao/templates,\nthen tongbao's own templates/. The first of a name wins.\n"))
+    if (wants_help(argc, argv,
+                   "usage: tongbao templates\n"
+                   "Lists the templates installed, where each comes from and which one wins:\n"
+                   "-t NAME loads the first NAME.xml in the search order $TONGBAO_TEMPLATES,\n"
+                   "~/.config/tongbao/templates (or $XDG_CONFIG_HOME/tongbao/templates), then\n"
+                   "tongbao's own templates/.  Marked * = the one used; a copy in an earlier\n"
+                   "directory overrides the built-in one, no rebuild needed.\n"
+                   "Exit 5 if a template that would be used does not load.\n"))
         return 0;
     char *dirs[8];
     size_t n = tpl_search_path(dirs, 8);
+    char cwd[PATH_MAX];
     for (size_t i = 0; i < n; i++) {
-        DIR *d = opendir(dirs[i]);
-        if (d) {
-            struct dirent *de;
-            while ((de = readdir(d))) {
-                size_t l = strlen(de->d_name);
-                if (l < 5 || strcmp(de->d_name + l - 4, ".xml")) continue;
-                char path[4096];
-                snprintf(path, sizeof path, "%s/%s", dirs[i], de->d_name);
-                err e = {0};
-                tpl_template *t = tpl_load_file(path, &e);
-                if (!t) {
-                    printf("%-10s %s  (broken: %s)\n", "?", path, e.msg);
-                    continue;
-                }
-                char nm[300];
-                snprintf(nm, sizeof nm, "%.*s", (int)(l - 4), de->d_name);
-                printf("%-10s %-40s %s\n", nm, t->description ? t->description : "", path);
-                tpl_free(t);
-            }
-            closedir(d);
-        }
+        /* show where a file really is, not "./templates" */
+        if (dirs[i][0] == '/' || !getcwd(cwd, sizeof cwd)) continue;
+        const char *rel = dirs[i][0] == '.' && dirs[i][1] == '/' ? dirs[i] + 2 : dirs[i];
+        size_t l = strlen(cwd) + strlen(rel) + 2;
+        char *abs = malloc(l);
+        if (!abs) continue;
+        snprintf(abs, l, "%s/%s", cwd, rel);
         free(dirs[i]);
+        dirs[i] = abs;
     }
-    return 0;
+    /* which directory is which: the search path fills them in this order */
+    const char *env = getenv("TONGBAO_TEMPLATES");
+    const char *label[8];
+    size_t k = 0;
+    if (env && *env && k < n) label[k++] = "$TONGBAO_TEMPLATES";
+    if (n > k + 1) label[k++] = "user";
+    while (k < n) label[k++] = "built-in";
+    tpl_row *rows = NULL;
+    size_t n_rows = 0, cap = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        DIR *d = opendir(dirs[i]);
+        if (!d) continue;
+        struct dirent *de;
+        while ((de = readdir(d)) && rc == 0) {
+            size_t l = strlen(de->d_name);
+            if (l < 5 || strcmp(de->d_name + l - 4, ".xml")) continue;
+            if (n_rows == cap) {
+                size_t nc = cap ? cap * 2 : 16;
+                tpl_row *p = realloc(rows, nc * sizeof *p);
+                if (!p) { rc = TB_EINTERNAL; break; }
+                rows = p;
+                cap = nc;
+            }
+            tpl_row *r = &rows[n_rows];
+            memset(r, 0, sizeof *r);
+            r->src = (int)i;
+            r->name = strndup(de->d_name, l - 4);
+            size_t pl = strlen(dirs[i]) + l + 2;
+            r->path = malloc(pl);
+            if (r->path) snprintf(r->path, pl, "%s/%s", dirs[i], de->d_name);
+            err e = {0};
+            tpl_template *t = r->path ? tpl_load_file(r->path, &e) : NULL;
+            if (t) {
+                r->kind = strdup(t->kind ? t->kind : "");
+                r->desc = strdup(t->description ? t->description : "");
+            } else {
+                /* the reason goes under the table: it is long */
+                r->broken = 1;
+                r->kind = strdup("?");
+                char msg[1200];
+                err_format(&e, msg, sizeof msg);
+                r->desc = strdup(msg);
+            }
+            tpl_free(t);
+            n_rows++;
+            if (!r->name || !r->path || !r->kind || !r->desc) rc = TB_EINTERNAL;
+        }
+        closedir(d);
+    }
+    if (rc == 0) {
+        qsort(rows, n_rows, sizeof *rows, row_cmp);
+        for (size_t i = 0; i < n_rows; i++)
+            rows[i].wins = usable_name(rows[i].name) && (i == 0 || strcmp(rows[i - 1].name, rows[i].name));
+        printf("Search order (the first NAME.xml found wins):\n");
+        for (size_t i = 0; i < n; i++) {
+            struct stat st;
+            int there = stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode);
+            printf("  %zu. ", i + 1);
+            put_cell(label[i], 18, 0);
+            printf("%s%s\n", dirs[i], there ? "" : "  (not there)");
+        }
+        putchar('\n');
+        static const char *const head[5] = {"NAME", "KIND", "FROM", "DESCRIPTION", "FILE"};
+        size_t w[5];
+        for (int c = 0; c < 5; c++) w[c] = utf8_width(head[c]);
+        for (size_t i = 0; i < n_rows; i++) {
+            const char *cells[5] = {rows[i].name, rows[i].kind, label[rows[i].src],
+                                    rows[i].broken ? "(does not load, see below)" : rows[i].desc, rows[i].path};
+            for (int c = 0; c < 5; c++)
+                if (utf8_width(cells[c]) > w[c]) w[c] = utf8_width(cells[c]);
+        }
+        fputs("  ", stdout);
+        for (int c = 0; c < 5; c++) put_cell(head[c], w[c], c == 4);
+        putchar('\n');
+        for (size_t i = 0; i < n_rows; i++) {
+            const char *cells[5] = {rows[i].name, rows[i].kind, label[rows[i].src],
+                                    rows[i].broken ? "(does not load, see below)" : rows[i].desc, rows[i].path};
+            fputs(rows[i].wins ? "* " : "  ", stdout);
+            for (int c = 0; c < 5; c++) put_cell(cells[c], w[c], c == 4);
+            putchar('\n');
+            if (rows[i].wins && rows[i].broken) rc = TB_ETEMPLATE;
+        }
+        for (size_t i = 0; i < n_rows; i++)
+            if (rows[i].broken) printf("\n%s:\n  %s\n", rows[i].path, rows[i].desc);
+        if (!n_rows) printf("  (no templates found)\n");
+        else
+            printf("\n* = what -t NAME uses; the others are overridden by it.  Copy a file into\n"
+                   "%s to change colours, faces or wording (see templates/README.md).\n",
+                   n > 1 ? dirs[n - 2] : "$TONGBAO_TEMPLATES");
+    } else {
+        fprintf(stderr, "tongbao: templates: out of memory\n");
+    }
+    for (size_t i = 0; i < n_rows; i++) {
+        free(rows[i].name);
+        free(rows[i].path);
+        free(rows[i].kind);
+        free(rows[i].desc);
+    }
+    free(rows);
+    for (size_t i = 0; i < n; i++) free(dirs[i]);
+    return rc;
 }

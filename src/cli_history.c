@@ -1,19 +1,437 @@
 /* cli_history.c — `tongbao rectify` and `tongbao findings`: rectification
- * tracking over the history database.  (Being written: issue 5.) */
+ * tracking over the history database (issue 5).
+ *
+ * rectify records what districts report back (整改到位, or still open with a
+ * reason), from the command line or from a <rectifications> file; all of a
+ * command's updates are recorded together or none is.  findings lists
+ * findings with their status — open, done or overdue (open past its
+ * deadline) — as an aligned table for people or RFC 4180 CSV for
+ * spreadsheets. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "compose.h"
+#include "parse.h"
+#include "store.h"
+
+static int wants_help(int argc, char **argv, const char *text) {
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(text, stdout);
+            return 1;
+        }
+    return 0;
+}
+
+/* A real calendar date written YYYY-MM-DD (compose knows the calendar). */
+static int valid_day(const char *d) {
+    char tmp[64];
+    return d && strlen(d) == 10 && compose_date(d, 0, tmp, sizeof tmp) == 0;
+}
+
+/* ---- rectify ------------------------------------------------------------ */
+
+static const char rectify_help[] =
+    "usage: tongbao rectify ID... --done [--date YYYY-MM-DD] [--note TEXT] [--db PATH]\n"
+    "       tongbao rectify ID... --open [--date YYYY-MM-DD] [--note REASON] [--db PATH]\n"
+    "       tongbao rectify --file R.xml [--db PATH]\n"
+    "Records rectification (整改) reports for findings, by the IDs printed in the\n"
+    "bulletins (JC2026-007-003; lower case is fine).\n"
+    "  --done          the findings were rectified (on --date, default today)\n"
+    "  --open          reopen them (a check found them not rectified); --note says why\n"
+    "  --note TEXT     what was done, or why it is still open\n"
+    "  --series S      refuse IDs that belong to another series\n"
+    "  --file R.xml    a <rectifications> file (FORMAT.md): <done finding= date=>,\n"
+    "                  <open finding= reason=>; its series must own every ID\n"
+    "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n"
+    "All updates of one command are recorded together, or none is: an unknown ID\n"
+    "(exit 8, every unknown ID named), an ID of another series or a date before\n"
+    "the bulletin that reported the finding (exit 3) records nothing.\n";
+
+/* "reason；text" for an <open>, whichever parts are there. */
+static const char *open_note(arena *a, const parse_rect_item *it) {
+    if (str_empty(it->reason)) return it->note;
+    if (str_empty(it->note)) return it->reason;
+    return arena_printf(a, "%s；%s", it->reason, it->note);
+}
 
 int cli_rectify(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "tongbao: rectify is not available yet\n");
-    return TB_EUSAGE;
+    if (wants_help(argc, argv, rectify_help)) return 0;
+    const char *db = NULL, *date = NULL, *note = NULL, *file = NULL, *series = NULL;
+    int done = 0, reopen = 0;
+    size_t n_ids = 0;
+    const char **ids = calloc((size_t)(argc > 0 ? argc : 1), sizeof *ids);
+    if (!ids) {
+        fprintf(stderr, "tongbao: out of memory\n");
+        return TB_EINTERNAL;
+    }
+    int rc = 0;
+    for (int i = 1; i < argc && rc == 0; i++) {
+        const char *v;
+        int r;
+        if (!strcmp(argv[i], "--done")) done = 1;
+        else if (!strcmp(argv[i], "--open")) reopen = 1;
+        else if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else db = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--date", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else date = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--note", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else note = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--file", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else file = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else series = v; }
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "tongbao: rectify: unknown option %s; see tongbao rectify --help\n", argv[i]);
+            rc = TB_EUSAGE;
+        } else ids[n_ids++] = argv[i];
+    }
+    if (rc == 0) {
+        const char *why = NULL;
+        if (file && (n_ids || done || reopen || date || note || series))
+            why = "--file takes the series, IDs, dates and notes from the file; give no IDs, --done, --open, --date, --note or --series with it";
+        else if (!file && !n_ids)
+            why = "name the findings (IDs like JC2026-007-003) or give --file R.xml";
+        else if (!file && done == reopen)
+            why = done ? "--done and --open exclude each other" : "say --done (rectified) or --open (reopen)";
+        else if (date && !valid_day(date))
+            why = "--date wants a date like 2026-11-22";
+        if (why) {
+            fprintf(stderr, "tongbao: rectify: %s; see tongbao rectify --help\n", why);
+            rc = TB_EUSAGE;
+        }
+    }
+    if (rc) {
+        free(ids);
+        return rc;
+    }
+
+    err e = {0};
+    parse_rect_doc *doc = NULL;
+    store *s = NULL;
+    store_rectification *items = NULL;
+    size_t n = 0;
+    const char *source = "cli";
+    if (file) {
+        doc = parse_rectifications_file(file, &e);
+        if (!doc) goto fail;
+        source = file;
+        series = doc->series;
+        n = doc->n_items;
+        items = calloc(n ? n : 1, sizeof *items);
+        if (!items) goto oom;
+        for (size_t i = 0; i < n; i++) {
+            const parse_rect_item *it = &doc->items[i];
+            items[i].finding_id = it->finding;
+            items[i].done = it->done;
+            items[i].date = it->date;
+            items[i].note = it->done ? it->note : open_note(doc->arena, it);
+            if (!it->done && !str_empty(it->reason) && !str_empty(it->note) && !items[i].note) goto oom;
+        }
+    } else {
+        n = n_ids;
+        items = calloc(n, sizeof *items);
+        if (!items) goto oom;
+        for (size_t i = 0; i < n; i++)
+            items[i] = (store_rectification){ids[i], done, date, str_empty(note) ? NULL : note};
+    }
+    if (n == 0) {
+        printf("%s: no updates in the file; nothing recorded\n", file);
+        goto done;
+    }
+    s = store_open_existing(cli_db_path(db), 0, &e);
+    if (!s) goto fail;
+    if (store_rectify(s, series, items, n, source, &e) < 0) goto fail;
+    char today[11];
+    store_today(today);
+    size_t n_done = 0;
+    for (size_t i = 0; i < n; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "%s", items[i].finding_id);
+        for (char *p = id; *p; p++)
+            if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
+        n_done += (size_t)items[i].done;
+        printf("%s: %s %s%s%s%s\n", id, items[i].done ? "rectified on" : "reopened on",
+               items[i].date ? items[i].date : today, items[i].note ? " (" : "",
+               items[i].note ? items[i].note : "", items[i].note ? ")" : "");
+    }
+    printf("recorded %zu update%s (%zu done, %zu reopened) in %s\n", n, n == 1 ? "" : "s", n_done,
+           n - n_done, store_path(s));
+    goto done;
+oom:
+    err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+fail:
+    /* the store names the update's source as the file; "cli" is no file */
+    if (!file && !strcmp(e.file, source)) e.file[0] = 0;
+    cli_error(&e);
+    rc = e.code ? e.code : TB_EINTERNAL;
+done:
+    store_close(s);
+    parse_rect_free(doc);
+    free(items);
+    free(ids);
+    return rc;
+}
+
+/* ---- findings ------------------------------------------------------------ */
+
+static const char findings_help[] =
+    "usage: tongbao findings [--series S] [--district D] [--status STATUS] [--csv]\n"
+    "                        [--issue N [--year Y]] [--today YYYY-MM-DD] [--db PATH]\n"
+    "Lists findings and their rectification status, oldest issue first:\n"
+    "open (not rectified, deadline not passed), done (rectified) or overdue\n"
+    "(not rectified, deadline passed).\n"
+    "  --series S      one series (publication)\n"
+    "  --district D    one district (区), e.g. 东湖区\n"
+    "  --status STATUS open, done, overdue, or undone (open or overdue)\n"
+    "  --issue N       the findings of one bulletin (needs --series; --year Y, else\n"
+    "                  the latest year with that issue)\n"
+    "  --csv           RFC 4180 CSV (UTF-8, CRLF) with every field, for spreadsheets\n"
+    "  --today D       judge overdue as of this date (default: today)\n"
+    "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n";
+
+enum { COL_ID, COL_STATUS, COL_TIMES, COL_DEADLINE, COL_DONE, COL_LOCATION, COL_PROBLEM, N_COLS };
+static const char *const col_head[N_COLS] = {"ID", "STATUS", "TIMES", "DEADLINE", "DONE", "LOCATION", "PROBLEM"};
+
+typedef struct {
+    int csv;
+    int measuring;              /* first pass: widths only */
+    size_t width[N_COLS];
+    long n, n_open, n_done, n_overdue;
+    buf line, cell;
+    int bad;
+} list_ctx;
+
+/* The place in full: district street community site, or unit site. */
+static void location(buf *o, const store_finding_row *r) {
+    const char *parts[] = {r->unit ? r->unit : r->district, r->unit ? NULL : r->street,
+                           r->unit ? NULL : r->community, r->site};
+    for (size_t i = 0; i < 4; i++)
+        if (!str_empty(parts[i])) buf_puts(o, parts[i]);
+}
+
+/* Table cells are one line: control characters become spaces. */
+static const char *cell(list_ctx *c, int col, const store_finding_row *r) {
+    buf_reset(&c->cell);
+    char tmp[32];
+    const char *v = NULL;
+    switch (col) {
+    case COL_ID: v = r->id; break;
+    case COL_STATUS: v = r->status; break;
+    case COL_TIMES:
+        snprintf(tmp, sizeof tmp, "%d", r->repeat_count > 0 ? r->repeat_count : 1);
+        v = tmp;
+        break;
+    case COL_DEADLINE: v = r->deadline; break;
+    case COL_DONE: v = r->done_date; break;
+    case COL_LOCATION: location(&c->cell, r); break;
+    case COL_PROBLEM: v = r->text; break;
+    }
+    if (v) buf_puts(&c->cell, v);
+    if (c->cell.len == 0) buf_puts(&c->cell, "-");
+    for (size_t i = 0; i < c->cell.len; i++)
+        if ((unsigned char)c->cell.data[i] < 0x20) c->cell.data[i] = ' ';
+    return buf_cstr(&c->cell);
+}
+
+/* CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF;
+ * quotes doubled. */
+static void csv_field(buf *o, const char *v, int first) {
+    if (!first) buf_puts(o, ",");
+    if (!v) return;
+    if (!strpbrk(v, ",\"\r\n")) {
+        buf_puts(o, v);
+        return;
+    }
+    buf_puts(o, "\"");
+    for (const char *p = v; *p; p++) {
+        if (*p == '"') buf_puts(o, "\"");
+        buf_add(o, p, 1);
+    }
+    buf_puts(o, "\"");
+}
+
+static const char *const csv_head[] = {
+    "id", "series", "year", "issue", "bulletin_date", "category", "district", "street", "community",
+    "site", "unit", "text", "observed", "responsible", "deadline", "status", "done_date", "note",
+    "repeat_count", "repeat_of", "repeat_note"};
+
+static int emit(list_ctx *c) {
+    if (c->line.oom) {
+        c->bad = 1;
+        return 1;
+    }
+    if (fwrite(c->line.data, 1, c->line.len, stdout) != c->line.len) {
+        c->bad = 2;
+        return 1;
+    }
+    buf_reset(&c->line);
+    return 0;
+}
+
+static void pad_to(buf *o, const char *s, size_t width) {
+    buf_puts(o, s);
+    for (size_t w = utf8_width(s); w < width; w++) buf_puts(o, " ");
+}
+
+static int table_header(list_ctx *c) {
+    for (int k = 0; k < N_COLS; k++) {
+        if (k == N_COLS - 1) buf_puts(&c->line, col_head[k]);
+        else {
+            pad_to(&c->line, col_head[k], c->width[k]);
+            buf_puts(&c->line, "  ");
+        }
+    }
+    buf_puts(&c->line, "\n");
+    return emit(c);
+}
+
+static int list_row(void *ctx, const store_finding_row *r) {
+    list_ctx *c = ctx;
+    if (c->measuring) {
+        for (int k = 0; k < N_COLS - 1; k++) {   /* the last column is not padded */
+            const char *v = cell(c, k, r);
+            if (!v) { c->bad = 1; return 1; }
+            size_t w = utf8_width(v);
+            if (w > c->width[k]) c->width[k] = w;
+        }
+        return 0;
+    }
+    c->n++;
+    if (str_eq(r->status, "done")) c->n_done++;
+    else if (str_eq(r->status, "overdue")) c->n_overdue++;
+    else c->n_open++;
+    if (c->csv) {
+        char year[16], issue[16], count[16];
+        snprintf(year, sizeof year, "%d", r->year);
+        snprintf(issue, sizeof issue, "%d", r->issue_no);
+        snprintf(count, sizeof count, "%d", r->repeat_count);
+        const char *v[] = {r->id, r->series, year, issue, r->bulletin_date, r->category, r->district,
+                           r->street, r->community, r->site, r->unit, r->text, r->observed,
+                           r->responsible, r->deadline, r->status, r->done_date, r->note, count,
+                           r->repeat_of, r->repeat_note};
+        for (size_t k = 0; k < sizeof v / sizeof *v; k++) csv_field(&c->line, v[k], k == 0);
+        buf_puts(&c->line, "\r\n");
+        return emit(c);
+    }
+    for (int k = 0; k < N_COLS; k++) {
+        const char *v = cell(c, k, r);
+        if (!v) { c->bad = 1; return 1; }
+        if (k == N_COLS - 1) buf_puts(&c->line, v);
+        else {
+            pad_to(&c->line, v, c->width[k]);
+            buf_puts(&c->line, "  ");
+        }
+    }
+    buf_puts(&c->line, "\n");
+    return emit(c);
+}
+
+static int parse_status(const char *s) {
+    if (!s) return STORE_ST_ANY;
+    if (!strcmp(s, "open")) return STORE_ST_OPEN;
+    if (!strcmp(s, "done")) return STORE_ST_DONE;
+    if (!strcmp(s, "overdue")) return STORE_ST_OVERDUE;
+    if (!strcmp(s, "undone")) return STORE_ST_UNDONE;
+    if (!strcmp(s, "all")) return STORE_ST_ANY;
+    return -1;
 }
 
 int cli_findings(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "tongbao: findings is not available yet\n");
-    return TB_EUSAGE;
+    if (wants_help(argc, argv, findings_help)) return 0;
+    const char *db = NULL, *status = NULL, *today = NULL;
+    store_finding_filter f = {0};
+    int csv = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int r;
+        if (!strcmp(argv[i], "--csv")) csv = 1;
+        else if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) return TB_EUSAGE; f.series = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; f.district = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--status", &v)) != 0) { if (r < 0) return TB_EUSAGE; status = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--today", &v)) != 0) { if (r < 0) return TB_EUSAGE; today = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) {
+            if (r < 0) return TB_EUSAGE;
+            f.issue_no = atoi(v);
+            if (f.issue_no <= 0) {
+                fprintf(stderr, "tongbao: findings: --issue wants a number like 7\n");
+                return TB_EUSAGE;
+            }
+        } else if ((r = cli_opt(argc, argv, &i, "--year", &v)) != 0) {
+            if (r < 0) return TB_EUSAGE;
+            f.year = atoi(v);
+            if (f.year < 1900) {
+                fprintf(stderr, "tongbao: findings: --year wants a year like 2026\n");
+                return TB_EUSAGE;
+            }
+        } else {
+            fprintf(stderr, "tongbao: findings: unexpected %s; see tongbao findings --help\n", argv[i]);
+            return TB_EUSAGE;
+        }
+    }
+    f.status = parse_status(status);
+    if (f.status < 0) {
+        fprintf(stderr, "tongbao: findings: --status is open, done, overdue or undone, not \"%s\"\n", status);
+        return TB_EUSAGE;
+    }
+    if (today && !valid_day(today)) {
+        fprintf(stderr, "tongbao: findings: --today wants a date like 2026-11-22\n");
+        return TB_EUSAGE;
+    }
+    if ((f.issue_no || f.year) && !f.series) {
+        fprintf(stderr, "tongbao: findings: --issue and --year need --series\n");
+        return TB_EUSAGE;
+    }
+    if (f.year && !f.issue_no) {
+        fprintf(stderr, "tongbao: findings: --year goes with --issue N\n");
+        return TB_EUSAGE;
+    }
+    char now[11];
+    store_today(now);
+    f.today = today ? today : now;
+
+    err e = {0};
+    int rc = 0;
+    store *s = store_open_existing(cli_db_path(db), 1, &e);
+    if (!s) {
+        cli_error(&e);
+        return e.code;
+    }
+    list_ctx c = {.csv = csv};
+    buf_init(&c.line);
+    buf_init(&c.cell);
+    long n = 0;
+    if (csv) {
+        for (size_t k = 0; k < sizeof csv_head / sizeof *csv_head; k++) csv_field(&c.line, csv_head[k], k == 0);
+        buf_puts(&c.line, "\r\n");
+        emit(&c);
+    } else {
+        /* Two passes: widths first (CJK characters take two columns), so
+         * memory stays flat however many findings there are. */
+        for (int k = 0; k < N_COLS; k++) c.width[k] = utf8_width(col_head[k]);
+        c.measuring = 1;
+        n = store_list_findings(s, &f, list_row, &c, &e);
+        c.measuring = 0;
+        if (n > 0 && !c.bad) table_header(&c);
+    }
+    if (n >= 0 && !c.bad) n = store_list_findings(s, &f, list_row, &c, &e);
+    if (n < 0) {
+        cli_error(&e);
+        rc = e.code ? e.code : TB_EINTERNAL;
+    } else if (c.bad == 1) {
+        fprintf(stderr, "tongbao: out of memory\n");
+        rc = TB_EINTERNAL;
+    } else if (c.bad == 2 || fflush(stdout) != 0) {
+        fprintf(stderr, "tongbao: findings: cannot write the listing\n");
+        rc = TB_EOUTPUT;
+    } else if (!csv) {
+        if (c.n == 0)
+            printf("(no findings match)\n");
+        else
+            printf("%ld finding%s: %ld open, %ld overdue, %ld done (overdue as of %s)\n", c.n,
+                   c.n == 1 ? "" : "s", c.n_open, c.n_overdue, c.n_done, f.today);
+        if (fflush(stdout) != 0) rc = TB_EOUTPUT;
+    }
+    buf_free(&c.line);
+    buf_free(&c.cell);
+    store_close(s);
+    return rc;
 }

@@ -161,8 +161,13 @@ int cli_issue(int argc, char **argv) {
         goto fail;
     }
     if (c.info.warnings.len) fprintf(stderr, "%s", buf_cstr(&c.info.warnings));
-    printf("%s: issued %s %d年第%d期, %d findings (%s%d-%03d-001…), %d repeats, %d pages → %s\n", in, b->series,
-           res.year, res.issue_no, res.n_findings, res.code, res.year, res.issue_no, res.n_repeats, res.pages, out);
+    if (res.n_findings > 0)
+        printf("%s: issued %s %d年第%d期, %d findings (%s%d-%03d-001 … %s%d-%03d-%03d), %d repeats, %d pages → %s\n",
+               in, b->series, res.year, res.issue_no, res.n_findings, res.code, res.year, res.issue_no, res.code,
+               res.year, res.issue_no, res.n_findings, res.n_repeats, res.pages, out);
+    else
+        printf("%s: issued %s %d年第%d期, %zu cases, %d pages → %s\n", in, b->series, res.year, res.issue_no,
+               b->n_cases, res.pages, out);
     goto done;
 fail:
     cli_error(&e);

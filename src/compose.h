@@ -25,6 +25,45 @@
  *   mark               "{issuer}"   版头 mark field; also {series}
  *   issue              "第{n}期"
  *
+ * History paragraphs (issue 5; they need b->history, which history_prepare
+ * or history_restore fills when a bulletin is issued or regenerated; never
+ * in a district extract).  The value "yes"/"on" takes compose's wording,
+ * "no"/"off"/"" leaves the paragraph out, anything else is a pattern:
+ *   history-status     上期整改情况, after the rectification sentence.
+ *                      Default on for dubao and jianbao, off for wenze and
+ *                      zhenggai.  Printed only when the previous issue of
+ *                      the series reported findings.  Default wording
+ *                      ({status}), each 0 figure's clause left out:
+ *                      "上期通报的6个问题中，已整改2个，正在整改1个，逾期未整改3个。
+ *                      逾期未整改的分别是：河东区新华社区新华小区（QX2026-001-001）、
+ *                      …。此次督查发现，上期通报的问题中有3个仍未整改到位，已再次
+ *                      通报。" — or "…已全部整改。" / "…均在整改期限内。" /
+ *                      "…均逾期未整改。"; more than 10 overdue: "…包括：…等。"
+ *                      Placeholders: {status} {prev-issue} (第1期, 2025年第30期)
+ *                      {prev-date} {total} {done} {open} {overdue}
+ *                      {overdue-list} {repeated} {date} (the as-of date).
+ *   history-stats      截至目前…, after the cases, before the requirements.
+ *                      Default on for dubao, jianbao and wenze (wenze: cases
+ *                      and accountability only), off for zhenggai.  Printed
+ *                      only when the series has bulletins before this one
+ *                      (the first issue has nothing cumulative to add).
+ *                      Figures include this bulletin.  Default "截至目前，
+ *                      {stats}。" with {stats} e.g. "共开展督查3轮，累计涉及街道
+ *                      9个（次）、卡点44个（次），发现问题13个（含重复通报5个），
+ *                      已整改4个，逾期未整改6个；印发督查通报3期，典型案例通报1期
+ *                      2起2人；问责党组织1个、党员干部2人，其中乡科级领导干部1人、
+ *                      村（社区）干部1人，诫勉1人、通报批评1人"; a 0 figure drops
+ *                      its clause, an empty group its ；.  Placeholders:
+ *                      {stats} {rounds} {scope} {findings} {repeats} {done}
+ *                      {open} {overdue} {bulletins} {case-bulletins} {cases}
+ *                      {people} {orgs} {ranks} {kinds} {date}; a figure of 0
+ *                      is empty, so "[，问责{people}人]" drops out.
+ *   history-bulletin-name  "督查通报" (jianbao: "简报") in 印发…P期
+ * Scope figures summed over several inspections are visits: "街道9个（次）";
+ * from one inspection "4个街道".  Ranks are listed most senior first
+ * (…县处级, 乡科级, 一般干部, 村…), kinds heaviest first (立案审查, 党纪处分,
+ * 政务处分, 组织处理, 诫勉, 通报批评, 批评教育, 提醒谈话); 其他 is not named.
+ *
  * Fields are values without labels (cc = "市纪委监委，市委组织部", copies =
  * "40"); the template writes 抄送：…, 共印…份.  Formatted ones: date and
  * print-date "2026年11月21日", issue "第7期", mark, title (zhenggai title
@@ -41,10 +80,15 @@
  *   title · to ("{to}："; not for jianbao) · body: preamble (rule 1), or for
  *   zhenggai the intro · body per category ("一是…。" run styled "lead",
  *   outline "一是…"; runs "id", "repeat", "deadline" for annotations) · body:
- *   rectification · cases (not zhenggai): body lead, then per case a
- *   "case-title" block (keep_with_next, outline) and a body block · body:
- *   requirements (not zhenggai; "一要…。" runs styled "lead") · signature and
- *   date (not jianbao). */
+ *   rectification · body: history-status · cases (not zhenggai): body lead,
+ *   then per case a "case-title" block (keep_with_next, outline) and a body
+ *   block · body: history-stats · body: requirements (not zhenggai; "一要…。"
+ *   runs styled "lead") · signature and date (not jianbao).
+ *
+ * Body blocks carry their part (doc.h "Parts") for a template's <order>:
+ * preamble (also the zhenggai intro), findings (the category paragraphs),
+ * rectification, status (history-status), cases (lead, titles and facts),
+ * statistics (history-stats), requirements. */
 #ifndef TB_COMPOSE_H
 #define TB_COMPOSE_H
 

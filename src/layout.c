@@ -206,6 +206,8 @@ static void report_fallback(job *j, uint32_t cp, const char *from, PangoFont *f)
     free(to);
 }
 
+static int is_digit(uint32_t cp);
+
 /* Step 1 and 2: shape the paragraph and cut it into clusters. */
 static int para_shape(job *j, para *p, const char *text, const tpl_style *runst, const size_t *run_off,
                       size_t n_runs, double size_scale) {
@@ -307,6 +309,13 @@ static int para_shape(job *j, para *p, const char *text, const tpl_style *runst,
         }
     }
     g_list_free(items);
+    /* A full-width colon inside a time (17：00) is set half wide: its ink is
+     * in the left half, and a full em makes the time read as two numbers. */
+    for (size_t k = 1; k + 1 < p->n_cl; k++)
+        if (p->cl[k].cp == 0xFF1A && is_digit(p->cl[k - 1].cp) && is_digit(p->cl[k + 1].cp)) {
+            p->cl[k].adv /= 2;
+            p->cl[k].squeeze = 0;
+        }
     return rc;
 }
 
@@ -386,7 +395,25 @@ static int para_break(job *j, para *p, double width0, double width, int justify,
                 }
             }
         }
-        /* a space at the end of a line is not drawn and takes no room */
+        /* No lone character on a paragraph's last line (孤字): if what is
+         * left is one character, or one and its closing mark, squeeze it up
+         * onto this line when the room is there. */
+        if (e < p->n_cl && !squeeze) {
+            size_t rest = p->n_cl - e;
+            int lone = rest == 1 || (rest == 2 && (p->cl[e + 1].cls & C_NOSTART));
+            if (lone && !(p->cl[e].cls & C_SPACE)) {
+                double need = 0, room = 0;
+                for (size_t q = i; q < p->n_cl; q++) need += p->cl[q].adv, room += p->cl[q].squeeze;
+                room += GAP_SQUEEZE * (double)(p->n_cl - i - 1);
+                /* at most a character and a half beyond the measure once the
+                 * final mark has given up its blank half */
+                double beyond = need - W - p->cl[p->n_cl - 1].squeeze;
+                /* and never more than one character beyond the grid's count */
+                size_t cells = (size_t)(W / j->t->char_pitch + EPS);
+                if (beyond <= 1.5 * j->t->char_pitch && need - W <= room + EPS && p->n_cl - i <= cells + 1)
+                    e = p->n_cl, squeeze = 1, pushed = 0;
+            }
+        }
         if (arena_grow(j->r->arena, (void **)&lines, &cap, n, sizeof *lines) < 0) return oom(j);
         line *ln = &lines[n++];
         memset(ln, 0, sizeof *ln);
@@ -512,8 +539,10 @@ typedef struct {
     double left, avail;         /* line box: offset from block left, width */
     double size;                /* size of the block style (after fit) */
     double x_off;               /* extra shift of every line (center-over-next) */
+    double hang;                /* lines after the first start this much further in */
     const char *outline;
     int keep;
+    struct tbl *tb;             /* a table block's cells (DOC_TABLE) */
 } piece;
 
 /* Substitute {field} references; returns NULL when a referenced field is
@@ -552,15 +581,19 @@ static double text_width(const para *p) {
     return w;
 }
 
-/* Shape and break one piece of text.  runs/styles are parallel arrays. */
-static int piece_build(job *j, piece *pc, const char *block_style, const char *const *texts,
-                       const char *const *run_styles, size_t n, int nowrap) {
+/* Shape and break one piece of text.  runs/styles are parallel arrays.
+ * measure: the line box (pt) for a table cell or a chart label, <= 0 for
+ * the text block; align: a tpl_align overriding the style's, or -1. */
+static int piece_build_in(job *j, piece *pc, const char *block_style, const char *const *texts,
+                          const char *const *run_styles, size_t n, int nowrap, double measure, int align) {
     const tpl_template *t = j->t;
     memset(pc, 0, sizeof *pc);
     tpl_resolve(t, block_style, NULL, &pc->st);
+    if (align >= 0) pc->st.align = (tpl_align)align;
     pc->lead = pc->st.line_pitch > 0 ? pc->st.line_pitch : 1;
     pc->left = pc->st.left_indent * t->char_pitch;
-    pc->avail = t->block_w - pc->left - pc->st.right_indent * t->char_pitch;
+    pc->avail = (measure > 0 ? measure : t->block_w) - pc->left - pc->st.right_indent * t->char_pitch;
+    if (pc->avail < t->char_pitch / 4) pc->avail = t->char_pitch / 4;   /* indents wider than a cell */
     pc->keep = pc->st.keep_with_next;
     buf all;
     buf_init(&all);
@@ -617,9 +650,15 @@ static int piece_build(job *j, piece *pc, const char *block_style, const char *c
     return rc;
 }
 
+static int piece_build(job *j, piece *pc, const char *block_style, const char *const *texts,
+                       const char *const *run_styles, size_t n, int nowrap) {
+    return piece_build_in(j, pc, block_style, texts, run_styles, n, nowrap, 0, -1);
+}
+
 static double line_x(const piece *pc, const line *ln, size_t idx, const tpl_template *t) {
     double x = pc->left + pc->x_off;
     if (idx == 0) x += pc->st.indent * pc->st.size * (t->char_pitch / t->body_size);
+    else x += pc->hang;
     switch (pc->st.align) {
     case TPL_CENTER:
     case TPL_CENTER_OVER_NEXT:
@@ -661,6 +700,27 @@ static int add_rule(job *j, lay_page *pg, double x0, double x1, double y, double
     op->y = y;
     op->y2 = y;
     op->weight = weight;
+    memcpy(op->rgb, rgb, sizeof op->rgb);
+    return 0;
+}
+
+/* A rule between any two points (table grid, chart axes). */
+static int add_line(job *j, lay_page *pg, double x0, double y0, double x1, double y1, double weight,
+                    const double rgb[3]) {
+    if (add_rule(j, pg, x0, x1, y0, weight, rgb) < 0) return -1;
+    pg->ops[pg->n_ops - 1].y2 = y1;
+    return 0;
+}
+
+static int add_rect(job *j, lay_page *pg, double x, double y, double w, double h, const double rgb[3]) {
+    if (arena_grow(j->r->arena, (void **)&pg->ops, &pg->cap_ops, pg->n_ops, sizeof *pg->ops) < 0) return oom(j);
+    lay_op *op = &pg->ops[pg->n_ops++];
+    memset(op, 0, sizeof *op);
+    op->kind = LAY_RECT;
+    op->x = x;
+    op->y = y;
+    op->x2 = w;
+    op->y2 = h;
     memcpy(op->rgb, rgb, sizeof op->rgb);
     return 0;
 }
@@ -722,12 +782,50 @@ static int place_head(job *j, lay_page *pg) {
     return 0;
 }
 
-/* 版记: text items take one grid line each, rules sit on the lines between;
- * the block ends on the last grid line of the page. Returns the lines used. */
+/* A 版记 text line, broken to the block: a long 抄送 list wraps, and its
+ * continuation lines start under the first character after 抄送： (GB/T 9704
+ * 7.4.2: 回行时与冒号后的首字对齐).  A line that fits is laid out exactly as
+ * a one-line item.  Returns 0 with pc->n_lines == 0 when the item is absent. */
+static int tail_piece(job *j, const tpl_item *it, piece *pc) {
+    memset(pc, 0, sizeof *pc);
+    const char *s = subst(j, it->text);
+    if (!s) return 0;
+    const char *texts[1] = {s};
+    if (piece_build(j, pc, it->style ? it->style : "body", texts, NULL, 1, 1) < 0) return -1;
+    double indent = pc->st.indent * pc->st.size * (j->t->char_pitch / j->t->body_size);
+    if (pc->n_lines && pc->lines[0].width > pc->avail - indent + EPS) {
+        double hang = 0;
+        size_t k = 0;
+        while (k < pc->p.n_cl && pc->p.cl[k].cp != 0xFF1A && pc->p.cl[k].cp != ':') hang += pc->p.cl[k++].adv;
+        hang = k < pc->p.n_cl && hang + pc->p.cl[k].adv < pc->avail / 2 ? indent + hang + pc->p.cl[k].adv : 0;
+        line *ls;
+        size_t n;
+        if (para_break(j, &pc->p, pc->avail - indent, pc->avail - hang, 1, &ls, &n) < 0) return -1;
+        pc->lines = ls;
+        pc->n_lines = n;
+        pc->hang = hang;
+    }
+    return 0;
+}
+
+/* 版记: each text item takes a grid line (a wrapped one more), rules sit on
+ * the lines between; the block ends on the last grid line of the page.
+ * Returns the lines used, or -1. */
 static int tail_lines(job *j) {
     int n = 0;
-    for (size_t i = 0; i < j->t->n_tail; i++)
-        if (j->t->tail[i].kind == TPL_ITEM_TEXT && item_present(j, &j->t->tail[i])) n++;
+    for (size_t i = 0; i < j->t->n_tail; i++) {
+        const tpl_item *it = &j->t->tail[i];
+        if (it->kind != TPL_ITEM_TEXT || !item_present(j, it)) continue;
+        if (!it->text) {
+            n++;
+            continue;
+        }
+        piece pc;
+        int rc = tail_piece(j, it, &pc);
+        n += (int)pc.n_lines;
+        para_free(&pc.p);
+        if (rc < 0) return -1;
+    }
     return n;
 }
 
@@ -744,9 +842,21 @@ static int place_tail(job *j, lay_page *pg, int n) {
         } else if (item_present(j, it)) {
             tpl_style st;
             tpl_resolve(t, it->style, NULL, &st);
-            double top = y + (t->line_pitch - st.size) / 2 - 0.06 * st.size;
-            if (place_item(j, pg, it, top) < 0) return -1;
-            y += t->line_pitch;
+            double off = (t->line_pitch - st.size) / 2 - 0.06 * st.size;
+            if (!it->text) {
+                if (place_item(j, pg, it, y + off) < 0) return -1;
+                y += t->line_pitch;
+            } else {
+                piece pc;
+                int rc = tail_piece(j, it, &pc);
+                for (size_t l = 0; rc == 0 && l < pc.n_lines; l++) {
+                    rc = emit_line(j, &pc.p, &pc.lines[l], t->left + line_x(&pc, &pc.lines[l], l, t),
+                                   baseline_in(y + off, pc.size), pg);
+                    y += t->line_pitch;
+                }
+                para_free(&pc.p);
+                if (rc < 0) return -1;
+            }
             last_rule = 0;
         }
     }
@@ -798,6 +908,318 @@ static int add_outline(job *j, const char *label, int page, double y) {
     return o->label ? 0 : oom(j);
 }
 
+/* ---- tables ------------------------------------------------------------
+
+ * A table is laid out off the grid: its rows are as tall as their tallest
+ * cell, and every cell is broken by the same line breaker as the body, at
+ * the cell's own measure.  Pagination keeps rows whole (a row that does not
+ * fit goes to the next page, below a repeated header); only a row taller
+ * than a page is split, and then between two lines, never inside one. */
+
+typedef struct tbl {
+    const doc_table *dt;
+    piece *cells;               /* n_rows × n_cols; a span row uses its first */
+    size_t n_rows, n_cols, n_head;
+    double *col_x;              /* n_cols + 1 column edges from the table's left */
+    unsigned char *snug;        /* per column: narrowed to its longest cell */
+    double x0, width;           /* the table's left edge on the page, its width */
+    double *lead;               /* per row: pt per text line */
+    size_t *nl;                 /* per row: text lines (at least 1) */
+} tbl;
+
+static void tbl_free(tbl *tb) {
+    if (!tb) return;
+    for (size_t k = 0; tb->cells && k < tb->n_rows * tb->n_cols; k++) para_free(&tb->cells[k].p);
+    free(tb->cells);
+    free(tb->col_x);
+    free(tb->snug);
+    free(tb->lead);
+    free(tb->nl);
+    free(tb);
+}
+
+static int tpl_align_of(doc_align a) {
+    switch (a) {
+    case DOC_ALIGN_LEFT: return TPL_LEFT;
+    case DOC_ALIGN_CENTER: return TPL_CENTER;
+    case DOC_ALIGN_RIGHT: return TPL_RIGHT;
+    case DOC_ALIGN_JUSTIFY: return TPL_JUSTIFY;
+    default: return -1;
+    }
+}
+
+/* Break a shaped cell at a new measure. */
+static int cell_break(job *j, piece *cp, double measure) {
+    const tpl_template *t = j->t;
+    cp->avail = measure - cp->left - cp->st.right_indent * t->char_pitch;
+    if (cp->avail < t->char_pitch / 4) cp->avail = t->char_pitch / 4;
+    double indent = cp->st.indent * cp->st.size * (t->char_pitch / t->body_size);
+    return para_break(j, &cp->p, cp->avail - indent, cp->avail, cp->st.align == TPL_JUSTIFY, &cp->lines, &cp->n_lines);
+}
+
+/* The text box of cell (r, c): its offset from the column's left edge and
+ * its measure.  Where nothing was narrowed to fit, the measure is a whole
+ * number of the cell's characters, centred in the column: a justified CJK
+ * line then needs no stretching between characters. */
+static void cell_box(const tbl *tb, size_t r, size_t c, double em, double *off, double *measure) {
+    const doc_table *dt = tb->dt;
+    int span = dt->rows[r].span;
+    double w = span ? tb->width : tb->col_x[c + 1] - tb->col_x[c];
+    double m = w - 2 * dt->pad_x;
+    if (!span && !tb->snug[c] && em > 0) {
+        double whole = floor(m / em + 1e-6) * em;
+        if (whole >= em) m = whole;
+    }
+    *measure = m;
+    *off = span ? dt->pad_x : (w - m) / 2;
+}
+
+/* Phase 1 for a table: shape every cell, fit the columns, break the cells. */
+static int table_build(job *j, const doc_table *dt, piece *pc) {
+    const tpl_template *t = j->t;
+    tbl *tb = calloc(1, sizeof *tb);
+    if (!tb) return oom(j);
+    pc->tb = tb;
+    tb->dt = dt;
+    tb->n_rows = dt->n_rows;
+    tb->n_cols = dt->n_cols;
+    tb->cells = calloc(dt->n_rows * dt->n_cols + 1, sizeof *tb->cells);
+    tb->col_x = calloc(dt->n_cols + 1, sizeof *tb->col_x);
+    tb->snug = calloc(dt->n_cols + 1, sizeof *tb->snug);
+    tb->lead = calloc(dt->n_rows + 1, sizeof *tb->lead);
+    tb->nl = calloc(dt->n_rows + 1, sizeof *tb->nl);
+    double *natural = calloc(dt->n_cols + 1, sizeof *natural), *w = calloc(dt->n_cols + 1, sizeof *w);
+    if (!tb->cells || !tb->col_x || !tb->snug || !tb->lead || !tb->nl || !natural || !w) {
+        free(natural);
+        free(w);
+        return oom(j);
+    }
+    int rc = 0;
+    /* shape each cell once, on one line, to learn its natural width */
+    for (size_t r = 0; rc == 0 && r < dt->n_rows; r++) {
+        const doc_row *row = &dt->rows[r];
+        if (row->head && r == tb->n_head) tb->n_head++;
+        const char *style = row->head ? dt->head_style : row->span ? dt->span_style : dt->cell_style;
+        size_t ncell = row->span ? 1 : dt->n_cols;
+        for (size_t c = 0; rc == 0 && c < ncell; c++) {
+            piece *cp = &tb->cells[r * dt->n_cols + c];
+            int align = row->head || row->span ? -1 : tpl_align_of(dt->cols[c].align);
+            const char *texts[1] = {row->cells[c]};
+            rc = piece_build_in(j, cp, style, texts, NULL, 1, 1, 0, align);
+            if (rc == 0 && !row->span && cp->n_lines && cp->lines[0].width > natural[c]) natural[c] = cp->lines[0].width;
+        }
+    }
+    /* Fit: a column whose longest cell is shorter than its width gives the
+     * difference (rounded to half a grid column) to the fill column. */
+    size_t fill = dt->n_cols;
+    double slack = 0, half = t->char_pitch / 2;
+    for (size_t c = 0; c < dt->n_cols; c++) {
+        w[c] = dt->cols[c].width * t->char_pitch;
+        if (dt->cols[c].fill && fill == dt->n_cols) fill = c;
+    }
+    for (size_t c = 0; fill < dt->n_cols && c < dt->n_cols; c++) {
+        if (c == fill) continue;
+        double need = ceil((natural[c] + 2 * dt->pad_x) / half - 1e-6) * half;
+        if (need < w[c] - EPS) {
+            slack += w[c] - need;
+            w[c] = need;
+            tb->snug[c] = 1;
+        }
+    }
+    if (fill < dt->n_cols) w[fill] += slack;
+    for (size_t c = 0; c < dt->n_cols; c++) tb->col_x[c + 1] = tb->col_x[c] + w[c];
+    tb->width = tb->col_x[dt->n_cols];
+    /* columns narrower than the block (no fill column): the table is centred */
+    tb->x0 = t->left + (t->block_w - tb->width) / 2;
+    for (size_t r = 0; rc == 0 && r < dt->n_rows; r++) {
+        size_t ncell = dt->rows[r].span ? 1 : dt->n_cols;
+        tb->nl[r] = 1;
+        for (size_t c = 0; rc == 0 && c < ncell; c++) {
+            piece *cp = &tb->cells[r * dt->n_cols + c];
+            double off, m;
+            cell_box(tb, r, c, cp->size * (t->char_pitch / t->body_size), &off, &m);
+            rc = cell_break(j, cp, m);
+            if (cp->n_lines > tb->nl[r]) tb->nl[r] = cp->n_lines;
+            if (c == 0) tb->lead[r] = cp->lead * t->line_pitch;
+        }
+    }
+    free(natural);
+    free(w);
+    if (rc) return rc;
+    /* what a table needs to start on a page: its header and first row */
+    double need = 0;
+    for (size_t r = 0; r < dt->n_rows && r <= tb->n_head; r++) need += tb->nl[r] * tb->lead[r] + 2 * dt->pad_y;
+    pc->lead = ceil(need / t->line_pitch - EPS);
+    return 0;
+}
+
+static double row_height(const tbl *tb, size_t r, size_t l0, size_t l1) {
+    return (double)(l1 - l0) * tb->lead[r] + 2 * tb->dt->pad_y;
+}
+
+/* Draw lines l0..l1-1 of row r with its top edge at y.  top_rule: the row
+ * opens the table on this page.  whole: all of the row's lines are here, so
+ * shorter cells are centred vertically (a split row is top-aligned). */
+static int table_row(job *j, lay_page *pg, const tbl *tb, size_t r, size_t l0, size_t l1, double y, int top_rule) {
+    const tpl_template *t = j->t;
+    const doc_table *dt = tb->dt;
+    const doc_row *row = &dt->rows[r];
+    double h = row_height(tb, r, l0, l1), lead = tb->lead[r], x0 = tb->x0, w = dt->rule_weight;
+    int whole = l0 == 0 && l1 == tb->nl[r];
+    if (row->head && dt->has_head_fill && add_rect(j, pg, x0, y, tb->width, h, dt->head_fill) < 0) return -1;
+    size_t ncell = row->span ? 1 : tb->n_cols;
+    for (size_t c = 0; c < ncell; c++) {
+        piece *cp = &tb->cells[r * tb->n_cols + c];
+        double box, m;
+        cell_box(tb, r, c, cp->size * (t->char_pitch / t->body_size), &box, &m);
+        double cx = x0 + tb->col_x[c] + box;
+        double off = whole ? (double)(tb->nl[r] - cp->n_lines) * lead / 2 : 0;
+        for (size_t l = l0; l < l1 && l < cp->n_lines; l++) {
+            double em_top = y + dt->pad_y + off + (double)(l - l0) * lead + (lead - cp->size) / 2;
+            if (emit_line(j, &cp->p, &cp->lines[l], cx + line_x(cp, &cp->lines[l], l, t),
+                          baseline_in(em_top, cp->size), pg) < 0)
+                return -1;
+        }
+    }
+    if (w <= 0) return 0;
+    /* horizontals reach over the verticals' half-width so corners close */
+    if (top_rule && add_line(j, pg, x0 - w / 2, y, x0 + tb->width + w / 2, y, w, dt->rule_rgb) < 0) return -1;
+    if (add_line(j, pg, x0 - w / 2, y + h, x0 + tb->width + w / 2, y + h, w, dt->rule_rgb) < 0) return -1;
+    for (size_t c = 0; c <= tb->n_cols; c++) {
+        if (row->span && c != 0 && c != tb->n_cols) continue;
+        if (add_line(j, pg, x0 + tb->col_x[c], y, x0 + tb->col_x[c], y + h, w, dt->rule_rgb) < 0) return -1;
+    }
+    return 0;
+}
+
+static int table_head(job *j, lay_page *pg, const tbl *tb, double *y) {
+    for (size_t r = 0; r < tb->n_head; r++) {
+        if (table_row(j, pg, tb, r, 0, tb->nl[r], *y, r == 0) < 0) return -1;
+        *y += row_height(tb, r, 0, tb->nl[r]);
+    }
+    return 0;
+}
+
+/* Phase 2 for a table: place it from grid line *line_no of *pgp; on return
+ * *line_no is the first whole grid line below it. */
+static int table_place(job *j, const tbl *tb, lay_page **pgp, double *line_no) {
+    const tpl_template *t = j->t;
+    const double top = t->top, bottom = t->top + t->block_h;
+    double y = top + *line_no * t->line_pitch;
+    double head_h = 0;
+    for (size_t r = 0; r < tb->n_head; r++) head_h += row_height(tb, r, 0, tb->nl[r]);
+    size_t r = tb->n_head, from = 0;        /* next row, and its first line not yet placed */
+    int need_head = 1;
+    do {
+        if (need_head) {
+            /* a header alone at the foot of a page is no use: it needs the
+             * first line of a row under it */
+            double first = r < tb->n_rows ? row_height(tb, r, 0, 1) : 0;
+            if (y + head_h + first > bottom + EPS && y > top + EPS) {
+                (*pgp)->body_lines = (int)ceil((y - top) / t->line_pitch - EPS);
+                if (!(*pgp = new_page(j))) return -1;
+                y = top;
+            }
+            if (table_head(j, *pgp, tb, &y) < 0) return -1;
+            need_head = 0;
+        }
+        if (r >= tb->n_rows) break;
+        double h = row_height(tb, r, from, tb->nl[r]), need = h;
+        /* a group heading stays with the row under it */
+        if (tb->dt->rows[r].span && r + 1 < tb->n_rows) need += row_height(tb, r + 1, 0, tb->nl[r + 1]);
+        if (y + need <= bottom + EPS) {
+            if (table_row(j, *pgp, tb, r, from, tb->nl[r], y, 0) < 0) return -1;
+            y += h;
+            r++;
+            from = 0;
+            continue;
+        }
+        int alone = y <= top + head_h + EPS;   /* nothing but the header on this page */
+        double room = bottom - top - head_h;
+        if (!alone && (need <= room + EPS || tb->dt->rows[r].span)) {
+            /* the usual case: the whole row moves to the next page */
+            (*pgp)->body_lines = t->lines;
+            if (!(*pgp = new_page(j))) return -1;
+            y = top;
+            need_head = 1;
+            continue;
+        }
+        if (y + h <= bottom + EPS) {
+            /* it fits, but what it is kept with does not: give up the keep */
+            if (table_row(j, *pgp, tb, r, from, tb->nl[r], y, 0) < 0) return -1;
+            y += h;
+            r++;
+            from = 0;
+            continue;
+        }
+        /* taller than a page: split between lines */
+        double fit = (bottom - y - 2 * tb->dt->pad_y) / tb->lead[r];
+        size_t k = fit > 0 ? (size_t)floor(fit + EPS) : 0;
+        if (k == 0 && alone) k = 1;           /* never loop on a page too small for one line */
+        if (k > 0) {
+            if (from + k > tb->nl[r]) k = tb->nl[r] - from;
+            if (table_row(j, *pgp, tb, r, from, from + k, y, 0) < 0) return -1;
+            from += k;
+            if (from >= tb->nl[r]) {
+                y += row_height(tb, r, from - k, from);
+                r++;
+                from = 0;
+                continue;
+            }
+        }
+        (*pgp)->body_lines = t->lines;
+        if (!(*pgp = new_page(j))) return -1;
+        y = top;
+        need_head = 1;
+    } while (r < tb->n_rows);
+    *line_no = ceil((y - top) / t->line_pitch - EPS);
+    return 0;
+}
+
+/* ---- figures ------------------------------------------------------------ */
+
+/* One text item of a figure, at the figure's origin (ox, oy). */
+static int figure_text(job *j, lay_page *pg, const doc_fig_item *it, double ox, double oy) {
+    piece pc;
+    const char *texts[1] = {it->text};
+    int align = it->align == DOC_ALIGN_CENTER ? TPL_CENTER : it->align == DOC_ALIGN_RIGHT ? TPL_RIGHT : TPL_LEFT;
+    int rc = piece_build_in(j, &pc, it->style ? it->style : "chart", texts, NULL, 1, it->x2 <= 0, it->x2, align);
+    if (rc == 0 && it->use_rgb)
+        for (size_t k = 0; k < pc.p.n_runs; k++) memcpy(pc.p.runs[k].st.rgb, it->rgb, sizeof it->rgb);
+    /* labels are set solid-ish: 1.2 × their size per line, not on the grid */
+    for (size_t l = 0; rc == 0 && l < pc.n_lines; l++) {
+        double w = pc.lines[l].width;
+        double x = ox + it->x - (align == TPL_CENTER ? w / 2 : align == TPL_RIGHT ? w : 0);
+        rc = emit_line(j, &pc.p, &pc.lines[l], x, baseline_in(oy + it->y + (double)l * 1.2 * pc.size, pc.size), pg);
+    }
+    para_free(&pc.p);
+    return rc;
+}
+
+/* A figure takes whole grid lines, so the text after it stays on the grid;
+ * it moves to the next page when it does not fit. */
+static int figure_place(job *j, const doc_figure *f, lay_page **pgp, double *line_no, double page_top) {
+    const tpl_template *t = j->t;
+    double nl = ceil(f->height / t->line_pitch - EPS);
+    if (*line_no + nl > t->lines + EPS && *line_no > page_top + EPS) {
+        (*pgp)->body_lines = (int)ceil(*line_no);
+        if (!(*pgp = new_page(j))) return -1;
+        *line_no = 0;
+    }
+    double ox = t->left, oy = t->top + *line_no * t->line_pitch;
+    for (size_t i = 0; i < f->n_items; i++) {
+        const doc_fig_item *it = &f->items[i];
+        int rc = 0;
+        if (it->kind == DOC_FIG_RECT) rc = add_rect(j, *pgp, ox + it->x, oy + it->y, it->x2, it->y2, it->rgb);
+        else if (it->kind == DOC_FIG_RULE)
+            rc = add_line(j, *pgp, ox + it->x, oy + it->y, ox + it->x2, oy + it->y2, it->weight, it->rgb);
+        else rc = figure_text(j, *pgp, it, ox, oy);
+        if (rc < 0) return -1;
+    }
+    *line_no += nl;
+    return 0;
+}
+
 lay_result *layout_document(lay_ctx *c, const doc_document *d, const tpl_template *t, err *e) {
     arena *a = arena_new();
     lay_result *r = a ? arena_alloc(a, sizeof *r) : NULL;
@@ -818,6 +1240,14 @@ lay_result *layout_document(lay_ctx *c, const doc_document *d, const tpl_templat
     if (!pcs) rc = oom(j);
     for (size_t b = 0; rc == 0 && b < d->n_blocks; b++) {
         const doc_block *blk = &d->blocks[b];
+        if (blk->kind == DOC_TABLE) {
+            rc = table_build(j, blk->table, &pcs[b]);
+            continue;
+        }
+        if (blk->kind == DOC_FIGURE) {
+            pcs[b].lead = ceil(blk->figure->height / t->line_pitch - EPS);
+            continue;
+        }
         const char **texts = calloc(blk->n_runs ? blk->n_runs : 1, sizeof *texts);
         const char **styles = calloc(blk->n_runs ? blk->n_runs : 1, sizeof *styles);
         if (!texts || !styles) rc = oom(j);
@@ -847,7 +1277,22 @@ lay_result *layout_document(lay_ctx *c, const doc_document *d, const tpl_templat
     if (rc == 0 && place_head(j, pg) < 0) rc = -1;
     for (size_t b = 0; rc == 0 && b < d->n_blocks; b++) {
         piece *pc = &pcs[b];
-        if (!pc->n_lines) continue;
+        const doc_block *blk = &d->blocks[b];
+        if (blk->kind == DOC_PARA && !pc->n_lines) continue;
+        double page_top = r->n_pages == 1 ? t->head_lines : 0;
+        if (blk->page_break && line_no > page_top + EPS) {
+            pg->body_lines = (int)ceil(line_no);
+            if (!(pg = new_page(j))) { rc = -1; break; }
+            line_no = 0;
+        }
+        if (blk->kind == DOC_TABLE) {
+            rc = table_place(j, pc->tb, &pg, &line_no);
+            continue;
+        }
+        if (blk->kind == DOC_FIGURE) {
+            rc = figure_place(j, blk->figure, &pg, &line_no, page_top);
+            continue;
+        }
         double before = pc->st.space_before;
         if (line_no > (b == 0 ? t->head_lines : 0) && line_no + before < t->lines) line_no += before;
         /* keep a heading with the first line of what follows */
@@ -878,6 +1323,7 @@ lay_result *layout_document(lay_ctx *c, const doc_document *d, const tpl_templat
     }
     if (rc == 0) {
         int tl = tail_lines(j);
+        if (tl < 0) rc = -1;
         if (tl > 0) {
             if (line_no > t->lines - tl + EPS) {
                 pg->body_lines = (int)line_no;
@@ -890,7 +1336,10 @@ lay_result *layout_document(lay_ctx *c, const doc_document *d, const tpl_templat
     }
     for (size_t p = 0; rc == 0 && p < r->n_pages; p++) rc = place_folio(j, &r->pages[p], (int)p + 1);
 
-    for (size_t b = 0; pcs && b < d->n_blocks; b++) para_free(&pcs[b].p);
+    for (size_t b = 0; pcs && b < d->n_blocks; b++) {
+        para_free(&pcs[b].p);
+        tbl_free(pcs[b].tb);
+    }
     free(pcs);
     free(J.seen);
     if (rc) {

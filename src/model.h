@@ -23,6 +23,7 @@ typedef struct {
     /* Assigned by store when the bulletin is issued; NULL before that. */
     const char *id;                     /* e.g. JC2026-007-003 */
     const char *repeat_note;            /* e.g. 该问题第2次通报，前次见第5期 */
+    const char *repeat_of;              /* ID of the earlier finding it repeats */
     int line, col;                      /* where the <finding> starts */
 } model_finding;
 
@@ -46,6 +47,60 @@ typedef struct {
     model_outcome *outcomes;
     size_t n_outcomes;
 } model_case;
+
+/* ---- what the history says (issue 5) ---------------------------------
+ * Filled by history_prepare (history.c) from the store when a bulletin is
+ * issued, or by history_restore from the archived context for regen; read
+ * by compose for the rectification-status (上期通报的N个问题…) and the
+ * cumulative statistics (截至目前…) paragraphs.  Counts are plain numbers;
+ * compose decides how (and whether) to say them. */
+typedef struct {
+    const char *id;          /* finding ID, e.g. JC2026-007-003 */
+    const char *place;       /* brief location: 东湖区和平社区锦绣小区, 市交通运输局东湖路家属院 */
+} model_history_item;
+
+typedef struct {
+    const char *name;        /* a rank (乡科级领导干部) or kind (诫勉) */
+    long n;                  /* people */
+} model_history_count;
+
+typedef struct {
+    const char *what, *unit; /* <count what= unit=> */
+    long total;              /* sum over the series' inspections */
+    long rounds;             /* inspections that counted it */
+} model_history_scope;
+
+typedef struct model_history {
+    /* Overdue means open with a deadline before this date (YYYY-MM-DD);
+     * by default the bulletin's own header date. */
+    const char *today;
+
+    /* The previous issue of the series (上期), as it stands now. */
+    int has_prev;
+    int prev_year, prev_issue;
+    const char *prev_date;
+    long prev_findings;                 /* = prev_done + prev_open + prev_overdue */
+    long prev_done, prev_open, prev_overdue;
+    long prev_repeated;                 /* this bulletin's findings repeating one of them */
+    model_history_item *prev_overdue_items;   /* in the previous bulletin's order */
+    size_t n_prev_overdue_items;
+
+    /* Cumulative figures for the series, this bulletin included (its
+     * findings are open, or overdue if a deadline already passed). */
+    long earlier;                       /* bulletins of the series before this one */
+    long bulletins, inspections;        /* 印发通报P期, 督查N轮 */
+    long findings, done, open, overdue; /* done + open + overdue = findings */
+    long repeats;                       /* findings that repeat an earlier open one */
+    long case_bulletins, cases;         /* 典型案例通报Q期R起 */
+    long people;                        /* 问责T人 (persons, distinct per case) */
+    long orgs;                          /* 党组织/单位 held accountable */
+    model_history_scope *scope;         /* 涉及…, in order of first appearance */
+    size_t n_scope;
+    model_history_count *by_rank;       /* people by rank, first appearance order */
+    size_t n_by_rank;
+    model_history_count *by_kind;       /* people by kind of outcome */
+    size_t n_by_kind;
+} model_history;
 
 typedef struct model_bulletin {
     arena *arena;
@@ -95,6 +150,10 @@ typedef struct model_bulletin {
     /* Assigned by store when issued (0/NULL before). */
     int issue_no;                       /* 第N期 within series and year */
     int year;                           /* calendar year of the issue */
+
+    /* Set by history_prepare / history_restore (NULL: no history, e.g.
+     * `tongbao render`); lives in the bulletin's arena. */
+    const struct model_history *history;
 } model_bulletin;
 
 void model_free(model_bulletin *b);    /* frees the arena (and b itself) */

@@ -1,8 +1,20 @@
-/* render.c — compose → layout → pdf for one bulletin. */
+/* render.c — one bulletin through the pipeline: compose the body, add the
+ * parts tongbao builds itself from the model (the appendix table and the
+ * chart), arrange all parts in the template's <order>, lay out, draw.
+ *
+ * Ordering is by part (doc.h "Parts").  With an <order>, each block goes
+ * where its part is named; body parts compose tags (preamble, findings,
+ * status, statistics, …) that the order does not name go where it says
+ * "body", in compose's order, as do parts this version does not know; any
+ * other part the order leaves out is left out of the bulletin.  Without an <order>, compose's order is kept.  The 附件说明
+ * (appendix-note) goes right before the signature unless named. */
 #include "render.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "appendix.h"
+#include "chart.h"
 #include "pdf.h"
 
 void render_info_init(render_info *i) {
@@ -16,6 +28,101 @@ void render_info_free(render_info *i) {
     buf_free(&i->text);
 }
 
+static int is_body_part(const char *p) {
+    /* status and statistics are switched by compose's wording keys
+     * (history-status, history-stats); here they only follow the body
+     * unless the order places them itself */
+    static const char *const body[] = {"body", "preamble", "findings", "rectification", "status",
+                                       "cases", "statistics", "requirements"};
+    for (size_t i = 0; i < sizeof body / sizeof body[0]; i++)
+        if (!strcmp(p, body[i])) return 1;
+    for (size_t i = 0; tpl_part_names[i]; i++)
+        if (!strcmp(p, tpl_part_names[i])) return 0;
+    return 1;   /* a part this version does not know: keep it with the body */
+}
+
+/* The effective order: the template's, with the parts the command line
+ * switched on added (chart before the signature, appendix last) and those
+ * it switched off taken out.  Returns the count; names point into t or are
+ * literals.  out has room for every part name. */
+static size_t effective_order(const tpl_template *t, const char **out) {
+    int chart = t->force_chart, app = t->force_appendix;
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_parts; i++) {
+        const char *p = t->parts[i];
+        if ((chart < 0 && !strcmp(p, "chart")) || (app < 0 && (!strcmp(p, "appendix") || !strcmp(p, "appendix-note"))))
+            continue;
+        if (chart > 0 && !strcmp(p, "signature") && !tpl_has_part(t, "chart")) out[n++] = "chart";
+        out[n++] = p;
+    }
+    if (chart > 0 && !tpl_has_part(t, "chart") && !tpl_has_part(t, "signature")) out[n++] = "chart";
+    if (app > 0 && !tpl_has_part(t, "appendix")) out[n++] = "appendix";
+    return n;
+}
+
+static double rank_in(const char *const *ord, size_t n, const char *p) {
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(ord[i], p)) return (double)i;
+    return -1;
+}
+
+/* Rank of a block's part; < 0 = left out. */
+static double block_rank(const tpl_template *t, const char *const *ord, size_t n, const char *part) {
+    if (!t->n_parts) {
+        /* no <order>: compose's order, then chart, 附件说明, signature, appendix */
+        if (!strcmp(part, "chart")) return 8;
+        if (!strcmp(part, "appendix-note")) return 9;
+        if (!strcmp(part, "signature")) return 10;
+        if (!strcmp(part, "appendix")) return 20;
+        return 0;
+    }
+    double r = rank_in(ord, n, part);
+    if (r >= 0) return r;
+    if (!strcmp(part, "appendix-note")) {
+        double s = rank_in(ord, n, "signature"), a = rank_in(ord, n, "appendix");
+        if (a < 0) return -1;
+        return (s >= 0 && s < a ? s : a) - 0.5;
+    }
+    if (is_body_part(part)) return rank_in(ord, n, "body");
+    return -1;
+}
+
+static int arrange(doc_document *d, const tpl_template *t, err *e) {
+    const char *ord[64];
+    size_t n = effective_order(t, ord);
+    size_t *idx = malloc((d->n_blocks + 1) * sizeof *idx);
+    double *rank = malloc((d->n_blocks + 1) * sizeof *rank);
+    if (!idx || !rank) {
+        free(idx);
+        free(rank);
+        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < d->n_blocks; i++) {
+        double r = block_rank(t, ord, n, doc_block_part(&d->blocks[i]));
+        if (r < 0) continue;
+        /* insertion sort, stable: blocks of one part keep compose's order */
+        size_t q = k;
+        while (q > 0 && rank[q - 1] > r) {
+            rank[q] = rank[q - 1];
+            idx[q] = idx[q - 1];
+            q--;
+        }
+        rank[q] = r;
+        idx[q] = i;
+        k++;
+    }
+    int rc = doc_keep_blocks(d, idx, k);
+    free(idx);
+    free(rank);
+    return rc < 0 ? err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
+}
+
+/* Is a part on: named by the order (after the command line's say)? */
+static int part_on(const tpl_template *t, int opt, const char *part) {
+    return opt > 0 || (opt == 0 && tpl_has_part(t, part));
+}
+
 int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
                     const render_opts *o, buf *pdf, render_info *info, err *e) {
     compose_opts co = {0};
@@ -26,7 +133,24 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
     co.word_ctx = (void *)t;
     doc_document *d = compose_bulletin(b, &co, e);
     if (!d) return -1;
-    if (info) doc_write_text(d, &info->text);
+    int rows = 0, chart = 0;
+    if (part_on(t, t->force_chart, "chart") && (chart = chart_add(d, b, t, co.district, 1, e)) < 0) {
+        doc_free(d);
+        return -1;
+    }
+    if (part_on(t, t->force_appendix, "appendix") && (rows = appendix_add(d, b, t, co.district, e)) < 0) {
+        doc_free(d);
+        return -1;
+    }
+    if (arrange(d, t, e) < 0) {
+        doc_free(d);
+        return -1;
+    }
+    if (info) {
+        doc_write_text(d, &info->text);
+        info->appendix_rows = rows;
+        info->chart = chart;
+    }
     lay_result *r = layout_document(lc, d, t, e);
     if (!r) {
         doc_free(d);

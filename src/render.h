@@ -1,5 +1,6 @@
 /* render.h — the pipeline in one call: model + template → PDF bytes.
- * compose → layout → pdf; used by every command that makes a PDF. */
+ * compose → (appendix, chart) → order → layout → pdf; used by every command
+ * that makes a PDF. */
 #ifndef TB_RENDER_H
 #define TB_RENDER_H
 
@@ -12,11 +13,16 @@ typedef struct {
     const char *district;       /* extract for one district (NULL = whole bulletin) */
     int show_ids;               /* print finding IDs */
     const char *kind;           /* override the template's kind */
+    /* (The appendix and chart switches of `render --appendix/--chart` are
+     * tpl_template.force_appendix/force_chart: new members here would break
+     * the positional initializers of the other commands under -Wextra.) */
 } render_opts;
 
 typedef struct {
     int pages;
     int lines, lines_full, lines_squeezed, lines_pushed;
+    int appendix_rows;          /* findings listed in the appendix table (0 = none) */
+    int chart;                  /* 1 when a chart was drawn */
     buf warnings;               /* fallback characters, one per line */
     buf text;                   /* the composed text (for tests, --text) */
 } render_info;

@@ -163,13 +163,20 @@ static const char *const qsql[Q__COUNT] = {
     [Q_MAX_ISSUE] = "SELECT max(issue_no) FROM bulletin WHERE series_id = ?1 AND year = ?2",
     [Q_ISSUE_TAKEN] = "SELECT input_id FROM bulletin "
                       "WHERE series_id = ?1 AND year = ?2 AND issue_no = ?3",
-    /* The latest open finding at this place in an earlier issue.  The
-     * status = 'open' term lets the planner use the partial index. */
+    /* The latest recorded open finding at this place in an earlier issue.
+     * The status = 'open' term lets the planner use the partial index,
+     * whose entries end in the rowid: walking it backwards from the newest
+     * row finds the answer at once, where ordering by (year, issue, seq)
+     * would sort every open finding at the place — quadratic over a batch
+     * in which the same places stay open night after night.  Rows are
+     * recorded in issue order (an issue="N" override back-filling an older
+     * number is the only exception, and then "latest" means "recorded
+     * last"). */
     [Q_REPEAT] = "SELECT f.id, f.repeat_count, b.year, b.issue_no "
                  "FROM finding f JOIN bulletin b ON b.id = f.bulletin_id "
                  "WHERE f.series_id = ?1 AND f.norm_location = ?2 AND f.status = 'open' "
                  "AND (b.year < ?3 OR (b.year = ?3 AND b.issue_no < ?4)) "
-                 "ORDER BY b.year DESC, b.issue_no DESC, f.seq DESC LIMIT 1",
+                 "ORDER BY f.rowid DESC LIMIT 1",
     [Q_INS_SERIES] = "INSERT INTO series(name, code, created_at) "
                      "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
     [Q_INS_BULLETIN] =
@@ -202,7 +209,7 @@ static const char *const qsql[Q__COUNT] = {
                     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
     [Q_FILE] = "SELECT source_xml, template_xml, context FROM bulletin_file WHERE bulletin_id = ?1",
     [Q_FILE_PDF] = "SELECT pdf FROM bulletin_file WHERE bulletin_id = ?1",
-    [Q_FINDING_IDS] = "SELECT id, repeat_note FROM finding WHERE bulletin_id = ?1 ORDER BY seq",
+    [Q_FINDING_IDS] = "SELECT id, repeat_note, repeat_of FROM finding WHERE bulletin_id = ?1 ORDER BY seq",
 };
 
 struct store {
@@ -488,12 +495,20 @@ static store *open_impl(const char *path, int create, int readonly, err *e) {
         goto fail;
     }
 
-    /* Whose file is it?  The first read also catches "not a database". */
+    /* Whose file is it?  The first read also catches "not a database".
+     * The three reads share one read transaction: read one by one, another
+     * process creating the same new file could commit its schema between
+     * them, and (no id, version 0, tables present) would look like someone
+     * else's file. */
     long long app, ver, nobj;
+    if (exec_const(s, "BEGIN", "opening the history database", e) < 0) goto fail;
     if (query_int(s, "PRAGMA application_id", &app, e) < 0 ||
         query_int(s, "PRAGMA user_version", &ver, e) < 0 ||
-        query_int(s, "SELECT count(*) FROM sqlite_schema", &nobj, e) < 0)
+        query_int(s, "SELECT count(*) FROM sqlite_schema", &nobj, e) < 0) {
+        tx_rollback(s);
         goto fail;
+    }
+    tx_rollback(s);   /* read only: ending it either way is the same */
     if ((app != 0 && app != TB_APP_ID) || (app == 0 && ver == 0 && nobj > 0)) {
         err_set(e, TB_EDB, path, 0, 0,
                 "this SQLite file is not a tongbao history database; point --db or "
@@ -518,7 +533,18 @@ static store *open_impl(const char *path, int create, int readonly, err *e) {
          * bulletin costs a few milliseconds — cheap for that guarantee. */
         sqlite3_stmt *st = NULL;
         rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
-        if (rc == SQLITE_OK) rc = sqlite3_step(st);
+        /* Leaving the rollback journal needs the file to itself for a
+         * moment, and SQLite reports BUSY at once rather than calling the
+         * busy handler; when several processes open a new database
+         * together, wait for the others as a writer would. */
+        for (int waited = 0; rc == SQLITE_OK; waited += 10) {
+            rc = sqlite3_step(st);
+            if ((rc & 0xff) != SQLITE_BUSY || waited >= STORE_BUSY_MS) break;
+            sqlite3_reset(st);
+            rc = SQLITE_OK;
+            struct timespec ts = {0, 10 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
         if (rc == SQLITE_ROW) rc = SQLITE_OK;
         /* Whatever mode we got (a file system without shared memory keeps
          * the rollback journal) still gives atomic transactions, so only a
@@ -903,16 +929,20 @@ static void model_set(model_bulletin *b, const assignment *a) {
         for (size_t j = 0; j < b->categories[c].n_findings; j++, k++) {
             b->categories[c].findings[j].id = a->ids[k];
             b->categories[c].findings[j].repeat_note = a->notes[k];
+            b->categories[c].findings[j].repeat_of = a->repeat_of[k];
         }
 }
 
 static void model_clear(model_bulletin *b) {
     b->year = 0;
     b->issue_no = 0;
+    /* history figures were computed for this assignment: they go with it */
+    b->history = NULL;
     for (size_t c = 0; c < b->n_categories; c++)
         for (size_t j = 0; j < b->categories[c].n_findings; j++) {
             b->categories[c].findings[j].id = NULL;
             b->categories[c].findings[j].repeat_note = NULL;
+            b->categories[c].findings[j].repeat_of = NULL;
         }
 }
 
@@ -1407,7 +1437,8 @@ int store_get_archived(store *s, const char *series, int year, int issue_no,
     size_t n = (size_t)(out->info.n_findings > 0 ? out->info.n_findings : 0);
     out->finding_ids = arena_alloc(a, (n + 1) * sizeof *out->finding_ids);
     out->repeat_notes = arena_alloc(a, (n + 1) * sizeof *out->repeat_notes);
-    if (!out->finding_ids || !out->repeat_notes) return oom(s, e);
+    out->repeat_ofs = arena_alloc(a, (n + 1) * sizeof *out->repeat_ofs);
+    if (!out->finding_ids || !out->repeat_notes || !out->repeat_ofs) return oom(s, e);
     if (!(st = Q(s, Q_FINDING_IDS, e))) return -1;
     bd = (binder){st, SQLITE_OK};
     b_int(&bd, 1, bid);
@@ -1423,6 +1454,7 @@ int store_get_archived(store *s, const char *series, int year, int issue_no,
         }
         out->finding_ids[k] = col_dup(a, st, 0, &bad);
         out->repeat_notes[k] = col_dup(a, st, 1, &bad);
+        out->repeat_ofs[k] = col_dup(a, st, 2, &bad);
         k++;
     }
     Q_done(st);
@@ -1447,6 +1479,7 @@ int store_restore(model_bulletin *b, const store_archived *ar, err *e) {
         for (size_t j = 0; j < b->categories[c].n_findings; j++, k++) {
             b->categories[c].findings[j].id = ar->finding_ids[k];
             b->categories[c].findings[j].repeat_note = ar->repeat_notes[k];
+            b->categories[c].findings[j].repeat_of = ar->repeat_ofs ? ar->repeat_ofs[k] : NULL;
         }
     return 0;
 }
@@ -1632,25 +1665,37 @@ long store_list_findings(store *s, const store_finding_filter *f,
     return r < 0 ? -1 : n;
 }
 
+/* Finding IDs are printed upper-case; accept what a clerk types.
+ * -1 when the text cannot be an ID at all. */
+static int norm_id(const char *in, char out[64]) {
+    size_t len = in ? strlen(in) : 0;
+    if (len == 0 || len >= 64) return -1;
+    for (size_t k = 0; k <= len; k++) {
+        char c = in[k];
+        out[k] = c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+    }
+    return 0;
+}
+
 int store_rectify(store *s, const char *series, const store_rectification *items,
                   size_t n, const char *source, err *e) {
     const char *doing = "recording rectification";
     char today[11];
     store_today(today);
+    buf unknown;
+    buf_init(&unknown);
+    size_t n_unknown = 0;
     if (tx_begin(s, 1, doing, e) < 0) return -1;
+    /* Pass 1 checks every item before anything is written, so a clerk
+     * who mistyped three IDs hears about all three at once, and a refused
+     * lot leaves the history exactly as it was. */
     for (size_t i = 0; i < n; i++) {
         const store_rectification *it = &items[i];
-        /* IDs are printed upper-case; accept what a clerk types. */
         char id[64];
-        size_t len = it->finding_id ? strlen(it->finding_id) : 0;
-        if (len == 0 || len >= sizeof id) {
+        if (norm_id(it->finding_id, id) < 0) {
             err_set(e, TB_EINPUT, source, 0, 0, "\"%s\" is not a finding ID like JC2026-007-003",
                     it->finding_id ? it->finding_id : "");
             goto fail;
-        }
-        for (size_t k = 0; k <= len; k++) {
-            char c = it->finding_id[k];
-            id[k] = c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
         }
         const char *date = it->date ? it->date : today;
         if (!iso_year(date) || strlen(date) != 10) {
@@ -1663,11 +1708,15 @@ int store_rectify(store *s, const char *series, const store_rectification *items
         binder bd = {st, SQLITE_OK};
         b_text(&bd, 1, id);
         int r = bd.rc == SQLITE_OK ? next_row(s, st, doing, e) : db_fail(s, bd.rc, doing, e);
-        if (r == 0)
-            err_set(e, TB_ENOTFOUND, source, 0, 0,
-                    "finding %s is not in the history; check the ID (`tongbao findings` lists "
-                    "them). Nothing was recorded", id);
-        else if (r > 0 && series && !str_eq(series, col_text(st, 0))) {
+        if (r == 0) {
+            /* each unknown ID once, in the order given */
+            int seen = 0;
+            for (size_t k = 0; k < i && !seen; k++) {
+                char other[64];
+                seen = norm_id(items[k].finding_id, other) == 0 && strcmp(other, id) == 0;
+            }
+            if (!seen) buf_printf(&unknown, "%s%s", n_unknown++ ? ", " : "", id);
+        } else if (r > 0 && series && !str_eq(series, col_text(st, 0))) {
             err_set(e, TB_EINPUT, source, 0, 0,
                     "finding %s belongs to series \"%s\", not \"%s\"; nothing was recorded",
                     id, col_text(st, 0) ? col_text(st, 0) : "?", series);
@@ -1679,11 +1728,31 @@ int store_rectify(store *s, const char *series, const store_rectification *items
             r = -1;
         }
         Q_done(st);
-        if (r <= 0) goto fail;
+        if (r < 0) goto fail;
+    }
+    if (unknown.oom) {
+        oom(s, e);
+        goto fail;
+    }
+    if (n_unknown) {
+        err_set(e, TB_ENOTFOUND, source, 0, 0,
+                "%s %s not in the history; check the %s (`tongbao findings` lists them). "
+                "Nothing was recorded", n_unknown == 1 ? "finding" : "findings",
+                buf_cstr(&unknown), n_unknown == 1 ? "ID" : "IDs");
+        goto fail;
+    }
 
+    /* Pass 2: write.  The finding row holds the current state; the event
+     * table keeps every report, so a reopened finding keeps its past. */
+    for (size_t i = 0; i < n; i++) {
+        const store_rectification *it = &items[i];
+        char id[64];
+        (void)norm_id(it->finding_id, id);   /* checked in pass 1 */
+        const char *date = it->date ? it->date : today;
         const char *status = it->done ? "done" : "open";
-        if (!(st = Q(s, Q_SET_STATUS, e))) goto fail;
-        bd = (binder){st, SQLITE_OK};
+        sqlite3_stmt *st = Q(s, Q_SET_STATUS, e);
+        if (!st) goto fail;
+        binder bd = {st, SQLITE_OK};
         b_text(&bd, 1, id);
         b_text(&bd, 2, status);
         b_text(&bd, 3, it->done ? date : NULL);
@@ -1698,34 +1767,170 @@ int store_rectify(store *s, const char *series, const store_rectification *items
         b_text(&bd, 5, source);
         if (run(s, st, bd.rc, doing, e) < 0) goto fail;
     }
+    buf_free(&unknown);
     return tx_commit(s, doing, e);
 fail:
+    buf_free(&unknown);
     tx_rollback(s);
     return -1;
 }
 
 /* ---- statistics ------------------------------------------------------------------ */
-/* Run a name/count query for one series into an arena array. */
-static int stat_counts(store *s, const char *sql, sqlite3_int64 series_id, arena *a,
-                       store_stat_count **out, size_t *n, err *e) {
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+int store_outcome_is_org(const char *person, const char *rank) {
+    /* A rank says "this is a cadre"; only rank-less outcomes can be about a
+     * body.  Persons are written as "…书记王某" or a name, which never end
+     * in these words. */
+    static const char *const org_tail[] = {
+        "党委", "党工委", "党组", "支部", "委员会", "班子", "街道", "办事处", "政府",
+        "局", "委", "办", "厅", "室", "部", "组", "队", "所", "站", "院", "中心",
+        "公司", "社区", "村", "镇", "乡",
+    };
+    if (!str_empty(rank) || str_empty(person)) return 0;
+    /* trailing blanks were trimmed by the parser; be safe with callers */
+    size_t n = strlen(person);
+    while (n > 0 && (person[n - 1] == ' ' || person[n - 1] == '\t')) n--;
+    char tmp[512];
+    if (n >= sizeof tmp) n = sizeof tmp - 1;
+    memcpy(tmp, person, n);
+    tmp[n] = 0;
+    for (size_t i = 0; i < sizeof org_tail / sizeof org_tail[0]; i++)
+        if (ends_with(tmp, org_tail[i])) return 1;
+    return 0;
+}
+
+/* Add n to the count called name in *arr, appending it (copied into a) the
+ * first time.  The arrays hold a handful of ranks or kinds, so a fresh copy
+ * per new name costs nothing and needs no capacity bookkeeping. */
+static int tally(arena *a, store_stat_count **arr, size_t *len, const char *name, long n) {
+    for (size_t i = 0; i < *len; i++)
+        if (strcmp((*arr)[i].name, name) == 0) {
+            (*arr)[i].n += n;
+            return 0;
+        }
+    store_stat_count *grown = arena_alloc(a, (*len + 1) * sizeof *grown);
+    const char *copy = arena_strdup(a, name);
+    if (!grown || !copy) return -1;
+    if (*len) memcpy(grown, *arr, *len * sizeof *grown);
+    grown[*len] = (store_stat_count){copy, n};
+    *arr = grown;
+    (*len)++;
+    return 0;
+}
+
+/* Is this case's `person` a body?  Only when none of their outcomes in the
+ * case gives a rank and the name reads as one. */
+static int case_person_is_org(const model_outcome *o, size_t n, const char *person) {
+    if (str_empty(person)) return 0;
+    for (size_t k = 0; k < n; k++)
+        if (str_eq(o[k].person, person) && !str_empty(o[k].rank)) return 0;
+    return store_outcome_is_org(person, NULL);
+}
+
+int store_stats_add_case(store_stats *st, arena *a, const model_outcome *o, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        const char *person = o[i].person;
+        int named = !str_empty(person);
+        /* the person's first outcome in this case (unnamed ones stand alone) */
+        size_t first = i;
+        for (size_t k = 0; named && k < i; k++)
+            if (str_eq(o[k].person, person)) { first = k; break; }
+        if (case_person_is_org(o, n, person)) {
+            if (first == i) st->orgs++;
+            continue;
+        }
+        if (first == i) {
+            st->people++;
+            for (size_t k = i; k < n; k++)
+                if ((k == i || (named && str_eq(o[k].person, person))) && !str_empty(o[k].rank)) {
+                    if (tally(a, &st->by_rank, &st->n_by_rank, o[k].rank, 1) < 0) return -1;
+                    break;
+                }
+        }
+        if (str_empty(o[i].kind)) continue;
+        int kind_seen = 0;
+        for (size_t k = first; named && k < i && !kind_seen; k++)
+            kind_seen = str_eq(o[k].person, person) && str_eq(o[k].kind, o[i].kind);
+        if (!kind_seen && tally(a, &st->by_kind, &st->n_by_kind, o[i].kind, 1) < 0) return -1;
+    }
+    return 0;
+}
+
+/* People, organisations, ranks and kinds of every recorded case of a
+ * series, counted by store_stats_add_case one case at a time (cases are
+ * few next to findings; the rules are easier to keep identical in C than
+ * to mirror in SQL). */
+static int case_stats(store *s, sqlite3_int64 series_id, arena *a, store_stats *out, err *e) {
+    static const char sql[] =
+        "SELECT o.case_id, o.person, o.rank, o.kind FROM outcome o "
+        "JOIN case_ c ON c.id = o.case_id JOIN bulletin b ON b.id = c.bulletin_id "
+        "WHERE b.series_id = ?1 ORDER BY b.year, b.issue_no, c.seq, o.seq";
+    const char *doing = "computing statistics";
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) return db_fail(s, rc, "computing statistics", e);
+    if (rc != SQLITE_OK) return db_fail(s, rc, doing, e);
     binder bd = {st, SQLITE_OK};
     b_int(&bd, 1, series_id);
-    int r = bd.rc == SQLITE_OK ? 1 : db_fail(s, bd.rc, "computing statistics", e);
-    int bad = 0;
-    while (r > 0 && (r = next_row(s, st, "computing statistics", e)) > 0) {
-        if (arena_grow(a, (void **)out, &cap, *n, sizeof **out) < 0) {
-            r = oom(s, e);
+    int r = bd.rc == SQLITE_OK ? 1 : db_fail(s, bd.rc, doing, e);
+    /* one case's outcomes, copied out of the statement (a scratch arena) */
+    arena *scratch = arena_new();
+    model_outcome *cur = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_int64 case_id = -1;
+    int bad = !scratch;
+    while (r > 0 && !bad && (r = next_row(s, st, doing, e)) > 0) {
+        sqlite3_int64 cid = sqlite3_column_int64(st, 0);
+        if (cid != case_id && n) {
+            if (store_stats_add_case(out, a, cur, n) < 0) bad = 1;
+            n = 0;
+        }
+        case_id = cid;
+        if (bad || arena_grow(scratch, (void **)&cur, &cap, n, sizeof *cur) < 0) {
+            bad = 1;
             break;
         }
-        (*out)[*n].name = col_dup(a, st, 0, &bad);
-        (*out)[*n].n = (long)sqlite3_column_int64(st, 1);
-        (*n)++;
+        cur[n] = (model_outcome){NULL, col_dup(scratch, st, 1, &bad), col_dup(scratch, st, 2, &bad),
+                                 col_dup(scratch, st, 3, &bad), NULL};
+        n++;
+    }
+    if (r >= 0 && !bad && n && store_stats_add_case(out, a, cur, n) < 0) bad = 1;
+    sqlite3_finalize(st);
+    arena_free(scratch);
+    if (r < 0) return -1;
+    return bad ? oom(s, e) : 0;
+}
+
+/* <scope> counts summed per (what, unit) over the series' inspections, in
+ * the order they first appeared.  The schema only admits digits there. */
+static int scope_sums(store *s, sqlite3_int64 series_id, arena *a, store_stats *out, err *e) {
+    static const char sql[] =
+        "SELECT sc.what, sc.unit, sum(CAST(trim(sc.number) AS INTEGER)), "
+        "count(DISTINCT sc.bulletin_id), min(b.year * 100000000 + b.issue_no * 1000 + sc.seq) AS f "
+        "FROM scope_count sc JOIN bulletin b ON b.id = sc.bulletin_id "
+        "WHERE b.series_id = ?1 AND b.has_inspection GROUP BY sc.what, sc.unit ORDER BY f";
+    const char *doing = "computing statistics";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return db_fail(s, rc, doing, e);
+    binder bd = {st, SQLITE_OK};
+    b_int(&bd, 1, series_id);
+    int r = bd.rc == SQLITE_OK ? 1 : db_fail(s, bd.rc, doing, e);
+    size_t cap = 0;
+    int bad = 0;
+    while (r > 0 && (r = next_row(s, st, doing, e)) > 0) {
+        if (arena_grow(a, (void **)&out->scope, &cap, out->n_scope, sizeof *out->scope) < 0) {
+            bad = 1;
+            break;
+        }
+        store_scope_sum *x = &out->scope[out->n_scope++];
+        x->what = col_dup(a, st, 0, &bad);
+        x->unit = col_dup(a, st, 1, &bad);
+        x->total = (long)sqlite3_column_int64(st, 2);
+        x->rounds = (long)sqlite3_column_int64(st, 3);
     }
     sqlite3_finalize(st);
     if (r < 0) return -1;
@@ -1747,28 +1952,16 @@ int store_series_stats(store *s, const char *series, const char *today,
         "SELECT count(*), coalesce(sum(has_inspection), 0), coalesce(sum(n_findings), 0), "
         "coalesce(sum(n_repeats), 0), coalesce(sum(n_cases > 0), 0), coalesce(sum(n_cases), 0) "
         "FROM bulletin WHERE series_id = ?1";
+    /* Two counts rather than one pass with sum(deadline < ?2): a bare
+     * count(*) walks the partial index without evaluating anything per
+     * row, and the overdue ones are a range of it. */
     static const char open[] =
-        "SELECT count(*), coalesce(sum(deadline < ?2), 0) FROM finding "
-        "WHERE series_id = ?1 AND status = 'open'";
-    static const char people[] =
-        "SELECT count(*) FROM (SELECT DISTINCT o.case_id, coalesce(o.person, o.id) "
-        "FROM outcome o JOIN case_ c ON c.id = o.case_id JOIN bulletin b ON b.id = c.bulletin_id "
-        "WHERE b.series_id = ?1)";
-    /* A person's rank is taken from their first outcome in the case
-     * (SQLite gives the bare column from the min() row). */
-    static const char by_rank[] =
-        "SELECT rank, count(*), min(first) AS f FROM ("
-        "  SELECT o.case_id, coalesce(o.person, o.id) AS p, min(o.id) AS first, o.rank AS rank"
-        "  FROM outcome o JOIN case_ c ON c.id = o.case_id JOIN bulletin b ON b.id = c.bulletin_id"
-        "  WHERE b.series_id = ?1 GROUP BY o.case_id, p)"
-        " WHERE rank IS NOT NULL AND rank <> '' GROUP BY rank ORDER BY f";
-    static const char by_kind[] =
-        "SELECT o.kind, count(*), min(o.id) AS f FROM outcome o "
-        "JOIN case_ c ON c.id = o.case_id JOIN bulletin b ON b.id = c.bulletin_id "
-        "WHERE b.series_id = ?1 AND o.kind IS NOT NULL AND o.kind <> '' GROUP BY o.kind ORDER BY f";
-    const char *const sqls[] = {totals, open, people};
+        "SELECT count(*) FROM finding WHERE series_id = ?1 AND status = 'open'";
+    static const char overdue[] =
+        "SELECT count(*) FROM finding WHERE series_id = ?1 AND status = 'open' AND deadline < ?2";
+    const char *const sqls[] = {totals, open, overdue};
     long long v[3][6] = {{0}};
-    int ncols[] = {6, 2, 1};
+    int ncols[] = {6, 1, 1};
     /* One read transaction so the figures agree with each other. */
     int own_tx = sqlite3_get_autocommit(s->db);
     if (own_tx && tx_begin(s, 0, "computing statistics", e) < 0) return -1;
@@ -1781,7 +1974,7 @@ int store_series_stats(store *s, const char *series, const char *today,
         }
         binder bd = {st, SQLITE_OK};
         b_int(&bd, 1, sid);
-        if (q == 1) b_text(&bd, 2, day);
+        if (q == 2) b_text(&bd, 2, day);
         int r = bd.rc == SQLITE_OK ? next_row(s, st, "computing statistics", e)
                                    : db_fail(s, bd.rc, "computing statistics", e);
         if (r > 0)
@@ -1789,9 +1982,7 @@ int store_series_stats(store *s, const char *series, const char *today,
         sqlite3_finalize(st);
         if (r < 0) goto fail;
     }
-    if (stat_counts(s, by_rank, sid, a, &out->by_rank, &out->n_by_rank, e) < 0 ||
-        stat_counts(s, by_kind, sid, a, &out->by_kind, &out->n_by_kind, e) < 0)
-        goto fail;
+    if (case_stats(s, sid, a, out, e) < 0 || scope_sums(s, sid, a, out, e) < 0) goto fail;
     if (own_tx) tx_rollback(s);
     out->bulletins = (long)v[0][0];
     out->inspections = (long)v[0][1];
@@ -1799,10 +1990,9 @@ int store_series_stats(store *s, const char *series, const char *today,
     out->repeats = (long)v[0][3];
     out->case_bulletins = (long)v[0][4];
     out->cases = (long)v[0][5];
-    out->overdue = (long)v[1][1];
-    out->open = (long)(v[1][0] - v[1][1]);
+    out->overdue = (long)v[2][0];
+    out->open = (long)(v[1][0] - v[2][0]);
     out->done = (long)(v[0][2] - v[1][0]);
-    out->people = (long)v[2][0];
     return 0;
 fail:
     if (own_tx) tx_rollback(s);

@@ -102,13 +102,15 @@ typedef struct {
  *   1. if (series, b->id) was issued before: return 1, res->already_issued,
  *      res->year/issue_no say which issue it is; b is left untouched;
  *   2. assign b->year (from the header date), b->issue_no (next number in
- *      series and year, or b->issue_override if free), every finding's id
- *      and repeat_note (arena strings);
+ *      series and year, or b->issue_override if free), every finding's id,
+ *      repeat_note and repeat_of (arena strings).  A finding repeats the
+ *      latest recorded open finding of an earlier issue at the same
+ *      normalised place (store_norm_location);
  *   3. hooks->render, then hooks->before_commit;
  *   4. record bulletin, PDF + SHA-256, source, template, findings, cases;
  *      COMMIT.
  * Returns 0 when issued, 1 when already issued, -1 with e filled (nothing
- * recorded; assignments in b are cleared again). */
+ * recorded; assignments in b are cleared again, b->history with them). */
 int store_issue(store *s, model_bulletin *b, const store_source *src,
                 const store_hooks *hooks, store_result *res, err *e);
 
@@ -186,10 +188,12 @@ typedef struct {
     size_t n_findings;             /* IDs and repeat notes in input order */
     const char **finding_ids;
     const char **repeat_notes;     /* entries NULL when not a repeat */
+    const char **repeat_ofs;       /* the earlier finding's ID, or NULL */
 } store_archived;
 int store_get_archived(store *s, const char *series, int year, int issue_no,
                        arena *a, store_archived *out, err *e);
-/* Put the stored assignments (year, issue, IDs, repeat notes) into a model
+/* Put the stored assignments (year, issue, IDs, repeat notes and the IDs
+ * they repeat) into a model
  * re-parsed from out->source.  -1 (TB_EVERIFY) if the findings don't line
  * up with what was recorded. */
 int store_restore(model_bulletin *b, const store_archived *ar, err *e);
@@ -246,16 +250,18 @@ typedef struct {
 } store_rectification;
 /* Record rectification updates, all or nothing, each also as an event in
  * the finding's history.  series (may be NULL) must own every finding.
- * source names where the update came from ("cli", a file name).  An unknown
- * ID fails the lot with TB_ENOTFOUND naming it. */
+ * source names where the update came from ("cli", a file name) and is the
+ * file in error messages.  Every item is checked before anything is
+ * written: unknown IDs fail the lot with TB_ENOTFOUND naming all of them;
+ * a malformed ID or date, another series' finding, or a done date before
+ * the bulletin that reported it fails it with TB_EINPUT. */
 int store_rectify(store *s, const char *series, const store_rectification *items,
                   size_t n, const char *source, err *e);
 
 /* ---- statistics ---------------------------------------------------------- */
-typedef struct {
-    const char *name;        /* a rank (乡科级领导干部) or kind (诫勉) */
-    long n;
-} store_stat_count;
+/* The same shapes the bulletin's history figures use (model.h). */
+typedef model_history_count store_stat_count;   /* {name, n} */
+typedef model_history_scope store_scope_sum;    /* {what, unit, total, rounds} */
 
 typedef struct {
     long bulletins;          /* 印发通报P期 */
@@ -266,15 +272,35 @@ typedef struct {
     long case_bulletins;     /* bulletins with cases (典型案例通报Q期) */
     long cases;              /* R起 */
     long people;             /* 问责T人: distinct persons per case */
+    long orgs;               /* organisations held accountable (see store_stats_add_case) */
     store_stat_count *by_rank;   /* people by rank, in order of first appearance */
     size_t n_by_rank;
-    store_stat_count *by_kind;   /* outcomes by kind, in order of first appearance */
+    store_stat_count *by_kind;   /* people by kind of outcome, in order of first appearance */
     size_t n_by_kind;
+    store_scope_sum *scope;      /* <scope> counts summed per (what, unit) over the
+                                    inspections, in order of first appearance;
+                                    rounds = inspections that counted it */
+    size_t n_scope;
 } store_stats;
 /* Cumulative figures for one series (must exist: TB_ENOTFOUND otherwise)
  * as the history stands; arrays and names in a.  today as in the filter. */
 int store_series_stats(store *s, const char *series, const char *today,
                        arena *a, store_stats *out, err *e);
+/* Count one case's outcomes into st the way store_series_stats counts
+ * recorded ones (history uses it to add the bulletin being issued):
+ *   - a person counts once per case (people), with the rank of their first
+ *     outcome that names one (by_rank); under each kind once per case
+ *     (by_kind: 党纪处分 and 组织处理 for one person count under both);
+ *   - an outcome whose person has no rank and reads as an organisation
+ *     (ends in 党委, 党工委, 党组, 支部, 委员会, 班子, 街道, 办事处, 政府, 局,
+ *     委, 办, 厅, 室, 部, 组, 队, 所, 站, 院, 中心, 公司, 社区, 村, 镇, 乡:
+ *     "石桥街道党工委被责成作出书面检查") counts once per case in orgs and
+ *     nowhere else, so 问责T人 never counts a 党工委 as a person;
+ *   - an outcome without a person counts as one unnamed person.
+ * New names are copied into a.  0, or -1 when out of memory. */
+int store_stats_add_case(store_stats *st, arena *a, const model_outcome *o, size_t n);
+/* 1 when an outcome's person reads as an organisation (rules above). */
+int store_outcome_is_org(const char *person, const char *rank);
 
 /* ---- helpers ------------------------------------------------------------- */
 /* Normalised location used for repeat detection: district, street,

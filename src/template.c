@@ -63,11 +63,10 @@ static int number(loader *L, xmlNode *n, const char *name, double *out) {
     return 1;
 }
 
-static int color(loader *L, xmlNode *n, const char *name, double rgb[3]) {
-    const char *v = attr(L, n, name);
-    if (!v) return 0;
+/* "#RRGGBB" or a few names; 1 = parsed into rgb, 0 = not a colour. */
+static int parse_rgb(const char *v, double rgb[3]) {
     static const struct { const char *name; unsigned rgb; } named[] = {
-        {"red", 0xE60012}, {"black", 0x000000}, {"gray", 0x808080}, {"grey", 0x808080},
+        {"red", 0xE60012}, {"black", 0x000000}, {"gray", 0x808080}, {"grey", 0x808080}, {"white", 0xFFFFFF},
     };
     unsigned c = 0;
     int ok = 0;
@@ -78,10 +77,17 @@ static int color(loader *L, xmlNode *n, const char *name, double rgb[3]) {
         c = (unsigned)strtoul(v + 1, &end, 16);
         ok = *end == 0;
     }
-    if (!ok) return fail(L, n, "attribute %s=\"%s\" is not a colour; write #RRGGBB or red/black", name, v);
+    if (!ok) return 0;
     rgb[0] = ((c >> 16) & 255) / 255.0;
     rgb[1] = ((c >> 8) & 255) / 255.0;
     rgb[2] = (c & 255) / 255.0;
+    return 1;
+}
+
+static int color(loader *L, xmlNode *n, const char *name, double rgb[3]) {
+    const char *v = attr(L, n, name);
+    if (!v) return 0;
+    if (!parse_rgb(v, rgb)) return fail(L, n, "attribute %s=\"%s\" is not a colour; write #RRGGBB or red/black", name, v);
     return 1;
 }
 
@@ -174,6 +180,227 @@ static int load_items(loader *L, xmlNode *parent, tpl_item **items, size_t *n) {
     return 0;
 }
 
+/* ---- <order>, <appendix>, <chart> ------------------------------------ */
+
+const char *const tpl_part_names[] = {
+    "head", "title", "to", "body", "preamble", "findings", "rectification", "cases",
+    "requirements", "status", "statistics", "signature", "appendix-note", "chart",
+    "appendix", "tail", NULL
+};
+
+static int align_value(loader *L, xmlNode *n, const char *v, int *out) {
+    static const struct { const char *n; tpl_align a; } al[] = {
+        {"left", TPL_LEFT}, {"center", TPL_CENTER}, {"right", TPL_RIGHT}, {"justify", TPL_JUSTIFY}};
+    for (size_t i = 0; i < sizeof al / sizeof al[0]; i++)
+        if (!strcmp(v, al[i].n)) {
+            *out = (int)al[i].a;
+            return 0;
+        }
+    return fail(L, n, "align=\"%s\": use left, center, right or justify%s", v, NULL);
+}
+
+/* "title to body signature appendix": whitespace-separated part names.
+ * head and tail are page furniture with fixed places; they may be written
+ * (first and last) so the order reads like the page, and are dropped here. */
+static int load_order(loader *L, xmlNode *n) {
+    tpl_template *t = L->t;
+    xmlChar *txt = xmlNodeGetContent(n);
+    const char *s = txt ? arena_strdup(t->arena, (const char *)txt) : "";
+    if (txt) xmlFree(txt);
+    if (!s) return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+    t->order = s;
+    size_t cap = 0, seen = 0;
+    const char *p = s;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+        if (!*p) break;
+        const char *q = p;
+        while (*q && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') q++;
+        char *w = arena_strndup(t->arena, p, (size_t)(q - p));
+        if (!w) return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+        int known = 0;
+        for (size_t i = 0; tpl_part_names[i]; i++) known |= !strcmp(w, tpl_part_names[i]);
+        if (!known)
+            return fail(L, n, "<order> names an unknown part \"%s\"; parts are head title to body preamble findings "
+                              "rectification cases requirements status statistics signature appendix-note chart appendix tail%s",
+                        w, NULL);
+        if (tpl_has_part(t, w)) return fail(L, n, "<order> names \"%s\" twice%s", w, NULL);
+        p = q;
+        seen++;
+        if (!strcmp(w, "head")) {
+            if (seen != 1) return fail(L, n, "<order>: head (版头) is always first; write it first or leave it out%s%s", NULL, NULL);
+            continue;
+        }
+        if (!strcmp(w, "tail")) {
+            while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+            if (*p) return fail(L, n, "<order>: tail (版记/报尾) is always last; write it last or leave it out%s%s", NULL, NULL);
+            continue;
+        }
+        if (arena_grow(t->arena, (void **)&t->parts, &cap, t->n_parts, sizeof *t->parts) < 0)
+            return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+        t->parts[t->n_parts++] = w;
+    }
+    return 0;
+}
+
+/* Column fields the appendix knows (appendix.c fills them). */
+static const char *const column_fields[] = {
+    "seq", "id", "location", "text", "deadline", "responsible", "category", "district", "observed", NULL
+};
+
+static int load_appendix(loader *L, xmlNode *n) {
+    tpl_template *t = L->t;
+    tpl_appendix *a = &t->appendix;
+    a->label = attr(L, n, "label");
+    a->title = attr(L, n, "title");
+    a->note = attr(L, n, "note");
+    a->label_style = attr(L, n, "label-style");
+    a->title_style = attr(L, n, "title-style");
+    a->note_style = attr(L, n, "note-style");
+    a->head_style = attr(L, n, "head-style");
+    a->cell_style = attr(L, n, "cell-style");
+    a->group_style = attr(L, n, "group-style");
+    a->empty = attr(L, n, "empty");
+    int group = 0, r;
+    if ((r = set_flag(L, n, "group", &group)) < 0) return -1;
+    if (r) a->group = group ? 1 : -1;
+    if (length(L, n, "padding-x", &a->pad_x) < 0 || length(L, n, "padding-y", &a->pad_y) < 0 ||
+        length(L, n, "rule-weight", &a->rule_weight) < 0)
+        return -1;
+    if ((r = color(L, n, "rule-color", a->rule_rgb)) < 0) return -1;
+    a->has_rule_rgb = r;
+    if ((r = color(L, n, "head-fill", a->head_fill)) < 0) return -1;
+    a->has_head_fill = r;
+    size_t cap = 0;
+    int stars = 0;
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (!is(c, "column")) return fail(L, c, "unknown element <%s> in <appendix>; use <column field=\"…\" width=\"…\"/>%s", (const char *)c->name, NULL);
+        if (arena_grow(t->arena, (void **)&a->cols, &cap, a->n_cols, sizeof *a->cols) < 0)
+            return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+        tpl_column *col = &a->cols[a->n_cols];
+        memset(col, 0, sizeof *col);
+        col->align = -1;
+        col->field = attr(L, c, "field");
+        col->head = attr(L, c, "head");
+        int ok = 0;
+        for (size_t i = 0; col->field && column_fields[i]; i++) ok |= !strcmp(col->field, column_fields[i]);
+        if (!ok) return fail(L, c, "<column field=\"%s\">: use seq, id, location, text, deadline, responsible, category, district or observed%s",
+                             col->field ? col->field : "", NULL);
+        const char *w = attr(L, c, "width"), *al = attr(L, c, "align");
+        if (!w || !strcmp(w, "*")) {
+            col->width = 0;
+            stars++;
+        } else {
+            char *end;
+            col->width = strtod(w, &end);
+            if (end == w || *end || col->width <= 0)
+                return fail(L, c, "<column width=\"%s\">: a positive number of body characters, or * for the rest%s", w, NULL);
+        }
+        if (al && align_value(L, c, al, &col->align) < 0) return -1;
+        a->n_cols++;
+    }
+    if (stars > 1) return fail(L, n, "<appendix>: only one column may have width=\"*\"%s%s", NULL, NULL);
+    return 0;
+}
+
+/* Styles the appendix and the chart use, for a template that does not
+ * define them (an older copy with "appendix" added to its <order>): like
+ * the GB/T 9704 page defaults, a template only states what it changes. */
+static int default_styles(loader *L) {
+    static const struct {
+        const char *name, *font;
+        double size;
+        tpl_align align;
+        double indent, before, after, pitch;
+    } d[] = {
+        {"appendix-note", "fangsong", 0, TPL_LEFT, 2, 1, 0, 0},   /* 正文下空一行左空二字 */
+        {"appendix-label", "heiti", 0, TPL_LEFT, 0, 0, 0, 0},     /* 附件: 3号黑体, top-left */
+        {"appendix-title", "xiaobiaosong", 22, TPL_CENTER, 0, 1, 1, 0}, /* third line, centred */
+        {"table-head", "heiti", 12, TPL_CENTER, 0, 0, 0, 0.6},
+        {"table-cell", "fangsong", 12, TPL_JUSTIFY, 0, 0, 0, 0.6},
+        {"table-group", "heiti", 12, TPL_LEFT, 0, 0, 0, 0.6},
+        {"chart", "heiti", 10.5, TPL_LEFT, 0, 0, 0, 0},
+        {"caption", "heiti", 14, TPL_CENTER, 0, 0, 0, 0},
+    };
+    tpl_template *t = L->t;
+    size_t cap = t->n_styles;   /* arena_grow doubles from here */
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
+        if (tpl_style_get(t, d[i].name)) continue;
+        if (arena_grow(t->arena, (void **)&t->styles, &cap, t->n_styles, sizeof *t->styles) < 0)
+            return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+        tpl_style *s = &t->styles[t->n_styles++];
+        memset(s, 0, sizeof *s);
+        s->name = d[i].name;
+        s->font = d[i].font;
+        s->align = d[i].align;
+        s->indent = d[i].indent;
+        s->space_before = d[i].before;
+        s->space_after = d[i].after;
+        s->set = TPL_S_FONT | TPL_S_ALIGN | TPL_S_INDENT | TPL_S_BEFORE | TPL_S_AFTER;
+        if (d[i].size > 0) s->size = d[i].size, s->set |= TPL_S_SIZE;
+        if (d[i].pitch > 0) s->line_pitch = d[i].pitch, s->set |= TPL_S_LINES;
+    }
+    return 0;
+}
+
+/* After the whole template is read (its <page> may come later): the columns
+ * must fit the block.  appendix.c checks again against the final geometry. */
+static int check_appendix(loader *L, xmlNode *root) {
+    const tpl_appendix *a = &L->t->appendix;
+    double fixed = 0;
+    int star = 0;
+    for (size_t i = 0; i < a->n_cols; i++) {
+        fixed += a->cols[i].width;
+        star |= a->cols[i].width == 0;
+    }
+    if (a->n_cols && fixed + star > L->t->chars + 1e-9) {
+        char sum[64], have[32];
+        snprintf(sum, sizeof sum, "%g", fixed);
+        snprintf(have, sizeof have, "%d", L->t->chars);
+        return fail(L, root, "<appendix> columns add up to %s body characters (a * column needs 1 more); the block holds %s",
+                    sum, have);
+    }
+    return 0;
+}
+
+static int load_chart(loader *L, xmlNode *n) {
+    tpl_template *t = L->t;
+    tpl_chart *ch = &t->chart;
+    double x = 0;
+    int r;
+    if ((r = number(L, n, "lines", &x)) < 0) return -1;
+    if (r) {
+        if (x < 4 || x > 200) return fail(L, n, "<chart lines=…> must be 4 or more grid lines%s%s", NULL, NULL);
+        ch->lines = (int)x;
+    }
+    ch->caption = attr(L, n, "caption");
+    ch->axis_label = attr(L, n, "axis-label");
+    ch->units_label = attr(L, n, "units-label");
+    ch->style = attr(L, n, "style");
+    ch->caption_style = attr(L, n, "caption-style");
+    const char *pal = attr(L, n, "palette");
+    if (pal) {
+        /* "#1F3B73 #C0504D …": parsed with the same colour rules */
+        const char *p = pal;
+        while (*p) {
+            while (*p == ' ' || *p == ',') p++;
+            if (!*p) break;
+            const char *q = p;
+            while (*q && *q != ' ' && *q != ',') q++;
+            if (ch->n_palette == sizeof ch->palette / sizeof ch->palette[0])
+                return fail(L, n, "<chart palette=…> takes at most 12 colours%s%s", NULL, NULL);
+            char one[32];
+            snprintf(one, sizeof one, "%.*s", (int)(q - p < 31 ? q - p : 31), p);
+            if (!parse_rgb(one, ch->palette[ch->n_palette]))
+                return fail(L, n, "<chart palette=…>: \"%s\" is not a colour; write #RRGGBB%s", one, NULL);
+            ch->n_palette++;
+            p = q;
+        }
+    }
+    return 0;
+}
+
 static int load_root(loader *L, xmlNode *root) {
     tpl_template *t = L->t;
     if (!root || !is(root, "template"))
@@ -190,6 +417,7 @@ static int load_root(loader *L, xmlNode *root) {
     t->folio_below = 7 * MM;
     t->folio_inset = 1;
     t->folio_outer = 1;
+    t->appendix.pad_x = t->appendix.pad_y = t->appendix.rule_weight = -1;   /* appendix.c's defaults */
     size_t cap_styles = 0, cap_words = 0;
     for (xmlNode *c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
@@ -244,9 +472,11 @@ static int load_root(loader *L, xmlNode *root) {
                 t->n_words++;
             }
         } else if (is(c, "order")) {
-            xmlChar *txt = xmlNodeGetContent(c);
-            t->order = txt ? arena_strdup(t->arena, (const char *)txt) : NULL;
-            if (txt) xmlFree(txt);
+            if (load_order(L, c) < 0) return -1;
+        } else if (is(c, "appendix")) {
+            if (load_appendix(L, c) < 0) return -1;
+        } else if (is(c, "chart")) {
+            if (load_chart(L, c) < 0) return -1;
         } else {
             return fail(L, c, "unknown element <%s> in <template>%s", (const char *)c->name, NULL);
         }
@@ -258,7 +488,8 @@ static int load_root(loader *L, xmlNode *root) {
     t->line_pitch = t->block_h / t->lines;
     t->char_pitch = t->block_w / t->chars;
     if (!tpl_style_get(t, "body")) return fail(L, root, "a template needs a <style name=\"body\" …>%s%s", NULL, NULL);
-    return 0;
+    if (default_styles(L) < 0) return -1;
+    return check_appendix(L, root);
 }
 
 tpl_template *tpl_load_memory(const char *xml, size_t len, const char *name, err *e) {
@@ -445,6 +676,12 @@ void tpl_resolve(const tpl_template *t, const char *block_style, const char *run
     }
     if (run_style) merge(out, tpl_style_get(t, run_style), 0);
     out->name = block_style;
+}
+
+int tpl_has_part(const tpl_template *t, const char *part) {
+    for (size_t i = 0; t && i < t->n_parts; i++)
+        if (!strcmp(t->parts[i], part)) return 1;
+    return 0;
 }
 
 const char *tpl_word(void *ctx, const char *key) {

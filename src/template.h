@@ -54,6 +54,40 @@ typedef struct {
     const char *key, *text;
 } tpl_word_entry;
 
+/* One column of the appendix table (<appendix><column …/>). */
+typedef struct {
+    const char *field;          /* seq, id, location, text, deadline, responsible,
+                                   category, district, observed */
+    const char *head;           /* header text; NULL = the field's default label */
+    double width;               /* body characters; 0 = "*": what the others leave */
+    int align;                  /* tpl_align, or -1 = the cell style's */
+} tpl_column;
+
+/* <appendix>: the 附件 问题清单 and how it looks.  NULL strings and zero
+ * numbers mean "appendix.c's default" (labels there, documented in
+ * templates/README.md). */
+typedef struct {
+    const char *label, *title, *note;   /* 附件 / 问题清单 / 附件：问题清单 ("" = no note) */
+    const char *label_style, *title_style, *note_style;
+    const char *head_style, *cell_style, *group_style;
+    const char *empty;                  /* text of a cell without a value */
+    int group;                          /* 1 = a row per category, -1 = none, 0 = default */
+    tpl_column *cols;
+    size_t n_cols;
+    double pad_x, pad_y, rule_weight;   /* pt; < 0 = default */
+    int has_rule_rgb, has_head_fill;
+    double rule_rgb[3], head_fill[3];
+} tpl_appendix;
+
+/* <chart>: findings by district, stacked by category. */
+typedef struct {
+    int lines;                          /* height in grid lines, caption included; 0 = default */
+    const char *caption, *axis_label, *units_label;
+    const char *style, *caption_style;
+    double palette[12][3];
+    size_t n_palette;                   /* 0 = the built-in grayscale-safe palette */
+} tpl_chart;
+
 typedef struct tpl_template {
     arena *arena;
     const char *name, *path, *description, *kind;
@@ -82,8 +116,20 @@ typedef struct tpl_template {
     /* wording for compose, and the order of body parts */
     tpl_word_entry *words;
     size_t n_words;
-    const char *order;          /* space-separated part names, NULL = compose's order */
+    const char *order;          /* <order> as written, NULL = compose's order */
+    const char **parts;         /* its part names (head/tail left out), n_parts */
+    size_t n_parts;
+    /* appendix table and chart (each on when <order> names it) */
+    tpl_appendix appendix;
+    tpl_chart chart;
+    /* Switches of one run, not from the file (render --appendix, --chart):
+     * 0 = as <order> says, 1 = on (placed where <order> says, else the
+     * chart before the signature and the appendix at the end), -1 = off. */
+    int force_appendix, force_chart;
 } tpl_template;
+
+/* Part names an <order> may use (doc.h "Parts"); NULL-terminated. */
+extern const char *const tpl_part_names[];
 
 /* Find a template by name (see search order above). */
 tpl_template *tpl_load(const char *name, err *e);
@@ -101,6 +147,8 @@ char *tpl_data_dir(void);
 const tpl_style *tpl_style_get(const tpl_template *t, const char *name);
 /* Effective style for a run: "body", then the block style, then the run style. */
 void tpl_resolve(const tpl_template *t, const char *block_style, const char *run_style, tpl_style *out);
+/* Does the template's <order> name this part?  (No <order>: 0.) */
+int tpl_has_part(const tpl_template *t, const char *part);
 /* compose_opts.word callback: ctx is the tpl_template. */
 const char *tpl_word(void *ctx, const char *key);
 

@@ -489,10 +489,11 @@ static void test_numbering(void) {
     model_bulletin *b = new_model();
     b->date = "2026-11-21";
     static const fspec f[] = {{"东湖区", NULL, NULL, "甲小区", NULL, "无人值守", NULL, NULL, NULL}};
-    char *titles = alloc(b, 25 * 16);
+    /* 24 bytes a title: room for any int, so -O1 builds see no truncation */
+    char *titles = alloc(b, 25 * 24);
     for (int i = 0; i < 25; i++) {
-        snprintf(titles + i * 16, 16, "问题%d", i + 1);
-        add_cat(b, titles + i * 16, f, 1);
+        snprintf(titles + i * 24, 24, "问题%d", i + 1);
+        add_cat(b, titles + i * 24, f, 1);
     }
     doc_document *d = run0(b);
     static const struct { int idx; const char *want; } t[] = {
@@ -1017,6 +1018,288 @@ static void test_kinds(void) {
     CHECK("NULL bulletin refused", d == NULL, "composed");
 }
 
+/* ---- history paragraphs (issue 5) -------------------------------------- */
+
+/* The i-th body block that starts with prefix, or NULL. */
+static const char *body_starting(doc_document *d, const char *prefix) {
+    for (int n = 0;; n++) {
+        int i = find_block(d, "body", n);
+        if (i < 0) return NULL;
+        const char *t = btext(d, i);
+        if (t && strncmp(t, prefix, strlen(prefix)) == 0) return t;
+    }
+}
+
+static int count_starting(doc_document *d, const char *prefix) {
+    int k = 0;
+    for (int n = 0;; n++) {
+        int i = find_block(d, "body", n);
+        if (i < 0) return k;
+        const char *t = btext(d, i);
+        if (t && strncmp(t, prefix, strlen(prefix)) == 0) k++;
+    }
+}
+
+static model_history_item OVERDUE[12];
+static char OVERDUE_IDS[12][32];
+
+static model_history base_history(void) {
+    model_history h = {0};
+    h.today = "2026-11-22";
+    h.has_prev = 1;
+    h.prev_year = 2026;
+    h.prev_issue = 6;
+    h.prev_date = "2026-11-21";
+    h.prev_findings = 33;
+    h.prev_done = 27;
+    h.prev_open = 4;
+    h.prev_overdue = 2;
+    h.prev_repeated = 6;
+    for (int i = 0; i < 12; i++) {
+        snprintf(OVERDUE_IDS[i], sizeof OVERDUE_IDS[i], "JC2026-006-%03d", i + 1);
+        OVERDUE[i].id = OVERDUE_IDS[i];
+        OVERDUE[i].place = i == 1 ? "市交通运输局东湖路家属院" : "东湖区和平社区锦绣小区";
+    }
+    h.prev_overdue_items = OVERDUE;
+    h.n_prev_overdue_items = 2;
+    h.earlier = 6;
+    h.bulletins = 7;
+    h.inspections = 7;
+    h.findings = 198;
+    h.done = 150;
+    h.open = 40;
+    h.overdue = 8;
+    h.repeats = 12;
+    return h;
+}
+
+static doc_document *compose_h(model_bulletin *b, const model_history *h, const char *kind,
+                               const char *const *kv) {
+    b->history = h;
+    words w = {kv};
+    compose_opts o = {.kind = kind, .word = kv ? lookup : NULL, .word_ctx = &w};
+    err e;
+    doc_document *d = run(b, &o, &e);
+    if (!d) printf("# compose failed: %s\n", e.msg);
+    return d;
+}
+
+static void test_history(void) {
+    model_bulletin *b = skeleton();
+    model_history h = base_history();
+    doc_document *d = compose_h(b, NULL, NULL, NULL);
+    CHECK("history: none without figures", d && !body_starting(d, "上期") && !body_starting(d, "截至目前"), "present");
+    doc_free(d);
+
+    d = compose_h(b, &h, NULL, NULL);
+    CHECK_STR("history: 上期 mixed", body_starting(d, "上期"),
+              "上期通报的33个问题中，已整改27个，正在整改4个，逾期未整改2个。逾期未整改的分别是：东湖区和平社区锦绣小区"
+              "（JC2026-006-001）、市交通运输局东湖路家属院（JC2026-006-002）。此次督查发现，上期通报的问题中有6个仍未整改到位，已再次通报。");
+    CHECK_STR("history: 截至目前 full", body_starting(d, "截至目前"),
+              "截至目前，共开展督查7轮，发现问题198个（含重复通报12个），已整改150个，逾期未整改8个；印发督查通报7期。");
+    int st = -1, rect = -1, req = -1, stats = -1;
+    for (int n = 0; d && find_block(d, "body", n) >= 0; n++) {
+        const char *t = body(d, n);
+        if (!strncmp(t, "上期", 6)) st = n;
+        if (!strncmp(t, "对以上通报", 15)) rect = n;
+        if (!strncmp(t, "各区各部门", 15)) req = n;
+        if (!strncmp(t, "截至目前", 12)) stats = n;
+    }
+    CHECK("history: order rectification, 上期, 截至目前, requirements", rect >= 0 && st == rect + 1 && stats == st + 1 && req == stats + 1,
+          "rect %d status %d stats %d req %d", rect, st, stats, req);
+    doc_free(d);
+
+    /* every block is tagged with its part, for a template's <order> */
+    b->has_cases = 1;
+    b->cases_lead = "现将典型问题通报如下：";
+    model_case *k = add_cases(b, 1);
+    k[0].subject = "某社区党委书记张某";
+    k[0].problem = "履职不力";
+    k[0].facts = "卡点无人值守。";
+    d = compose_h(b, &h, NULL, NULL);
+    buf parts;
+    buf_init(&parts);
+    for (size_t i = 0; d && i < d->n_blocks; i++) buf_printf(&parts, "%s ", doc_block_part(&d->blocks[i]));
+    CHECK_STR("history: parts of every block", buf_cstr(&parts),
+              "title to preamble findings findings rectification status cases cases cases statistics requirements signature signature ");
+    buf_free(&parts);
+    doc_free(d);
+    b->has_cases = 0;
+
+    /* one state covers every problem */
+    struct { long n, k, l, j; const char *want; } whole[] = {
+        {33, 33, 0, 0, "上期通报的33个问题已全部整改。"},
+        {1, 1, 0, 0, "上期通报的1个问题已整改。"},
+        {5, 0, 5, 0, "上期通报的5个问题均在整改期限内。"},
+        {1, 0, 1, 0, "上期通报的1个问题尚在整改期限内。"},
+        {2, 0, 0, 2, "上期通报的2个问题均逾期未整改。逾期未整改的分别是：东湖区和平社区锦绣小区（JC2026-006-001）、市交通运输局东湖路家属院（JC2026-006-002）。"},
+        {1, 0, 0, 1, "上期通报的1个问题逾期未整改。逾期未整改的是：东湖区和平社区锦绣小区（JC2026-006-001）。"},
+        {4, 0, 3, 1, "上期通报的4个问题中，正在整改3个，逾期未整改1个。逾期未整改的是：东湖区和平社区锦绣小区（JC2026-006-001）。"},
+        {4, 3, 1, 0, "上期通报的4个问题中，已整改3个，正在整改1个。"},
+    };
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++) {
+        model_history x = base_history();
+        x.prev_findings = whole[i].n;
+        x.prev_done = whole[i].k;
+        x.prev_open = whole[i].l;
+        x.prev_overdue = whole[i].j;
+        x.n_prev_overdue_items = (size_t)whole[i].j;
+        x.prev_repeated = 0;
+        d = compose_h(b, &x, NULL, NULL);
+        char name[64];
+        snprintf(name, sizeof name, "history: 上期 %ld/%ld/%ld/%ld", whole[i].n, whole[i].k, whole[i].l, whole[i].j);
+        CHECK_STR(name, body_starting(d, "上期"), whole[i].want);
+        doc_free(d);
+    }
+
+    /* more than ten overdue: the first ten, then 等 */
+    model_history x = base_history();
+    x.prev_done = 20;
+    x.prev_open = 1;
+    x.prev_overdue = 12;
+    x.n_prev_overdue_items = 12;
+    x.prev_repeated = 0;
+    d = compose_h(b, &x, NULL, NULL);
+    const char *t = body_starting(d, "上期");
+    CHECK("history: 11+ overdue named 10 then 等", t && strstr(t, "逾期未整改的包括：东湖区") && strstr(t, "（JC2026-006-010）等。") &&
+          !strstr(t, "JC2026-006-011"), "%s", t ? t : "(none)");
+    doc_free(d);
+
+    /* nothing to say about 上期 */
+    x = base_history();
+    x.has_prev = 0;
+    d = compose_h(b, &x, NULL, NULL);
+    CHECK("history: first issue, no 上期", d && !body_starting(d, "上期") && body_starting(d, "截至目前"), "wrong");
+    doc_free(d);
+    x = base_history();
+    x.prev_findings = x.prev_done = x.prev_open = x.prev_overdue = 0;
+    d = compose_h(b, &x, NULL, NULL);
+    CHECK("history: 上期 without findings, no paragraph", d && !body_starting(d, "上期"), "present");
+    doc_free(d);
+    x = base_history();
+    x.earlier = 0;
+    d = compose_h(b, &x, NULL, NULL);
+    CHECK("history: no earlier bulletin, no 截至目前", d && !body_starting(d, "截至目前"), "present");
+    doc_free(d);
+
+    /* every figure that is 0 drops out cleanly; scope, cases, people */
+    static model_history_scope one_round[] = {{"街道", "个", 12, 1}, {"社区（村）", "个", 37, 1}, {"卡点", NULL, 0, 1}};
+    static model_history_count ranks[] = {{"村（社区）干部", 19}, {"一般干部", 6}, {"乡科级领导干部", 10}, {"县处级领导干部", 0}};
+    static model_history_count kinds[] = {{"提醒谈话", 13}, {"其他", 2}, {"党纪处分", 10}};
+    x = base_history();
+    x.inspections = 1;
+    x.scope = one_round;
+    x.n_scope = 3;
+    x.done = 0;
+    x.overdue = 0;
+    x.repeats = 0;
+    x.case_bulletins = 2;
+    x.cases = 4;
+    x.people = 41;
+    x.orgs = 0;
+    x.by_rank = ranks;
+    x.n_by_rank = 4;
+    x.by_kind = kinds;
+    x.n_by_kind = 3;
+    d = compose_h(b, &x, NULL, NULL);
+    CHECK_STR("history: 截至目前 with one round, cases, ranks and kinds in order", body_starting(d, "截至目前"),
+              "截至目前，共开展督查1轮，涉及12个街道、37个社区（村），发现问题198个；印发督查通报7期，典型案例通报2期4起41人；"
+              "问责党员干部41人，其中乡科级领导干部10人、一般干部6人、村（社区）干部19人，党纪处分10人、提醒谈话13人。");
+    doc_free(d);
+    static model_history_scope rounds[] = {{"街道", "个", 26, 2}, {"人员", NULL, 9, 1}};
+    static model_history_count other_only[] = {{"其他", 1}};
+    x.inspections = 2;
+    x.scope = rounds;
+    x.n_scope = 2;
+    x.by_rank = NULL;
+    x.n_by_rank = 0;
+    x.by_kind = other_only;
+    x.n_by_kind = 1;
+    x.people = 3;
+    x.orgs = 1;
+    x.case_bulletins = 0;
+    x.cases = 0;
+    d = compose_h(b, &x, NULL, NULL);
+    CHECK_STR("history: visits (次), body and people, no 其中 without ranks or kinds", body_starting(d, "截至目前"),
+              "截至目前，共开展督查2轮，累计涉及街道26个（次）、人员9次，发现问题198个；印发督查通报7期；问责党组织1个、党员干部3人。");
+    doc_free(d);
+    x.people = 0;
+    d = compose_h(b, &x, NULL, NULL);
+    t = body_starting(d, "截至目前");
+    CHECK("history: only a body held accountable", t && strstr(t, "；问责党组织1个。") && !strstr(t, "党员干部"), "%s", t ? t : "(none)");
+    doc_free(d);
+    x = base_history();
+    x.inspections = 0;
+    x.findings = x.done = x.open = x.overdue = x.repeats = 0;
+    d = compose_h(b, &x, NULL, NULL);
+    CHECK_STR("history: bulletins only", body_starting(d, "截至目前"), "截至目前，印发督查通报7期。");
+    CHECK("history: no zero figures anywhere", d && !strstr(body_starting(d, "截至目前"), "0个") &&
+          !strstr(body_starting(d, "截至目前"), "其中0"), "zero");
+    doc_free(d);
+
+    /* kinds: jianbao names its own publication; wenze keeps to the cases;
+     * zhenggai and extracts never carry series figures */
+    x = base_history();
+    d = compose_h(b, &x, "jianbao", NULL);
+    CHECK("history: jianbao 印发简报", d && body_starting(d, "上期") && strstr(body_starting(d, "截至目前"), "；印发简报7期。"), "wrong");
+    doc_free(d);
+    x.case_bulletins = 2;
+    x.cases = 5;
+    x.people = 9;
+    x.orgs = 1;
+    d = compose_h(b, &x, "wenze", NULL);
+    CHECK_STR("history: wenze cases and accountability only", body_starting(d, "截至目前"),
+              "截至目前，共印发典型案例通报2期5起9人；问责党组织1个、党员干部9人。");
+    CHECK("history: wenze has no 上期 by default", d && !body_starting(d, "上期"), "present");
+    doc_free(d);
+    d = compose_h(b, &x, "zhenggai", NULL);
+    CHECK("history: zhenggai none", d && !body_starting(d, "上期") && !body_starting(d, "截至目前"), "present");
+    doc_free(d);
+    static const char *const on[] = {"history-status", "yes", "history-stats", "yes", NULL};
+    b->history = &x;
+    words w = {on};
+    compose_opts z = {.kind = "dubao", .district = "西山区", .word = lookup, .word_ctx = &w};
+    err e;
+    d = run(b, &z, &e);
+    CHECK("history: district extract none even when switched on", d && !body_starting(d, "上期") && !body_starting(d, "截至目前"), "present");
+    doc_free(d);
+
+    /* template switches and patterns */
+    static const char *const off[] = {"history-status", "no", "history-stats", "off", NULL};
+    d = compose_h(b, &x, NULL, off);
+    CHECK("history: switched off", d && !body_starting(d, "上期") && !body_starting(d, "截至目前"), "present");
+    doc_free(d);
+    d = compose_h(b, &x, "wenze", on);
+    CHECK("history: wenze 上期 switched on", d && count_starting(d, "上期") == 1, "absent");
+    doc_free(d);
+    x = base_history();
+    x.overdue = 0;
+    static const char *const pat[] = {
+        "history-stats", "[截至{date}，]本系列共发现问题{findings}个[，逾期未整改{overdue}个][，其中{ranks}]。",
+        "history-status", "{prev-issue}（{prev-date}）通报问题整改情况：{status}",
+        "history-bulletin-name", "通报", NULL};
+    d = compose_h(b, &x, NULL, pat);
+    CHECK_STR("history: stats pattern, 0 figures drop", body_starting(d, "截至"), "截至11月22日，本系列共发现问题198个。");
+    CHECK("history: status pattern", d && body_starting(d, "第6期（11月21日）通报问题整改情况：上期通报的33个问题中"), "absent");
+    doc_free(d);
+    x.prev_year = 2025;
+    x.prev_issue = 30;
+    x.prev_date = "2025-12-30";
+    d = compose_h(b, &x, NULL, pat);
+    CHECK("history: 上期 in another year", d && body_starting(d, "2025年第30期（2025年12月30日）通报问题整改情况："), "absent");
+    doc_free(d);
+    static const char *const name[] = {"history-bulletin-name", "督查简报", NULL};
+    x = base_history();
+    d = compose_h(b, &x, NULL, name);
+    CHECK("history: bulletin name word", d && strstr(body_starting(d, "截至目前"), "印发督查简报7期"), "absent");
+    doc_free(d);
+    static const char *const empty[] = {"history-stats", "", NULL};
+    d = compose_h(b, &x, NULL, empty);
+    CHECK("history: empty word switches off", d && !body_starting(d, "截至目前"), "present");
+    doc_free(d);
+    free_model(b);
+}
+
 int main(void) {
     test_numerals();
     test_dates();
@@ -1030,5 +1313,6 @@ int main(void) {
     test_requirements();
     test_cases();
     test_kinds();
+    test_history();
     return TESTS_DONE();
 }
