@@ -1,12 +1,23 @@
 #!/bin/sh
-# examples/demo.sh — what `make demo` runs: render every example into out/.
+# examples/demo.sh — what `make demo` runs: one nightly over the example
+# inbox into out/, with the history database out/tongbao.db.  The examples
+# are copied to a scratch inbox (out/inbox/) first, so examples/inbox/ is
+# never moved; running the demo again starts a fresh night.
 set -e
 export TONGBAO_HOME="$PWD"
 mkdir -p out
-for f in examples/inbox/*.xml; do
-    n=$(basename "$f" .xml)
-    bin/tongbao render "$f" -o "out/$n.pdf"
+rm -rf out/inbox out/tongbao.db out/tongbao.db-wal out/tongbao.db-shm
+for d in out/*/; do
+    # outputs of an earlier demo: series directories (not the scratch inbox)
+    [ -d "$d" ] && [ "$d" != out/inbox/ ] && rm -rf "$d"
 done
+mkdir -p out/inbox
+cp examples/inbox/*.xml out/inbox/
+rc=0
+bin/tongbao nightly out/inbox --out out --db out/tongbao.db || rc=$?
 echo
-echo "PDFs are in $PWD/out/:"
-ls -l out/*.pdf
+echo "PDFs are in $PWD/out/ (series/year/number/: the bulletin and one 整改通知 per district):"
+find out -mindepth 2 -name '*.pdf' | sort | sed 's/^/  /'
+echo "history: $PWD/out/tongbao.db  (try: bin/tongbao archive list --db out/tongbao.db)"
+echo "inputs:  $PWD/out/inbox/done/ (issued), out/inbox/rejected/ (with .err, if any)"
+exit $rc

@@ -23,7 +23,7 @@ static const char usage[] =
     "  archive list|export|verify       what was issued; the archived PDF; check the archive\n"
     "  regen --series S --issue N [--district D] -o OUT.pdf\n"
     "                                   rebuild from the database (or a district extract)\n"
-    "  nightly INBOX [--out DIR] [--jobs N] [--dry-run] [--quiet]\n"
+    "  nightly INBOX [--out DIR] [--db PATH] [--jobs N] [--dry-run] [--quiet]\n"
     "                                   issue every new file of an inbox, with district extracts\n"
     "  rectify ID... --done|--open [--date D] [--note T] | rectify --file R.xml\n"
     "                                   record rectification (整改) reports, or reopen\n"
