@@ -469,6 +469,18 @@ static int para_break(job *j, para *p, double width0, double width, int justify,
     return 0;
 }
 
+/* A new, zeroed op at the end of the page's display list (NULL: out of memory). */
+static lay_op *push_op(job *j, lay_page *pg, lay_op_kind kind) {
+    if (arena_grow(j->r->arena, (void **)&pg->ops, &pg->cap_ops, pg->n_ops, sizeof *pg->ops) < 0) {
+        oom(j);
+        return NULL;
+    }
+    lay_op *op = &pg->ops[pg->n_ops++];
+    memset(op, 0, sizeof *op);
+    op->kind = kind;
+    return op;
+}
+
 /* Step 4: emit a line's glyphs as ops at (x, baseline). */
 static int emit_line(job *j, const para *p, const line *ln, double x, double baseline, lay_page *pg) {
     size_t q = ln->c0;
@@ -486,7 +498,6 @@ static int emit_line(job *j, const para *p, const line *ln, double x, double bas
         int nchars = 0;
         for (size_t b = bstart; b < bend; b++)
             if (((unsigned char)p->text[b] & 0xC0) != 0x80) nchars++;
-        if (arena_grow(j->r->arena, (void **)&pg->ops, &pg->cap_ops, pg->n_ops, sizeof *pg->ops) < 0) return oom(j);
         PangoItem *it = pango_item_copy(si->item);
         PangoGlyphString *gs = pango_glyph_string_new();
         if (!it || !gs) {
@@ -513,9 +524,12 @@ static int emit_line(job *j, const para *p, const line *ln, double x, double bas
             }
             run_w += want;
         }
-        lay_op *op = &pg->ops[pg->n_ops++];
-        memset(op, 0, sizeof *op);
-        op->kind = LAY_GLYPHS;
+        lay_op *op = push_op(j, pg, LAY_GLYPHS);
+        if (!op) {
+            pango_item_free(it);
+            pango_glyph_string_free(gs);
+            return -1;
+        }
         op->x = pen;
         op->y = baseline;
         memcpy(op->rgb, p->runs[c0->run].st.rgb, sizeof op->rgb);
@@ -691,10 +705,8 @@ static lay_page *new_page(job *j) {
 }
 
 static int add_rule(job *j, lay_page *pg, double x0, double x1, double y, double weight, const double rgb[3]) {
-    if (arena_grow(j->r->arena, (void **)&pg->ops, &pg->cap_ops, pg->n_ops, sizeof *pg->ops) < 0) return oom(j);
-    lay_op *op = &pg->ops[pg->n_ops++];
-    memset(op, 0, sizeof *op);
-    op->kind = LAY_RULE;
+    lay_op *op = push_op(j, pg, LAY_RULE);
+    if (!op) return -1;
     op->x = x0;
     op->x2 = x1;
     op->y = y;
@@ -713,10 +725,8 @@ static int add_line(job *j, lay_page *pg, double x0, double y0, double x1, doubl
 }
 
 static int add_rect(job *j, lay_page *pg, double x, double y, double w, double h, const double rgb[3]) {
-    if (arena_grow(j->r->arena, (void **)&pg->ops, &pg->cap_ops, pg->n_ops, sizeof *pg->ops) < 0) return oom(j);
-    lay_op *op = &pg->ops[pg->n_ops++];
-    memset(op, 0, sizeof *op);
-    op->kind = LAY_RECT;
+    lay_op *op = push_op(j, pg, LAY_RECT);
+    if (!op) return -1;
     op->x = x;
     op->y = y;
     op->x2 = w;
