@@ -195,7 +195,7 @@ int cli_fonts(int argc, char **argv) {
     int rc = cli_setup_fonts();
     if (rc) return rc;
     int missing = 0;
-    printf("%-14s %-16s %-28s %s\n", "role", "official face", "used", "file");
+    printf("%-14s %-16s %-30s %s\n", "role", "official face", "used", "file");
     for (int i = 0; i < FONTS_N_ROLES; i++) {
         fonts_face f;
         if (fonts_resolve(fonts_roles[i], &f) < 0 || !f.file[0]) {
@@ -205,9 +205,10 @@ int cli_fonts(int argc, char **argv) {
         }
         char used[256];
         snprintf(used, sizeof used, "%s %s (%s)", f.family, f.style, f.official ? "official" : "stand-in");
-        printf("%-14s %-*s %-*s %s\n", fonts_roles[i],
-               16 + (int)(strlen(f.official_name) - utf8_count(f.official_name)), f.official_name,
-               28 + (int)(strlen(used) - utf8_count(used)), used, f.file);
+        /* pad by display width: a Chinese face name takes two columns a character */
+        size_t wo = utf8_width(f.official_name), wu = utf8_width(used);
+        printf("%-14s %s%*s %s%*s %s\n", fonts_roles[i], f.official_name, wo < 16 ? (int)(16 - wo) : 0, "",
+               used, wu < 30 ? (int)(30 - wu) : 0, "", f.file);
     }
     return missing ? TB_EFONT : 0;
 }
