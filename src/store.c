@@ -1860,6 +1860,25 @@ int store_stats_add_case(store_stats *st, arena *a, const model_outcome *o, size
     return 0;
 }
 
+/* A one-off statistics query whose only parameter (?1) is the series id:
+ * prepared and bound, or NULL with e filled. */
+static sqlite3_stmt *series_stmt(store *s, const char *sql, sqlite3_int64 series_id, const char *doing, err *e) {
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        db_fail(s, rc, doing, e);
+        return NULL;
+    }
+    binder bd = {st, SQLITE_OK};
+    b_int(&bd, 1, series_id);
+    if (bd.rc != SQLITE_OK) {
+        db_fail(s, bd.rc, doing, e);
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
 /* People, organisations, ranks and kinds of every recorded case of a
  * series, counted by store_stats_add_case one case at a time (cases are
  * few next to findings; the rules are easier to keep identical in C than
@@ -1870,12 +1889,9 @@ static int case_stats(store *s, sqlite3_int64 series_id, arena *a, store_stats *
         "JOIN case_ c ON c.id = o.case_id JOIN bulletin b ON b.id = c.bulletin_id "
         "WHERE b.series_id = ?1 ORDER BY b.year, b.issue_no, c.seq, o.seq";
     const char *doing = "computing statistics";
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) return db_fail(s, rc, doing, e);
-    binder bd = {st, SQLITE_OK};
-    b_int(&bd, 1, series_id);
-    int r = bd.rc == SQLITE_OK ? 1 : db_fail(s, bd.rc, doing, e);
+    sqlite3_stmt *st = series_stmt(s, sql, series_id, doing, e);
+    if (!st) return -1;
+    int r = 1;
     /* one case's outcomes, copied out of the statement (a scratch arena) */
     arena *scratch = arena_new();
     model_outcome *cur = NULL;
@@ -1913,12 +1929,9 @@ static int scope_sums(store *s, sqlite3_int64 series_id, arena *a, store_stats *
         "FROM scope_count sc JOIN bulletin b ON b.id = sc.bulletin_id "
         "WHERE b.series_id = ?1 AND b.has_inspection GROUP BY sc.what, sc.unit ORDER BY f";
     const char *doing = "computing statistics";
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) return db_fail(s, rc, doing, e);
-    binder bd = {st, SQLITE_OK};
-    b_int(&bd, 1, series_id);
-    int r = bd.rc == SQLITE_OK ? 1 : db_fail(s, bd.rc, doing, e);
+    sqlite3_stmt *st = series_stmt(s, sql, series_id, doing, e);
+    if (!st) return -1;
+    int r = 1;
     size_t cap = 0;
     int bad = 0;
     while (r > 0 && (r = next_row(s, st, doing, e)) > 0) {
