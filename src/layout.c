@@ -704,24 +704,23 @@ static lay_page *new_page(job *j) {
     return pg;
 }
 
-static int add_rule(job *j, lay_page *pg, double x0, double x1, double y, double weight, const double rgb[3]) {
+/* A rule between any two points (table grid, chart axes). */
+static int add_line(job *j, lay_page *pg, double x0, double y0, double x1, double y1, double weight,
+                    const double rgb[3]) {
     lay_op *op = push_op(j, pg, LAY_RULE);
     if (!op) return -1;
     op->x = x0;
+    op->y = y0;
     op->x2 = x1;
-    op->y = y;
-    op->y2 = y;
+    op->y2 = y1;
     op->weight = weight;
     memcpy(op->rgb, rgb, sizeof op->rgb);
     return 0;
 }
 
-/* A rule between any two points (table grid, chart axes). */
-static int add_line(job *j, lay_page *pg, double x0, double y0, double x1, double y1, double weight,
-                    const double rgb[3]) {
-    if (add_rule(j, pg, x0, x1, y0, weight, rgb) < 0) return -1;
-    pg->ops[pg->n_ops - 1].y2 = y1;
-    return 0;
+/* A horizontal rule (版头 red line, 版记 rules). */
+static int add_rule(job *j, lay_page *pg, double x0, double x1, double y, double weight, const double rgb[3]) {
+    return add_line(j, pg, x0, y, x1, y, weight, rgb);
 }
 
 static int add_rect(job *j, lay_page *pg, double x, double y, double w, double h, const double rgb[3]) {
