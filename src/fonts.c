@@ -44,10 +44,8 @@ int fonts_init(const char *data_dir, err *e) {
         pthread_mutex_unlock(&init_lock);
         return err_set(e, TB_EFONT, path, 0, 0, "font configuration not found; set TONGBAO_HOME to tongbao's directory or TONGBAO_FONTS_CONF to the file");
     }
-    if (!FcInit()) {
-        pthread_mutex_unlock(&init_lock);
-        return err_set(e, TB_EFONT, NULL, 0, 0, "fontconfig failed to initialise");
-    }
+    /* No FcInit(): it would load the system's configuration and scan its
+     * fonts (a quarter of a cold render) only for ours to replace it. */
     FcConfig *c = FcConfigCreate();
     if (!c) {
         pthread_mutex_unlock(&init_lock);

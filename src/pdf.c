@@ -1,78 +1,577 @@
-/* pdf.c — draws lay_result pages with Cairo into an in-memory PDF. */
+/* pdf.c — tongbao's own PDF writer: display list → PDF 1.5 bytes.
+ *
+ * The display list has three kinds of mark (glyph runs, rules, filled
+ * rectangles), so the writer is small: one content stream per page, one
+ * Type0/Identity-H font per face with a subset (fontsub.c) and a ToUnicode
+ * map, the Info dictionary and the outline.  Glyph codes in the content
+ * streams are the faces' own glyph IDs, so pages are written as they come
+ * and each font is subset once at the end with every glyph the document
+ * used.  Positions are Pango's to the 1/100 pt; the gap between a glyph's
+ * advance in the font and where layout put the next one becomes a TJ
+ * adjustment, so justification and squeezing survive exactly and text
+ * extraction sees the same runs Cairo produced.
+ *
+ * Everything is deterministic: no clocks, no addresses, objects numbered in
+ * the order the document meets them; the file ID is a hash of the body. */
 #include "pdf.h"
 
-#include <cairo-pdf.h>
-#include <pango/pangocairo.h>
-#include <stdio.h>
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <pango/pangofc-font.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
-static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len) {
-    buf *b = closure;
-    buf_add(b, data, len);
-    return b->oom ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+#include "flate.h"
+#include "fontsub.h"
+#include "sha256.h"
+
+typedef struct {
+    hb_face_t *face;
+    fsub_info info;
+    uint32_t *uni;             /* per glyph: 1 + offset into pw.uni_text, 0 = none */
+    uint8_t *used;             /* per glyph: drawn in this document */
+    double *wcache;            /* per glyph: advance in 1/1000 em, NAN = not read */
+    unsigned n_used;
+    int obj;                   /* Type0 font object */
+} pw_font;
+
+typedef struct {
+    PangoFont *pf;             /* not owned */
+    int font;                  /* index into pw.fonts */
+    double size;
+} pw_fontref;
+
+typedef struct {
+    buf *out;
+    size_t *offs;              /* per object number: byte offset, 0 = unwritten */
+    int n_objs, cap_objs;
+    pw_font *fonts;
+    size_t n_fonts;
+    pw_fontref *refs;
+    size_t n_refs;
+    buf uni_text;
+    buf cs;                    /* the page being written */
+    size_t *skip;              /* [start, end) pairs the file ID does not hash */
+    size_t n_skip;
+    err *e;
+} pw;
+
+/* ---- small writers ---- */
+
+/* Numbers and glyph codes by hand: printf was a tenth of a nightly run. */
+static void put_int(buf *b, long long v) {
+    char t[24];
+    int k = sizeof t;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do t[--k] = (char)('0' + u % 10), u /= 10; while (u);
+    if (v < 0) t[--k] = '-';
+    buf_add(b, t + k, sizeof t - (size_t)k);
+}
+
+/* A coordinate to 1/100 point, without trailing zeros. */
+static void num(buf *b, double v) {
+    long long i = llround(v * 100);
+    if (i < 0) buf_add(b, "-", 1), i = -i;
+    put_int(b, i / 100);
+    int frac = (int)(i % 100);
+    if (frac) {
+        char t[3] = {'.', (char)('0' + frac / 10), (char)('0' + frac % 10)};
+        buf_add(b, t, frac % 10 ? 3 : 2);
+    }
+}
+
+static void put_hex4(buf *b, unsigned g) {
+    static const char hx[] = "0123456789ABCDEF";
+    char t[6] = {'<', hx[(g >> 12) & 15], hx[(g >> 8) & 15], hx[(g >> 4) & 15], hx[g & 15], '>'};
+    buf_add(b, t, 6);
+}
+
+static int new_obj(pw *w) {
+    if (w->n_objs + 1 >= w->cap_objs) {
+        int cap = w->cap_objs ? w->cap_objs * 2 : 64;
+        size_t *n = realloc(w->offs, (size_t)cap * sizeof *n);
+        if (!n) return -1;
+        memset(n + w->cap_objs, 0, (size_t)(cap - w->cap_objs) * sizeof *n);
+        w->offs = n, w->cap_objs = cap;
+    }
+    return ++w->n_objs;
+}
+
+static void begin_obj(pw *w, int id) {
+    w->offs[id] = w->out->len;
+    buf_printf(w->out, "%d 0 obj\n", id);
+}
+
+enum { SZ_TEXT, SZ_FONT };
+
+/* A stream object, deflated when that makes it smaller. extra: more
+ * dictionary entries.  Font programs go through flate.c (Huffman coding
+ * only: outlines barely repeat, and zlib's matching tripled the time). */
+static int stream_obj(pw *w, int id, const void *data, size_t len, const char *extra, int how) {
+    uLongf zl = compressBound((uLong)len);
+    buf fz;
+    buf_init(&fz);
+    char *z = NULL;
+    int deflated = 0;
+    if (how == SZ_FONT) {
+        if (flate_literal(data, len, &fz)) return buf_free(&fz), -1;
+        z = fz.data, zl = fz.len;
+        deflated = zl < len;
+    } else {
+        z = malloc(zl ? zl : 1);
+        if (!z) return -1;
+        deflated = len > 64 && compress2((Bytef *)z, &zl, data, (uLong)len, Z_DEFAULT_COMPRESSION) == Z_OK && zl < len;
+    }
+    begin_obj(w, id);
+    buf_printf(w->out, "<< /Length %zu%s%s >>\nstream\n", deflated ? (size_t)zl : len,
+               deflated ? " /Filter /FlateDecode" : "", extra ? extra : "");
+    buf_add(w->out, deflated ? z : data, deflated ? zl : len);
+    buf_puts(w->out, "\nendstream\nendobj\n");
+    if (how == SZ_FONT) buf_free(&fz);
+    else free(z);
+    return 0;
+}
+
+/* A text string: UTF-16BE with a byte-order mark, in hex. */
+static void text_string(buf *b, const char *s) {
+    buf_puts(b, "<FEFF");
+    size_t n = strlen(s), adv;
+    for (size_t i = 0; i < n; i += adv) {
+        uint32_t cp = utf8_decode(s + i, n - i, &adv);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            buf_printf(b, "%04X%04X", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+        } else
+            buf_printf(b, "%04X", cp);
+    }
+    buf_puts(b, ">");
+}
+
+/* ---- fonts ---- */
+
+/* The document font for a Pango font, or -1 with e set; 1 when the face
+ * cannot be written here (the caller falls back to Cairo). */
+static int font_for(pw *w, PangoFont *pf, pw_fontref **ref) {
+    for (size_t i = 0; i < w->n_refs; i++)
+        if (w->refs[i].pf == pf) return *ref = &w->refs[i], 0;
+    if (!PANGO_IS_FC_FONT(pf)) return 1;
+    /* a face fontconfig wants emboldened or slanted is drawn by the
+     * rasterizer's tricks, which only Cairo reproduces */
+    FcPattern *pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf));
+    FcBool emb = FcFalse;
+    FcMatrix *mx;
+    if (pat && FcPatternGetBool(pat, FC_EMBOLDEN, 0, &emb) == FcResultMatch && emb) return 1;
+    if (pat && FcPatternGetMatrix(pat, FC_MATRIX, 0, &mx) == FcResultMatch &&
+        (mx->xx != 1 || mx->yy != 1 || mx->xy != 0 || mx->yx != 0))
+        return 1;
+    hb_font_t *hf = pango_font_get_hb_font(pf);
+    hb_face_t *face = hf ? hb_font_get_face(hf) : NULL;
+    if (!face) return 1;
+    PangoFontDescription *d = pango_font_describe_with_absolute_size(pf);
+    if (!d) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    double size = pango_font_description_get_size(d) / (double)PANGO_SCALE;
+    pango_font_description_free(d);
+
+    size_t fi = 0;
+    while (fi < w->n_fonts && w->fonts[fi].face != face) fi++;
+    if (fi == w->n_fonts) {
+        pw_font f = {0};
+        f.face = face;
+        if (fsub_info_get(face, &f.info, w->e)) return -1;
+        if (f.info.kind == FSUB_NONE) return 1;
+        f.uni = calloc(f.info.n_glyphs, sizeof *f.uni);
+        f.used = calloc(f.info.n_glyphs, 1);
+        f.wcache = malloc(f.info.n_glyphs * sizeof *f.wcache);
+        pw_font *nf = realloc(w->fonts, (w->n_fonts + 1) * sizeof *nf);
+        if (nf) w->fonts = nf;
+        if (!f.uni || !f.used || !f.wcache || !nf) {
+            free(f.uni), free(f.used), free(f.wcache);
+            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        }
+        for (unsigned g = 0; g < f.info.n_glyphs; g++) f.wcache[g] = NAN;
+        w->fonts[w->n_fonts++] = f;
+    }
+    pw_fontref *nr = realloc(w->refs, (w->n_refs + 1) * sizeof *nr);
+    if (!nr) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    w->refs = nr;
+    w->refs[w->n_refs] = (pw_fontref){pf, (int)fi, size};
+    *ref = &w->refs[w->n_refs++];
+    return 0;
+}
+
+/* Advance of glyph g in 1/1000 em, rounded to 1/100: the value /W states,
+ * so the pen arithmetic below agrees with what a reader computes. */
+static double glyph_w(pw_font *f, unsigned g) {
+    if (isnan(f->wcache[g]))
+        f->wcache[g] = round(fsub_advance(f->face, g) * 100000.0 / f->info.upem) / 100;
+    return f->wcache[g];
+}
+
+/* ---- pages ---- */
+
+static void fill_rgb(pw *w, const double rgb[3], double cur[3]) {
+    if (!memcmp(rgb, cur, 3 * sizeof *rgb)) return;
+    memcpy(cur, rgb, 3 * sizeof *rgb);
+    buf_printf(&w->cs, "%g %g %g rg\n", rgb[0], rgb[1], rgb[2]);
+}
+
+/* One glyph run.  The text matrix is set once; afterwards every glyph's
+ * place is reached by the font advance plus a TJ adjustment, and a new
+ * matrix only where a glyph leaves the baseline. */
+static int glyph_run(pw *w, const lay_op *op, double page_h) {
+    pw_fontref *ref = NULL;
+    int r = font_for(w, op->gi.item->analysis.font, &ref);
+    if (r) return r;
+    pw_font *f = &w->fonts[ref->font];
+    const PangoGlyphString *gs = op->gi.glyphs;
+    const char *item_text = op->text + op->gi.item->offset;
+    int item_len = op->gi.item->length;
+    double size = ref->size;
+    buf *b = &w->cs;
+    buf_printf(b, "BT\n/F%d ", ref->font + 1);
+    num(b, size);
+    buf_puts(b, " Tf\n");
+    double x = op->x, pen = 0, cur_y = NAN;
+    int open = 0;
+    for (int i = 0; i < gs->num_glyphs; i++) {
+        const PangoGlyphInfo *gl = &gs->glyphs[i];
+        double gx = x + gl->geometry.x_offset / (double)PANGO_SCALE;
+        double gy = page_h - (op->y + gl->geometry.y_offset / (double)PANGO_SCALE);
+        x += gl->geometry.width / (double)PANGO_SCALE;
+        PangoGlyph g = gl->glyph;
+        if (g == PANGO_GLYPH_EMPTY) continue;
+        if (g & PANGO_GLYPH_UNKNOWN_FLAG || g >= f->info.n_glyphs) {
+            if (open) buf_puts(b, "] TJ\n");
+            buf_puts(b, "ET\n");
+            return 1;              /* a hex box: Cairo's business */
+        }
+        if (gy != cur_y) {
+            if (open) buf_puts(b, "] TJ\n");
+            buf_puts(b, "1 0 0 1 ");
+            num(b, gx);
+            buf_add(b, " ", 1);
+            num(b, gy);
+            buf_puts(b, " Tm [");
+            open = 1, cur_y = gy, pen = gx;
+        } else {
+            long adj = lround((pen - gx) * 1000 / size);
+            if (adj) {
+                put_int(b, adj);
+                pen -= adj * size / 1000;
+            }
+        }
+        put_hex4(b, g);
+        pen += glyph_w(f, g) * size / 1000;
+        if (!f->used[g]) f->used[g] = 1, f->n_used++;
+        /* the first glyph of a cluster carries the cluster's text */
+        if (!f->uni[g] && (i == 0 || gs->log_clusters[i] != gs->log_clusters[i - 1])) {
+            int c0 = gs->log_clusters[i], c1 = item_len;
+            for (int k = i + 1; k < gs->num_glyphs; k++)
+                if (gs->log_clusters[k] != c0) {
+                    if (gs->log_clusters[k] > c0) c1 = gs->log_clusters[k];
+                    break;
+                }
+            if (c0 >= 0 && c1 > c0 && c1 <= item_len) {
+                f->uni[g] = (uint32_t)w->uni_text.len + 1;
+                buf_add(&w->uni_text, item_text + c0, (size_t)(c1 - c0));
+                buf_add(&w->uni_text, "", 1);
+            }
+        }
+    }
+    if (open) buf_puts(b, "] TJ\n");
+    buf_puts(b, "ET\n");
+    return 0;
+}
+
+static int page_content(pw *w, const lay_page *pg, double page_h) {
+    buf_reset(&w->cs);
+    double fill[3] = {0, 0, 0}, stroke[3] = {0, 0, 0}, lw = 1;
+    buf *b = &w->cs;
+    for (size_t k = 0; k < pg->n_ops; k++) {
+        const lay_op *op = &pg->ops[k];
+        if (op->kind == LAY_RULE) {
+            if (memcmp(op->rgb, stroke, sizeof stroke)) {
+                memcpy(stroke, op->rgb, sizeof stroke);
+                buf_printf(b, "%g %g %g RG\n", stroke[0], stroke[1], stroke[2]);
+            }
+            if (op->weight != lw) {
+                lw = op->weight;
+                num(b, lw);
+                buf_puts(b, " w\n");
+            }
+            num(b, op->x), buf_add(b, " ", 1), num(b, page_h - op->y), buf_puts(b, " m ");
+            num(b, op->x2), buf_add(b, " ", 1), num(b, page_h - op->y2), buf_puts(b, " l S\n");
+        } else if (op->kind == LAY_RECT) {
+            fill_rgb(w, op->rgb, fill);
+            num(b, op->x), buf_add(b, " ", 1), num(b, page_h - op->y - op->y2), buf_add(b, " ", 1);
+            num(b, op->x2), buf_add(b, " ", 1), num(b, op->y2), buf_puts(b, " re f\n");
+        } else {
+            fill_rgb(w, op->rgb, fill);
+            int r = glyph_run(w, op, page_h);
+            if (r) return r;
+        }
+    }
+    return b->oom ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
+}
+
+/* ---- fonts at the end ---- */
+
+static int write_font(pw *w, pw_font *f) {
+    const fsub_info *in = &f->info;
+    unsigned *g = malloc((f->n_used + 1) * sizeof *g);
+    if (!g) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    size_t n = 0;
+    for (unsigned i = 0; i < in->n_glyphs; i++)
+        if (f->used[i]) g[n++] = i;
+
+    /* Subset tag: six letters from the glyph set, so the same document
+     * gets the same name and different subsets different ones. */
+    sha256_ctx h;
+    unsigned char dg[32];
+    sha256_init(&h);
+    sha256_update(&h, in->psname, strlen(in->psname));
+    sha256_update(&h, g, n * sizeof *g);
+    sha256_final(&h, dg);
+    char name[80];
+    for (int i = 0; i < 6; i++) name[i] = (char)('A' + dg[i] % 26);
+    snprintf(name + 6, sizeof name - 6, "+%s", in->psname);
+
+    buf prog;
+    buf_init(&prog);
+    int rc = in->kind == FSUB_CFF ? fsub_cff_subset(f->face, g, n, &prog, w->e)
+                                  : fsub_ttf_subset(f->face, g, n, &prog, w->e);
+    if (rc) {
+        free(g);
+        buf_free(&prog);
+        return -1;
+    }
+    int o_cid = new_obj(w), o_desc = new_obj(w), o_file = new_obj(w), o_uni = new_obj(w);
+    if (o_cid < 0 || o_desc < 0 || o_file < 0 || o_uni < 0) {
+        free(g);
+        buf_free(&prog);
+        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    }
+    double k = 1000.0 / in->upem;
+    buf *o = w->out;
+
+    begin_obj(w, f->obj);
+    buf_printf(o, "<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H "
+               "/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>\nendobj\n", name, o_cid, o_uni);
+
+    begin_obj(w, o_cid);
+    buf_printf(o, "<< /Type /Font /Subtype /%s /BaseFont /%s "
+               "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+               "/FontDescriptor %d 0 R%s /W [",
+               in->kind == FSUB_CFF ? "CIDFontType0" : "CIDFontType2", name, o_desc,
+               in->kind == FSUB_TTF ? " /CIDToGIDMap /Identity" : "");
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        buf_printf(o, "%u [", g[i]);
+        for (; j < n && g[j] == g[i] + (j - i); j++) {
+            if (j > i) buf_add(o, " ", 1);
+            num(o, glyph_w(f, g[j]));
+        }
+        buf_puts(o, "] ");
+        i = j;
+    }
+    buf_puts(o, "] >>\nendobj\n");
+
+    int flags = 4 | (in->fixed_pitch ? 1 : 0) | (in->serif_hint ? 2 : 0) | (in->italic_angle != 0 ? 64 : 0);
+    begin_obj(w, o_desc);
+    buf_printf(o, "<< /Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%.0f %.0f %.0f %.0f] "
+               "/ItalicAngle ", name, flags, in->bbox[0] * k, in->bbox[1] * k, in->bbox[2] * k, in->bbox[3] * k);
+    num(o, in->italic_angle);
+    buf_printf(o, " /Ascent %.0f /Descent %.0f /CapHeight %.0f /StemV 80 /%s %d 0 R >>\nendobj\n",
+               in->ascent * k, in->descent * k, in->cap_height * k,
+               in->kind == FSUB_CFF ? "FontFile3" : "FontFile2", o_file);
+
+    char extra[64];
+    if (in->kind == FSUB_CFF) snprintf(extra, sizeof extra, " /Subtype /CIDFontType0C");
+    else snprintf(extra, sizeof extra, " /Length1 %zu", prog.len);
+    /* the program is most of the file and already named by the subset tag:
+     * the file ID need not hash it again */
+    size_t at = w->out->len;
+    /* a TrueType subset keeps every glyph slot, so it is mostly zeros that
+     * only zlib's run matching shrinks; a CFF subset is dense outlines */
+    rc = stream_obj(w, o_file, prog.data, prog.len, extra, in->kind == FSUB_CFF ? SZ_FONT : SZ_TEXT);
+    buf_free(&prog);
+    size_t *sk = rc ? NULL : realloc(w->skip, (w->n_skip + 1) * 2 * sizeof *sk);
+    if (sk) w->skip = sk, sk[2 * w->n_skip] = at, sk[2 * w->n_skip + 1] = w->out->len, w->n_skip++;
+    else rc = -1;
+
+    /* ToUnicode: glyph → the text of the cluster it starts */
+    buf cm;
+    buf_init(&cm);
+    buf_puts(&cm, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                  "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                  "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    size_t with = 0;
+    for (size_t i = 0; i < n; i++) with += f->uni[g[i]] != 0;
+    for (size_t i = 0, done = 0; i < n; i++) {
+        if (!f->uni[g[i]]) continue;
+        if (done % 100 == 0) buf_printf(&cm, "%zu beginbfchar\n", with - done < 100 ? with - done : 100);
+        buf_printf(&cm, "<%04X> <", g[i]);
+        const char *s = w->uni_text.data + f->uni[g[i]] - 1;
+        size_t sl = strlen(s), adv;
+        for (size_t q = 0; q < sl; q += adv) {
+            uint32_t cp = utf8_decode(s + q, sl - q, &adv);
+            if (cp >= 0x10000) {
+                cp -= 0x10000;
+                buf_printf(&cm, "%04X%04X", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+            } else
+                buf_printf(&cm, "%04X", cp);
+        }
+        buf_puts(&cm, ">\n");
+        if (++done % 100 == 0 || done == with) buf_puts(&cm, "endbfchar\n");
+    }
+    buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    if (!rc) rc = cm.oom ? -1 : stream_obj(w, o_uni, cm.data, cm.len, NULL, SZ_TEXT);
+    buf_free(&cm);
+    free(g);
+    return rc ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
+}
+
+/* ---- the document ---- */
+
+static void pdf_date(buf *b, const char *iso) {
+    char d[15];
+    size_t k = 0;
+    for (const char *p = iso; *p && k < 14; p++)
+        if (*p >= '0' && *p <= '9') d[k++] = *p;
+    while (k < 14) d[k++] = '0';
+    d[14] = 0;
+    buf_printf(b, "(D:%s)", d);
+}
+
+static void pw_free(pw *w) {
+    for (size_t i = 0; i < w->n_fonts; i++) free(w->fonts[i].uni), free(w->fonts[i].used), free(w->fonts[i].wcache);
+    free(w->fonts);
+    free(w->refs);
+    free(w->offs);
+    free(w->skip);
+    buf_free(&w->uni_text);
+    buf_free(&w->cs);
+}
+
+/* 0, -1 with e set, or 1: a face this writer cannot embed. */
+static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
+    buf *o = w->out;
+    buf_puts(o, "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
+    int o_cat = new_obj(w), o_pages = new_obj(w), o_info = new_obj(w), o_res = new_obj(w);
+    if (o_res < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    int first_page = w->n_objs + 1;
+    for (size_t p = 0; p < r->n_pages; p++)
+        if (new_obj(w) < 0 || new_obj(w) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t p = 0; p < r->n_pages; p++) {
+        int o_page = first_page + 2 * (int)p, o_cs = o_page + 1;
+        int rc = page_content(w, &r->pages[p], r->page_h);
+        if (rc) return rc;
+        if (stream_obj(w, o_cs, w->cs.data, w->cs.len, NULL, SZ_TEXT))
+            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        begin_obj(w, o_page);
+        buf_printf(o, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", o_pages);
+        num(o, r->page_w), buf_add(o, " ", 1), num(o, r->page_h);
+        buf_printf(o, "] /Resources %d 0 R /Contents %d 0 R >>\nendobj\n", o_res, o_cs);
+    }
+    for (size_t i = 0; i < w->n_fonts; i++) {
+        if ((w->fonts[i].obj = new_obj(w)) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        if (write_font(w, &w->fonts[i])) return -1;
+    }
+    begin_obj(w, o_res);
+    buf_puts(o, "<< /ProcSet [/PDF /Text] /Font <<");
+    for (size_t i = 0; i < w->n_fonts; i++) buf_printf(o, " /F%zu %d 0 R", i + 1, w->fonts[i].obj);
+    buf_puts(o, " >> >>\nendobj\n");
+
+    /* Outline: the first entry is the title, open, with the sections
+     * under it, as a reader expects of a bulletin's bookmarks. */
+    int o_outl = 0;
+    if (r->n_outlines) {
+        o_outl = new_obj(w);
+        int base = w->n_objs + 1;
+        for (size_t i = 0; i < r->n_outlines; i++)
+            if (new_obj(w) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        size_t kids = r->n_outlines - 1;
+        begin_obj(w, o_outl);
+        buf_printf(o, "<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %zu >>\nendobj\n", base, base,
+                   r->n_outlines);
+        for (size_t i = 0; i < r->n_outlines; i++) {
+            const lay_outline *ol = &r->outlines[i];
+            int id = base + (int)i;
+            int pg = ol->page >= 1 && (size_t)ol->page <= r->n_pages ? ol->page : 1;
+            begin_obj(w, id);
+            buf_puts(o, "<< /Title ");
+            text_string(o, ol->label ? ol->label : "");
+            if (i == 0) {
+                buf_printf(o, " /Parent %d 0 R", o_outl);
+                if (kids) buf_printf(o, " /First %d 0 R /Last %d 0 R /Count %zu", base + 1, base + (int)kids, kids);
+            } else {
+                buf_printf(o, " /Parent %d 0 R", base);
+                if (i > 1) buf_printf(o, " /Prev %d 0 R", id - 1);
+                if (i < kids) buf_printf(o, " /Next %d 0 R", id + 1);
+            }
+            buf_printf(o, " /Dest [%d 0 R /XYZ 0 ", first_page + 2 * (pg - 1));
+            num(o, r->page_h - ol->y);
+            buf_puts(o, " 0] >>\nendobj\n");
+        }
+    }
+
+    begin_obj(w, o_info);
+    buf_puts(o, "<<");
+    const char *keys[] = {"Title", "Author", "Subject", "Keywords", "Creator"};
+    const char *vals[] = {m ? m->title : NULL, m ? m->author : NULL, m ? m->subject : NULL,
+                          m ? m->keywords : NULL, m ? m->creator : NULL};
+    for (int i = 0; i < 5; i++)
+        if (vals[i]) buf_printf(o, " /%s ", keys[i]), text_string(o, vals[i]);
+    buf_puts(o, " /Producer (tongbao)");
+    const char *date = m && m->date ? m->date : "2000-01-01T00:00:00";
+    buf_puts(o, " /CreationDate "), pdf_date(o, date);
+    buf_puts(o, " /ModDate "), pdf_date(o, date);
+    buf_puts(o, " >>\nendobj\n");
+
+    begin_obj(w, o_pages);
+    buf_puts(o, "<< /Type /Pages /Kids [");
+    for (size_t p = 0; p < r->n_pages; p++) buf_printf(o, "%s%d 0 R", p ? " " : "", first_page + 2 * (int)p);
+    buf_printf(o, "] /Count %zu >>\nendobj\n", r->n_pages);
+
+    begin_obj(w, o_cat);
+    buf_printf(o, "<< /Type /Catalog /Pages %d 0 R", o_pages);
+    if (o_outl) buf_printf(o, " /Outlines %d 0 R /PageMode /UseOutlines", o_outl);
+    buf_puts(o, " >>\nendobj\n");
+
+    unsigned char id[32];
+    sha256_ctx h;
+    sha256_init(&h);
+    for (size_t i = 0, from = 0; i <= w->n_skip; i++) {
+        size_t to = i < w->n_skip ? w->skip[2 * i] : o->len;
+        sha256_update(&h, o->data + from, to - from);
+        if (i < w->n_skip) from = w->skip[2 * i + 1];
+    }
+    sha256_final(&h, id);
+    size_t xref = o->len;
+    buf_printf(o, "xref\n0 %d\n0000000000 65535 f \n", w->n_objs + 1);
+    for (int i = 1; i <= w->n_objs; i++) buf_printf(o, "%010zu 00000 n \n", w->offs[i]);
+    buf_printf(o, "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<", w->n_objs + 1, o_cat, o_info);
+    for (int i = 0; i < 16; i++) buf_printf(o, "%02X", id[i]);
+    buf_puts(o, "> <");
+    for (int i = 0; i < 16; i++) buf_printf(o, "%02X", id[i]);
+    buf_printf(o, ">] >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+    return o->oom ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
 }
 
 int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e) {
+    const char *force = getenv("TONGBAO_PDF_WRITER");
+    if (force && !strcmp(force, "cairo")) return pdf_render_cairo(r, m, out, e);
     buf_reset(out);
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_cb, out, r->page_w, r->page_h);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(s);
-        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot create the PDF surface");
-    }
-    cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
-    if (m) {
-        if (m->title) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, m->title);
-        if (m->author) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, m->author);
-        if (m->subject) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, m->subject);
-        if (m->keywords) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, m->keywords);
-        if (m->creator) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, m->creator);
-        /* Without an explicit date Cairo writes the wall clock and no two
-         * renders would match. */
-        const char *date = m->date ? m->date : "2000-01-01T00:00:00";
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
-        cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
-    }
-    cairo_t *cr = cairo_create(s);
-    for (size_t p = 0; p < r->n_pages; p++) {
-        const lay_page *pg = &r->pages[p];
-        for (size_t k = 0; k < pg->n_ops; k++) {
-            const lay_op *op = &pg->ops[k];
-            cairo_set_source_rgb(cr, op->rgb[0], op->rgb[1], op->rgb[2]);
-            if (op->kind == LAY_RULE) {
-                cairo_set_line_width(cr, op->weight);
-                cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
-                cairo_move_to(cr, op->x, op->y);
-                cairo_line_to(cr, op->x2, op->y2);
-                cairo_stroke(cr);
-            } else if (op->kind == LAY_RECT) {
-                cairo_rectangle(cr, op->x, op->y, op->x2, op->y2);
-                cairo_fill(cr);
-            } else {
-                cairo_move_to(cr, op->x, op->y);
-                /* glyph item + its text: Cairo gets the clusters and writes a
-                 * correct ToUnicode map, so the PDF's text can be copied */
-                pango_cairo_show_glyph_item(cr, op->text, (PangoGlyphItem *)&op->gi);
-            }
-        }
-        cairo_show_page(cr);
-    }
-    /* The first entry is the document's title: the sections hang under it,
-     * open, as a reader expects of a bulletin's bookmarks. */
-    int parent = CAIRO_PDF_OUTLINE_ROOT;
-    for (size_t i = 0; i < r->n_outlines; i++) {
-        char link[96];
-        snprintf(link, sizeof link, "page=%d pos=[0 %.2f]", r->outlines[i].page, r->outlines[i].y);
-        int id = cairo_pdf_surface_add_outline(s, parent, r->outlines[i].label, link,
-                                               i == 0 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
-        if (i == 0) parent = id;
-    }
-    cairo_status_t st = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(s);
-    cairo_surface_destroy(s);
-    if (st != CAIRO_STATUS_SUCCESS || out->oom)
-        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "PDF output failed: %s",
-                       out->oom ? "out of memory" : cairo_status_to_string(st));
-    return 0;
+    pw w = {0};
+    w.out = out;
+    w.e = e;
+    buf_init(&w.uni_text), buf_init(&w.cs);
+    int rc = write_pdf(&w, r, m);
+    pw_free(&w);
+    if (rc == 1) return pdf_render_cairo(r, m, out, e);
+    if (rc) buf_reset(out);
+    return rc ? -1 : 0;
 }

@@ -1,9 +1,13 @@
-/* pdf.h — pages → PDF bytes through Cairo.
+/* pdf.h — pages → PDF bytes.
  *
- * Owns drawing the display list, the document metadata and the outline.
- * Output is reproducible: the creation date is the bulletin's date (Cairo
- * would otherwise stamp the current time) and nothing else varies, so the
- * same input gives the same bytes. */
+ * Owns turning the display list into PDF: content streams, embedded font
+ * subsets with Unicode maps, the document metadata and the outline.  The
+ * writer is tongbao's own (pdf.c): Cairo 1.16 decoded every glyph outline
+ * three times and re-parsed whole CJK fonts for every document, which was
+ * 80% of a render.  Cairo stays as the fallback (pdf_cairo.c) for fonts the
+ * own writer cannot embed.  Output is reproducible: the creation date is the
+ * bulletin's date and nothing else varies, so the same input gives the same
+ * bytes. */
 #ifndef TB_PDF_H
 #define TB_PDF_H
 
@@ -18,5 +22,8 @@ typedef struct {
 
 /* Draw r into a PDF held in out (cleared first). 0 / -1. */
 int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e);
+
+/* The same through Cairo (pdf_cairo.c). */
+int pdf_render_cairo(const lay_result *r, const pdf_meta *m, buf *out, err *e);
 
 #endif

@@ -173,7 +173,7 @@ grep -q "^\* dubao .*\$TONGBAO_TEMPLATES .*$X/user/dubao.xml\$" "$X/ulist" && gr
 TONGBAO_TEMPLATES="$X/user" "$TB" render examples/inbox/jc-2026-11-20-night.xml -o "$X/blue.pdf" >/dev/null 2>"$X/err"
 qdf "$X/blue.pdf"
 qdf "$X/dubao-jc-2026-11-20-night.pdf"
-# Cairo writes a fill colour as "r g b rg": #0050A0 is 0 0.313725 0.627451, #E60012 0.901961 0 0.0705882
+# a fill colour is written "r g b rg" (%g, as Cairo did): #0050A0 is 0 0.313725 0.627451, #E60012 0.901961 0 0.0705882
 if grep -aq '^0 0.313725 0.627451 rg' "$X/blue.pdf.qdf" && ! grep -aq '0.901961 0 0.0705882 rg' "$X/blue.pdf.qdf" &&
     grep -aq '0.901961 0 0.0705882 rg' "$X/dubao-jc-2026-11-20-night.pdf.qdf"; then ok "user template: changed colour is drawn (content stream)"
 else ko "user template: changed colour is drawn (content stream)" "$(cat "$X/err")"; fi

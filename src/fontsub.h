@@ -1,0 +1,50 @@
+/* fontsub.h — font programs for the PDF writer: metrics and subsets.
+ *
+ * Owns reading an OpenType face's tables (through HarfBuzz, which already
+ * has the file mapped for shaping) and writing the smallest font program a
+ * PDF needs for a set of glyphs:
+ *   - CFF faces (.otf): a CID-keyed bare CFF whose CIDs are the source
+ *     face's glyph IDs, charstrings copied (subroutines inlined), hints kept;
+ *     embedded as FontFile3 /CIDFontType0C.
+ *   - TrueType faces (.ttf/.ttc): an sfnt that keeps every glyph ID (unused
+ *     glyphs are empty), with only the tables a PDF renderer reads; embedded
+ *     as FontFile2, CIDToGIDMap /Identity.
+ * Either way the code a content stream writes for a glyph is its glyph ID in
+ * the source face, so pages can be written before the subset is known.
+ * Nothing here keeps state between calls; all output is deterministic. */
+#ifndef TB_FONTSUB_H
+#define TB_FONTSUB_H
+
+#include <hb.h>
+#include <hb-ot.h>
+#include <stddef.h>
+#include "util.h"
+
+typedef enum { FSUB_NONE = 0, FSUB_CFF = 1, FSUB_TTF = 2 } fsub_kind;
+
+typedef struct {
+    fsub_kind kind;
+    unsigned upem;                   /* units per em */
+    unsigned n_glyphs;               /* maxp.numGlyphs */
+    int bbox[4];                     /* head xMin yMin xMax yMax, font units */
+    int ascent, descent, cap_height; /* OS/2 (hhea when absent), font units */
+    double italic_angle;             /* post */
+    int fixed_pitch, serif_hint;     /* for the descriptor's /Flags */
+    char psname[64];                 /* name ID 6, ASCII, no spaces; "" if none */
+} fsub_info;
+
+/* Metrics and kind of face.  kind FSUB_NONE (return 0) when the face is
+ * neither CFF- nor glyf-based (the caller then uses another writer).
+ * -1 and e set when the tables are damaged. */
+int fsub_info_get(hb_face_t *face, fsub_info *out, err *e);
+
+/* Horizontal advance of glyph gid in font units (hmtx). */
+unsigned fsub_advance(hb_face_t *face, unsigned gid);
+
+/* Subset programs.  gids: ascending, unique, glyph 0 (.notdef) included by
+ * the callee whether listed or not; every gid < n_glyphs.  out is cleared
+ * first.  0 / -1 with e set (TB_EFONT for a face that cannot be subset). */
+int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, err *e);
+int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, err *e);
+
+#endif
