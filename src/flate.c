@@ -141,7 +141,28 @@ int flate_literal(const void *data, size_t n, buf *out) {
     put_bits(&w, (uint32_t)(hclen - 4), 4);   /* HCLEN */
     for (int i = 0; i < hclen; i++) put_bits(&w, cl[order[i]], 3);
     for (int i = 0; i < 259; i++) put_bits(&w, cc[ll[i]], cl[ll[i]]);
-    for (size_t i = 0; i < n; i++) put_bits(&w, lc[in[i]], ll[in[i]]);
+    {
+        /* the hot loop keeps the bit buffer in registers: through the
+         * struct, every byte stored could alias it and the compiler reloads */
+        uint64_t acc = w.acc;
+        int bits = w.bits;
+        uint8_t *o = w.p + w.n;
+        uint32_t code[256];
+        for (int c = 0; c < 256; c++) code[c] = (uint32_t)lc[c] | (uint32_t)ll[c] << 16;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t c = code[in[i]];
+            acc |= (uint64_t)(c & 0xffff) << bits;
+            bits += (int)(c >> 16);
+            if (bits >= 32) {
+                uint32_t x = (uint32_t)acc;
+                o[0] = (uint8_t)x, o[1] = (uint8_t)(x >> 8), o[2] = (uint8_t)(x >> 16), o[3] = (uint8_t)(x >> 24);
+                o += 4;
+                acc >>= 32;
+                bits -= 32;
+            }
+        }
+        w.acc = acc, w.bits = bits, w.n = (size_t)(o - w.p);
+    }
     put_bits(&w, lc[256], ll[256]);
     while (w.bits > 0) {                      /* flush to the byte */
         w.p[w.n++] = (uint8_t)w.acc;

@@ -116,18 +116,32 @@ int fsub_info_get(hb_face_t *face, fsub_info *out, err *e) {
     return 0;
 }
 
-unsigned fsub_advance(hb_face_t *face, unsigned gid) {
-    hb_blob_t *hb, *mb;
+int fsub_hmtx_open(hb_face_t *face, fsub_hmtx *h) {
+    memset(h, 0, sizeof *h);
+    hb_blob_t *hb;
     span hhea = table(face, HB_TAG('h', 'h', 'e', 'a'), &hb);
-    span hmtx = table(face, HB_TAG('h', 'm', 't', 'x'), &mb);
-    unsigned n = 0, adv = 0;
-    if (!rd_u16(hhea, 34, &n) && n) {
-        size_t i = gid < n ? gid : n - 1;   /* the last advance repeats */
-        if (rd_u16(hmtx, 4 * i, &adv)) adv = 0;
-    }
+    unsigned n = 0;
+    int bad = rd_u16(hhea, 34, &n);
     hb_blob_destroy(hb);
-    hb_blob_destroy(mb);
-    return adv;
+    h->blob = hb_face_reference_table(face, HB_TAG('h', 'm', 't', 'x'));
+    unsigned len = 0;
+    h->p = (const unsigned char *)hb_blob_get_data(h->blob, &len);
+    h->n = h->p ? len : 0;
+    /* the advances actually present: a short table counts for less */
+    h->n_hmetrics = bad ? 0 : n;
+    if (h->n_hmetrics > h->n / 4) h->n_hmetrics = (unsigned)(h->n / 4);
+    return h->n_hmetrics ? 0 : -1;
+}
+
+unsigned fsub_hmtx_advance(const fsub_hmtx *h, unsigned gid) {
+    if (!h->n_hmetrics) return 0;
+    size_t i = gid < h->n_hmetrics ? gid : h->n_hmetrics - 1;   /* the last advance repeats */
+    return (unsigned)h->p[4 * i] << 8 | h->p[4 * i + 1];
+}
+
+void fsub_hmtx_close(fsub_hmtx *h) {
+    hb_blob_destroy(h->blob);
+    memset(h, 0, sizeof *h);
 }
 
 /* ---- CFF reading ---- */

@@ -38,8 +38,17 @@ typedef struct {
  * -1 and e set when the tables are damaged. */
 int fsub_info_get(hb_face_t *face, fsub_info *out, err *e);
 
-/* Horizontal advance of glyph gid in font units (hmtx). */
-unsigned fsub_advance(hb_face_t *face, unsigned gid);
+/* Horizontal advances in font units (hmtx), the table held open so a
+ * document's thousands of lookups cost an index each. */
+typedef struct {
+    hb_blob_t *blob;
+    const unsigned char *p;
+    size_t n;
+    unsigned n_hmetrics;
+} fsub_hmtx;
+int fsub_hmtx_open(hb_face_t *face, fsub_hmtx *h);   /* 0 / -1: no usable hmtx (advances read 0) */
+unsigned fsub_hmtx_advance(const fsub_hmtx *h, unsigned gid);
+void fsub_hmtx_close(fsub_hmtx *h);
 
 /* Subset programs.  gids: ascending, unique, glyph 0 (.notdef) included by
  * the callee whether listed or not; every gid < n_glyphs.  out is cleared

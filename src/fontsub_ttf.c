@@ -158,6 +158,20 @@ static int close_composites(const glyphs *g, unsigned char *keep, uint32_t *stac
     return 0;
 }
 
+/* Advance and left side bearing of a kept glyph; the caller has checked
+ * that hmtx holds n_hm (>= 1) long entries. */
+static void metric(tspan m, unsigned n_hm, const glyphs *g, unsigned gid, unsigned *adv, unsigned *lsb) {
+    *adv = *lsb = 0;
+    get16(m, 4 * (size_t)(gid < n_hm ? gid : n_hm - 1), adv);
+    size_t at = gid < n_hm ? 4 * (size_t)gid + 2 : 4 * (size_t)n_hm + 2 * (size_t)(gid - n_hm);
+    if (get16(m, at, lsb)) {
+        /* some fonts cut the trailing side-bearing array short; the glyph's
+         * xMin is what lsb means for glyf fonts anyway */
+        size_t a = 0, b = 0;
+        if (glyph_range(g, gid, &a, &b) || a == b || get16(g->glyf, a + 2, lsb)) *lsb = 0;
+    }
+}
+
 /* ---- the subset ---- */
 
 enum { T_HEAD, T_HHEA, T_MAXP, T_LOCA, T_GLYF, T_HMTX, T_CVT, T_FPGM, T_PREP, T_COUNT };
@@ -251,28 +265,28 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
         else w32(&loca, o);
     }
 
-    /* hmtx: long metrics up to the last kept glyph, real values for kept
-     * glyphs and zeros for the rest; after that only (zero) side bearings.
-     * Unused glyphs are empty and the PDF gives widths, so their advance
-     * does not matter, and the runs of zeros deflate to nearly nothing. */
-    unsigned out_hm = last_kept + 1;
-    for (unsigned gid = 0; gid < out_hm; gid++) {
-        unsigned adv = 0, lsb = 0;
-        if (keep[gid]) {
-            tspan m = src[T_HMTX];
-            get16(m, 4 * (size_t)(gid < n_hm ? gid : n_hm - 1), &adv);   /* 4*n_hm <= m.n checked */
-            size_t at = gid < n_hm ? 4 * (size_t)gid + 2 : 4 * (size_t)n_hm + 2 * (size_t)(gid - n_hm);
-            if (get16(m, at, &lsb)) {
-                /* some fonts cut the trailing side-bearing array short; the
-                 * glyph's xMin is what lsb means for glyf fonts anyway */
-                size_t a = 0, b = 0;
-                if (glyph_range(&g, gid, &a, &b) || a == b || get16(g.glyf, a + 2, &lsb)) lsb = 0;
-            }
-        }
-        w16(&hmtx, adv);
+    /* hmtx: real metrics for kept glyphs, zeros for the rest (they are
+     * empty and the PDF gives widths).  The table cannot be shorter than two
+     * bytes per glyph, but numberOfHMetrics can be as small as the metrics
+     * allow: glyphs past it take the last long entry's advance, so it ends
+     * just after the last kept glyph whose advance differs from the highest
+     * kept glyph's (in a CJK face usually right after .notdef).  Every long
+     * entry dropped saves two bytes, and pdf.c codes font programs with
+     * literals only (flate.c), where even a run of zeros costs a bit a byte. */
+    unsigned top_adv, adv, lsb, out_hm = 1;
+    metric(src[T_HMTX], n_hm, &g, last_kept, &top_adv, &lsb);
+    for (unsigned gid = 0; gid < last_kept; gid++) {
+        if (!keep[gid]) continue;
+        metric(src[T_HMTX], n_hm, &g, gid, &adv, &lsb);
+        if (adv != top_adv) out_hm = gid + 2;
+    }
+    for (unsigned gid = 0; gid < n_glyphs; gid++) {
+        adv = gid + 1 == out_hm ? top_adv : 0;   /* the advance repeated past out_hm */
+        lsb = 0;
+        if (keep[gid]) metric(src[T_HMTX], n_hm, &g, gid, &adv, &lsb);
+        if (gid < out_hm) w16(&hmtx, adv);
         w16(&hmtx, lsb);
     }
-    for (unsigned gid = out_hm; gid < n_glyphs; gid++) w16(&hmtx, 0);
 
     memcpy(head, src[T_HEAD].p, sizeof head);
     set32(head + 8, 0);   /* checkSumAdjustment: filled in at the end */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "flate.h"
 #include "fontsub.h"
 #include "testlib.h"
 
@@ -231,6 +232,15 @@ static uLong deflated_size(const buf *b) {
     return n;
 }
 
+/* What pdf.c embeds today: flate.c's literal-only coding. */
+static size_t literal_size(const buf *b) {
+    buf z;
+    buf_init(&z);
+    size_t n = flate_literal(b->data, b->len, &z) ? 0 : z.len;
+    buf_free(&z);
+    return n;
+}
+
 /* Subset text's glyphs of face index 0 of path and judge the result. */
 static void check_font(FT_Library ft, const char *label, const char *path, const char *text, int want_composite) {
     char name[128], why[256];
@@ -299,8 +309,9 @@ static void check_font(FT_Library ft, const char *label, const char *path, const
     src_glyf = hb_blob_get_length(gb);
     hb_blob_destroy(gb);
     (void)find_table(p, a.len, 0, "glyf", &lo, &gl);
-    printf("# %s: %zu glyphs asked, %u kept of %ld; subset %zu bytes (glyf %zu of %zu), %lu deflated, %s loca\n", label, n,
-           n_keep, (long)orig->num_glyphs, a.len, gl, src_glyf, deflated_size(&a), lf ? "long" : "short");
+    printf("# %s: %zu glyphs asked, %u kept of %ld; subset %zu bytes (glyf %zu of %zu), %s loca; "
+           "zlib -9 %lu bytes, flate_literal %zu bytes\n", label, n, n_keep, (long)orig->num_glyphs, a.len, gl, src_glyf,
+           lf ? "long" : "short", deflated_size(&a), literal_size(&a));
     free(keep);
     FT_Done_Face(sub);
 out2:
