@@ -1,10 +1,21 @@
-/* sha256.c — SHA-256 per FIPS 180-4 §6.2.  Small and portable rather than
- * fast: the archive hashes a few hundred KB per bulletin, which takes well
- * under a millisecond even with this plain loop. */
+/* sha256.c — SHA-256 per FIPS 180-4 §6.2.
+ *
+ * A plain portable loop, and on x86-64 processors with the SHA extensions
+ * the same compression through them (chosen per call by cpuid).  The
+ * archive hashes every PDF it keeps, about a megabyte per nightly bulletin
+ * with its extracts: 8 ms with the loop, under 1 ms with the extensions,
+ * on the nightly's serial path.  TONGBAO_SHA256=portable forces the loop
+ * (the tests compare the two). */
 #include "sha256.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define TB_SHA_NI 1
+#endif
 
 /* First 32 bits of the fractional parts of the cube roots of the first 64
  * primes (FIPS 180-4 §4.2.2). */
@@ -47,6 +58,63 @@ static void compress(uint32_t h[8], const unsigned char *p) {
     h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
+#ifdef TB_SHA_NI
+/* Four rounds at a time: the state lives as ABEF/CDGH pairs, the message
+ * schedule as four vectors of four words, rotated in place. */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void compress_ni(uint32_t h[8], const unsigned char *p, size_t blocks) {
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i t = _mm_loadu_si128((const __m128i *)&h[0]);      /* a b c d */
+    __m128i s1 = _mm_loadu_si128((const __m128i *)&h[4]);     /* e f g h */
+    t = _mm_shuffle_epi32(t, 0xB1);
+    s1 = _mm_shuffle_epi32(s1, 0x1B);
+    __m128i s0 = _mm_alignr_epi8(t, s1, 8);                   /* ABEF */
+    s1 = _mm_blend_epi16(s1, t, 0xF0);                        /* CDGH */
+    for (; blocks--; p += 64) {
+        __m128i save0 = s0, save1 = s1, msg[4];
+        for (int i = 0; i < 4; i++)
+            msg[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+        for (int i = 0; i < 16; i++) {
+            __m128i m = _mm_add_epi32(msg[i & 3], _mm_loadu_si128((const __m128i *)&K[4 * i]));
+            s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+            s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0E));
+            if (i < 12) {                /* words 4(i+4)..: W[t-16], σ0, W[t-7], σ1 */
+                __m128i n = _mm_sha256msg1_epu32(msg[i & 3], msg[(i + 1) & 3]);
+                n = _mm_add_epi32(n, _mm_alignr_epi8(msg[(i + 3) & 3], msg[(i + 2) & 3], 4));
+                msg[i & 3] = _mm_sha256msg2_epu32(n, msg[(i + 3) & 3]);
+            }
+        }
+        s0 = _mm_add_epi32(s0, save0);
+        s1 = _mm_add_epi32(s1, save1);
+    }
+    t = _mm_shuffle_epi32(s0, 0x1B);
+    s1 = _mm_shuffle_epi32(s1, 0xB1);
+    s0 = _mm_blend_epi16(t, s1, 0xF0);                        /* a b c d */
+    s1 = _mm_alignr_epi8(s1, t, 8);                           /* e f g h */
+    _mm_storeu_si128((__m128i *)&h[0], s0);
+    _mm_storeu_si128((__m128i *)&h[4], s1);
+}
+
+static int have_ni(void) {
+    unsigned a, b, c, d;
+    const char *force = getenv("TONGBAO_SHA256");
+    if (force && !strcmp(force, "portable")) return 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b >> 29) & 1;                                     /* SHA */
+}
+#endif
+
+static void compress_blocks(sha256_ctx *c, const unsigned char *p, size_t blocks) {
+#ifdef TB_SHA_NI
+    if (c->ni) {
+        compress_ni(c->h, p, blocks);
+        return;
+    }
+#endif
+    for (; blocks--; p += 64) compress(c->h, p);
+}
+
 void sha256_init(sha256_ctx *c) {
     /* First 32 bits of the fractional parts of the square roots of the
      * first 8 primes (§5.3.3). */
@@ -57,6 +125,11 @@ void sha256_init(sha256_ctx *c) {
     memcpy(c->h, H0, sizeof H0);
     c->total = 0;
     c->fill = 0;
+#ifdef TB_SHA_NI
+    c->ni = have_ni();
+#else
+    c->ni = 0;
+#endif
 }
 
 void sha256_update(sha256_ctx *c, const void *data, size_t len) {
@@ -69,10 +142,12 @@ void sha256_update(sha256_ctx *c, const void *data, size_t len) {
         p += take;
         len -= take;
         if (c->fill < 64) return;
-        compress(c->h, c->block);
+        compress_blocks(c, c->block, 1);
         c->fill = 0;
     }
-    for (; len >= 64; p += 64, len -= 64) compress(c->h, p);
+    compress_blocks(c, p, len / 64);
+    p += len / 64 * 64;
+    len %= 64;
     if (len) {
         memcpy(c->block, p, len);
         c->fill = len;

@@ -12,6 +12,7 @@ typedef struct {
     uint64_t total;          /* bytes hashed so far */
     unsigned char block[64]; /* partial block */
     size_t fill;             /* bytes in block */
+    int ni;                  /* use the x86 SHA extensions */
 } sha256_ctx;
 
 void sha256_init(sha256_ctx *c);
