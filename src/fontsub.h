@@ -5,12 +5,13 @@
  * PDF needs for a set of glyphs:
  *   - CFF faces (.otf): a CID-keyed bare CFF whose CIDs are the source
  *     face's glyph IDs, charstrings copied (subroutines inlined), hints kept;
- *     embedded as FontFile3 /CIDFontType0C.
- *   - TrueType faces (.ttf/.ttc): an sfnt that keeps every glyph ID (unused
- *     glyphs are empty), with only the tables a PDF renderer reads; embedded
- *     as FontFile2, CIDToGIDMap /Identity.
- * Either way the code a content stream writes for a glyph is its glyph ID in
- * the source face, so pages can be written before the subset is known.
+ *     embedded as FontFile3 /CIDFontType0C, so a content stream's code for
+ *     a CFF glyph is its glyph ID.
+ *   - TrueType faces (.ttf/.ttc): an sfnt numbered compactly in the order
+ *     the caller lists the glyphs (the PDF writer hands out codes in order
+ *     of first use), with only the tables a PDF renderer reads; embedded as
+ *     FontFile2, CIDToGIDMap /Identity.  Keeping the source's numbering
+ *     instead would carry 100 KB of empty loca/hmtx for one CJK glyph.
  * Nothing here keeps state between calls; all output is deterministic. */
 #ifndef TB_FONTSUB_H
 #define TB_FONTSUB_H
@@ -54,6 +55,15 @@ void fsub_hmtx_close(fsub_hmtx *h);
  * the callee whether listed or not; every gid < n_glyphs.  out is cleared
  * first.  0 / -1 with e set (TB_EFONT for a face that cannot be subset). */
 int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, err *e);
+
+/* TrueType subset with compact numbering: glyph i of the result is
+ * source glyph gids[i] for i < n (gids[0] must be 0, .notdef; the list
+ * is in the caller's order, not sorted, no duplicates); components of
+ * composite glyphs not in the list are appended after glyph n-1 and the
+ * composites' component references are rewritten to the new numbers.
+ * numGlyphs of the result = n + appended components.  out is cleared
+ * first.  0 / -1 with e set (TB_EFONT for a face that cannot be subset,
+ * and for a list that breaks the rules above). */
 int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, err *e);
 
 #endif

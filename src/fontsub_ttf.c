@@ -1,8 +1,13 @@
 /* fontsub_ttf.c — TrueType subsets for FontFile2 (see fontsub.h).
  *
- * The subset keeps every glyph ID of the source, so the PDF's CIDToGIDMap
- * stays /Identity and content streams can be written before the subset is
- * known; glyphs nobody asked for are simply empty (zero length in loca).
+ * Compact numbering: glyph i of the subset is the caller's gids[i], so the
+ * subset is as small as the glyphs it holds (a CJK face's 27,000 glyph IDs
+ * no longer cost 110 KB of loca and hmtx per document).  The PDF writer
+ * numbers glyphs in order of first use and embeds with CIDToGIDMap
+ * /Identity, the code being the new glyph ID.  Components of composite
+ * glyphs that the caller did not list are appended after the listed
+ * glyphs, and every component reference in the copied glyf data is
+ * rewritten to the new numbers.
  *
  * Tables written: head hhea maxp loca glyf hmtx, plus cvt, fpgm and prep
  * when the source has them.  The hinting tables are kept because the glyph
@@ -119,43 +124,78 @@ enum {
     WE_HAVE_A_SCALE = 0x0008,
     MORE_COMPONENTS = 0x0020,
     WE_HAVE_AN_X_AND_Y_SCALE = 0x0040,
-    WE_HAVE_A_TWO_BY_TWO = 0x0080
+    WE_HAVE_A_TWO_BY_TWO = 0x0080,
+    WE_HAVE_INSTRUCTIONS = 0x0100
 };
 
-/* Mark every glyph a kept glyph needs: the components of composites, to any
- * depth.  Each glyph enters the work stack once (marked when pushed), so
- * cyclic composites in a damaged font end instead of looping. */
-static int close_composites(const glyphs *g, unsigned char *keep, uint32_t *stack, size_t top, err *e) {
-    while (top) {
-        unsigned gid = (unsigned)stack[--top];
+/* One component record of composite glyph s, at *p (10 for the first):
+ * its flags, the offset of its glyphIndex field and the index; *p moves
+ * past the record.  After the last record (no MORE_COMPONENTS) the glyph's
+ * instructions, when it has any, must fit inside it too.  -1: the record
+ * or the instructions run past the glyph's end. */
+static int component(tspan s, size_t *p, unsigned *flags, size_t *idx_at, unsigned *comp) {
+    size_t q = *p;
+    if (get16(s, q, flags) || get16(s, q + 2, comp)) return -1;
+    *idx_at = q + 2;
+    q += 4 + (*flags & ARG_1_AND_2_ARE_WORDS ? 4 : 2);
+    if (*flags & WE_HAVE_A_SCALE) q += 2;
+    else if (*flags & WE_HAVE_AN_X_AND_Y_SCALE) q += 4;
+    else if (*flags & WE_HAVE_A_TWO_BY_TWO) q += 8;
+    if (q > s.n) return -1;
+    if (!(*flags & MORE_COMPONENTS) && *flags & WE_HAVE_INSTRUCTIONS) {
+        unsigned n_ins;
+        if (get16(s, q, &n_ins) || s.n - q - 2 < n_ins) return -1;
+    }
+    *p = q;
+    return 0;
+}
+
+static int is_composite(tspan s) {
+    unsigned nc = 0;
+    return s.n && !get16(s, 0, &nc) && nc >= 0x8000;
+}
+
+/* Number the glyphs the subset needs.  order[0..*count) holds the caller's
+ * glyphs; map[gid] is gid's new number + 1 (0: not in the subset).  Walks
+ * order from the front, appending each composite's components that are not
+ * numbered yet, so components of components are reached too, in a
+ * deterministic order.  A glyph is appended once at most, so cyclic
+ * composites in a damaged font end instead of looping. */
+static int close_composites(const glyphs *g, uint32_t *map, uint32_t *order, size_t *count, err *e) {
+    for (size_t i = 0; i < *count; i++) {
+        unsigned gid = (unsigned)order[i];
         size_t a, b;
         if (glyph_range(g, gid, &a, &b))
             return err_set(e, TB_EFONT, NULL, 0, 0, "font's loca/glyf tables are damaged (glyph %u)", gid);
-        if (a == b) continue;
-        unsigned nc = 0;
         tspan s = {g->glyf.p + a, b - a};
-        if (get16(s, 0, &nc) || nc < 0x8000) continue;   /* simple glyph: nothing to follow */
-        size_t p = 10;
-        unsigned flags;
+        if (!is_composite(s)) continue;   /* empty or simple: nothing to follow */
+        size_t p = 10, at;
+        unsigned flags, comp;
         do {
-            unsigned comp;
-            if (get16(s, p, &flags) || get16(s, p + 2, &comp))
+            if (component(s, &p, &flags, &at, &comp))
                 return err_set(e, TB_EFONT, NULL, 0, 0, "font's composite glyph %u is damaged", gid);
             if (comp >= g->n_glyphs)
                 return err_set(e, TB_EFONT, NULL, 0, 0, "font's composite glyph %u refers to missing glyph %u", gid, comp);
-            p += 4 + (flags & ARG_1_AND_2_ARE_WORDS ? 4 : 2);
-            if (flags & WE_HAVE_A_SCALE) p += 2;
-            else if (flags & WE_HAVE_AN_X_AND_Y_SCALE) p += 4;
-            else if (flags & WE_HAVE_A_TWO_BY_TWO) p += 8;
-            if (p > s.n)
-                return err_set(e, TB_EFONT, NULL, 0, 0, "font's composite glyph %u is damaged", gid);
-            if (!keep[comp]) {
-                keep[comp] = 1;
-                stack[top++] = comp;
+            if (!map[comp]) {
+                order[*count] = comp;
+                map[comp] = (uint32_t)++*count;
             }
         } while (flags & MORE_COMPONENTS);
     }
     return 0;
+}
+
+/* Rewrite the glyphIndex fields of a composite copied to d (its records
+ * were checked by close_composites) to the new numbers. */
+static void renumber(uint8_t *d, size_t n, const uint32_t *map) {
+    tspan s = {d, n};
+    if (!is_composite(s)) return;
+    size_t p = 10, at;
+    unsigned flags, comp;
+    do {
+        if (component(s, &p, &flags, &at, &comp)) return;
+        set16(d + at, map[comp] - 1);
+    } while (flags & MORE_COMPONENTS);
 }
 
 /* Advance and left side bearing of a kept glyph; the caller has checked
@@ -191,13 +231,12 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     hb_blob_t *blob[T_COUNT] = {0};
     tspan src[T_COUNT];
     for (int t = 0; t < T_COUNT; t++) src[t] = ref_table(face, tags[t], &blob[t]);
-    unsigned char *keep = NULL;
-    uint32_t *stack = NULL;
+    uint32_t *map = NULL, *order = NULL;
     buf glyf, loca, hmtx;
     buf_init(&glyf);
     buf_init(&loca);
     buf_init(&hmtx);
-    uint8_t head[54], hhea[36];
+    uint8_t head[54], hhea[36], maxp[32];
     int rc = -1;
 
     unsigned n_glyphs, loc_fmt, n_hm;
@@ -218,73 +257,82 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
         goto done;
     }
     glyphs g = {src[T_LOCA], src[T_GLYF], loc_fmt == 1, n_glyphs};
+    if (!n || gids[0] != 0) {
+        err_set(e, TB_EFONT, NULL, 0, 0, "font subset must start with glyph 0 (.notdef)");
+        goto done;
+    }
+    if (n > n_glyphs) {   /* more glyphs than the font has: a duplicate or one beyond it */
+        err_set(e, TB_EFONT, NULL, 0, 0, "font subset lists %zu glyphs of the font's %u", n, n_glyphs);
+        goto done;
+    }
 
-    keep = calloc(n_glyphs, 1);
-    stack = malloc(n_glyphs * sizeof *stack);
-    if (!keep || !stack) {
+    /* new numbers: the caller's list, then components appended */
+    map = calloc(n_glyphs, sizeof *map);
+    order = malloc(n_glyphs * sizeof *order);
+    if (!map || !order) {
         err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory subsetting a font");
         goto done;
     }
-    size_t top = 0;
-    keep[0] = 1;
-    stack[top++] = 0;
     for (size_t i = 0; i < n; i++) {
         if (gids[i] >= n_glyphs) {
             err_set(e, TB_EFONT, NULL, 0, 0, "glyph %u is beyond the font's %u glyphs", gids[i], n_glyphs);
             goto done;
         }
-        if (!keep[gids[i]]) {
-            keep[gids[i]] = 1;
-            stack[top++] = gids[i];
+        if (map[gids[i]]) {
+            err_set(e, TB_EFONT, NULL, 0, 0, "glyph %u is listed twice for a font subset", gids[i]);
+            goto done;
         }
+        order[i] = gids[i];
+        map[gids[i]] = (uint32_t)i + 1;
     }
-    if (close_composites(&g, keep, stack, top, e)) goto done;
+    size_t count = n;
+    if (close_composites(&g, map, order, &count, e)) goto done;
 
-    /* glyf: kept glyphs copied, each padded to 4 bytes (the alignment the
-     * spec recommends; it also keeps every offset even for short loca). */
-    uint32_t *off = stack;   /* the work stack is spent: reuse it for offsets */
-    unsigned last_kept = 0;
-    for (unsigned gid = 0; gid < n_glyphs; gid++) {
-        off[gid] = (uint32_t)glyf.len;
-        if (!keep[gid]) continue;
-        last_kept = gid;
-        size_t a = 0, b = 0;
-        glyph_range(&g, gid, &a, &b);   /* checked by close_composites */
+    /* glyf: glyphs copied in their new order, composites renumbered, each
+     * padded to 4 bytes (the alignment the spec recommends; it also keeps
+     * every offset even for short loca). */
+    for (size_t i = 0; i < count; i++) {
+        size_t a = 0, b = 0, at = glyf.len;
+        glyph_range(&g, order[i], &a, &b);   /* checked by close_composites */
         buf_add(&glyf, g.glyf.p + a, b - a);
         pad4(&glyf);
+        if (glyf.oom) {
+            err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory subsetting a font");
+            goto done;
+        }
+        renumber((uint8_t *)glyf.data + at, b - a, map);
         if (glyf.len > UINT32_MAX - 4) {
             err_set(e, TB_EFONT, NULL, 0, 0, "font's glyf table is too large");
             goto done;
         }
     }
-    /* short loca stores offset/2 in 16 bits: use it whenever it fits */
+    /* loca: the same walk again; short form (offset/2 in 16 bits) whenever
+     * it fits */
     int short_loca = glyf.len <= 2 * 0xFFFFu;
-    for (unsigned gid = 0; gid <= n_glyphs; gid++) {
-        uint32_t o = gid < n_glyphs ? off[gid] : (uint32_t)glyf.len;
+    uint32_t o = 0;
+    for (size_t i = 0; i <= count; i++) {
         if (short_loca) w16(&loca, o / 2);
         else w32(&loca, o);
+        size_t a = 0, b = 0;
+        if (i < count) glyph_range(&g, order[i], &a, &b);
+        o += (uint32_t)((b - a + 3) & ~(size_t)3);
     }
 
-    /* hmtx: real metrics for kept glyphs, zeros for the rest (they are
-     * empty and the PDF gives widths).  The table cannot be shorter than two
-     * bytes per glyph, but numberOfHMetrics can be as small as the metrics
-     * allow: glyphs past it take the last long entry's advance, so it ends
-     * just after the last kept glyph whose advance differs from the highest
-     * kept glyph's (in a CJK face usually right after .notdef).  Every long
-     * entry dropped saves two bytes, and pdf.c codes font programs with
-     * literals only (flate.c), where even a run of zeros costs a bit a byte. */
-    unsigned top_adv, adv, lsb, out_hm = 1;
-    metric(src[T_HMTX], n_hm, &g, last_kept, &top_adv, &lsb);
-    for (unsigned gid = 0; gid < last_kept; gid++) {
-        if (!keep[gid]) continue;
-        metric(src[T_HMTX], n_hm, &g, gid, &adv, &lsb);
-        if (adv != top_adv) out_hm = gid + 2;
+    /* hmtx: real metrics for every glyph.  numberOfHMetrics can be as small
+     * as the metrics allow: glyphs past it take the last long entry's
+     * advance, so it ends just after the last glyph whose advance differs
+     * from the final glyph's (in a CJK subset often right after .notdef).
+     * Every long entry dropped saves two bytes. */
+    unsigned top_adv, adv, lsb;
+    size_t out_hm = 1;
+    metric(src[T_HMTX], n_hm, &g, order[count - 1], &top_adv, &lsb);
+    for (size_t i = 0; i + 1 < count; i++) {
+        metric(src[T_HMTX], n_hm, &g, order[i], &adv, &lsb);
+        if (adv != top_adv) out_hm = i + 2;
     }
-    for (unsigned gid = 0; gid < n_glyphs; gid++) {
-        adv = gid + 1 == out_hm ? top_adv : 0;   /* the advance repeated past out_hm */
-        lsb = 0;
-        if (keep[gid]) metric(src[T_HMTX], n_hm, &g, gid, &adv, &lsb);
-        if (gid < out_hm) w16(&hmtx, adv);
+    for (size_t i = 0; i < count; i++) {
+        metric(src[T_HMTX], n_hm, &g, order[i], &adv, &lsb);
+        if (i < out_hm) w16(&hmtx, adv);
         w16(&hmtx, lsb);
     }
 
@@ -292,7 +340,11 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     set32(head + 8, 0);   /* checkSumAdjustment: filled in at the end */
     set16(head + 50, short_loca ? 0 : 1);
     memcpy(hhea, src[T_HHEA].p, sizeof hhea);
-    set16(hhea + 34, out_hm);
+    set16(hhea + 34, (unsigned)out_hm);
+    /* maxp: version 0.5 is 6 bytes, 1.0 is 32; the maxima stay true bounds */
+    size_t maxp_n = src[T_MAXP].n < sizeof maxp ? src[T_MAXP].n : sizeof maxp;
+    memcpy(maxp, src[T_MAXP].p, maxp_n);
+    set16(maxp + 4, (unsigned)count);
     if (glyf.oom || loca.oom || hmtx.oom) {
         err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory subsetting a font");
         goto done;
@@ -302,13 +354,14 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     memcpy(data, src, sizeof data);
     data[T_HEAD] = (tspan){head, sizeof head};
     data[T_HHEA] = (tspan){hhea, sizeof hhea};
+    data[T_MAXP] = (tspan){maxp, maxp_n};
     data[T_GLYF] = (tspan){(const uint8_t *)glyf.data, glyf.len};
     data[T_LOCA] = (tspan){(const uint8_t *)loca.data, loca.len};
     data[T_HMTX] = (tspan){(const uint8_t *)hmtx.data, hmtx.len};
-    int order[T_COUNT], nt = 0;
+    int order_t[T_COUNT], nt = 0;
     for (int t = 0; t < T_COUNT; t++)
-        if (t < T_CVT || data[t].n) order[nt++] = t;
-    qsort(order, (size_t)nt, sizeof *order, by_tag);
+        if (t < T_CVT || data[t].n) order_t[nt++] = t;
+    qsort(order_t, (size_t)nt, sizeof *order_t, by_tag);
 
     unsigned pow2 = 1, log2 = 0;
     while (pow2 * 2 <= (unsigned)nt) pow2 *= 2, log2++;
@@ -319,20 +372,20 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     w16(out, (unsigned)nt * 16 - pow2 * 16);
     size_t at = 12 + 16 * (size_t)nt, head_at = 0;
     for (int i = 0; i < nt; i++) {
-        tspan d = data[order[i]];
+        tspan d = data[order_t[i]];
         if (at > UINT32_MAX || d.n > UINT32_MAX) {
             err_set(e, TB_EFONT, NULL, 0, 0, "font subset would be too large");
             goto done;
         }
-        w32(out, tags[order[i]]);
+        w32(out, tags[order_t[i]]);
         w32(out, sfnt_sum(d.p, d.n));
         w32(out, (uint32_t)at);
         w32(out, (uint32_t)d.n);
-        if (order[i] == T_HEAD) head_at = at;
+        if (order_t[i] == T_HEAD) head_at = at;
         at += (d.n + 3) & ~(size_t)3;
     }
     for (int i = 0; i < nt; i++) {
-        buf_add(out, data[order[i]].p, data[order[i]].n);
+        buf_add(out, data[order_t[i]].p, data[order_t[i]].n);
         pad4(out);
     }
     if (out->oom) {
@@ -345,8 +398,8 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
 done:
     if (rc) buf_reset(out);
     for (int t = 0; t < T_COUNT; t++) hb_blob_destroy(blob[t]);
-    free(keep);
-    free(stack);
+    free(map);
+    free(order);
     buf_free(&glyf);
     buf_free(&loca);
     buf_free(&hmtx);

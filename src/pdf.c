@@ -4,9 +4,10 @@
  * rectangles), so the writer is small: one content stream per page, one
  * Type0/Identity-H font per face with a subset (fontsub.c) and a ToUnicode
  * map, the Info dictionary and the outline.  Glyph codes in the content
- * streams are the faces' own glyph IDs, so pages are written as they come
- * and each font is subset once at the end with every glyph the document
- * used.  Positions are Pango's to the 1/100 pt; the gap between a glyph's
+ * streams are fixed the moment a glyph is first drawn (a CFF face's glyph
+ * ID; for a TrueType face the order of first use), so pages are written as
+ * they come and each font is subset once at the end with every glyph the
+ * document used.  Positions are Pango's to the 1/100 pt; the gap between a glyph's
  * advance in the font and where layout put the next one becomes a TJ
  * adjustment, so justification and squeezing survive exactly and text
  * extraction sees the same runs Cairo produced.
@@ -28,13 +29,24 @@
 #include "sha256.h"
 
 typedef struct {
+    unsigned gid;
+    unsigned code;             /* what the content stream writes */
+    uint32_t uni;              /* 1 + offset into pw.uni_text, 0 = none */
+    double w;                  /* advance in 1/1000 em, rounded as /W states it */
+} pw_glyph;
+
+typedef struct {
     hb_face_t *face;
     fsub_info info;
-    uint32_t *uni;             /* per glyph: 1 + offset into pw.uni_text, 0 = none */
-    uint8_t *used;             /* per glyph: drawn in this document */
-    double *wcache;            /* per glyph: advance in 1/1000 em, NAN = not read */
     fsub_hmtx hmtx;
-    unsigned n_used;
+    /* the glyphs this document draws, in order of first use, and an
+     * open-addressing index gid → entry: a document uses a few hundred of
+     * a CJK face's tens of thousands, so nothing is sized by the face */
+    pw_glyph *gl;
+    unsigned n_used, cap_used;
+    unsigned *slot;            /* entry index + 1, 0 = empty */
+    unsigned n_slots;          /* a power of two, at least twice n_used */
+    unsigned next_code;        /* TrueType: the last code handed out */
     int obj;                   /* Type0 font object */
 } pw_font;
 
@@ -191,16 +203,9 @@ static int font_for(pw *w, PangoFont *pf, pw_fontref **ref) {
         f.face = face;
         if (fsub_info_get(face, &f.info, w->e)) return -1;
         if (f.info.kind == FSUB_NONE) return 1;
-        f.uni = calloc(f.info.n_glyphs, sizeof *f.uni);
-        f.used = calloc(f.info.n_glyphs, 1);
-        f.wcache = malloc(f.info.n_glyphs * sizeof *f.wcache);
         pw_font *nf = realloc(w->fonts, (w->n_fonts + 1) * sizeof *nf);
-        if (nf) w->fonts = nf;
-        if (!f.uni || !f.used || !f.wcache || !nf) {
-            free(f.uni), free(f.used), free(f.wcache);
-            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        }
-        for (unsigned g = 0; g < f.info.n_glyphs; g++) f.wcache[g] = NAN;
+        if (!nf) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        w->fonts = nf;
         fsub_hmtx_open(face, &f.hmtx);        /* none: advances 0, /W says so too */
         w->fonts[w->n_fonts++] = f;
     }
@@ -212,12 +217,44 @@ static int font_for(pw *w, PangoFont *pf, pw_fontref **ref) {
     return 0;
 }
 
-/* Advance of glyph g in 1/1000 em, rounded to 1/100: the value /W states,
- * so the pen arithmetic below agrees with what a reader computes. */
-static double glyph_w(pw_font *f, unsigned g) {
-    if (isnan(f->wcache[g]))
-        f->wcache[g] = round(fsub_hmtx_advance(&f->hmtx, g) * 100000.0 / f->info.upem) / 100;
-    return f->wcache[g];
+/* The entry of glyph gid, made on first use: its code (CFF: the glyph ID,
+ * the subset's charset maps it; TrueType: the order of first use, the
+ * subset is numbered that way, so it holds only what is drawn) and its
+ * advance in 1/1000 em rounded to 1/100, the value /W states, so the pen
+ * arithmetic agrees with what a reader computes.  NULL out of memory. */
+static pw_glyph *glyph_of(pw_font *f, unsigned gid) {
+    unsigned h = (gid * 2654435761u) & (f->n_slots - 1);
+    if (f->n_slots)
+        for (; f->slot[h]; h = (h + 1) & (f->n_slots - 1))
+            if (f->gl[f->slot[h] - 1].gid == gid) return &f->gl[f->slot[h] - 1];
+    if (2 * (f->n_used + 1) > f->n_slots) {           /* grow the index */
+        unsigned ns = f->n_slots ? 2 * f->n_slots : 256;
+        unsigned *sl = calloc(ns, sizeof *sl);
+        if (!sl) return NULL;
+        for (unsigned i = 0; i < f->n_used; i++) {
+            unsigned k = (f->gl[i].gid * 2654435761u) & (ns - 1);
+            while (sl[k]) k = (k + 1) & (ns - 1);
+            sl[k] = i + 1;
+        }
+        free(f->slot);
+        f->slot = sl, f->n_slots = ns;
+        h = (gid * 2654435761u) & (ns - 1);
+        while (f->slot[h]) h = (h + 1) & (ns - 1);
+    }
+    if (f->n_used == f->cap_used) {
+        unsigned nc = f->cap_used ? 2 * f->cap_used : 128;
+        pw_glyph *ng = realloc(f->gl, nc * sizeof *ng);
+        if (!ng) return NULL;
+        f->gl = ng, f->cap_used = nc;
+    }
+    pw_glyph *g = &f->gl[f->n_used];
+    g->gid = gid;
+    if (f->info.kind == FSUB_CFF) g->code = gid;
+    else g->code = gid == 0 ? 0 : ++f->next_code;     /* code 0 stays .notdef's */
+    g->uni = 0;
+    g->w = round(fsub_hmtx_advance(&f->hmtx, gid) * 100000.0 / f->info.upem) / 100;
+    f->slot[h] = ++f->n_used;
+    return g;
 }
 
 /* ---- pages ---- */
@@ -273,11 +310,12 @@ static int glyph_run(pw *w, const lay_op *op, double page_h) {
                 pen -= adj * size / 1000;
             }
         }
-        put_hex4(b, g);
-        pen += glyph_w(f, g) * size / 1000;
-        if (!f->used[g]) f->used[g] = 1, f->n_used++;
+        pw_glyph *e = glyph_of(f, g);
+        if (!e) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        put_hex4(b, e->code);
+        pen += e->w * size / 1000;
         /* the first glyph of a cluster carries the cluster's text */
-        if (!f->uni[g] && (i == 0 || gs->log_clusters[i] != gs->log_clusters[i - 1])) {
+        if (!e->uni && (i == 0 || gs->log_clusters[i] != gs->log_clusters[i - 1])) {
             int c0 = gs->log_clusters[i], c1 = item_len;
             for (int k = i + 1; k < gs->num_glyphs; k++)
                 if (gs->log_clusters[k] != c0) {
@@ -285,7 +323,7 @@ static int glyph_run(pw *w, const lay_op *op, double page_h) {
                     break;
                 }
             if (c0 >= 0 && c1 > c0 && c1 <= item_len) {
-                f->uni[g] = (uint32_t)w->uni_text.len + 1;
+                e->uni = (uint32_t)w->uni_text.len + 1;
                 buf_add(&w->uni_text, item_text + c0, (size_t)(c1 - c0));
                 buf_add(&w->uni_text, "", 1);
             }
@@ -329,13 +367,27 @@ static int page_content(pw *w, const lay_page *pg, double page_h) {
 
 /* ---- fonts at the end ---- */
 
+static int by_code(const void *a, const void *b) {
+    unsigned x = (*(pw_glyph *const *)a)->code, y = (*(pw_glyph *const *)b)->code;
+    return x < y ? -1 : x > y;
+}
+
 static int write_font(pw *w, pw_font *f) {
     const fsub_info *in = &f->info;
+    /* entries by code; the subset's glyph list: CFF ascending glyph IDs,
+     * TrueType the source glyph of each code, .notdef first */
+    pw_glyph **bc = malloc((f->n_used + 1) * sizeof *bc);
     unsigned *g = malloc((f->n_used + 1) * sizeof *g);
-    if (!g) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (!bc || !g) {
+        free(bc), free(g);
+        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    }
+    for (unsigned i = 0; i < f->n_used; i++) bc[i] = &f->gl[i];
+    qsort(bc, f->n_used, sizeof *bc, by_code);
     size_t n = 0;
-    for (unsigned i = 0; i < in->n_glyphs; i++)
-        if (f->used[i]) g[n++] = i;
+    if (in->kind == FSUB_TTF) g[n++] = 0;
+    for (unsigned i = 0; i < f->n_used; i++)
+        if (in->kind == FSUB_CFF || bc[i]->code != 0) g[n++] = bc[i]->gid;
 
     /* Subset tag: six letters from the glyph set, so the same document
      * gets the same name and different subsets different ones. */
@@ -354,13 +406,13 @@ static int write_font(pw *w, pw_font *f) {
     int rc = in->kind == FSUB_CFF ? fsub_cff_subset(f->face, g, n, &prog, w->e)
                                   : fsub_ttf_subset(f->face, g, n, &prog, w->e);
     if (rc) {
-        free(g);
+        free(g), free(bc);
         buf_free(&prog);
         return -1;
     }
     int o_cid = new_obj(w), o_desc = new_obj(w), o_file = new_obj(w), o_uni = new_obj(w);
     if (o_cid < 0 || o_desc < 0 || o_file < 0 || o_uni < 0) {
-        free(g);
+        free(g), free(bc);
         buf_free(&prog);
         return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     }
@@ -377,13 +429,13 @@ static int write_font(pw *w, pw_font *f) {
                "/FontDescriptor %d 0 R%s /W [",
                in->kind == FSUB_CFF ? "CIDFontType0" : "CIDFontType2", name, o_desc,
                in->kind == FSUB_TTF ? " /CIDToGIDMap /Identity" : "");
-    for (size_t i = 0; i < n;) {
+    for (size_t i = 0, nu = f->n_used; i < nu;) {
         size_t j = i;
-        put_int(o, g[i]);
+        put_int(o, bc[i]->code);
         buf_add(o, " [", 2);
-        for (; j < n && g[j] == g[i] + (j - i); j++) {
+        for (; j < nu && bc[j]->code == bc[i]->code + (j - i); j++) {
             if (j > i) buf_add(o, " ", 1);
-            num(o, glyph_w(f, g[j]));
+            num(o, bc[j]->w);
         }
         buf_puts(o, "] ");
         i = j;
@@ -405,10 +457,8 @@ static int write_font(pw *w, pw_font *f) {
     /* the program is most of the file and already named by the subset tag:
      * the file ID need not hash it again */
     size_t at = w->out->len;
-    /* a TrueType subset keeps every glyph slot, so it is mostly zeros that
-     * only zlib's run matching shrinks (its fastest level: 4.7 KB against
-     * 4.2 KB at the default for ten UMing glyphs, in a third of the time);
-     * a CFF subset is dense outlines */
+    /* a CFF subset is dense outlines (flate); a TrueType one is a
+     * fallback's few glyphs plus tables zlib's matching still shrinks */
     rc = stream_obj(w, o_file, prog.data, prog.len, extra, in->kind == FSUB_CFF ? SZ_FONT : SZ_FAST);
     buf_free(&prog);
     size_t *sk = rc ? NULL : realloc(w->skip, (w->n_skip + 1) * 2 * sizeof *sk);
@@ -423,13 +473,13 @@ static int write_font(pw *w, pw_font *f) {
                   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     size_t with = 0;
-    for (size_t i = 0; i < n; i++) with += f->uni[g[i]] != 0;
-    for (size_t i = 0, done = 0; i < n; i++) {
-        if (!f->uni[g[i]]) continue;
+    for (size_t i = 0; i < f->n_used; i++) with += bc[i]->uni != 0;
+    for (size_t i = 0, done = 0; i < f->n_used; i++) {
+        if (!bc[i]->uni) continue;
         if (done % 100 == 0) buf_printf(&cm, "%zu beginbfchar\n", with - done < 100 ? with - done : 100);
-        put_hex4(&cm, g[i]);
+        put_hex4(&cm, bc[i]->code);
         buf_add(&cm, " <", 2);
-        const char *s = w->uni_text.data + f->uni[g[i]] - 1;
+        const char *s = w->uni_text.data + bc[i]->uni - 1;
         put_utf16_hex(&cm, s, strlen(s));
         buf_add(&cm, ">\n", 2);
         if (++done % 100 == 0 || done == with) buf_puts(&cm, "endbfchar\n");
@@ -437,7 +487,7 @@ static int write_font(pw *w, pw_font *f) {
     buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     if (!rc) rc = cm.oom ? -1 : stream_obj(w, o_uni, cm.data, cm.len, NULL, SZ_TEXT);
     buf_free(&cm);
-    free(g);
+    free(g), free(bc);
     return rc ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
 }
 
@@ -455,7 +505,7 @@ static void pdf_date(buf *b, const char *iso) {
 
 static void pw_free(pw *w) {
     for (size_t i = 0; i < w->n_fonts; i++) {
-        free(w->fonts[i].uni), free(w->fonts[i].used), free(w->fonts[i].wcache);
+        free(w->fonts[i].gl), free(w->fonts[i].slot);
         fsub_hmtx_close(&w->fonts[i].hmtx);
     }
     free(w->fonts);

@@ -13,6 +13,9 @@ echo "== render: seed-size bulletin in a fresh process (targets: <=100 ms, <=60 
 echo "   $(tr -d ' \n' <"$T/seed.txt" | wc -m) characters composed, $(pdfinfo "$T/seed.pdf" | awk '/^Pages:/{print $2}') pages, PDF $(wc -c <"$T/seed.pdf") bytes"
 "$R" 1 "$TB" render examples/bench/seed-size.xml -o "$T/seed.pdf" >/dev/null   # warm the page cache
 echo "   $("$R" 15 "$TB" render examples/bench/seed-size.xml -o "$T/seed.pdf")"
+# the same through the Cairo fallback writer, for comparison
+TONGBAO_PDF_WRITER=cairo "$TB" render examples/bench/seed-size.xml -o "$T/seedc.pdf" 2>/dev/null
+echo "   (Cairo fallback writer: $(TONGBAO_PDF_WRITER=cairo "$R" 5 "$TB" render examples/bench/seed-size.xml -o "$T/seedc.pdf"), PDF $(wc -c <"$T/seedc.pdf") bytes)"
 for s in tests/bench_*.sh; do
     [ -f "$s" ] && . "./$s"
 done
