@@ -152,6 +152,7 @@ enum {
     Q_REPEAT, Q_INS_SERIES, Q_INS_BULLETIN, Q_INS_FILE, Q_INS_SCOPE,
     Q_INS_FINDING, Q_INS_CASE, Q_INS_OUTCOME, Q_FINDING_OWNER,
     Q_SET_STATUS, Q_INS_EVENT, Q_FILE, Q_FILE_PDF, Q_FINDING_IDS,
+    Q_ST_OVERDUE, Q_LATER_ISSUE, Q_BST_ROW, Q_BST_OPEN, Q_BST_CASES, Q_BST_SCOPE,
     Q__COUNT
 };
 
@@ -210,13 +211,44 @@ static const char *const qsql[Q__COUNT] = {
     [Q_FILE] = "SELECT source_xml, template_xml, context FROM bulletin_file WHERE bulletin_id = ?1",
     [Q_FILE_PDF] = "SELECT pdf FROM bulletin_file WHERE bulletin_id = ?1",
     [Q_FINDING_IDS] = "SELECT id, repeat_note, repeat_of FROM finding WHERE bulletin_id = ?1 ORDER BY seq",
+    /* Statistics (store_series_stats and its memo, below).  Two counts
+     * rather than one pass with sum(deadline < ?2): a bare count(*) walks
+     * the partial index without evaluating anything per row, and the
+     * overdue ones are a range of it. */
+    [Q_ST_OVERDUE] = "SELECT count(*) FROM finding WHERE series_id = ?1 AND status = 'open' AND deadline < ?2",
+    [Q_LATER_ISSUE] = "SELECT 1 FROM bulletin WHERE series_id = ?1 "
+                      "AND (year > ?2 OR (year = ?2 AND issue_no > ?3)) LIMIT 1",
+    /* One bulletin's share of each series-wide statistics query (same
+     * expressions, restricted to bulletin ?1; for one bulletin the order by
+     * year and issue is the order by seq). */
+    [Q_BST_ROW] = "SELECT has_inspection, n_findings, n_repeats, n_cases FROM bulletin WHERE id = ?1",
+    [Q_BST_OPEN] = "SELECT count(*) FROM finding WHERE bulletin_id = ?1 AND status = 'open'",
+    [Q_BST_CASES] = "SELECT o.case_id, o.person, o.rank, o.kind FROM outcome o "
+                    "JOIN case_ c ON c.id = o.case_id WHERE c.bulletin_id = ?1 ORDER BY c.seq, o.seq",
+    [Q_BST_SCOPE] = "SELECT sc.what, sc.unit, sum(CAST(trim(sc.number) AS INTEGER)), "
+                    "count(DISTINCT sc.bulletin_id), min(sc.seq) AS f "
+                    "FROM scope_count sc JOIN bulletin b ON b.id = sc.bulletin_id "
+                    "WHERE sc.bulletin_id = ?1 AND b.has_inspection GROUP BY sc.what, sc.unit ORDER BY f",
 };
+
+/* One series' statistics as store_reserve has them so far (see the memo
+ * below store_series_stats). */
+typedef struct {
+    sqlite3_int64 series_id;
+    arena *a;                    /* the names in st */
+    store_stats st;              /* its open, overdue and done are not kept up: */
+    long open_all;               /* open findings, overdue ones included */
+    size_t cap_scope;
+} stats_memo;
 
 struct store {
     sqlite3 *db;
     char *path;
     int readonly;
     sqlite3_stmt *q[Q__COUNT];   /* prepared on first use, kept for the handle's life */
+    int reserving;               /* inside store_reserve: the memo is live */
+    stats_memo *memo;
+    size_t n_memo, cap_memo;
 };
 
 const char *store_path(const store *s) { return s ? s->path : ""; }
@@ -606,6 +638,22 @@ void store_close(store *s) {
     free(s);
 }
 
+/* ---- checkpoints (see store.h) ---------------------------------------------- */
+int store_set_autocheckpoint(store *s, int on, err *e) {
+    if (s->readonly) return 0;
+    /* 1000 pages is SQLite's default; a PRAGMA takes no bound parameters. */
+    return exec_const(s, on ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0",
+                      "setting up the history database", e);
+}
+
+int store_checkpoint(store *s, err *e) {
+    if (s->readonly) return 0;
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    /* BUSY: another checkpoint is running — it does the same work. */
+    if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY) return 0;
+    return db_fail(s, rc, "copying the write-ahead log into the history database", e);
+}
+
 /* ---- small text helpers ------------------------------------------------------ */
 void store_today(char out[11]) {
     time_t t = time(NULL);
@@ -964,7 +1012,7 @@ static const char *nz(const char *s) { return str_empty(s) ? NULL : s; }
 /* Insert everything about b (assigned as a) inside the open transaction. */
 static int record(store *s, const model_bulletin *b, const assignment *a,
                   const store_source *src, const store_rendered *r,
-                  const char *src_sha, const char *pdf_sha, err *e) {
+                  const char *src_sha, const char *pdf_sha, sqlite3_int64 *bid_out, err *e) {
     const char *doing = "recording the bulletin";
     sqlite3_int64 series_id = a->series_id;
     sqlite3_stmt *st;
@@ -1008,6 +1056,7 @@ static int record(store *s, const model_bulletin *b, const assignment *a,
     b_text(&bd, 25, src_sha);
     if (run(s, st, bd.rc, doing, e) < 0) return -1;
     sqlite3_int64 bid = sqlite3_last_insert_rowid(s->db);
+    if (bid_out) *bid_out = bid;
 
     if (!(st = Q(s, Q_INS_FILE, e))) return -1;
     bd = (binder){st, SQLITE_OK};
@@ -1110,6 +1159,20 @@ void store_rendered_init(store_rendered *r) {
 void store_rendered_free(store_rendered *r) {
     buf_free(&r->pdf);
     buf_free(&r->context);
+    r->pdf_sha256[0] = 0;
+    r->pdf_hashed_len = 0;
+}
+
+void store_rendered_hash(store_rendered *r) {
+    sha256_hex(r->pdf.data, r->pdf.len, r->pdf_sha256);
+    r->pdf_hashed_len = r->pdf.len;
+}
+
+/* The PDF's hash: the one store_rendered_hash took if it still covers the
+ * bytes (same length), else computed now. */
+static void rendered_sha(const store_rendered *r, char hex[65]) {
+    if (r->pdf_sha256[0] && r->pdf_hashed_len == r->pdf.len) memcpy(hex, r->pdf_sha256, 65);
+    else sha256_hex(r->pdf.data, r->pdf.len, hex);
 }
 
 static int check_rendered(store *s, const model_bulletin *b, const store_rendered *r, err *e) {
@@ -1144,12 +1207,12 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
         goto fail;
     }
     if (check_rendered(s, b, &out, e) < 0) goto fail;
-    sha256_hex(out.pdf.data, out.pdf.len, pdf_sha);
+    rendered_sha(&out, pdf_sha);
     if (hooks->before_commit && hooks->before_commit(hooks->ctx, b, &out, e) < 0) {
         err_set(e, TB_EOUTPUT, b->source, 0, 0, "writing the output failed; nothing was recorded");
         goto fail;
     }
-    if (record(s, b, &a, src, &out, src_sha, pdf_sha, e) < 0) goto fail;
+    if (record(s, b, &a, src, &out, src_sha, pdf_sha, NULL, e) < 0) goto fail;
     if (tx_commit(s, "issuing the bulletin", e) < 0) goto fail;
     fill_result(res, &a, &out, pdf_sha);
     store_rendered_free(&out);
@@ -1161,14 +1224,19 @@ fail:
     return -1;
 }
 
+static int memo_note(store *s, sqlite3_int64 series_id, sqlite3_int64 bid, int year, int issue_no, err *e);
+static void memo_free(store *s);
+
 int store_reserve(store *s, model_bulletin *const *bs, size_t n,
                   store_prepare_fn prepare, void *ctx, store_result *res, err *e) {
     for (size_t i = 0; i < n; i++) memset(&res[i], 0, sizeof res[i]);
     /* The look runs under the write lock and records each item
      * provisionally, so item i sees items < i exactly as store_commit will
      * see them once they are committed (numbers, duplicate ids, repeats).
-     * Everything is rolled back at the end. */
+     * Everything is rolled back at the end.  Meanwhile the statistics memo
+     * follows the provisional records (see store_series_stats). */
     if (tx_begin(s, 1, "reserving issue numbers", e) < 0) return -1;
+    s->reserving = 1;
     for (size_t i = 0; i < n; i++) {
         model_bulletin *b = bs[i];
         assignment a;
@@ -1187,12 +1255,17 @@ int store_reserve(store *s, model_bulletin *const *bs, size_t n,
             model_clear(b);
             continue;
         }
-        if (record(s, b, &a, NULL, NULL, "", "", e) < 0) goto fail;
+        sqlite3_int64 bid;
+        if (record(s, b, &a, NULL, NULL, "", "", &bid, e) < 0 ||
+            memo_note(s, a.series_id, bid, a.year, a.issue_no, e) < 0)
+            goto fail;
         fill_result(&res[i], &a, NULL, NULL);
     }
+    memo_free(s);
     tx_rollback(s);
     return 0;
 fail:
+    memo_free(s);
     tx_rollback(s);
     for (size_t i = 0; i < n; i++)
         if (!res[i].already_issued && !res[i].error.code) model_clear(bs[i]);
@@ -1206,7 +1279,7 @@ int store_commit(store *s, model_bulletin *b, const store_source *src,
     if (check_rendered(s, b, r, e) < 0) return -1;
     char src_sha[65], pdf_sha[65];
     sha256_hex(src->xml, src->xml_len, src_sha);
-    sha256_hex(r->pdf.data, r->pdf.len, pdf_sha);
+    rendered_sha(r, pdf_sha);
     if (tx_begin(s, 1, "recording the bulletin", e) < 0) return -1;
     assignment a;
     int rc = assign(s, b, src_sha, &a, res, e);
@@ -1223,7 +1296,7 @@ int store_commit(store *s, model_bulletin *b, const store_source *src,
         res->issue_no = b->issue_no;
         return 1;
     }
-    if (record(s, b, &a, src, r, src_sha, pdf_sha, e) < 0 ||
+    if (record(s, b, &a, src, r, src_sha, pdf_sha, NULL, e) < 0 ||
         tx_commit(s, "recording the bulletin", e) < 0) {
         tx_rollback(s);
         return -1;
@@ -1879,18 +1952,12 @@ static sqlite3_stmt *series_stmt(store *s, const char *sql, sqlite3_int64 series
     return st;
 }
 
-/* People, organisations, ranks and kinds of every recorded case of a
- * series, counted by store_stats_add_case one case at a time (cases are
- * few next to findings; the rules are easier to keep identical in C than
- * to mirror in SQL). */
-static int case_stats(store *s, sqlite3_int64 series_id, arena *a, store_stats *out, err *e) {
-    static const char sql[] =
-        "SELECT o.case_id, o.person, o.rank, o.kind FROM outcome o "
-        "JOIN case_ c ON c.id = o.case_id JOIN bulletin b ON b.id = c.bulletin_id "
-        "WHERE b.series_id = ?1 ORDER BY b.year, b.issue_no, c.seq, o.seq";
+/* Feed outcome rows (case_id, person, rank, kind: a case's rows together,
+ * the cases in order) to store_stats_add_case one case at a time (cases
+ * are few next to findings; the rules are easier to keep identical in C
+ * than to mirror in SQL).  The caller owns and resets st. */
+static int case_rows(store *s, sqlite3_stmt *st, arena *a, store_stats *out, err *e) {
     const char *doing = "computing statistics";
-    sqlite3_stmt *st = series_stmt(s, sql, series_id, doing, e);
-    if (!st) return -1;
     int r = 1;
     /* one case's outcomes, copied out of the statement (a scratch arena) */
     arena *scratch = arena_new();
@@ -1914,8 +1981,53 @@ static int case_stats(store *s, sqlite3_int64 series_id, arena *a, store_stats *
         n++;
     }
     if (r >= 0 && !bad && n && store_stats_add_case(out, a, cur, n) < 0) bad = 1;
-    sqlite3_finalize(st);
     arena_free(scratch);
+    if (r < 0) return -1;
+    return bad ? oom(s, e) : 0;
+}
+
+/* People, organisations, ranks and kinds of every recorded case of a
+ * series. */
+static int case_stats(store *s, sqlite3_int64 series_id, arena *a, store_stats *out, err *e) {
+    static const char sql[] =
+        "SELECT o.case_id, o.person, o.rank, o.kind FROM outcome o "
+        "JOIN case_ c ON c.id = o.case_id JOIN bulletin b ON b.id = c.bulletin_id "
+        "WHERE b.series_id = ?1 ORDER BY b.year, b.issue_no, c.seq, o.seq";
+    sqlite3_stmt *st = series_stmt(s, sql, series_id, "computing statistics", e);
+    if (!st) return -1;
+    int r = case_rows(s, st, a, out, e);
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* Equal as GROUP BY on a TEXT column sees it: the same bytes, or both NULL. */
+static int same_group(const char *x, const char *y) {
+    return x && y ? strcmp(x, y) == 0 : x == y;
+}
+
+/* Scope rows (what, unit, total, rounds, …), in order of first appearance,
+ * into out->scope: a (what, unit) already there is added to, a new one is
+ * appended. */
+static int scope_rows(store *s, sqlite3_stmt *st, arena *a, store_stats *out, size_t *cap, err *e) {
+    const char *doing = "computing statistics";
+    int r = 1, bad = 0;
+    while (r > 0 && !bad && (r = next_row(s, st, doing, e)) > 0) {
+        const char *what = col_text(st, 0), *unit = col_text(st, 1);
+        long total = (long)sqlite3_column_int64(st, 2), rounds = (long)sqlite3_column_int64(st, 3);
+        size_t k = 0;
+        while (k < out->n_scope &&
+               !(same_group(out->scope[k].what, what) && same_group(out->scope[k].unit, unit)))
+            k++;
+        if (k == out->n_scope) {
+            if (arena_grow(a, (void **)&out->scope, cap, out->n_scope, sizeof *out->scope) < 0) {
+                bad = 1;
+                break;
+            }
+            out->scope[out->n_scope++] = (store_scope_sum){col_dup(a, st, 0, &bad), col_dup(a, st, 1, &bad), 0, 0};
+        }
+        out->scope[k].total += total;
+        out->scope[k].rounds += rounds;
+    }
     if (r < 0) return -1;
     return bad ? oom(s, e) : 0;
 }
@@ -1928,26 +2040,173 @@ static int scope_sums(store *s, sqlite3_int64 series_id, arena *a, store_stats *
         "count(DISTINCT sc.bulletin_id), min(b.year * 100000000 + b.issue_no * 1000 + sc.seq) AS f "
         "FROM scope_count sc JOIN bulletin b ON b.id = sc.bulletin_id "
         "WHERE b.series_id = ?1 AND b.has_inspection GROUP BY sc.what, sc.unit ORDER BY f";
-    const char *doing = "computing statistics";
-    sqlite3_stmt *st = series_stmt(s, sql, series_id, doing, e);
+    sqlite3_stmt *st = series_stmt(s, sql, series_id, "computing statistics", e);
     if (!st) return -1;
-    int r = 1;
     size_t cap = 0;
-    int bad = 0;
-    while (r > 0 && (r = next_row(s, st, doing, e)) > 0) {
-        if (arena_grow(a, (void **)&out->scope, &cap, out->n_scope, sizeof *out->scope) < 0) {
-            bad = 1;
-            break;
-        }
-        store_scope_sum *x = &out->scope[out->n_scope++];
-        x->what = col_dup(a, st, 0, &bad);
-        x->unit = col_dup(a, st, 1, &bad);
-        x->total = (long)sqlite3_column_int64(st, 2);
-        x->rounds = (long)sqlite3_column_int64(st, 3);
-    }
+    int r = scope_rows(s, st, a, out, &cap, e);
     sqlite3_finalize(st);
+    return r;
+}
+
+/* Open findings with a deadline before day: counted afresh on every call
+ * (the memo cannot keep it: it depends on the day). */
+static int count_overdue(store *s, sqlite3_int64 series_id, const char *day, long long *n, err *e) {
+    sqlite3_stmt *st = Q(s, Q_ST_OVERDUE, e);
+    if (!st) return -1;
+    binder bd = {st, SQLITE_OK};
+    b_int(&bd, 1, series_id);
+    b_text(&bd, 2, day);
+    int r = bd.rc == SQLITE_OK ? next_row(s, st, "computing statistics", e)
+                               : db_fail(s, bd.rc, "computing statistics", e);
+    *n = r > 0 ? sqlite3_column_int64(st, 0) : 0;
+    Q_done(st);
+    return r < 0 ? -1 : 0;
+}
+
+/* ---- the statistics memo of store_reserve -----------------------------------
+ * store_reserve calls prepare, and prepare store_series_stats, once per
+ * item, with the items before it recorded provisionally.  Counted from
+ * scratch, every call reads the whole series — every bulletin row, every
+ * open finding, every scope count — so a batch of n bulletins in one
+ * series costs O(n²): 5 of the 6.5 ms per bulletin of reserving 1,000 at
+ * once, all of it on the main thread before the first render starts.
+ * Inside one reservation the store sees every write (record() is the only
+ * writer, the hooks may not write), so it keeps each series' figures from
+ * the first full count and adds every bulletin it records provisionally,
+ * running the same queries restricted to that bulletin (Q_BST_*): the
+ * same figures, the rules still in one place.  Two things are not added
+ * up: overdue depends on the day asked about and is counted afresh each
+ * time (a range of the small partial index of open findings); and a
+ * bulletin that does not sort after every recorded one of its series (an
+ * issue="N" back-fill, an older year) would change the order of first
+ * appearance, so that series' memo is dropped and the next call counts
+ * from scratch.  The memo lives from store_reserve's BEGIN to its ROLLBACK. */
+
+static stats_memo *memo_find(store *s, sqlite3_int64 series_id) {
+    for (size_t k = 0; k < s->n_memo; k++)
+        if (s->memo[k].series_id == series_id) return &s->memo[k];
+    return NULL;
+}
+
+static void memo_drop(store *s, stats_memo *m) {
+    arena_free(m->a);
+    *m = s->memo[--s->n_memo];
+}
+
+static void memo_free(store *s) {
+    for (size_t k = 0; k < s->n_memo; k++) arena_free(s->memo[k].a);
+    free(s->memo);
+    s->memo = NULL;
+    s->n_memo = s->cap_memo = 0;
+    s->reserving = 0;
+}
+
+/* *dst = *src, with the arrays and names copied into a. */
+static int stats_copy(store_stats *dst, const store_stats *src, arena *a) {
+    *dst = *src;
+    dst->by_rank = src->n_by_rank ? arena_alloc(a, src->n_by_rank * sizeof *dst->by_rank) : NULL;
+    dst->by_kind = src->n_by_kind ? arena_alloc(a, src->n_by_kind * sizeof *dst->by_kind) : NULL;
+    dst->scope = src->n_scope ? arena_alloc(a, src->n_scope * sizeof *dst->scope) : NULL;
+    if ((src->n_by_rank && !dst->by_rank) || (src->n_by_kind && !dst->by_kind) || (src->n_scope && !dst->scope))
+        return -1;
+    int bad = 0;
+    for (size_t i = 0; i < src->n_by_rank; i++) {
+        dst->by_rank[i] = (store_stat_count){arena_strdup(a, src->by_rank[i].name), src->by_rank[i].n};
+        bad |= !dst->by_rank[i].name;
+    }
+    for (size_t i = 0; i < src->n_by_kind; i++) {
+        dst->by_kind[i] = (store_stat_count){arena_strdup(a, src->by_kind[i].name), src->by_kind[i].n};
+        bad |= !dst->by_kind[i].name;
+    }
+    for (size_t i = 0; i < src->n_scope; i++) {
+        const store_scope_sum *x = &src->scope[i];
+        dst->scope[i] = (store_scope_sum){arena_strdup(a, x->what), arena_strdup(a, x->unit), x->total, x->rounds};
+        bad |= (x->what && !dst->scope[i].what) || (x->unit && !dst->scope[i].unit);
+    }
+    return bad ? -1 : 0;
+}
+
+/* Keep a full count of a series (open_all: open findings, overdue ones
+ * included).  Out of memory only means no memo. */
+static void memo_put(store *s, sqlite3_int64 series_id, const store_stats *st, long open_all) {
+    if (s->n_memo == s->cap_memo) {
+        size_t cap = s->cap_memo ? 2 * s->cap_memo : 4;
+        stats_memo *p = realloc(s->memo, cap * sizeof *p);
+        if (!p) return;
+        s->memo = p;
+        s->cap_memo = cap;
+    }
+    stats_memo *m = &s->memo[s->n_memo];
+    memset(m, 0, sizeof *m);
+    if (!(m->a = arena_new()) || stats_copy(&m->st, st, m->a) < 0) {
+        arena_free(m->a);
+        return;
+    }
+    m->series_id = series_id;
+    m->open_all = open_all;
+    m->cap_scope = m->st.n_scope;
+    s->n_memo++;
+}
+
+/* Run a Q_BST_* statement on bulletin bid. */
+static sqlite3_stmt *memo_stmt(store *s, int which, sqlite3_int64 bid, err *e) {
+    sqlite3_stmt *st = Q(s, which, e);
+    if (!st) return NULL;
+    int rc = sqlite3_bind_int64(st, 1, bid);
+    if (rc != SQLITE_OK) {
+        db_fail(s, rc, "computing statistics", e);
+        Q_done(st);
+        return NULL;
+    }
+    return st;
+}
+
+/* store_reserve has just recorded bulletin bid as (year, issue_no) of the
+ * series: add it to the series' memo, if there is one. */
+static int memo_note(store *s, sqlite3_int64 series_id, sqlite3_int64 bid, int year, int issue_no, err *e) {
+    stats_memo *m = memo_find(s, series_id);
+    if (!m) return 0;
+    const char *doing = "computing statistics";
+    sqlite3_stmt *st = Q(s, Q_LATER_ISSUE, e);
+    if (!st) return -1;
+    binder bd = {st, SQLITE_OK};
+    b_int(&bd, 1, series_id);
+    b_int(&bd, 2, year);
+    b_int(&bd, 3, issue_no);
+    int r = bd.rc == SQLITE_OK ? next_row(s, st, doing, e) : db_fail(s, bd.rc, doing, e);
+    Q_done(st);
     if (r < 0) return -1;
-    return bad ? oom(s, e) : 0;
+    if (r > 0) {        /* not the last of its series: count afresh next time */
+        memo_drop(s, m);
+        return 0;
+    }
+    if (!(st = memo_stmt(s, Q_BST_ROW, bid, e))) return -1;
+    r = next_row(s, st, doing, e);
+    if (r > 0) {        /* as the totals sum them over the series */
+        long long cases = sqlite3_column_int64(st, 3);
+        m->st.bulletins++;
+        m->st.inspections += (long)sqlite3_column_int64(st, 0);
+        m->st.findings += (long)sqlite3_column_int64(st, 1);
+        m->st.repeats += (long)sqlite3_column_int64(st, 2);
+        m->st.case_bulletins += cases > 0;
+        m->st.cases += (long)cases;
+    }
+    Q_done(st);
+    if (r == 0) return err_set(e, TB_EINTERNAL, s->path, 0, 0, "internal: a bulletin just recorded is not there");
+    if (r < 0) return -1;
+    if (!(st = memo_stmt(s, Q_BST_OPEN, bid, e))) return -1;
+    r = next_row(s, st, doing, e);
+    if (r > 0) m->open_all += (long)sqlite3_column_int64(st, 0);
+    Q_done(st);
+    if (r < 0) return -1;
+    if (!(st = memo_stmt(s, Q_BST_CASES, bid, e))) return -1;
+    r = case_rows(s, st, m->a, &m->st, e);
+    Q_done(st);
+    if (r < 0) return -1;
+    if (!(st = memo_stmt(s, Q_BST_SCOPE, bid, e))) return -1;
+    r = scope_rows(s, st, m->a, &m->st, &m->cap_scope, e);
+    Q_done(st);
+    return r;
 }
 
 int store_series_stats(store *s, const char *series, const char *today,
@@ -1958,6 +2217,19 @@ int store_series_stats(store *s, const char *series, const char *today,
     sqlite3_int64 sid = 0;
     if (!series) return err_set(e, TB_EUSAGE, "", 0, 0, "name a series (--series S)");
     if (series_exists(s, series, &sid, e) <= 0) return -1;
+    long long overdue;
+    stats_memo *m = s->reserving ? memo_find(s, sid) : NULL;
+    if (m) {
+        if (count_overdue(s, sid, day, &overdue, e) < 0) return -1;
+        if (stats_copy(out, &m->st, a) < 0) {
+            memset(out, 0, sizeof *out);
+            return oom(s, e);
+        }
+        out->overdue = (long)overdue;
+        out->open = m->open_all - (long)overdue;
+        out->done = m->st.findings - m->open_all;
+        return 0;
+    }
     /* Totals come from the per-bulletin counters (a short scan of small
      * rows); open and overdue from the small partial index over open
      * findings; done is the rest.  No scan of the whole finding table. */
@@ -1965,37 +2237,26 @@ int store_series_stats(store *s, const char *series, const char *today,
         "SELECT count(*), coalesce(sum(has_inspection), 0), coalesce(sum(n_findings), 0), "
         "coalesce(sum(n_repeats), 0), coalesce(sum(n_cases > 0), 0), coalesce(sum(n_cases), 0) "
         "FROM bulletin WHERE series_id = ?1";
-    /* Two counts rather than one pass with sum(deadline < ?2): a bare
-     * count(*) walks the partial index without evaluating anything per
-     * row, and the overdue ones are a range of it. */
     static const char open[] =
         "SELECT count(*) FROM finding WHERE series_id = ?1 AND status = 'open'";
-    static const char overdue[] =
-        "SELECT count(*) FROM finding WHERE series_id = ?1 AND status = 'open' AND deadline < ?2";
-    const char *const sqls[] = {totals, open, overdue};
-    long long v[3][6] = {{0}};
-    int ncols[] = {6, 1, 1};
+    const char *const sqls[] = {totals, open};
+    long long v[2][6] = {{0}};
+    int ncols[] = {6, 1};
     /* One read transaction so the figures agree with each other. */
     int own_tx = sqlite3_get_autocommit(s->db);
     if (own_tx && tx_begin(s, 0, "computing statistics", e) < 0) return -1;
-    for (int q = 0; q < 3; q++) {
-        sqlite3_stmt *st = NULL;
-        int rc = sqlite3_prepare_v2(s->db, sqls[q], -1, &st, NULL);
-        if (rc != SQLITE_OK) {
-            db_fail(s, rc, "computing statistics", e);
-            goto fail;
-        }
-        binder bd = {st, SQLITE_OK};
-        b_int(&bd, 1, sid);
-        if (q == 2) b_text(&bd, 2, day);
-        int r = bd.rc == SQLITE_OK ? next_row(s, st, "computing statistics", e)
-                                   : db_fail(s, bd.rc, "computing statistics", e);
+    for (int q = 0; q < 2; q++) {
+        sqlite3_stmt *st = series_stmt(s, sqls[q], sid, "computing statistics", e);
+        if (!st) goto fail;
+        int r = next_row(s, st, "computing statistics", e);
         if (r > 0)
             for (int c = 0; c < ncols[q]; c++) v[q][c] = sqlite3_column_int64(st, c);
         sqlite3_finalize(st);
         if (r < 0) goto fail;
     }
-    if (case_stats(s, sid, a, out, e) < 0 || scope_sums(s, sid, a, out, e) < 0) goto fail;
+    if (count_overdue(s, sid, day, &overdue, e) < 0 || case_stats(s, sid, a, out, e) < 0 ||
+        scope_sums(s, sid, a, out, e) < 0)
+        goto fail;
     if (own_tx) tx_rollback(s);
     out->bulletins = (long)v[0][0];
     out->inspections = (long)v[0][1];
@@ -2003,9 +2264,10 @@ int store_series_stats(store *s, const char *series, const char *today,
     out->repeats = (long)v[0][3];
     out->case_bulletins = (long)v[0][4];
     out->cases = (long)v[0][5];
-    out->overdue = (long)v[2][0];
-    out->open = (long)(v[1][0] - v[2][0]);
+    out->overdue = (long)overdue;
+    out->open = (long)(v[1][0] - overdue);
     out->done = (long)(v[0][2] - v[1][0]);
+    if (s->reserving) memo_put(s, sid, out, (long)v[1][0]);
     return 0;
 fail:
     if (own_tx) tx_rollback(s);

@@ -45,6 +45,21 @@ store *store_open_existing(const char *path, int readonly, err *e);
 void store_close(store *s);
 const char *store_path(const store *s);
 
+/* WAL checkpoints.  A writing handle copies the write-ahead log back into
+ * the database file whenever it has grown past about 4 MB (SQLite's
+ * auto-checkpoint), inside the commit that crossed the line: with a PDF of
+ * some hundred KB per bulletin that is every ten or so commits, about 1 ms
+ * per bulletin of the committing thread.  A batch writer can turn that off
+ * on its handle (on = 0; on = 1 turns it back on) and let another thread,
+ * with its own handle on the same file, call store_checkpoint now and then.
+ * store_checkpoint is PASSIVE: it copies what is committed without waiting
+ * for, or blocking, readers and the writer.  Checkpoints move committed
+ * pages only: what is recorded, and what a crash can undo, stay the same
+ * (an unfinished checkpoint is redone from the WAL on the next open).
+ * Both return 0, or -1 + e. */
+int store_set_autocheckpoint(store *s, int on, err *e);
+int store_checkpoint(store *s, err *e);
+
 /* ---- issuing ------------------------------------------------------------ */
 /* What the history keeps besides the model: the input exactly as read and
  * what it was rendered with, so a bulletin can be regenerated years later. */
@@ -66,9 +81,19 @@ typedef struct {
      * later (e.g. issue 5's rectification-status and statistics figures).
      * Stored verbatim; store_get_archived hands it back for regen. */
     buf context;
+    /* SHA-256 of pdf (lower-case hex) and the length it was taken over,
+     * filled by store_rendered_hash; "" = not computed yet. */
+    char pdf_sha256[65];
+    size_t pdf_hashed_len;
 } store_rendered;
 void store_rendered_init(store_rendered *r);
 void store_rendered_free(store_rendered *r);
+/* Hash r->pdf now, on the calling thread (any thread: it touches only r), so
+ * that store_commit and store_issue need not: the nightly workers hash what
+ * they render and keep the ~2 ms per bulletin off the serialized database
+ * thread.  Call it after the last change to r->pdf; a hash whose length no
+ * longer matches is ignored and the store hashes again. */
+void store_rendered_hash(store_rendered *r);
 
 /* Called inside the write transaction after numbers, finding IDs and repeat
  * notes are in b.  It may run store_* queries on the same handle (they see

@@ -115,6 +115,40 @@ nt_rc rc "$TB" nightly "$IN" --out "$OUT" --db "$DB"
     ok "issued input again: missing PDFs restored, nothing issued" ||
     ko "issued input again: missing PDFs restored, nothing issued" "exit $rc: $(cat "$NT/o" "$NT/e")"
 
+# ---- damaged outputs: an issued input back in the inbox gets them rewritten ---
+# (what a crash can leave: a cut-off or empty file, a temporary of the writer)
+mv "$IN/done/jc-2026-11-21-night.xml" "$IN/"
+cp "$D2/东湖区.pdf" "$NT/dh-ok.pdf"
+cp "$D2/西山区.pdf" "$NT/xs-ok.pdf"
+head -c 2000 "$NT/dh-ok.pdf" >"$D2/东湖区.pdf"
+: >"$D2/西山区.pdf"
+: >"$D2/$S-2026-002.pdf"
+echo partial >"$D2/南江区.pdf.tmp.99999"
+nt_rc rc "$TB" nightly "$IN" --out "$OUT" --db "$DB"
+[ $rc -eq 0 ] && cmp -s "$NT/e2.pdf" "$D2/$S-2026-002.pdf" && cmp -s "$NT/dh-ok.pdf" "$D2/东湖区.pdf" &&
+    cmp -s "$NT/xs-ok.pdf" "$D2/西山区.pdf" && [ ! -e "$D2/南江区.pdf.tmp.99999" ] &&
+    [ -f "$IN/done/jc-2026-11-21-night.xml" ] && grep -q '3 missing output files written from the archive' "$NT/o" &&
+    ok "issued input again: cut-off and empty PDFs rewritten, temporaries swept" ||
+    ko "issued input again: cut-off and empty PDFs rewritten, temporaries swept" "exit $rc: $(cat "$NT/o" "$NT/e")"
+
+# ---- outputs that cannot be written: issued all the same, the input stays ------
+WIN="$NT/wfail"
+WOUT="$NT/wfail-out"
+WDB="$NT/wfail.db"
+mkdir -p "$WIN" "$WOUT"
+cp "$N1" "$WIN/"
+: >"$WOUT/$S"   # a file where the series' directory goes
+nt_rc rc "$TB" nightly "$WIN" --out "$WOUT" --db "$WDB"
+[ $rc -eq 6 ] && grep -q "issued and archived as $S 2026年第1期, but its PDFs are not all written" "$NT/e" &&
+    [ -f "$WIN/jc-2026-11-20-night.xml" ] && [ ! -d "$WIN/done" ] && [ "$(nt_bulletins "$WDB")" = 1 ] &&
+    ok "outputs not writable: exit 6, issued and archived, input left in the inbox" ||
+    ko "outputs not writable: exit 6, issued and archived, input left in the inbox" "exit $rc: $(cat "$NT/o" "$NT/e")"
+rm -f "$WOUT/$S"
+nt_rc rc "$TB" nightly "$WIN" --out "$WOUT" --db "$WDB"
+[ $rc -eq 0 ] && [ -f "$WIN/done/jc-2026-11-20-night.xml" ] && [ "$(find "$WOUT" -name '*.pdf' | wc -l)" -eq 5 ] &&
+    [ "$(nt_bulletins "$WDB")" = 1 ] && ok "outputs not writable, fixed: the next run writes them from the archive" ||
+    ko "outputs not writable, fixed: the next run writes them from the archive" "exit $rc: $(cat "$NT/o" "$NT/e")"
+
 # ---- a new file under a name done/ already has: both kept ----------------------
 sed 's/id="jc-2026-11-20-night"/id="same-name"/' "$N1" >"$IN/jc-2026-11-20-night.xml"
 nt_rc rc "$TB" nightly "$IN" --out "$OUT" --db "$DB" --quiet
