@@ -426,14 +426,29 @@ static int write_font(pw *w, pw_font *f) {
     begin_obj(w, o_cid);
     buf_printf(o, "<< /Type /Font /Subtype /%s /BaseFont /%s "
                "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-               "/FontDescriptor %d 0 R%s /W [",
+               "/FontDescriptor %d 0 R%s /DW ",
                in->kind == FSUB_CFF ? "CIDFontType0" : "CIDFontType2", name, o_desc,
                in->kind == FSUB_TTF ? " /CIDToGIDMap /Identity" : "");
+    /* /DW is the commonest advance (a CJK face's em): /W lists only the
+     * others, a few punctuation marks and digits instead of every glyph */
+    double dw = 0;
+    for (size_t i = 0, best = 0; i < f->n_used; i++) {
+        size_t c = 0;
+        for (size_t k = 0; k < f->n_used && c <= f->n_used / 2; k++) c += f->gl[k].w == f->gl[i].w;
+        if (c > best) best = c, dw = f->gl[i].w;
+        if (2 * best > f->n_used) break;
+    }
+    num(o, dw);
+    buf_puts(o, " /W [");
     for (size_t i = 0, nu = f->n_used; i < nu;) {
+        if (bc[i]->w == dw) {
+            i++;
+            continue;
+        }
         size_t j = i;
         put_int(o, bc[i]->code);
         buf_add(o, " [", 2);
-        for (; j < nu && bc[j]->code == bc[i]->code + (j - i); j++) {
+        for (; j < nu && bc[j]->code == bc[i]->code + (j - i) && bc[j]->w != dw; j++) {
             if (j > i) buf_add(o, " ", 1);
             num(o, bc[j]->w);
         }
