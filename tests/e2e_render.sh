@@ -37,6 +37,17 @@ for f in examples/inbox/*.xml; do
     fi
 done
 
+# the Cairo fallback writer (for a face the own writer cannot embed) lays
+# out the same text at the same places, and also embeds every font
+n=jc-2026-11-20-night
+TONGBAO_PDF_WRITER=cairo "$TB" render "examples/inbox/$n.xml" -o "$T/cairo.pdf" 2>/dev/null
+pdftotext -layout "$T/$n.pdf" "$T/own.layout" 2>/dev/null
+pdftotext -layout "$T/cairo.pdf" "$T/cairo.layout" 2>/dev/null
+if [ -s "$T/own.layout" ] && cmp -s "$T/own.layout" "$T/cairo.layout" && ! cmp -s "$T/$n.pdf" "$T/cairo.pdf" &&
+    [ "$(pdffonts "$T/cairo.pdf" 2>/dev/null | tail -n +3 | awk '$(NF-4) != "yes"' | wc -l)" -eq 0 ]; then
+    ok "Cairo fallback writer: same text in the same places, fonts embedded"
+else ko "Cairo fallback writer: same text in the same places, fonts embedded" "$(diff "$T/own.layout" "$T/cairo.layout" | head -5)"; fi
+
 # the two nights fill at least two pages each
 for n in jc-2026-11-20-night jc-2026-11-21-night; do
     pages=$(pdfinfo "$T/$n.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
