@@ -14,6 +14,7 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>
 #include <immintrin.h>
+#include <pthread.h>
 #define TB_SHA_NI 1
 #endif
 
@@ -95,13 +96,25 @@ static void compress_ni(uint32_t h[8], const unsigned char *p, size_t blocks) {
     _mm_storeu_si128((__m128i *)&h[4], s1);
 }
 
-static int have_ni(void) {
+/* What the processor has is fixed for the life of the process, and cpuid
+ * is slow under a hypervisor (it traps: ~50 us here, more than hashing a
+ * page), so it is asked once.  The flag is written once under pthread_once
+ * and only read after. */
+static pthread_once_t ni_once = PTHREAD_ONCE_INIT;
+static int ni_present;
+
+static void ni_probe(void) {
     unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return;
+    ni_present = (b >> 29) & 1;                               /* SHA */
+}
+
+static int have_ni(void) {
     const char *force = getenv("TONGBAO_SHA256");
     if (force && !strcmp(force, "portable")) return 0;
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return 0;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    return (b >> 29) & 1;                                     /* SHA */
+    pthread_once(&ni_once, ni_probe);
+    return ni_present;
 }
 #endif
 
