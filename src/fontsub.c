@@ -367,16 +367,24 @@ typedef struct {
     const cff_src *s;
     const cff_fd *fd;
     buf *out;
-    unsigned nstems, nargs;
-    size_t last_arg;           /* out->len where the latest operand starts */
+    size_t glyph_start;        /* out->len where this glyph began */
+    unsigned nstems;
+    unsigned nargs;            /* operands on the stack */
+    size_t arg_at[48];         /* out->len where each starts (the format's stack limit) */
     int done;                  /* endchar seen */
 } cs_state;
+
+/* One glyph's inlined charstring may not grow past this: nested calls can
+ * multiply (a subroutine calling another twice, ten deep), and a damaged
+ * font must not exhaust memory.  Real CJK glyphs are under 2 KB. */
+#define CS_MAX_GLYPH 65536
 
 static int cs_run(cs_state *st, size_t a, size_t b, int depth) {
     span c = st->s->c;
     if (depth > 10) return -1;                 /* the format's nesting limit */
     size_t p = a;
     while (p < b && !st->done) {
+        if (st->out->len - st->glyph_start > CS_MAX_GLYPH) return -1;
         unsigned v = c.p[p];
         size_t len = 1;
         if (v == 28) len = 3;
@@ -386,17 +394,17 @@ static int cs_run(cs_state *st, size_t a, size_t b, int depth) {
         else {                                  /* operator */
             if (v == 10 || v == 29) {           /* callsubr / callgsubr */
                 if (!st->nargs) return -1;
-                /* the operand just copied is the subroutine number: take it back */
-                span o = {(const uint8_t *)st->out->data + st->last_arg, st->out->len - st->last_arg};
+                /* the operand on top is the subroutine number: take it back */
+                size_t at = st->arg_at[--st->nargs];
+                span o = {(const uint8_t *)st->out->data + at, st->out->len - at};
                 int num;
                 unsigned t = o.p[0], w;
                 if (t == 28 && o.n == 3) num = s16((unsigned)o.p[1] << 8 | o.p[2]);
-                else if (t >= 32 && t <= 246) num = (int)t - 139;
+                else if (t >= 32 && t <= 246 && o.n == 1) num = (int)t - 139;
                 else if (t >= 247 && t <= 250 && o.n == 2) w = o.p[1], num = ((int)t - 247) * 256 + (int)w + 108;
                 else if (t >= 251 && t <= 254 && o.n == 2) w = o.p[1], num = -((int)t - 251) * 256 - (int)w - 108;
                 else return -1;                 /* a fixed-point subr number: nonsense */
-                st->out->len = st->last_arg;
-                st->nargs--;
+                st->out->len = at;
                 const cff_index *ix = v == 10 ? (st->fd->has_subrs ? &st->fd->subrs : NULL) : &st->s->gsubrs;
                 if (!ix || !ix->count) return -1;
                 long idx = (long)num + (long)subr_bias(ix->count);
@@ -407,7 +415,19 @@ static int cs_run(cs_state *st, size_t a, size_t b, int depth) {
                 continue;
             }
             if (v == 11) return 0;              /* return: not copied */
-            if (v == 12) len = 2;
+            if (v == 12) {
+                unsigned x;
+                if (rd_u8(c, p + 1, &x)) return -1;
+                /* flex and the deprecated dotsection clear the stack; the
+                 * arithmetic operators leave results whose count this
+                 * copier does not track, so such a font is not subset here */
+                if (x != 0 && (x < 34 || x > 37)) return -1;
+                len = 2;
+            }
+            /* endchar with four or more operands is seac, an accented glyph
+             * built from two standard-encoded glyphs: meaningless once
+             * CID-keyed, so such a font is not subset here either */
+            if (v == 14 && st->nargs >= 4) return -1;
             if (v == 1 || v == 3 || v == 18 || v == 23) st->nstems += st->nargs / 2;
             if (v == 19 || v == 20) {           /* operands here are implicit vstems */
                 st->nstems += st->nargs / 2;
@@ -420,10 +440,9 @@ static int cs_run(cs_state *st, size_t a, size_t b, int depth) {
             p += len;
             continue;
         }
-        if (p + len > b) return -1;
-        st->last_arg = st->out->len;
+        if (p + len > b || st->nargs >= 48) return -1;
+        st->arg_at[st->nargs++] = st->out->len;
         buf_add(st->out, c.p + p, len);
-        st->nargs++;
         p += len;
     }
     return 0;
@@ -526,8 +545,8 @@ int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
         if (!inline_subrs) {
             buf_add(&cs, c.p + a, b - a);
         } else {
-            cs_state st = {&s, &s.fds[fdof[i]], &cs, 0, 0, 0, 0};
-            if (cs_run(&st, a, b, 0)) { why = "a charstring cannot be read"; goto done; }
+            cs_state st = {.s = &s, .fd = &s.fds[fdof[i]], .out = &cs, .glyph_start = cs.len};
+            if (cs_run(&st, a, b, 0) || cs.oom) { why = "a charstring cannot be inlined"; goto done; }
         }
         ends[i] = cs.len;
     }

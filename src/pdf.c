@@ -195,7 +195,8 @@ static int font_for(pw *w, PangoFont *pf, pw_fontref **ref) {
     if (!face) return 1;
     PangoFontDescription *d = pango_font_describe_with_absolute_size(pf);
     if (!d) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-    double size = pango_font_description_get_size(d) / (double)PANGO_SCALE;
+    /* the size as Tf will state it, so the pen arithmetic matches a reader's */
+    double size = round(pango_font_description_get_size(d) * 100.0 / PANGO_SCALE) / 100;
     pango_font_description_free(d);
 
     size_t fi = 0;
@@ -203,8 +204,11 @@ static int font_for(pw *w, PangoFont *pf, pw_fontref **ref) {
     if (fi == w->n_fonts) {
         pw_font f = {0};
         f.face = face;
-        if (fsub_info_get(face, &f.info, w->e)) return -1;
-        if (f.info.kind == FSUB_NONE) return 1;
+        /* a variable face's instance lives in Pango's hb_font, not in the
+         * tables a subset copies: Cairo draws what FreeType renders */
+        if (hb_ot_var_has_data(face)) return 1;
+        err ie = {0};
+        if (fsub_info_get(face, &f.info, &ie) || f.info.kind == FSUB_NONE) return 1;
         pw_font *nf = realloc(w->fonts, (w->n_fonts + 1) * sizeof *nf);
         if (!nf) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         w->fonts = nf;
@@ -261,10 +265,15 @@ static pw_glyph *glyph_of(pw_font *f, unsigned gid) {
 
 /* ---- pages ---- */
 
+/* A colour component: %g keeps Cairo's spelling (0.901961), and a value too
+ * small for fixed notation is 0 (%g would write an exponent, which is not
+ * PDF syntax). */
+static double comp(double v) { return v < 1e-4 ? 0 : v > 1 ? 1 : v; }
+
 static void fill_rgb(pw *w, const double rgb[3], double cur[3]) {
     if (!memcmp(rgb, cur, 3 * sizeof *rgb)) return;
     memcpy(cur, rgb, 3 * sizeof *rgb);
-    buf_printf(&w->cs, "%g %g %g rg\n", rgb[0], rgb[1], rgb[2]);
+    buf_printf(&w->cs, "%g %g %g rg\n", comp(rgb[0]), comp(rgb[1]), comp(rgb[2]));
 }
 
 /* One glyph run.  The text matrix is set once; afterwards every glyph's
@@ -328,6 +337,7 @@ static int glyph_run(pw *w, const lay_op *op, double page_h) {
                 e->uni = (uint32_t)w->uni_text.len + 1;
                 buf_add(&w->uni_text, item_text + c0, (size_t)(c1 - c0));
                 buf_add(&w->uni_text, "", 1);
+                if (w->uni_text.oom) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
             }
         }
     }
@@ -345,7 +355,7 @@ static int page_content(pw *w, const lay_page *pg, double page_h) {
         if (op->kind == LAY_RULE) {
             if (memcmp(op->rgb, stroke, sizeof stroke)) {
                 memcpy(stroke, op->rgb, sizeof stroke);
-                buf_printf(b, "%g %g %g RG\n", stroke[0], stroke[1], stroke[2]);
+                buf_printf(b, "%g %g %g RG\n", comp(stroke[0]), comp(stroke[1]), comp(stroke[2]));
             }
             if (op->weight != lw) {
                 lw = op->weight;
@@ -396,6 +406,11 @@ static int write_font(pw *w, pw_font *f) {
     sha256_ctx h;
     unsigned char dg[32];
     sha256_init(&h);
+    /* the face too, not only its name: two faces may share a PostScript
+     * name (or have none) and some tools merge fonts by /BaseFont */
+    uint32_t face_id[4] = {hb_face_get_index(f->face), in->upem, in->n_glyphs,
+                           (uint32_t)(in->bbox[0] * 65536 + in->bbox[2])};
+    sha256_update(&h, face_id, sizeof face_id);
     sha256_update(&h, in->psname, strlen(in->psname));
     sha256_update(&h, g, n * sizeof *g);
     sha256_final(&h, dg);
@@ -405,12 +420,15 @@ static int write_font(pw *w, pw_font *f) {
 
     buf prog;
     buf_init(&prog);
-    int rc = in->kind == FSUB_CFF ? fsub_cff_subset(f->face, g, n, &prog, w->e)
-                                  : fsub_ttf_subset(f->face, g, n, &prog, w->e);
+    /* a face whose tables this subsetter refuses (damaged, or a construct
+     * it does not copy such as seac) goes to Cairo's writer instead */
+    err se = {0};
+    int rc = in->kind == FSUB_CFF ? fsub_cff_subset(f->face, g, n, &prog, &se)
+                                  : fsub_ttf_subset(f->face, g, n, &prog, &se);
     if (rc) {
         free(g), free(bc);
         buf_free(&prog);
-        return -1;
+        return 1;
     }
     int o_cid = new_obj(w), o_desc = new_obj(w), o_file = new_obj(w), o_uni = new_obj(w);
     if (o_cid < 0 || o_desc < 0 || o_file < 0 || o_uni < 0) {
@@ -538,7 +556,8 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
     buf *o = w->out;
     buf_puts(o, "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
     int o_cat = new_obj(w), o_pages = new_obj(w), o_info = new_obj(w), o_res = new_obj(w);
-    if (o_res < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (o_cat < 0 || o_pages < 0 || o_info < 0 || o_res < 0)
+        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     int first_page = w->n_objs + 1;
     for (size_t p = 0; p < r->n_pages; p++)
         if (new_obj(w) < 0 || new_obj(w) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
@@ -555,7 +574,8 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
     }
     for (size_t i = 0; i < w->n_fonts; i++) {
         if ((w->fonts[i].obj = new_obj(w)) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        if (write_font(w, &w->fonts[i])) return -1;
+        int rc = write_font(w, &w->fonts[i]);
+        if (rc) return rc;
     }
     begin_obj(w, o_res);
     buf_puts(o, "<< /ProcSet [/PDF /Text] /Font <<");
@@ -566,7 +586,7 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
      * under it, as a reader expects of a bulletin's bookmarks. */
     int o_outl = 0;
     if (r->n_outlines) {
-        o_outl = new_obj(w);
+        if ((o_outl = new_obj(w)) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         int base = w->n_objs + 1;
         for (size_t i = 0; i < r->n_outlines; i++)
             if (new_obj(w) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
@@ -653,7 +673,11 @@ int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e) {
     buf_init(&w.uni_text), buf_init(&w.cs);
     int rc = write_pdf(&w, r, m);
     pw_free(&w);
-    if (rc == 1) return pdf_render_cairo(r, m, out, e);
+    if (rc == 1) {
+        /* nothing the own writer met is an error for Cairo's path */
+        *e = (err){0};
+        return pdf_render_cairo(r, m, out, e);
+    }
     if (rc) buf_reset(out);
     return rc ? -1 : 0;
 }
