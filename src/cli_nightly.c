@@ -934,37 +934,7 @@ static void nt_unwritten(nt_item *it) {
 /* data → path.tmp.PID (the name nt_sweep_tmp removes), not synced: the
  * batch is flushed as a whole. */
 static int nt_write_tmp(nt_wfile *f, err *e) {
-    size_t pl = strlen(f->path);
-    char *tmp = malloc(pl + 32);
-    if (!tmp) return err_set(e, TB_EINTERNAL, f->path, 0, 0, "out of memory");
-    snprintf(tmp, pl + 32, "%s.tmp.%ld", f->path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        int en = errno;
-        free(tmp);
-        return err_set(e, TB_EOUTPUT, f->path, 0, 0, "cannot write: %s; check the directory exists and is writable",
-                       strerror(en));
-    }
-    f->tmp = tmp;   /* from here on the batch's clean-up removes it on failure */
-    const char *p = f->data->data;
-    size_t left = f->data->len;
-    while (left) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            int en = errno;
-            close(fd);   /* the write already failed; that is the error to report */
-            return err_set(e, TB_EOUTPUT, f->path, 0, 0, "cannot write: %s%s", strerror(en),
-                           en == ENOSPC ? "; free some disk space and run again" : "");
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (close(fd) < 0) {
-        int en = errno;
-        return err_set(e, TB_EOUTPUT, f->path, 0, 0, "cannot write: %s", strerror(en));
-    }
-    return 0;
+    return file_write_temp(f->path, f->data->data, f->data->len, 0, &f->tmp, e);
 }
 
 /* Step 1 for one item: its directory and every file as NAME.tmp.PID. */

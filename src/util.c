@@ -316,12 +316,13 @@ char *file_read(const char *path, size_t max, size_t *len, err *e) {
     return b.data;
 }
 
-int file_write_atomic(const char *path, const void *data, size_t len, err *e) {
+int file_write_temp(const char *path, const void *data, size_t len, int sync, char **tmp_out, err *e) {
+    *tmp_out = NULL;
     size_t pl = strlen(path);
     char *tmp = malloc(pl + 32);
     if (!tmp) return err_set(e, TB_EINTERNAL, path, 0, 0, "out of memory");
     snprintf(tmp, pl + 32, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         int en = errno;
         free(tmp);
@@ -334,7 +335,7 @@ int file_write_atomic(const char *path, const void *data, size_t len, err *e) {
         if (w < 0) {
             if (errno == EINTR) continue;
             int en = errno;
-            close(fd);
+            close(fd);   /* the write already failed; that is the error to report */
             unlink(tmp);
             free(tmp);
             return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: %s%s", strerror(en),
@@ -343,12 +344,19 @@ int file_write_atomic(const char *path, const void *data, size_t len, err *e) {
         p += w;
         left -= (size_t)w;
     }
-    if (fsync(fd) < 0 || close(fd) < 0) {
+    if ((sync && fsync(fd) < 0) || close(fd) < 0) {
         int en = errno;
         unlink(tmp);
         free(tmp);
         return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: %s", strerror(en));
     }
+    *tmp_out = tmp;
+    return 0;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len, err *e) {
+    char *tmp;
+    if (file_write_temp(path, data, len, 1, &tmp, e) < 0) return -1;
     if (rename(tmp, path) < 0) {
         int en = errno;
         unlink(tmp);

@@ -94,5 +94,9 @@ int str_eq(const char *a, const char *b); /* NULL-safe */
 char *file_read(const char *path, size_t max, size_t *len, err *e);
 /* Write atomically: temp file in the same directory, fsync, rename. */
 int file_write_atomic(const char *path, const void *data, size_t len, err *e);
+/* Its first half: data → PATH.tmp.PID, fsync'd when sync, closed; the
+ * temporary's name (malloc'd) in *tmp_out for the caller to rename.  On
+ * failure nothing is left behind and *tmp_out is NULL. */
+int file_write_temp(const char *path, const void *data, size_t len, int sync, char **tmp_out, err *e);
 
 #endif
