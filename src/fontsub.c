@@ -10,55 +10,40 @@
  * Every read is bounds-checked through rd_*: fonts come from the machine,
  * and a damaged one must give an error, not a crash. */
 #include "fontsub.h"
+#include "fontsub_rd.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- bounded big-endian reads ---- */
-
-typedef struct {
-    const uint8_t *p;
-    size_t n;
-} span;
-
-static int rd_u8(span s, size_t at, unsigned *v) {
-    if (at >= s.n) return -1;
-    *v = s.p[at];
-    return 0;
-}
-static int rd_u16(span s, size_t at, unsigned *v) {
-    if (at + 2 > s.n || at + 2 < at) return -1;
-    *v = (unsigned)s.p[at] << 8 | s.p[at + 1];
-    return 0;
-}
-static int rd_uN(span s, size_t at, unsigned size, uint32_t *v) {
-    if (size < 1 || size > 4 || at + size > s.n || at + size < at) return -1;
-    uint32_t x = 0;
-    for (unsigned i = 0; i < size; i++) x = x << 8 | s.p[at + i];
-    *v = x;
-    return 0;
-}
 static int s16(unsigned v) { return v >= 0x8000 ? (int)v - 0x10000 : (int)v; }
 
-static span table(hb_face_t *face, hb_tag_t tag, hb_blob_t **blob) {
-    *blob = hb_face_reference_table(face, tag);
-    unsigned len = 0;
-    const char *d = hb_blob_get_data(*blob, &len);
-    span s = {(const uint8_t *)d, d ? len : 0};
-    return s;
-}
-
 /* ---- face information ---- */
+
+/* The PostScript name (name ID 6) as PDF and CFF names allow it:
+ * printable ASCII without delimiters; "Font" when there is none. */
+static void ps_name(hb_face_t *face, char out[64]) {
+    char name[128];
+    unsigned len = sizeof name;
+    len = hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &len, name) ? len : 0;
+    size_t k = 0;
+    for (unsigned i = 0; i < len && name[i] && k + 1 < 64; i++) {
+        char c = name[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+            out[k++] = c;
+    }
+    out[k] = 0;
+    if (!k) snprintf(out, 64, "Font");
+}
 
 int fsub_info_get(hb_face_t *face, fsub_info *out, err *e) {
     memset(out, 0, sizeof *out);
     hb_blob_t *b;
-    span cff = table(face, HB_TAG('C', 'F', 'F', ' '), &b);
+    span cff = fsub_table(face, HB_TAG('C', 'F', 'F', ' '), &b);
     size_t cff_n = cff.n;
     hb_blob_destroy(b);
-    span glyf = table(face, HB_TAG('g', 'l', 'y', 'f'), &b);
+    span glyf = fsub_table(face, HB_TAG('g', 'l', 'y', 'f'), &b);
     size_t glyf_n = glyf.n;
     hb_blob_destroy(b);
     out->kind = cff_n ? FSUB_CFF : glyf_n ? FSUB_TTF : FSUB_NONE;
@@ -68,7 +53,7 @@ int fsub_info_get(hb_face_t *face, fsub_info *out, err *e) {
     if (!out->upem || !out->n_glyphs || out->n_glyphs > 65535)
         return err_set(e, TB_EFONT, NULL, 0, 0, "font has %u glyphs and %u units per em", out->n_glyphs, out->upem);
 
-    span head = table(face, HB_TAG('h', 'e', 'a', 'd'), &b);
+    span head = fsub_table(face, HB_TAG('h', 'e', 'a', 'd'), &b);
     unsigned v[4];
     int bad = head.n < 54;
     for (int i = 0; i < 4 && !bad; i++) bad = rd_u16(head, 36 + 2 * (size_t)i, &v[i]);
@@ -76,7 +61,7 @@ int fsub_info_get(hb_face_t *face, fsub_info *out, err *e) {
     if (bad) return err_set(e, TB_EFONT, NULL, 0, 0, "font's head table is damaged");
     for (int i = 0; i < 4; i++) out->bbox[i] = s16(v[i]);
 
-    span hhea = table(face, HB_TAG('h', 'h', 'e', 'a'), &b);
+    span hhea = fsub_table(face, HB_TAG('h', 'h', 'e', 'a'), &b);
     unsigned asc = 0, desc = 0;
     bad = rd_u16(hhea, 4, &asc) || rd_u16(hhea, 6, &desc);
     hb_blob_destroy(b);
@@ -84,7 +69,7 @@ int fsub_info_get(hb_face_t *face, fsub_info *out, err *e) {
     out->ascent = s16(asc), out->descent = s16(desc);
     out->cap_height = out->ascent;
 
-    span os2 = table(face, HB_TAG('O', 'S', '/', '2'), &b);
+    span os2 = fsub_table(face, HB_TAG('O', 'S', '/', '2'), &b);
     unsigned ver, ta, td, ch, fam;
     if (!rd_u16(os2, 0, &ver) && !rd_u16(os2, 68, &ta) && !rd_u16(os2, 70, &td)) {
         out->ascent = s16(ta), out->descent = s16(td);
@@ -95,31 +80,20 @@ int fsub_info_get(hb_face_t *face, fsub_info *out, err *e) {
     }
     hb_blob_destroy(b);
 
-    span post = table(face, HB_TAG('p', 'o', 's', 't'), &b);
+    span post = fsub_table(face, HB_TAG('p', 'o', 's', 't'), &b);
     uint32_t ia, fp;
     if (!rd_uN(post, 4, 4, &ia)) out->italic_angle = (int32_t)ia / 65536.0;
     if (!rd_uN(post, 12, 4, &fp)) out->fixed_pitch = fp != 0;
     hb_blob_destroy(b);
 
-    char name[128];
-    unsigned len = sizeof name;
-    len = hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &len, name) ? len : 0;
-    size_t k = 0;
-    for (unsigned i = 0; i < len && name[i] && k + 1 < sizeof out->psname; i++) {
-        char c = name[i];
-        /* PDF names and CFF names: printable ASCII without delimiters */
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
-            out->psname[k++] = c;
-    }
-    out->psname[k] = 0;
-    if (!k) snprintf(out->psname, sizeof out->psname, "Font");
+    ps_name(face, out->psname);
     return 0;
 }
 
 int fsub_hmtx_open(hb_face_t *face, fsub_hmtx *h) {
     memset(h, 0, sizeof *h);
     hb_blob_t *hb;
-    span hhea = table(face, HB_TAG('h', 'h', 'e', 'a'), &hb);
+    span hhea = fsub_table(face, HB_TAG('h', 'h', 'e', 'a'), &hb);
     unsigned n = 0;
     int bad = rd_u16(hhea, 34, &n);
     hb_blob_destroy(hb);
@@ -514,7 +488,7 @@ static int dict_copy_except(span c, size_t a, size_t b, const unsigned *drop, si
 int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, err *e) {
     buf_reset(out);
     hb_blob_t *blob;
-    span c = table(face, HB_TAG('C', 'F', 'F', ' '), &blob);
+    span c = fsub_table(face, HB_TAG('C', 'F', 'F', ' '), &blob);
     cff_src s = {0};
     int rc = -1;
     buf cs, privs, fdd, top;
@@ -579,9 +553,8 @@ int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     dict_int(&top, (int)s.charstrings.count), dict_op(&top, 1234);
     size_t top_len = top.len + 4 * 5 + 1 + 2 + 1 + 2;   /* four int5s and their operators */
 
-    fsub_info info;
-    err e2 = {0};
-    const char *name = fsub_info_get(face, &info, &e2) == 0 && info.psname[0] ? info.psname : "Font";
+    char name[64];   /* the face's name only: the rest of fsub_info is not needed here */
+    ps_name(face, name);
     size_t name_len = strlen(name);
 
     /* Layout: header, Name, Top DICT, String, GSubrs (empty), charset,

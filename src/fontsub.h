@@ -31,7 +31,7 @@ typedef struct {
     int ascent, descent, cap_height; /* OS/2 (hhea when absent), font units */
     double italic_angle;             /* post */
     int fixed_pitch, serif_hint;     /* for the descriptor's /Flags */
-    char psname[64];                 /* name ID 6, ASCII, no spaces; "" if none */
+    char psname[64];                 /* name ID 6, ASCII, no spaces; "Font" if none */
 } fsub_info;
 
 /* Metrics and kind of face.  kind FSUB_NONE (return 0) when the face is

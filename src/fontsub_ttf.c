@@ -21,36 +21,11 @@
  * one must give an error, not a crash.  Nothing is read through a cast
  * pointer, so alignment of the source data does not matter. */
 #include "fontsub.h"
+#include "fontsub_rd.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- bounded big-endian reads ---- */
-
-typedef struct {
-    const uint8_t *p;
-    size_t n;
-} tspan;
-
-static int get16(tspan s, size_t at, unsigned *v) {
-    if (at > s.n || s.n - at < 2) return -1;
-    *v = (unsigned)s.p[at] << 8 | s.p[at + 1];
-    return 0;
-}
-static int get32(tspan s, size_t at, uint32_t *v) {
-    if (at > s.n || s.n - at < 4) return -1;
-    *v = (uint32_t)s.p[at] << 24 | (uint32_t)s.p[at + 1] << 16 | (uint32_t)s.p[at + 2] << 8 | s.p[at + 3];
-    return 0;
-}
-
-static tspan ref_table(hb_face_t *face, hb_tag_t tag, hb_blob_t **blob) {
-    *blob = hb_face_reference_table(face, tag);
-    unsigned len = 0;
-    const char *d = hb_blob_get_data(*blob, &len);
-    tspan s = {(const uint8_t *)d, d ? len : 0};
-    return s;
-}
 
 /* ---- writing ---- */
 
@@ -93,7 +68,7 @@ static uint32_t sfnt_sum(const uint8_t *p, size_t n) {
 /* ---- glyphs ---- */
 
 typedef struct {
-    tspan loca, glyf;
+    span loca, glyf;
     int long_loca;
     unsigned n_glyphs;
 } glyphs;
@@ -104,10 +79,10 @@ typedef struct {
 static int glyph_range(const glyphs *g, unsigned gid, size_t *a, size_t *b) {
     uint32_t x, y;
     if (g->long_loca) {
-        if (get32(g->loca, 4 * (size_t)gid, &x) || get32(g->loca, 4 * (size_t)gid + 4, &y)) return -1;
+        if (rd_u32(g->loca, 4 * (size_t)gid, &x) || rd_u32(g->loca, 4 * (size_t)gid + 4, &y)) return -1;
     } else {
         unsigned u, v;
-        if (get16(g->loca, 2 * (size_t)gid, &u) || get16(g->loca, 2 * (size_t)gid + 2, &v)) return -1;
+        if (rd_u16(g->loca, 2 * (size_t)gid, &u) || rd_u16(g->loca, 2 * (size_t)gid + 2, &v)) return -1;
         x = 2 * (uint32_t)u;
         y = 2 * (uint32_t)v;
     }
@@ -133,9 +108,9 @@ enum {
  * past the record.  After the last record (no MORE_COMPONENTS) the glyph's
  * instructions, when it has any, must fit inside it too.  -1: the record
  * or the instructions run past the glyph's end. */
-static int component(tspan s, size_t *p, unsigned *flags, size_t *idx_at, unsigned *comp) {
+static int component(span s, size_t *p, unsigned *flags, size_t *idx_at, unsigned *comp) {
     size_t q = *p;
-    if (get16(s, q, flags) || get16(s, q + 2, comp)) return -1;
+    if (rd_u16(s, q, flags) || rd_u16(s, q + 2, comp)) return -1;
     *idx_at = q + 2;
     q += 4 + (*flags & ARG_1_AND_2_ARE_WORDS ? 4 : 2);
     if (*flags & WE_HAVE_A_SCALE) q += 2;
@@ -144,15 +119,15 @@ static int component(tspan s, size_t *p, unsigned *flags, size_t *idx_at, unsign
     if (q > s.n) return -1;
     if (!(*flags & MORE_COMPONENTS) && *flags & WE_HAVE_INSTRUCTIONS) {
         unsigned n_ins;
-        if (get16(s, q, &n_ins) || s.n - q - 2 < n_ins) return -1;
+        if (rd_u16(s, q, &n_ins) || s.n - q - 2 < n_ins) return -1;
     }
     *p = q;
     return 0;
 }
 
-static int is_composite(tspan s) {
+static int is_composite(span s) {
     unsigned nc = 0;
-    return s.n && !get16(s, 0, &nc) && nc >= 0x8000;
+    return s.n && !rd_u16(s, 0, &nc) && nc >= 0x8000;
 }
 
 /* Number the glyphs the subset needs.  order[0..*count) holds the caller's
@@ -167,7 +142,7 @@ static int close_composites(const glyphs *g, uint32_t *map, uint32_t *order, siz
         size_t a, b;
         if (glyph_range(g, gid, &a, &b))
             return err_set(e, TB_EFONT, NULL, 0, 0, "font's loca/glyf tables are damaged (glyph %u)", gid);
-        tspan s = {g->glyf.p + a, b - a};
+        span s = {g->glyf.p + a, b - a};
         if (!is_composite(s)) continue;   /* empty or simple: nothing to follow */
         size_t p = 10, at;
         unsigned flags, comp;
@@ -188,7 +163,7 @@ static int close_composites(const glyphs *g, uint32_t *map, uint32_t *order, siz
 /* Rewrite the glyphIndex fields of a composite copied to d (its records
  * were checked by close_composites) to the new numbers. */
 static void renumber(uint8_t *d, size_t n, const uint32_t *map) {
-    tspan s = {d, n};
+    span s = {d, n};
     if (!is_composite(s)) return;
     size_t p = 10, at;
     unsigned flags, comp;
@@ -200,15 +175,15 @@ static void renumber(uint8_t *d, size_t n, const uint32_t *map) {
 
 /* Advance and left side bearing of a kept glyph; the caller has checked
  * that hmtx holds n_hm (>= 1) long entries. */
-static void metric(tspan m, unsigned n_hm, const glyphs *g, unsigned gid, unsigned *adv, unsigned *lsb) {
+static void metric(span m, unsigned n_hm, const glyphs *g, unsigned gid, unsigned *adv, unsigned *lsb) {
     *adv = *lsb = 0;
-    get16(m, 4 * (size_t)(gid < n_hm ? gid : n_hm - 1), adv);
+    rd_u16(m, 4 * (size_t)(gid < n_hm ? gid : n_hm - 1), adv);
     size_t at = gid < n_hm ? 4 * (size_t)gid + 2 : 4 * (size_t)n_hm + 2 * (size_t)(gid - n_hm);
-    if (get16(m, at, lsb)) {
+    if (rd_u16(m, at, lsb)) {
         /* some fonts cut the trailing side-bearing array short; the glyph's
          * xMin is what lsb means for glyf fonts anyway */
         size_t a = 0, b = 0;
-        if (glyph_range(g, gid, &a, &b) || a == b || get16(g->glyf, a + 2, lsb)) *lsb = 0;
+        if (glyph_range(g, gid, &a, &b) || a == b || rd_u16(g->glyf, a + 2, lsb)) *lsb = 0;
     }
 }
 
@@ -229,8 +204,8 @@ static int by_tag(const void *a, const void *b) {
 int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, err *e) {
     buf_reset(out);
     hb_blob_t *blob[T_COUNT] = {0};
-    tspan src[T_COUNT];
-    for (int t = 0; t < T_COUNT; t++) src[t] = ref_table(face, tags[t], &blob[t]);
+    span src[T_COUNT];
+    for (int t = 0; t < T_COUNT; t++) src[t] = fsub_table(face, tags[t], &blob[t]);
     uint32_t *map = NULL, *order = NULL;
     buf glyf, loca, hmtx;
     buf_init(&glyf);
@@ -244,15 +219,15 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
         err_set(e, TB_EFONT, NULL, 0, 0, "font has no TrueType outlines (glyf/loca tables)");
         goto done;
     }
-    if (src[T_HEAD].n < 54 || get16(src[T_HEAD], 50, &loc_fmt) || loc_fmt > 1) {
+    if (src[T_HEAD].n < 54 || rd_u16(src[T_HEAD], 50, &loc_fmt) || loc_fmt > 1) {
         err_set(e, TB_EFONT, NULL, 0, 0, "font's head table is damaged");
         goto done;
     }
-    if (get16(src[T_MAXP], 4, &n_glyphs) || !n_glyphs) {
+    if (rd_u16(src[T_MAXP], 4, &n_glyphs) || !n_glyphs) {
         err_set(e, TB_EFONT, NULL, 0, 0, "font's maxp table is damaged");
         goto done;
     }
-    if (src[T_HHEA].n < 36 || get16(src[T_HHEA], 34, &n_hm) || !n_hm || (size_t)4 * n_hm > src[T_HMTX].n) {
+    if (src[T_HHEA].n < 36 || rd_u16(src[T_HHEA], 34, &n_hm) || !n_hm || (size_t)4 * n_hm > src[T_HMTX].n) {
         err_set(e, TB_EFONT, NULL, 0, 0, "font's hhea/hmtx tables are damaged");
         goto done;
     }
@@ -350,14 +325,14 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
         goto done;
     }
 
-    tspan data[T_COUNT];
+    span data[T_COUNT];
     memcpy(data, src, sizeof data);
-    data[T_HEAD] = (tspan){head, sizeof head};
-    data[T_HHEA] = (tspan){hhea, sizeof hhea};
-    data[T_MAXP] = (tspan){maxp, maxp_n};
-    data[T_GLYF] = (tspan){(const uint8_t *)glyf.data, glyf.len};
-    data[T_LOCA] = (tspan){(const uint8_t *)loca.data, loca.len};
-    data[T_HMTX] = (tspan){(const uint8_t *)hmtx.data, hmtx.len};
+    data[T_HEAD] = (span){head, sizeof head};
+    data[T_HHEA] = (span){hhea, sizeof hhea};
+    data[T_MAXP] = (span){maxp, maxp_n};
+    data[T_GLYF] = (span){(const uint8_t *)glyf.data, glyf.len};
+    data[T_LOCA] = (span){(const uint8_t *)loca.data, loca.len};
+    data[T_HMTX] = (span){(const uint8_t *)hmtx.data, hmtx.len};
     int order_t[T_COUNT], nt = 0;
     for (int t = 0; t < T_COUNT; t++)
         if (t < T_CVT || data[t].n) order_t[nt++] = t;
@@ -372,7 +347,7 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     w16(out, (unsigned)nt * 16 - pow2 * 16);
     size_t at = 12 + 16 * (size_t)nt, head_at = 0;
     for (int i = 0; i < nt; i++) {
-        tspan d = data[order_t[i]];
+        span d = data[order_t[i]];
         if (at > UINT32_MAX || d.n > UINT32_MAX) {
             err_set(e, TB_EFONT, NULL, 0, 0, "font subset would be too large");
             goto done;
