@@ -21,10 +21,9 @@
 #include <pango/pangofc-font.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <libdeflate.h>
 #include <string.h>
-#include <zlib.h>
 
-#include "flate.h"
 #include "fontsub.h"
 #include "sha256.h"
 
@@ -68,6 +67,9 @@ typedef struct {
     buf cs;                    /* the page being written */
     size_t *skip;              /* [start, end) pairs the file ID does not hash */
     size_t n_skip;
+    struct libdeflate_compressor *z; /* one per document, made at the first stream */
+    unsigned char *zout;       /* its output, reused: faulted in once a document */
+    size_t zcap;
     err *e;
 } pw;
 
@@ -134,36 +136,35 @@ static void begin_obj(pw *w, int id) {
     buf_printf(w->out, "%d 0 obj\n", id);
 }
 
-enum { SZ_TEXT, SZ_FAST, SZ_FONT };
+/* Every stream is deflated by libdeflate at level 1 (zlib format, as
+ * FlateDecode wants).  Measured on the seed-size bulletin: page contents and
+ * ToUnicode maps 11.9 KB where zlib level 3 gave 12.2 KB in about 60% of the
+ * time; font programs (dense CFF outlines) 281 KB where plain Huffman coding
+ * gave 292 KB, for about 2 ms more a bulletin; higher levels save under 2%
+ * more at two to five times the cost.  Deterministic for a given libdeflate. */
+#define PW_ZLEVEL 1
 
-/* A stream object, deflated when that makes it smaller. extra: more
- * dictionary entries.  Font programs go through flate.c (Huffman coding
- * only: outlines barely repeat, and zlib's matching tripled the time).
- * Page contents and maps use zlib level 3: half the time of the default
- * for 9% more bytes (1 KB on the seed-size bulletin). */
-static int stream_obj(pw *w, int id, const void *data, size_t len, const char *extra, int how) {
-    uLongf zl = compressBound((uLong)len);
-    buf fz;
-    buf_init(&fz);
-    char *z = NULL;
-    int deflated = 0;
-    if (how == SZ_FONT) {
-        if (flate_literal(data, len, &fz)) return buf_free(&fz), -1;
-        z = fz.data, zl = fz.len;
-        deflated = zl < len;
-    } else {
-        z = malloc(zl ? zl : 1);
-        if (!z) return -1;
-        deflated = len > 64 && compress2((Bytef *)z, &zl, data, (uLong)len, how == SZ_FAST ? 1 : 3) == Z_OK && zl < len;
+/* A stream object, deflated when that makes it smaller.  extra: more
+ * dictionary entries. */
+static int stream_obj(pw *w, int id, const void *data, size_t len, const char *extra) {
+    size_t zl = 0;
+    if (len > 64) {
+        if (!w->z && !(w->z = libdeflate_alloc_compressor(PW_ZLEVEL))) return -1;
+        size_t bound = libdeflate_zlib_compress_bound(w->z, len);
+        if (bound > w->zcap) {
+            unsigned char *n = realloc(w->zout, bound);
+            if (!n) return -1;
+            w->zout = n, w->zcap = bound;
+        }
+        zl = libdeflate_zlib_compress(w->z, data, len, w->zout, bound);
     }
+    int deflated = zl > 0 && zl < len;
     begin_obj(w, id);
-    buf_printf(w->out, "<< /Length %zu%s%s >>\nstream\n", deflated ? (size_t)zl : len,
+    buf_printf(w->out, "<< /Length %zu%s%s >>\nstream\n", deflated ? zl : len,
                deflated ? " /Filter /FlateDecode" : "", extra ? extra : "");
-    buf_add(w->out, deflated ? z : data, deflated ? zl : len);
+    buf_add(w->out, deflated ? (const void *)w->zout : data, deflated ? zl : len);
     buf_puts(w->out, "\nendstream\nendobj\n");
-    if (how == SZ_FONT) buf_free(&fz);
-    else free(z);
-    return 0;
+    return w->out->oom ? -1 : 0;
 }
 
 /* A text string: UTF-16BE with a byte-order mark, in hex. */
@@ -492,9 +493,7 @@ static int write_font(pw *w, pw_font *f) {
     /* the program is most of the file and already named by the subset tag:
      * the file ID need not hash it again */
     size_t at = w->out->len;
-    /* a CFF subset is dense outlines (flate); a TrueType one is a
-     * fallback's few glyphs plus tables zlib's matching still shrinks */
-    rc = stream_obj(w, o_file, prog.data, prog.len, extra, in->kind == FSUB_CFF ? SZ_FONT : SZ_FAST);
+    rc = stream_obj(w, o_file, prog.data, prog.len, extra);
     buf_free(&prog);
     size_t *sk = rc ? NULL : realloc(w->skip, (w->n_skip + 1) * 2 * sizeof *sk);
     if (sk) w->skip = sk, sk[2 * w->n_skip] = at, sk[2 * w->n_skip + 1] = w->out->len, w->n_skip++;
@@ -520,7 +519,7 @@ static int write_font(pw *w, pw_font *f) {
         if (++done % 100 == 0 || done == with) buf_puts(&cm, "endbfchar\n");
     }
     buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    if (!rc) rc = cm.oom ? -1 : stream_obj(w, o_uni, cm.data, cm.len, NULL, SZ_TEXT);
+    if (!rc) rc = cm.oom ? -1 : stream_obj(w, o_uni, cm.data, cm.len, NULL);
     buf_free(&cm);
     free(g), free(bc);
     return rc ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
@@ -547,6 +546,8 @@ static void pw_free(pw *w) {
     free(w->refs);
     free(w->offs);
     free(w->skip);
+    if (w->z) libdeflate_free_compressor(w->z);
+    free(w->zout);
     buf_free(&w->uni_text);
     buf_free(&w->cs);
 }
@@ -565,7 +566,7 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
         int o_page = first_page + 2 * (int)p, o_cs = o_page + 1;
         int rc = page_content(w, &r->pages[p], r->page_h);
         if (rc) return rc;
-        if (stream_obj(w, o_cs, w->cs.data, w->cs.len, NULL, SZ_TEXT))
+        if (stream_obj(w, o_cs, w->cs.data, w->cs.len, NULL))
             return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         begin_obj(w, o_page);
         buf_printf(o, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", o_pages);
