@@ -22,10 +22,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <libdeflate.h>
+#include <nettle/sha2.h>
 #include <string.h>
 
 #include "fontsub.h"
-#include "sha256.h"
 
 typedef struct {
     unsigned gid;
@@ -404,17 +404,17 @@ static int write_font(pw *w, pw_font *f) {
 
     /* Subset tag: six letters from the glyph set, so the same document
      * gets the same name and different subsets different ones. */
-    sha256_ctx h;
-    unsigned char dg[32];
+    struct sha256_ctx h;
+    unsigned char dg[SHA256_DIGEST_SIZE];
     sha256_init(&h);
     /* the face too, not only its name: two faces may share a PostScript
      * name (or have none) and some tools merge fonts by /BaseFont */
     uint32_t face_id[4] = {hb_face_get_index(f->face), in->upem, in->n_glyphs,
                            (uint32_t)(in->bbox[0] * 65536 + in->bbox[2])};
-    sha256_update(&h, face_id, sizeof face_id);
-    sha256_update(&h, in->psname, strlen(in->psname));
-    sha256_update(&h, g, n * sizeof *g);
-    sha256_final(&h, dg);
+    sha256_update(&h, sizeof face_id, (const uint8_t *)face_id);
+    sha256_update(&h, strlen(in->psname), (const uint8_t *)in->psname);
+    sha256_update(&h, n * sizeof *g, (const uint8_t *)g);
+    sha256_digest(&h, sizeof dg, dg);
     char name[80];
     for (int i = 0; i < 6; i++) name[i] = (char)('A' + dg[i] % 26);
     snprintf(name + 6, sizeof name - 6, "+%s", in->psname);
@@ -640,15 +640,15 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
     if (o_outl) buf_printf(o, " /Outlines %d 0 R /PageMode /UseOutlines", o_outl);
     buf_puts(o, " >>\nendobj\n");
 
-    unsigned char id[32];
-    sha256_ctx h;
+    unsigned char id[SHA256_DIGEST_SIZE];
+    struct sha256_ctx h;
     sha256_init(&h);
     for (size_t i = 0, from = 0; i <= w->n_skip; i++) {
         size_t to = i < w->n_skip ? w->skip[2 * i] : o->len;
-        sha256_update(&h, o->data + from, to - from);
+        sha256_update(&h, to - from, (const uint8_t *)o->data + from);
         if (i < w->n_skip) from = w->skip[2 * i + 1];
     }
-    sha256_final(&h, id);
+    sha256_digest(&h, sizeof id, id);
     size_t xref = o->len;
     buf_printf(o, "xref\n0 %d\n0000000000 65535 f \n", w->n_objs + 1);
     for (int i = 1; i <= w->n_objs; i++) {
