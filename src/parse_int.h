@@ -17,6 +17,7 @@ typedef struct {
     size_t len;
     size_t *lines;              /* byte offset where each line starts */
     size_t n_lines;
+    size_t *chars;              /* characters before each PARSE_POS_BLOCK bytes */
     size_t *tags;               /* byte offset of each start tag, document order */
     size_t n_tags;
     int tags_ok;                /* tags[i] is the element whose _private is i+1 */

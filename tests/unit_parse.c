@@ -689,6 +689,54 @@ static void test_threads_and_speed(void) {
     free(skeleton_text);
 }
 
+/* issue 19 item 11: positions cost the same whatever the line breaks.  The
+ * same 20,000 findings on one line and one per line: with a column counted
+ * by rescanning the line the first took ~100 times as long (20 s). */
+static char *many_findings(int n, const char *sep, size_t *len) {
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>%s<bulletin version=\"1\" id=\"big\" "
+               "series=\"江城市疫情防控督查通报\">%s<header><title>督查通报</title><issuer>督导组</issuer>"
+               "<date>2026-11-21</date></header>%s<findings>", sep, sep, sep);
+    for (int c = 0; c < n / 100; c++) {
+        buf_printf(&b, "<category title=\"问题类别%d\">%s", c, sep);
+        for (int i = 0; i < 100; i++)
+            buf_printf(&b, "<finding district=\"东湖区\" site=\"锦绣小区%d号楼\">北门无人值守，"
+                       "进出人员未测体温</finding>%s", c * 100 + i, sep);
+        buf_printf(&b, "</category>%s", sep);
+    }
+    buf_puts(&b, "</findings></bulletin>\n");
+    *len = b.len;
+    return b.oom ? (buf_free(&b), NULL) : b.data;
+}
+
+static void test_one_line_speed(void) {
+    size_t l1, l2;
+    char *one = many_findings(20000, "", &l1), *lines = many_findings(20000, "\n", &l2);
+    double ms[2] = {0, 0};
+    int ok[2] = {0, 0};
+    char *texts[2] = {one, lines};
+    size_t lens[2] = {l1, l2};
+    for (int k = 0; k < 2 && one && lines; k++) {
+        err e = {0};
+        double t0 = now_ms();
+        model_bulletin *b = parse_memory(texts[k], lens[k], "big.xml", &e);
+        ms[k] = now_ms() - t0;
+        ok[k] = b && model_count_findings(b) == 20000;
+        if (b && k == 0) {              /* positions still right on the long line */
+            model_finding *f = &b->categories[199].findings[99];
+            ok[k] = ok[k] && f->line == 1 && f->col > 1000000;
+        }
+        model_free(b);
+    }
+    printf("# parse 20,000 findings: %.0f ms on one line, %.0f ms one per line\n", ms[0], ms[1]);
+    CHECK("20,000 findings parse, on one line and one per line", ok[0] && ok[1], "one line %d, lines %d", ok[0], ok[1]);
+    CHECK("one line is as quick as many (linear position index)", ms[0] < 3 * ms[1] + 200,
+          "%.0f ms on one line against %.0f ms one per line", ms[0], ms[1]);
+    free(one);
+    free(lines);
+}
+
 int main(int argc, char **argv) {
     find_tests_dir(argc, argv);
     parse_init();
@@ -702,6 +750,7 @@ int main(int argc, char **argv) {
     test_size_limit();
     test_bad_corpus();
     test_threads_and_speed();
+    test_one_line_speed();
     parse_cleanup();
     return TESTS_DONE();
 }
