@@ -230,3 +230,13 @@ void parse_index_free(pstate *st) {
     free(st->chars);
     free(st->tags);
 }
+
+size_t parse_offset_of(pstate *st, int line, int col) {
+    size_t b, e;
+    if (!parse_line_span(st, line, &b, &e)) return 0;
+    int k = 1;
+    size_t i = b;
+    for (; i < e && k < col; i++)
+        if (i + 1 >= e || (((unsigned char)st->src[i + 1]) & 0xC0) != 0x80) k++;
+    return i;
+}
