@@ -163,7 +163,7 @@ int cli_render(int argc, char **argv) {
         tpl_free(t);
         return TB_EINTERNAL;
     }
-    lay_ctx *lc = layout_ctx_new(&e);
+    lay_ctx *lc = lay_ctx_new(&e);
     buf pdf;
     buf_init(&pdf);
     render_info info;
@@ -181,7 +181,7 @@ int cli_render(int argc, char **argv) {
     }
     render_info_free(&info);
     buf_free(&pdf);
-    layout_ctx_free(lc);
+    lay_ctx_free(lc);
     tpl_free(t);
     model_free(b);
     free(outbuf);

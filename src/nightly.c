@@ -380,7 +380,7 @@ static int nt_render_job(nt_worker *w, nt_item *it) {
     double t = nt_now(), c = nt_clock(CLOCK_THREAD_CPUTIME_ID);
     memset(e, 0, sizeof *e);
     nt_item_drop_render(it);
-    if (!w->lc && !(w->lc = layout_ctx_new(e))) {
+    if (!w->lc && !(w->lc = lay_ctx_new(e))) {
         it->fate = NT_STOP;
         goto fail_stop;
     }
@@ -463,7 +463,7 @@ static void *nt_worker_main(void *arg) {
         pthread_cond_broadcast(&r->cv_done);
     }
     pthread_mutex_unlock(&r->mu);
-    layout_ctx_free(w->lc);
+    lay_ctx_free(w->lc);
     w->lc = NULL;
     return NULL;
 }
@@ -992,7 +992,7 @@ void nt_free(nt_run *r) {
     free(r->tpls);
     free(r->tpl_names);
     tpl_free(r->zhenggai);
-    layout_ctx_free(r->lc);
+    lay_ctx_free(r->lc);
     store_close(r->ck);   /* first: the last handle to close folds the WAL in */
     store_close(r->s);
 }

@@ -17,7 +17,7 @@
 #include "nightly.h"
 #include "parse.h"
 #include "render.h"
-#include "sha256.h"
+#include "digest.h"
 
 /* One file at a time, atomically and synced: restoring (main thread). */
 static int nt_write(nt_run *r, const char *path, const buf *b, err *e) {
@@ -35,7 +35,7 @@ static int nt_file_has_sha(const char *path, const char *sha) {
     char *data = file_read(path, (size_t)1 << 30, &len, &e);
     if (!data) return 0;
     char hex[65];
-    sha256_hex(data, len, hex);
+    digest_sha256_hex(data, len, hex);
     free(data);
     return sha && !strcmp(hex, sha);
 }
@@ -132,7 +132,7 @@ static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, e
                                       : tpl_load(ar.info.template_name ? ar.info.template_name : "dubao", e);
                 if (!own) goto out;
             }
-            if (!r->lc && !(r->lc = layout_ctx_new(e))) goto out;
+            if (!r->lc && !(r->lc = lay_ctx_new(e))) goto out;
         }
         render_opts xo = {ds[i], 1, "zhenggai"};
         buf_reset(&pdf);
@@ -206,7 +206,7 @@ int nt_already(nt_run *r, nt_item *it) {
     if (twin) same = twin->len == it->len && !memcmp(twin->xml, it->xml, it->len);
     else {
         char hex[65];
-        sha256_hex(it->xml, it->len, hex);
+        digest_sha256_hex(it->xml, it->len, hex);
         same = info.source_sha256 && !strcmp(hex, info.source_sha256);
     }
     if (!same) {

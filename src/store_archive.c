@@ -4,7 +4,7 @@
  * store module (store_int.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "store_int.h"
-#include "sha256.h"
+#include "digest.h"
 
 #include <stdarg.h>
 
@@ -336,7 +336,7 @@ long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err
                 break;
             }
             char hex[65];
-            sha256_hex(p, (size_t)len, hex);
+            digest_sha256_hex(p, (size_t)len, hex);
             const char *want = store_col_text(st, parts[i].sha_col);
             long long want_len = sqlite3_column_int64(st, parts[i].size_col);
             if (!want || strcmp(want, hex) != 0)

@@ -7,7 +7,7 @@
  * Part of the store module (store_int.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "store_int.h"
-#include "sha256.h"
+#include "digest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -554,7 +554,7 @@ void store_rendered_free(store_rendered *r) {
 }
 
 void store_rendered_hash(store_rendered *r) {
-    sha256_hex(r->pdf.data, r->pdf.len, r->pdf_sha256);
+    digest_sha256_hex(r->pdf.data, r->pdf.len, r->pdf_sha256);
     r->pdf_hashed_len = r->pdf.len;
 }
 
@@ -562,7 +562,7 @@ void store_rendered_hash(store_rendered *r) {
  * bytes (same length), else computed now. */
 static void rendered_sha(const store_rendered *r, char hex[65]) {
     if (r->pdf_sha256[0] && r->pdf_hashed_len == r->pdf.len) memcpy(hex, r->pdf_sha256, 65);
-    else sha256_hex(r->pdf.data, r->pdf.len, hex);
+    else digest_sha256_hex(r->pdf.data, r->pdf.len, hex);
 }
 
 static int check_rendered(store *s, const model_bulletin *b, const store_rendered *r, err *e) {
@@ -580,7 +580,7 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
     if (!hooks || !hooks->render || !src)
         return err_set(e, TB_EINTERNAL, "", 0, 0, "internal: store_issue needs a source and a render hook");
     char src_sha[65], pdf_sha[65];
-    sha256_hex(src->xml, src->xml_len, src_sha);
+    digest_sha256_hex(src->xml, src->xml_len, src_sha);
     store_rendered out;
     store_rendered_init(&out);
 
@@ -665,7 +665,7 @@ int store_commit(store *s, model_bulletin *b, const store_source *src,
     if (!src || !r) return err_set(e, TB_EINTERNAL, "", 0, 0, "internal: store_commit needs a source and a rendering");
     if (check_rendered(s, b, r, e) < 0) return -1;
     char src_sha[65], pdf_sha[65];
-    sha256_hex(src->xml, src->xml_len, src_sha);
+    digest_sha256_hex(src->xml, src->xml_len, src_sha);
     rendered_sha(r, pdf_sha);
     if (store_tx_begin(s, 1, "recording the bulletin", e) < 0) return -1;
     assignment a;
