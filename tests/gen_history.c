@@ -4,7 +4,7 @@
  *
  * Build (from the project root):
  *   cc -std=c17 -O2 -D_POSIX_C_SOURCE=200809L -Isrc tests/gen_history.c \
- *      src/store.c src/sha256.c src/util.c -lsqlite3 -o build/gen_history
+ *      src/store*.c src/digest.c src/util.c -lsqlite3 -lnettle -o build/gen_history
  * Use:
  *   gen_history DB [-n BULLETINS] [-f FINDINGS_PER_BULLETIN] [-s SERIES]
  *               [--force] [--measure | --measure-only]
