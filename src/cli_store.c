@@ -10,7 +10,7 @@
 #include "history.h"
 #include "parse.h"
 #include "render.h"
-#include "sha256.h"
+#include "digest.h"
 #include "store.h"
 #include "template.h"
 
@@ -350,7 +350,7 @@ int cli_regen(int argc, char **argv) {
     if (render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0) goto fail;
     if (!district) {
         char hex[65];
-        sha256_hex(pdf.data, pdf.len, hex);
+        digest_sha256_hex(pdf.data, pdf.len, hex);
         if (strcmp(hex, ar.info.pdf_sha256)) {
             /* Fonts or the tool changed since the issue: the archive is the
              * record, so it is what regen hands out. */
