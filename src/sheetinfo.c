@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cellval.h"
-#include "sha256.h"
+#include "digest.h"
 
 static const struct {
     int key;
@@ -243,13 +243,19 @@ static int bulletin_start(wr *w, const smap_result *body) {
                        ". _ or - (e.g. jc-2026-11-20); or leave it out and tongbao makes one", s->ref[SI_ID], id);
     if (!id) {
         /* the same workbook gives the same id, so issuing it twice issues once */
-        sha256_ctx h;
-        unsigned char d[32];
-        sha256_init(&h);
-        sha256_update(&h, series, strlen(series));
-        sha256_update(&h, body->xml.data ? body->xml.data : "", body->xml.len);
-        sha256_final(&h, d);
-        snprintf(defid, sizeof defid, "sheet-%.4s%.2s%.2s-%02x%02x%02x%02x", date, date + 5, date + 8, d[0], d[1], d[2], d[3]);
+        buf all;
+        buf_init(&all);
+        buf_puts(&all, series);
+        buf_add(&all, "\n", 1);
+        buf_add(&all, body->xml.data ? body->xml.data : "", body->xml.len);
+        if (all.oom) {
+            buf_free(&all);
+            return -1;
+        }
+        char hex[DIGEST_HEX_LEN + 1];
+        digest_sha256_hex(all.data, all.len, hex);
+        buf_free(&all);
+        snprintf(defid, sizeof defid, "sheet-%.4s%.2s%.2s-%.8s", date, date + 5, date + 8, hex);
         id = defid;
     }
     if (code && !ascii_key(code, 1, 16))

@@ -560,7 +560,7 @@ static void set_msg(err *e, const char *text) {
 }
 
 void smap_map_error(const smap_result *r, err *e) {
-    if (!e->code || e->line <= 0) return;
+    if (!e->code || e->line <= 0 || !r->source) return;   /* not made from a workbook */
     const char *ref = (size_t)e->line <= r->n_lines ? r->line_ref[e->line] : NULL;
     char msg[sizeof e->msg], text[2 * sizeof e->msg];
     snprintf(msg, sizeof msg, "%s", e->msg);
