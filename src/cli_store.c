@@ -10,7 +10,7 @@
 #include "history.h"
 #include "parse.h"
 #include "render.h"
-#include "sha256.h"
+#include "digest.h"
 #include "store.h"
 #include "template.h"
 
@@ -134,7 +134,7 @@ int cli_issue(int argc, char **argv) {
     if (!t) goto fail;
     if (!out) out = outbuf = cli_default_out(in);
     if (!out) { err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); goto fail; }
-    c.lc = layout_ctx_new(&e);
+    c.lc = lay_ctx_new(&e);
     if (!c.lc) goto fail;
     c.t = t;
     c.out = out;
@@ -175,7 +175,7 @@ fail:
 done:
     free(c.tmp);
     render_info_free(&c.info);
-    layout_ctx_free(c.lc);
+    lay_ctx_free(c.lc);
     store_close(s);
     tpl_free(t);
     model_free(b);
@@ -337,13 +337,13 @@ int cli_regen(int argc, char **argv) {
             t = z;
         }
     }
-    lc = layout_ctx_new(&e);
+    lc = lay_ctx_new(&e);
     if (!lc) goto fail;
     render_opts ro = {district, 1, district ? "zhenggai" : NULL};
     if (render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0) goto fail;
     if (!district) {
         char hex[65];
-        sha256_hex(pdf.data, pdf.len, hex);
+        digest_sha256_hex(pdf.data, pdf.len, hex);
         if (strcmp(hex, ar.info.pdf_sha256)) {
             /* Fonts or the tool changed since the issue: the archive is the
              * record, so it is what regen hands out. */
@@ -363,7 +363,7 @@ fail:
 done:
     render_info_free(&info);
     buf_free(&pdf);
-    layout_ctx_free(lc);
+    lay_ctx_free(lc);
     tpl_free(t);
     model_free(b);
     arena_free(a);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sha256.h"
+#include <nettle/sha2.h>
 
 void fset_init(fset *s) {
     memset(s, 0, sizeof *s);
@@ -196,17 +196,17 @@ int fset_subset_make(const fset_font *f, fset_subset *out, err *e) {
 
     /* Subset tag: six letters from the glyph set, so the same document
      * gets the same name and different subsets different ones. */
-    sha256_ctx h;
-    unsigned char dg[32];
+    struct sha256_ctx h;
+    unsigned char dg[SHA256_DIGEST_SIZE];
     sha256_init(&h);
     /* the face too, not only its name: two faces may share a PostScript
      * name (or have none) and some tools merge fonts by /BaseFont */
     uint32_t face_id[4] = {hb_face_get_index(f->face), in->upem, in->n_glyphs,
                            (uint32_t)(in->bbox[0] * 65536 + in->bbox[2])};
-    sha256_update(&h, face_id, sizeof face_id);
-    sha256_update(&h, in->psname, strlen(in->psname));
-    sha256_update(&h, g, n * sizeof *g);
-    sha256_final(&h, dg);
+    sha256_update(&h, sizeof face_id, (const uint8_t *)face_id);
+    sha256_update(&h, strlen(in->psname), (const uint8_t *)in->psname);
+    sha256_update(&h, n * sizeof *g, (const uint8_t *)g);
+    sha256_digest(&h, sizeof dg, dg);
     for (int i = 0; i < 6; i++) out->name[i] = (char)('A' + dg[i] % 26);
     snprintf(out->name + 6, sizeof out->name - 6, "+%s", in->psname);
 

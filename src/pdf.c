@@ -21,12 +21,11 @@
 #include <pango/pangofc-font.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <libdeflate.h>
+#include <nettle/sha2.h>
 #include <string.h>
-#include <zlib.h>
 
-#include "flate.h"
 #include "fontset.h"
-#include "sha256.h"
 
 typedef struct {
     buf *out;
@@ -39,6 +38,9 @@ typedef struct {
     size_t n_skip;
     int pdfa;                  /* PDF/A-2b: refuse rather than fall back */
     char refused[160];         /* the face that could not be embedded, for the message */
+    struct libdeflate_compressor *z; /* one per document, made at the first stream */
+    unsigned char *zout;       /* its output, reused: faulted in once a document */
+    size_t zcap;
     err *e;
 } pw;
 
@@ -105,36 +107,35 @@ static void begin_obj(pw *w, int id) {
     buf_printf(w->out, "%d 0 obj\n", id);
 }
 
-enum { SZ_TEXT, SZ_FAST, SZ_FONT };
+/* Every stream is deflated by libdeflate at level 1 (zlib format, as
+ * FlateDecode wants).  Measured on the seed-size bulletin: page contents and
+ * ToUnicode maps 11.9 KB where zlib level 3 gave 12.2 KB in about 60% of the
+ * time; font programs (dense CFF outlines) 281 KB where plain Huffman coding
+ * gave 292 KB, for about 2 ms more a bulletin; higher levels save under 2%
+ * more at two to five times the cost.  Deterministic for a given libdeflate. */
+#define PW_ZLEVEL 1
 
-/* A stream object, deflated when that makes it smaller. extra: more
- * dictionary entries.  Font programs go through flate.c (Huffman coding
- * only: outlines barely repeat, and zlib's matching tripled the time).
- * Page contents and maps use zlib level 3: half the time of the default
- * for 9% more bytes (1 KB on the seed-size bulletin). */
-static int stream_obj(pw *w, int id, const void *data, size_t len, const char *extra, int how) {
-    uLongf zl = compressBound((uLong)len);
-    buf fz;
-    buf_init(&fz);
-    char *z = NULL;
-    int deflated = 0;
-    if (how == SZ_FONT) {
-        if (flate_literal(data, len, &fz)) return buf_free(&fz), -1;
-        z = fz.data, zl = fz.len;
-        deflated = zl < len;
-    } else {
-        z = malloc(zl ? zl : 1);
-        if (!z) return -1;
-        deflated = len > 64 && compress2((Bytef *)z, &zl, data, (uLong)len, how == SZ_FAST ? 1 : 3) == Z_OK && zl < len;
+/* A stream object, deflated when that makes it smaller.  extra: more
+ * dictionary entries. */
+static int stream_obj(pw *w, int id, const void *data, size_t len, const char *extra) {
+    size_t zl = 0;
+    if (len > 64) {
+        if (!w->z && !(w->z = libdeflate_alloc_compressor(PW_ZLEVEL))) return -1;
+        size_t bound = libdeflate_zlib_compress_bound(w->z, len);
+        if (bound > w->zcap) {
+            unsigned char *n = realloc(w->zout, bound);
+            if (!n) return -1;
+            w->zout = n, w->zcap = bound;
+        }
+        zl = libdeflate_zlib_compress(w->z, data, len, w->zout, bound);
     }
+    int deflated = zl > 0 && zl < len;
     begin_obj(w, id);
-    buf_printf(w->out, "<< /Length %zu%s%s >>\nstream\n", deflated ? (size_t)zl : len,
+    buf_printf(w->out, "<< /Length %zu%s%s >>\nstream\n", deflated ? zl : len,
                deflated ? " /Filter /FlateDecode" : "", extra ? extra : "");
-    buf_add(w->out, deflated ? z : data, deflated ? zl : len);
+    buf_add(w->out, deflated ? (const void *)w->zout : data, deflated ? zl : len);
     buf_puts(w->out, "\nendstream\nendobj\n");
-    if (how == SZ_FONT) buf_free(&fz);
-    else free(z);
-    return 0;
+    return w->out->oom ? -1 : 0;
 }
 
 /* A text string: UTF-16BE with a byte-order mark, in hex. */
@@ -334,9 +335,7 @@ static int write_font(pw *w, size_t fi) {
     /* the program is most of the file and already named by the subset tag:
      * the file ID need not hash it again */
     size_t at = w->out->len;
-    /* a CFF subset is dense outlines (flate); a TrueType one is a
-     * fallback's few glyphs plus tables zlib's matching still shrinks */
-    rc = stream_obj(w, o_file, sub.prog.data, sub.prog.len, extra, in->kind == FSUB_CFF ? SZ_FONT : SZ_FAST);
+    rc = stream_obj(w, o_file, sub.prog.data, sub.prog.len, extra);
     size_t *sk = rc ? NULL : realloc(w->skip, (w->n_skip + 1) * 2 * sizeof *sk);
     if (sk) w->skip = sk, sk[2 * w->n_skip] = at, sk[2 * w->n_skip + 1] = w->out->len, w->n_skip++;
     else rc = -1;
@@ -361,7 +360,7 @@ static int write_font(pw *w, size_t fi) {
         if (++done % 100 == 0 || done == with) buf_puts(&cm, "endbfchar\n");
     }
     buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    if (!rc) rc = cm.oom ? -1 : stream_obj(w, o_uni, cm.data, cm.len, NULL, SZ_TEXT);
+    if (!rc) rc = cm.oom ? -1 : stream_obj(w, o_uni, cm.data, cm.len, NULL);
     buf_free(&cm);
     fset_subset_free(&sub);
     return rc ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
@@ -518,7 +517,7 @@ static int write_pdfa_objects(pw *w, const pdf_meta *m, const char *producer, co
     buf_add(w->out, x.data, x.len);
     buf_puts(w->out, "\nendstream\nendobj\n");
     buf_free(&x);
-    if (stream_obj(w, o_icc, srgb_icc, srgb_icc_len, " /N 3", SZ_TEXT))
+    if (stream_obj(w, o_icc, srgb_icc, srgb_icc_len, " /N 3"))
         return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     begin_obj(w, *o_intent);
     buf_printf(w->out, "[<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) "
@@ -532,6 +531,8 @@ static void pw_free(pw *w) {
     free(w->font_obj);
     free(w->offs);
     free(w->skip);
+    if (w->z) libdeflate_free_compressor(w->z);
+    free(w->zout);
     buf_free(&w->cs);
 }
 
@@ -549,7 +550,7 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
         int o_page = first_page + 2 * (int)p, o_cs = o_page + 1;
         int rc = page_content(w, &r->pages[p], r->page_h);
         if (rc) return rc;
-        if (stream_obj(w, o_cs, w->cs.data, w->cs.len, NULL, SZ_TEXT))
+        if (stream_obj(w, o_cs, w->cs.data, w->cs.len, NULL))
             return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         begin_obj(w, o_page);
         buf_printf(o, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", o_pages);
@@ -630,15 +631,15 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
     if (w->pdfa) buf_printf(o, " /Metadata %d 0 R /OutputIntents %d 0 R", o_meta, o_intent);
     buf_puts(o, " >>\nendobj\n");
 
-    unsigned char id[32];
-    sha256_ctx h;
+    unsigned char id[SHA256_DIGEST_SIZE];
+    struct sha256_ctx h;
     sha256_init(&h);
     for (size_t i = 0, from = 0; i <= w->n_skip; i++) {
         size_t to = i < w->n_skip ? w->skip[2 * i] : o->len;
-        sha256_update(&h, o->data + from, to - from);
+        sha256_update(&h, to - from, (const uint8_t *)o->data + from);
         if (i < w->n_skip) from = w->skip[2 * i + 1];
     }
-    sha256_final(&h, id);
+    sha256_digest(&h, sizeof id, id);
     size_t xref = o->len;
     buf_printf(o, "xref\n0 %d\n0000000000 65535 f \n", w->n_objs + 1);
     for (int i = 1; i <= w->n_objs; i++) {

@@ -151,7 +151,7 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
         info->appendix_rows = rows;
         info->chart = chart;
     }
-    lay_result *r = layout_document(lc, d, t, e);
+    lay_result *r = lay_document(lc, d, t, e);
     if (!r) {
         doc_free(d);
         return -1;
@@ -167,7 +167,7 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
         info->lines_pushed = r->lines_pushed;
         if (r->warnings.len) buf_add(&info->warnings, r->warnings.data, r->warnings.len);
     }
-    layout_free(r);
+    lay_free(r);
     doc_free(d);
     return rc;
 }
