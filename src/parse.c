@@ -218,17 +218,29 @@ static int convert(pstate *st, const char *in, size_t len, const char *from,
     return 0;
 }
 
+/* The bytes from `bad` to the end are the start of one UTF-8 sequence that
+ * the end of the file cut off. */
+static int cut_in_character(const char *s, size_t bad, size_t len) {
+    unsigned char c = (unsigned char)s[bad];
+    size_t need = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (!need || len - bad >= need) return 0;
+    for (size_t i = bad + 1; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) return 0;
+    return 1;
+}
+
 /* Produces st->src/st->len (UTF-8, no BOM).  *owned is set when a converted
  * copy was made (the caller frees it). */
 static int decode(pstate *st, const char *data, size_t len, char **owned) {
     const unsigned char *u = (const unsigned char *)data;
     *owned = NULL;
     /* A byte-order mark (or UTF-16's "<?" pattern) decides by itself. */
+    /* UTF-32's marks first: FF FE 00 00 also starts like UTF-16LE's. */
     static const struct { const char *bytes; size_t n, skip; const char *from, *label; } marks[] = {
+        {"\xFF\xFE\0\0", 4, 4, "UTF-32LE", "UTF-32"},
+        {"\0\0\xFE\xFF", 4, 4, "UTF-32BE", "UTF-32"},
         {"\xFF\xFE", 2, 2, "UTF-16LE", "UTF-16"},
         {"\xFE\xFF", 2, 2, "UTF-16BE", "UTF-16"},
-        {"<\0?\0", 4, 0, "UTF-16LE", "UTF-16"},
-        {"\0<\0?", 4, 0, "UTF-16BE", "UTF-16"},
         {"\x84\x31\x95\x33", 4, 4, "GB18030", "GB18030"},
     };
     const char *wide_from = NULL, *label = NULL;
@@ -239,6 +251,16 @@ static int decode(pstate *st, const char *data, size_t len, char **owned) {
             label = marks[i].label;
             skip = marks[i].skip;
         }
+    /* No mark: the zero bytes around the first ASCII characters ("<?" or
+     * "<b") tell UTF-32 and UTF-16 and their byte order (XML 1.0, F.1). */
+    if (!wide_from && len >= 4) {
+        int a0 = u[0] && u[0] < 0x80, a1 = u[1] && u[1] < 0x80, a2 = u[2] && u[2] < 0x80,
+            a3 = u[3] && u[3] < 0x80;
+        if (a0 && !u[1] && !u[2] && !u[3]) wide_from = "UTF-32LE", label = "UTF-32";
+        else if (!u[0] && !u[1] && !u[2] && a3) wide_from = "UTF-32BE", label = "UTF-32";
+        else if (a0 && !u[1] && a2 && !u[3]) wide_from = "UTF-16LE", label = "UTF-16";
+        else if (!u[0] && a1 && !u[2] && a3) wide_from = "UTF-16BE", label = "UTF-16";
+    }
     if (wide_from) {
         if (convert(st, data + skip, len - skip, wide_from, label, 1, 1, owned, &st->len) < 0)
             return -1;
@@ -259,6 +281,10 @@ static int decode(pstate *st, const char *data, size_t len, char **owned) {
         if (bad < len) {
             int line, col;
             parse_pos_in(data, bad, &line, &col);
+            if (cut_in_character(data, bad, len))
+                return parse_fail_at(st, line, col, "the file ends in the middle of a character (an "
+                                     "unfinished UTF-8 sequence): it looks cut short; restore its end "
+                                     "from the original and run again");
             if (enc[0] && !bom)
                 return parse_fail_at(st, line, col, "byte 0x%02X here is not UTF-8, though the file "
                                "declares encoding=\"%s\"; if the file was saved as GB18030 (GBK), "
@@ -399,6 +425,12 @@ static void on_notation_decl(void *ctx, const xmlChar *name, const xmlChar *pub,
     refuse_decl(ctx, "<!NOTATION", "the <!DOCTYPE> declares notations (<!NOTATION …>): " NO_DTD);
 }
 
+static int name_char_at(pstate *st, size_t i) {
+    unsigned char c = (unsigned char)st->src[i];
+    return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.' || c == ':';
+}
+
 /* One message for the first well-formedness error, in the user's terms. */
 static int report_xml_error(pstate *st) {
     int line = st->x_line > 0 ? st->x_line : 1, col = st->x_col > 0 ? st->x_col : 1;
@@ -481,6 +513,17 @@ static int report_xml_error(pstate *st) {
         return parse_fail_at(st, line, col, "character U+%04X is not allowed in XML; delete it (often an "
                        "invisible control character pasted from another program)",
                        (unsigned)st->x_int1);
+    case XML_ERR_INTERNAL_ERROR:
+        if (strstr(st->x_msg, "Excessive depth")) {
+            int at = parse_back_to(st, line, col, '<');
+            size_t off = parse_offset_of(st, line, at), e = off + 1;
+            while (e < st->len && e - off < 60 && name_char_at(st, e)) e++;
+            return parse_fail_at(st, line, at, "elements nest more than %d deep at this <%.*s>; a findings "
+                                 "file nests at most 4 deep (<bulletin>, <findings>, <category>, "
+                                 "<finding>): end tags are missing, or this is not a findings file",
+                                 st->x_int1 > 0 ? st->x_int1 : 256, (int)(e - off - 1), st->src + off + 1);
+        }
+        break;
     case XML_ERR_RESERVED_XML_NAME:
         return parse_fail_at(st, line, 1, "the <?xml …?> declaration must be the very first thing in the "
                        "file; remove the blank lines or spaces before it");
@@ -492,6 +535,47 @@ static int report_xml_error(pstate *st) {
     }
     return parse_fail_at(st, line, col, "not well-formed XML: %s; fix the markup here",
                    st->x_msg[0] ? st->x_msg : "unknown error");
+}
+
+/* A file cut short inside markup (a crash while saving, a copy that
+ * stopped) makes libxml2 talk about missing attribute values or bare '<'.
+ * When the text does not end with '>' and its last '<' opens markup that
+ * never closes, say that instead, where that markup starts, unless libxml2
+ * found an error on an earlier line.  Returns -1 when it reported. */
+static int report_cut_short(pstate *st) {
+    const char *s = st->src;
+    size_t end = st->len, lt = (size_t)-1, gt = (size_t)-1;
+    while (end && parse_is_ws((unsigned char)s[end - 1])) end--;
+    if (!end || s[end - 1] == '>') return 0;
+    for (size_t i = end; i-- > 0 && (lt == (size_t)-1 || gt == (size_t)-1);) {
+        if (s[i] == '<' && lt == (size_t)-1) lt = i;
+        if (s[i] == '>' && gt == (size_t)-1) gt = i;
+    }
+    if (lt == (size_t)-1 || (gt != (size_t)-1 && gt > lt)) return 0;    /* ends in text */
+    int line, col;
+    parse_pos_of(st, lt, &line, &col);
+    if (st->x_have && st->x_line > 0 && st->x_line < line) return 0;
+    const char *what = "a '<'";
+    char name[80] = "";
+    size_t rest = end - lt;
+    if (rest >= 4 && memcmp(s + lt, "<!--", 4) == 0) what = "a comment (<!-- without its -->)";
+    else if (rest >= 9 && memcmp(s + lt, "<![CDATA[", 9) == 0) what = "a CDATA section (<![CDATA[ without its ]]>)";
+    else if (rest >= 2 && s[lt + 1] == '?') what = "a processing instruction (<? without its ?>)";
+    else if (rest >= 2 && s[lt + 1] == '!') what = "a <!…> declaration";
+    else {
+        int close = rest >= 2 && s[lt + 1] == '/';
+        size_t b = lt + 1 + (size_t)close, e = b;
+        while (e < end && e - b < 60 && !parse_is_ws((unsigned char)s[e]) && s[e] != '/' && s[e] != '"' &&
+               s[e] != '\'' && s[e] != '=')
+            e++;
+        if (e > b) {
+            snprintf(name, sizeof name, "%s%.*s", close ? "</" : "<", (int)(e - b), s + b);
+            what = close ? "the end tag" : "the start tag";
+        }
+    }
+    return parse_fail_at(st, line, col, "the file ends inside %s%s%s that starts here: it looks cut short "
+                         "(saved or copied only in part); restore its end from the original and run again",
+                         what, name[0] ? " " : "", name);
 }
 
 static xmlDocPtr parse_xml(pstate *st) {
@@ -515,7 +599,8 @@ static xmlDocPtr parse_xml(pstate *st) {
     xmlFreeParserCtxt(c);
     if (st->e->code || st->x_have || !wf || !doc) {
         if (!st->e->code) {
-            if (st->x_have) report_xml_error(st);
+            if (report_cut_short(st) < 0) {}
+            else if (st->x_have) report_xml_error(st);
             else parse_fail_at(st, 1, 1, "not well-formed XML");
         }
         xmlFreeDoc(doc);
@@ -713,6 +798,7 @@ static xmlDocPtr load(pstate *st, const char *data, size_t len, const char *want
         return NULL;
     }
     if (parse_index_build(st) < 0) { parse_oom(st); return NULL; }
+    if (parse_check_chars(st) < 0) return NULL;
     xmlDocPtr doc = parse_xml(st);
     if (!doc) return NULL;
     size_t count = 0;

@@ -17,6 +17,7 @@ typedef struct {
     size_t len;
     size_t *lines;              /* byte offset where each line starts */
     size_t n_lines;
+    size_t *chars;              /* characters before each PARSE_POS_BLOCK bytes */
     size_t *tags;               /* byte offset of each start tag, document order */
     size_t n_tags;
     int tags_ok;                /* tags[i] is the element whose _private is i+1 */
@@ -54,6 +55,8 @@ int parse_col_on_line(pstate *st, int line, const char *needle, int tag, int whi
 /* Where an element's start tag, or one of its attributes, begins. */
 void parse_elem_pos(pstate *st, xmlNodePtr n, int *line, int *col);
 void parse_attr_pos(pstate *st, xmlNodePtr n, const char *name, int *line, int *col);
+/* Byte offset of a line and column (columns in characters). */
+size_t parse_offset_of(pstate *st, int line, int col);
 /* The last `ch` at or before col on that line (col when there is none). */
 int parse_back_to(pstate *st, int line, int col, char ch);
 
@@ -97,6 +100,10 @@ typedef struct {
  * src/findings.rng (tests/unit_parse_rules.c checks both directions). */
 const parse_elem_spec *parse_rule_table(void);
 xmlAttrPtr parse_find_attr(xmlNodePtr n, const char *name);
+/* Step 1b: no NUL, C1 control, line/paragraph separator, bidirectional
+ * control or invisible format character anywhere in st->src; -1 and st->e
+ * filled (with the position) otherwise.  Needs the position index. */
+int parse_check_chars(pstate *st);
 /* Step 3: the root is the document kind `want` ("bulletin" or
  * "rectifications") and the whole tree follows the rules; -1 and st->e
  * filled otherwise. */

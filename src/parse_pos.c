@@ -1,9 +1,15 @@
 /* parse_pos.c — where things are in the source text (parse_int.h).
  *
  * Owns: the source-position index of one file (line starts, the offset of
- * every start tag in document order, each element numbered to its tag),
- * and turning byte offsets, elements and attributes into the line and
- * column (in characters, as editors count them) that messages name. */
+ * every start tag in document order, each element numbered to its tag, the
+ * number of characters before every 256-byte block), and turning byte
+ * offsets, elements and attributes into the line and column (in characters,
+ * as editors count them) that messages name.
+ *
+ * Linear whatever the line breaks: building the index reads the text once,
+ * and a column costs a binary search over line starts plus at most two
+ * partial blocks, never a rescan of the line (a 100,000-finding file on one
+ * line is as quick as one with line breaks). */
 #include "parse_int.h"
 
 #include <stdint.h>
@@ -42,6 +48,26 @@ static int build_lines(pstate *st) {
     return 0;
 }
 
+#define BLOCK_SHIFT 8                       /* 256-byte blocks */
+
+static int build_chars(pstate *st) {
+    size_t n = (st->len >> BLOCK_SHIFT) + 1, total = 0;
+    st->chars = malloc(n * sizeof *st->chars);
+    if (!st->chars) return -1;
+    for (size_t k = 0; k < n; k++) {
+        size_t b = k << BLOCK_SHIFT, e = b + ((size_t)1 << BLOCK_SHIFT);
+        st->chars[k] = total;
+        total += (size_t)count_chars(st->src, b, e < st->len ? e : st->len);
+    }
+    return 0;
+}
+
+/* Characters in st->src before byte offset off (off <= len). */
+static size_t chars_before(pstate *st, size_t off) {
+    size_t k = off >> BLOCK_SHIFT;
+    return st->chars[k] + (size_t)count_chars(st->src, k << BLOCK_SHIFT, off);
+}
+
 void parse_pos_of(pstate *st, size_t off, int *line, int *col) {
     if (off > st->len) off = st->len;
     size_t lo = 0, hi = st->n_lines;        /* last line start <= off */
@@ -50,7 +76,8 @@ void parse_pos_of(pstate *st, size_t off, int *line, int *col) {
         if (st->lines[mid] <= off) lo = mid; else hi = mid;
     }
     *line = (int)lo + 1;
-    *col = count_chars(st->src, st->lines[lo], off) + 1;
+    size_t c = chars_before(st, off) - chars_before(st, st->lines[lo]) + 1;
+    *col = c > INT32_MAX ? INT32_MAX : (int)c;
 }
 
 /* Offsets [*b, *e) of a 1-based line; 0 if there is no such line. */
@@ -195,10 +222,21 @@ int parse_back_to(pstate *st, int line, int col, char ch) {
 
 
 int parse_index_build(pstate *st) {
-    return build_lines(st) < 0 || scan_tags(st) < 0 ? -1 : 0;
+    return build_lines(st) < 0 || build_chars(st) < 0 || scan_tags(st) < 0 ? -1 : 0;
 }
 
 void parse_index_free(pstate *st) {
     free(st->lines);
+    free(st->chars);
     free(st->tags);
+}
+
+size_t parse_offset_of(pstate *st, int line, int col) {
+    size_t b, e;
+    if (!parse_line_span(st, line, &b, &e)) return 0;
+    int k = 1;
+    size_t i = b;
+    for (; i < e && k < col; i++)
+        if (i + 1 >= e || (((unsigned char)st->src[i + 1]) & 0xC0) != 0x80) k++;
+    return i;
 }

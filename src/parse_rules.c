@@ -8,6 +8,7 @@
  * tests/unit_parse_rules.c holds the two to each other in both directions. */
 #include "parse_int.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -323,6 +324,136 @@ static int check_value(pstate *st, xmlNodePtr n, int type, const char *v,
     }
 }
 
+/* ==== characters a bulletin must not carry (issue 19 items 8, 10, 12) ======
+ *
+ * XML allows them, the page cannot show them honestly: bidirectional
+ * controls print the text after them reversed, zero-width and other format
+ * characters print as nothing (and can hide or split words), C1 controls
+ * and the Unicode line/paragraph separators have no glyph in any font.
+ * They are refused where they stand, with the position named, before
+ * anything is laid out; the font message is left for real missing glyphs. */
+
+enum { CH_OK, CH_NUL, CH_C1, CH_SEPARATOR, CH_BIDI, CH_FORMAT };
+
+static int char_class(uint32_t cp) {
+    if (cp == 0) return CH_NUL;
+    if (cp < 0x80) return CH_OK;
+    if (cp <= 0x9F) return CH_C1;
+    if (cp == 0x2028 || cp == 0x2029) return CH_SEPARATOR;
+    if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069))
+        return CH_BIDI;
+    if (cp == 0x00AD || cp == 0x180E || (cp >= 0x200B && cp <= 0x200D) || (cp >= 0x2060 && cp <= 0x2064) ||
+        (cp >= 0x206A && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
+        cp == 0xE0001 || (cp >= 0xE0020 && cp <= 0xE007F))
+        return CH_FORMAT;
+    return CH_OK;
+}
+
+static const char *char_name(uint32_t cp) {
+    static const struct { uint32_t cp; const char *name; } names[] = {
+        {0x0085, "NEXT LINE"}, {0x00AD, "SOFT HYPHEN"}, {0x061C, "ARABIC LETTER MARK"},
+        {0x180E, "MONGOLIAN VOWEL SEPARATOR"}, {0x200B, "ZERO WIDTH SPACE"},
+        {0x200C, "ZERO WIDTH NON-JOINER"}, {0x200D, "ZERO WIDTH JOINER"},
+        {0x200E, "LEFT-TO-RIGHT MARK"}, {0x200F, "RIGHT-TO-LEFT MARK"},
+        {0x2028, "LINE SEPARATOR"}, {0x2029, "PARAGRAPH SEPARATOR"},
+        {0x202A, "LEFT-TO-RIGHT EMBEDDING"}, {0x202B, "RIGHT-TO-LEFT EMBEDDING"},
+        {0x202C, "POP DIRECTIONAL FORMATTING"}, {0x202D, "LEFT-TO-RIGHT OVERRIDE"},
+        {0x202E, "RIGHT-TO-LEFT OVERRIDE"}, {0x2060, "WORD JOINER"},
+        {0x2066, "LEFT-TO-RIGHT ISOLATE"}, {0x2067, "RIGHT-TO-LEFT ISOLATE"},
+        {0x2068, "FIRST STRONG ISOLATE"}, {0x2069, "POP DIRECTIONAL ISOLATE"},
+        {0xFEFF, "ZERO WIDTH NO-BREAK SPACE"}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (names[i].cp == cp) return names[i].name;
+    return NULL;
+}
+
+/* The first refused character in s[0, len): its class (CH_OK if none),
+ * code point and offset. */
+static int find_refused(const char *s, size_t len, uint32_t *cp_out, size_t *at) {
+    size_t i = 0, adv;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
+            if (c < 0x80) { i++; continue; }
+            uint32_t cp = utf8_decode(s + i, len - i, &adv);
+            int k = char_class(cp);
+            if (k != CH_OK) { *cp_out = cp; *at = i; return k; }
+            i += adv;
+            continue;
+        }
+        if (c == 0) { *cp_out = 0; *at = i; return CH_NUL; }
+        i++;                    /* other C0 controls: libxml2 names them */
+    }
+    return CH_OK;
+}
+
+/* The message for one refused character; how says where it came from
+ * ("" in the text itself, or " (written as a character reference)"). */
+static int refuse_char(pstate *st, int line, int col, int k, uint32_t cp, const char *how) {
+    const char *nm = char_name(cp);
+    char what[120];
+    if (nm) snprintf(what, sizeof what, "U+%04X (%s)", (unsigned)cp, nm);
+    else snprintf(what, sizeof what, "U+%04X", (unsigned)cp);
+    switch (k) {
+    case CH_C1:
+        return parse_fail_at(st, line, col, "character %s%s is a control character, not text: no font "
+                             "draws it; delete it, or write an ordinary line break or space instead "
+                             "(it often comes from text converted from another encoding)", what, how);
+    case CH_SEPARATOR:
+        return parse_fail_at(st, line, col, "character %s%s is not a character a bulletin can print; "
+                             "replace it by an ordinary line break (or delete it)", what, how);
+    case CH_BIDI:
+        return parse_fail_at(st, line, col, "character %s%s is an invisible bidirectional control: it "
+                             "would print the text after it reversed or reordered; delete it (such "
+                             "characters come along when text is pasted from web pages or chats)", what, how);
+    default:
+        return parse_fail_at(st, line, col, "character %s%s is an invisible formatting character: it "
+                             "prints as nothing and can hide or split words; delete it (such characters "
+                             "come along when text is pasted from web pages or chats)", what, how);
+    }
+}
+
+/* The source text itself: exact positions.  NUL gets its own words: zero
+ * bytes in a text file mean damage (a crash while saving, a disk that
+ * filled up), and a tail of them after the end used to pass unnoticed. */
+int parse_check_chars(pstate *st) {
+    uint32_t cp;
+    size_t at;
+    int k = find_refused(st->src, st->len, &cp, &at);
+    if (k == CH_OK) return 0;
+    int line, col;
+    parse_pos_of(st, at, &line, &col);
+    if (k != CH_NUL) return refuse_char(st, line, col, k, cp, "");
+    size_t end = at;
+    while (end < st->len && st->src[end] == 0) end++;
+    if (end == st->len && at == 0)
+        return parse_fail_at(st, line, col, "the file holds only zero bytes (NUL), %zu of them: it was "
+                             "damaged when it was saved or copied; restore it from the original", st->len);
+    if (end == st->len)
+        return parse_fail_at(st, line, col, "from here to its end the file holds only zero bytes (NUL), "
+                             "%zu of them: it was damaged when it was saved or copied (a crash, a full "
+                             "disk); restore it from the original", st->len - at);
+    return parse_fail_at(st, line, col, "a zero byte (NUL) here: a text file never holds one, so the file "
+                         "is damaged or is not a text file; delete it, or save the file again as plain "
+                         "text");
+}
+
+/* A value as libxml2 delivers it (character references resolved). */
+static int check_value_chars(pstate *st, xmlNodePtr n, const char *aname, const char *v) {
+    uint32_t cp;
+    size_t at;
+    int k = find_refused(v, strlen(v), &cp, &at);
+    if (k == CH_OK) return 0;
+    int line, col;
+    if (aname) parse_attr_pos(st, n, aname, &line, &col);
+    else parse_elem_pos(st, n, &line, &col);
+    char how[120];
+    if (aname) snprintf(how, sizeof how, " in %s= (written as a character reference)", aname);
+    else snprintf(how, sizeof how, " in <%s> (written as a character reference)", parse_nm(n));
+    return refuse_char(st, line, col, k, cp, how);
+}
+
 xmlAttrPtr parse_find_attr(xmlNodePtr n, const char *name) {
     for (xmlAttrPtr a = n->properties; a; a = a->next)
         if (!a->ns && strcmp((const char *)a->name, name) == 0) return a;
@@ -356,6 +487,7 @@ static int check_attrs(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, buf 
             return parse_fail_at(st, line, col, "unknown attribute %s= on <%s>; allowed: %s", full, sp->name, list);
         }
         if (parse_attr_text(a, tmp) < 0) return parse_oom(st);
+        if (check_value_chars(st, n, full, tmp->data) < 0) return -1;
         char subj[300];
         snprintf(subj, sizeof subj, "%s=\"%s\"", as->name, parse_clip(tmp->data, q, sizeof q));
         if (check_value(st, n, as->type, tmp->data, subj, sp->name, as->name) < 0) return -1;
@@ -548,6 +680,7 @@ static int check_elem(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, buf *
                        parse_nm(c), sp->name);
     }
     if (parse_elem_text(n, tmp) < 0) return parse_oom(st);
+    if (check_value_chars(st, n, NULL, tmp->data) < 0) return -1;
     if (value_ok(sp->content, tmp->data)) return 0;
     char q[200], subj[300];
     snprintf(subj, sizeof subj, "<%s>%s</%s>", sp->name, parse_clip(tmp->data, q, sizeof q), sp->name);
