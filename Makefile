@@ -39,7 +39,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 SRC     := $(filter-out src/main.c,$(wildcard src/*.c))
-OBJ     := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/findings_rng.o $(BUILD)/datadir.o
+OBJ     := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/findings_rng.o $(BUILD)/srgb_icc.o $(BUILD)/datadir.o
 TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c)) $(BUILD)/tests/bboxcheck $(BUILD)/tests/benchrun $(BUILD)/tests/gen_history
 
 .PHONY: all deps test-deps install-pkgs demo check bench clean install uninstall FORCE
@@ -49,10 +49,10 @@ all: $(BIN)
 # what is missing, so it is quick on a prepared machine.
 DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev \
             libsqlite3-dev libdeflate-dev nettle-dev fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai texlive-lang-chinese \
-            poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev
+            poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free
 # Only the tests use these (they write and read workbooks the way users'
 # programs do): `make check` and `make bench` install them, `make demo` not.
-TEST_PKGS := python3-openpyxl libreoffice-calc-nogui mandoc groff-base
+TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools mandoc groff-base
 deps:
 	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS)"
 test-deps:
@@ -136,6 +136,19 @@ $(BUILD)/findings_rng.c: src/findings.rng
 	   echo '0x00};'; echo 'const size_t findings_rng_len = sizeof findings_rng - 1;'; } > $@
 
 $(BUILD)/findings_rng.o: $(BUILD)/findings_rng.c
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+# PDF/A's output intent: the sRGB profile of Debian's icc-profiles-free
+# (an ICC v2 monitor profile, "use freely"), built in like the schema so a
+# PDF/A never depends on what is installed where it is written.
+SRGB_ICC ?= /usr/share/color/icc/sRGB.icc
+$(BUILD)/srgb_icc.c: $(SRGB_ICC)
+	@mkdir -p $(@D)
+	@{ echo '#include <stddef.h>'; echo 'const unsigned char srgb_icc[] = {'; \
+	   od -An -v -tx1 $< | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	   echo '};'; echo 'const size_t srgb_icc_len = sizeof srgb_icc;'; } > $@
+
+$(BUILD)/srgb_icc.o: $(BUILD)/srgb_icc.c
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(OBJ)

@@ -98,7 +98,7 @@ int cli_validate(int argc, char **argv) {
 
 /* ---- render ----------------------------------------------------------- */
 static const char render_help[] =
-    "usage: tongbao render FILE.xml [-o OUT.pdf] [-t TEMPLATE] [--district D] [--appendix] [--chart] [--text]\n"
+    "usage: tongbao render FILE.xml [-o OUT.pdf] [-t TEMPLATE] [--district D] [--appendix] [--chart] [--pdfa] [--text]\n"
     "Typesets one findings file without recording it in the history (a draft:\n"
     "no 期号, no finding IDs; use `tongbao issue` for the real thing).\n"
     "  -o OUT.pdf      output file (default: FILE.pdf beside the input)\n"
@@ -107,12 +107,13 @@ static const char render_help[] =
     "  --appendix      add the 附件 问题清单 table (--no-appendix: leave it out)\n"
     "  --chart         add the chart of findings by district (--no-chart: leave it out)\n"
     "                  (without these the template's <order> decides)\n"
+    "  --pdfa          write PDF/A-2b, the archive's form (default: the template's <output pdfa=…>)\n"
     "  --text          also print the composed text on stdout\n";
 
 int cli_render(int argc, char **argv) {
     if (wants_help(argc, argv, render_help)) return 0;
     const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL;
-    int text = 0, appendix = 0, chart = 0;
+    int text = 0, appendix = 0, chart = 0, pdfa = 0;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
@@ -121,6 +122,7 @@ int cli_render(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "--template", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; district = v; }
         else if (!strcmp(argv[i], "--text")) text = 1;
+        else if (!strcmp(argv[i], "--pdfa")) pdfa = 1;
         else if (!strcmp(argv[i], "--appendix")) appendix = 1;
         else if (!strcmp(argv[i], "--no-appendix")) appendix = -1;
         else if (!strcmp(argv[i], "--chart")) chart = 1;
@@ -157,6 +159,7 @@ int cli_render(int argc, char **argv) {
     }
     t->force_appendix = appendix;
     t->force_chart = chart;
+    if (pdfa) t->pdfa = 1;
     char *outbuf = NULL;
     if (!out && !(out = outbuf = cli_default_out(in))) {
         model_free(b);

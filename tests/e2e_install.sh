@@ -27,7 +27,7 @@ done
 [ -n "$cmds" ] && [ -z "$missing" ] && ok "tongbao(1) describes every command and option ($(echo $cmds | wc -w) commands)" ||
     ko "tongbao(1) describes every command and option" "missing:$missing"
 missing=""
-for v in TONGBAO_DB TONGBAO_HOME TONGBAO_TEMPLATES TONGBAO_FONTS_CONF TONGBAO_PDF_WRITER TONGBAO_NIGHTLY_TIMES; do
+for v in $(grep -oh "getenv(\"TONGBAO_[A-Z_]*" src/*.c | sed "s/.*(\"//" | sort -u); do
     grep -q "^\.B $v" man/tongbao.1 || missing="$missing $v"
 done
 for s in NAME SYNOPSIS DESCRIPTION "EXIT STATUS" ENVIRONMENT FILES EXAMPLES "SEE ALSO"; do
