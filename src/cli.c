@@ -226,7 +226,10 @@ int cli_render(int argc, char **argv) {
 
 /* ---- fonts ------------------------------------------------------------ */
 int cli_fonts(int argc, char **argv) {
-    if (wants_help(argc, argv, "usage: tongbao fonts\nShows, for each font role, the face and file fontconfig picks and whether\nit is the official office face or a free stand-in.\n"))
+    if (wants_help(argc, argv, "usage: tongbao fonts\nShows, for each font role, the face and file fontconfig picks and whether\n"
+                               "it is the official office face or a free stand-in, and the font\n"
+                               "configuration in use ($TONGBAO_FONTS_CONF, else fonts/tongbao.conf in\n"
+                               "tongbao's data directory).\n"))
         return 0;
     int rc = cli_setup_fonts();
     if (rc) return rc;
@@ -246,6 +249,8 @@ int cli_fonts(int argc, char **argv) {
         printf("%-14s %s%*s %s%*s %s\n", fonts_roles[i], f.official_name, wo < 16 ? (int)(16 - wo) : 0, "",
                used, wu < 30 ? (int)(30 - wu) : 0, "", f.file);
     }
+    const char *conf = fonts_config_file();
+    printf("\nconfiguration: %s\n", conf ? conf : "?");
     return missing ? TB_EFONT : 0;
 }
 
