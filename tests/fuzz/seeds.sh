@@ -15,13 +15,14 @@ fuzz_seeds() {
     findings) set -- "$1" "$2" examples/*.xml examples/inbox/*.xml examples/bench/*.xml tests/good/*.xml \
         tests/bad/*.xml tests/scenario/*.xml ;;
     rect) set -- "$1" "$2" tests/good/rectifications.xml tests/bad/rect-*.xml tests/scenario/rect-*.xml ;;
-    template) set -- "$1" "$2" templates/*.xml ;;
+    template) set -- "$1" "$2" templates/*.xml tests/bad/tpl-*.xml ;;
     sheetmap) set -- "$1" "$2" tests/fuzz/seeds/xlsx/* tests/fuzz/seeds/csv/* ;;
     *) set -- "$1" "$2" ;;
     esac
     _name=$1 _dir=$2
     shift 2
     for _f in "$@" tests/fuzz/seeds/"$_name"/*; do
+        case $_name/${_f##*/} in findings/tpl-*) continue ;; esac   # templates in tests/bad/ are template's
         [ -f "$_f" ] && cp "$_f" "$_dir/"
     done
     return 0
