@@ -61,8 +61,9 @@ static int wants_help(int argc, char **argv, const char *text) {
 /* ---- validate --------------------------------------------------------- */
 int cli_validate(int argc, char **argv) {
     if (wants_help(argc, argv, "usage: tongbao validate FILE...\n"
-                               "Checks each findings file against the schema and FORMAT rules;\n"
-                               "prints one line per file. Exit 3 if any file is rejected.\n"))
+                               "Checks each findings (or rectifications) file against the schema and\n"
+                               "the rules of the format (tongbao-format(5)); prints one line per file.\n"
+                               "Exit 3 if any file is rejected.\n"))
         return 0;
     if (argc < 2) {
         fprintf(stderr, "tongbao: validate needs at least one FILE; see tongbao validate --help\n");
