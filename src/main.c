@@ -29,6 +29,9 @@ static const char usage[] =
     "  validate FILE...                 check findings files against the schema\n"
     "  render FILE.xml [-o OUT.pdf] [-t TEMPLATE] [--text]\n"
     "                                   typeset one bulletin (default OUT: FILE.pdf)\n"
+    "  import FILE.xlsx|FILE.csv [-o OUT.xml]\n"
+    "                                   a 问题清单 workbook → findings XML (validate, render,\n"
+    "                                   issue and nightly take the workbook directly too)\n"
     "  fonts                            which font file each role uses, official or stand-in\n"
     "  templates                        installed templates and where they come from\n"
     "  issue FILE.xml [-o OUT.pdf] [--db PATH]\n"
@@ -100,7 +103,7 @@ int main(int argc, char **argv) {
         {"validate", cli_validate}, {"render", cli_render}, {"fonts", cli_fonts},
         {"templates", cli_templates}, {"issue", cli_issue}, {"archive", cli_archive},
         {"regen", cli_regen}, {"nightly", cli_nightly}, {"rectify", cli_rectify},
-        {"findings", cli_findings},
+        {"findings", cli_findings}, {"import", cli_import},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(cmd, cmds[i].name)) continue;
