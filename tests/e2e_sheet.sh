@@ -283,3 +283,23 @@ done
 "$TB" form --from examples/inbox/wenze-2026-11.xml -o "$FD/wenze.xlsx" >"$FD/out" 2>&1
 s_eq "form --from a file with cases says they are left out" "$(grep -c 'the 4 cases (<cases>)' "$FD/out")" 1
 fi
+
+# ---- findings --csv: what Excel on a Chinese machine opens -------------------------
+if [ -f "$SD/loop/h.db" ]; then
+"$TB" findings --db "$SD/loop/h.db" --csv >"$SD/f.csv" 2>&1
+s_eq "findings --csv: UTF-8 BOM then Chinese headers" "$(head -1 "$SD/f.csv" | cut -d, -f1-3)" "$(printf '\357\273\277编号,系列,年度')"
+s_eq "findings --csv: status in words" "$(grep '^JC2026-001-001,' "$SD/f.csv" | cut -d, -f16)" "已整改"
+"$TB" findings --db "$SD/loop/h.db" --csv --encoding gb18030 >"$SD/fgb.csv" 2>&1
+s_eq "findings --csv --encoding gb18030: no BOM, GB18030 bytes" "$(head -1 "$SD/fgb.csv" | iconv -f GB18030 -t UTF-8 | cut -d, -f1-3)" "编号,系列,年度"
+"$TB" rectify --db "$SD/loop/h.db" --file "$SD/f.csv" >"$SD/out" 2>&1
+s_eq "findings --csv reads back as a ledger: nothing new" "$(tail -1 "$SD/out" | cut -d: -f2 | cut -c1-12)" " nothing new"
+# a note that starts with = is neutralised in the CSV and in the XLSX ledger
+"$TB" rectify --db "$SD/loop/h.db" JC2026-001-003 --done --date 2026-11-25 --note '=HYPERLINK("http://x","点")' >/dev/null 2>&1
+"$TB" findings --db "$SD/loop/h.db" --csv >"$SD/f2.csv" 2>&1
+s_eq "findings --csv: a cell starting with = gets an apostrophe" "$(grep '^JC2026-001-003,' "$SD/f2.csv" | grep -c "\"'=HYPERLINK")" 1
+"$TB" ledger --db "$SD/loop/h.db" -o "$SD/inj.xlsx" >/dev/null 2>&1
+s_eq "ledger: a cell starting with = is text with the Text format" \
+    "$($PY -c "import sys, openpyxl; c = openpyxl.load_workbook(sys.argv[1])['东湖区']['J6']; print(c.data_type, c.number_format, c.value[:10])" "$SD/inj.xlsx")" 's @ =HYPERLINK'
+"$TB" rectify --db "$SD/loop/h.db" --file "$SD/f2.csv" >"$SD/out" 2>&1
+s_eq "the apostrophe is taken off again on the way back" "$(tail -1 "$SD/out" | cut -d: -f2 | cut -c1-12)" " nothing new"
+fi
