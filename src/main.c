@@ -1,4 +1,5 @@
 /* main.c — command dispatch, help and version (cli). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,9 @@ static const char usage[] =
     "             TONGBAO_FONTS_CONF (fontconfig file), TONGBAO_DB (history database)\n";
 
 int main(int argc, char **argv) {
+    /* Over a file-size limit (ulimit -f) a write then fails with EFBIG and
+     * is reported, instead of SIGXFSZ killing the process mid-file. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         fputs(usage, stderr);
         return TB_EUSAGE;
