@@ -1,12 +1,15 @@
 /* cli_store.c — the commands that use the history database: issue,
  * archive (list, export, verify) and regen. */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "crash.h"
 #include "history.h"
 #include "parse.h"
 #include "render.h"
@@ -70,7 +73,75 @@ static int write_tmp(const char *out, char **tmp, const void *data, size_t len, 
 static int issue_before_commit(void *ctx, const model_bulletin *b, const store_rendered *r, err *e) {
     (void)b;
     issue_ctx *c = ctx;
-    return write_tmp(c->out, &c->tmp, r->pdf.data, r->pdf.len, e);
+    if (write_tmp(c->out, &c->tmp, r->pdf.data, r->pdf.len, e) < 0) return -1;
+    crash_point("issue-temp");
+    return 0;
+}
+
+/* A run of `tongbao issue` killed between its commit and its rename leaves
+ * its temporary of OUT (util.h) complete and synced, with the bulletin
+ * recorded.  The next
+ * issue of the same input to the same OUT finishes that rename when the
+ * part's bytes are the archived PDF (*completed = 1); any other part file
+ * of OUT whose process is gone is debris of a run killed before its
+ * commit, and goes.  Parts of a running process are left alone.
+ * archived: the issue to compare with, or NULL (nothing recorded for it). */
+static int issue_sweep_parts(store *s, const model_bulletin *b, const store_result *archived, const char *out,
+                             int *completed, err *e) {
+    *completed = 0;
+    const char *slash = strrchr(out, '/');
+    size_t dl = slash ? (size_t)(slash - out) : 0;
+    const char *base = slash ? slash + 1 : out;
+    char *dir = slash ? strndup(out, dl ? dl : 1) : strdup(".");
+    if (!dir) return err_set(e, TB_EINTERNAL, out, 0, 0, "out of memory");
+    DIR *d = opendir(dir);
+    if (!d) {
+        free(dir);
+        return 0;   /* nothing to sweep where nothing can be listed */
+    }
+    buf pdf;
+    buf_init(&pdf);
+    int have_pdf = 0, rc = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && rc == 0) {
+        const char *nm = de->d_name;
+        /* .OUT.PID.RANDOM.tmp, or OUT.part.PID from before 0.3 (util.h) */
+        if (!file_is_stale_temp(nm, base)) continue;
+        size_t pl = strlen(dir) + strlen(nm) + 2;
+        char *part = malloc(pl);
+        if (!part) {
+            rc = err_set(e, TB_EINTERNAL, out, 0, 0, "out of memory");
+            break;
+        }
+        snprintf(part, pl, "%s/%s", dir, nm);
+        if (archived && !*completed) {
+            if (!have_pdf) {
+                if (store_get_pdf(s, b->series, archived->year, archived->issue_no, &pdf, NULL, NULL, e) < 0) {
+                    free(part);
+                    rc = -1;
+                    break;
+                }
+                have_pdf = 1;
+            }
+            err ignored = {0};
+            size_t len;
+            char *data = file_read(part, (size_t)1 << 30, &len, &ignored);
+            int same = data && len == pdf.len && !memcmp(data, pdf.data, len);
+            free(data);
+            err ce = {0};
+            if (same && file_commit_temp(part, out, 1, &ce) == 0) {
+                *completed = 1;
+                free(part);
+                continue;
+            }
+        }
+        unlink(part);   /* best effort: debris, nothing refers to it */
+        free(part);
+    }
+    closedir(d);
+    buf_free(&pdf);
+    free(dir);
+    return rc;
 }
 
 static const char issue_help[] =
@@ -81,7 +152,9 @@ static const char issue_help[] =
     "nothing and says which issue it already is.\n"
     "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n"
     "  -o OUT.pdf      output (default FILE.pdf beside the input); never the input,\n"
-    "                  the database, a directory or a device\n";
+    "                  the database, a directory or a device\n"
+    "FILE may be a 问题清单 workbook (.xlsx) or CSV (--sheet, --header, --encoding as\n"
+    "for tongbao import); the history keeps the findings XML made from it.\n";
 
 char *cli_default_out(const char *in) {
     size_t l = strlen(in);
@@ -89,17 +162,23 @@ char *cli_default_out(const char *in) {
     if (!o) return NULL;
     memcpy(o, in, l + 1);
     if (l > 4 && !strcmp(o + l - 4, ".xml")) o[l - 4] = 0;
+    else if (smap_is_sheet(in)) {   /* 问题清单.xlsx → 问题清单.pdf */
+        char *dot = strrchr(o, '.');
+        if (dot && !strchr(dot, '/')) *dot = 0;
+    }
     strcat(o, ".pdf");
     return o;
 }
 
 int cli_issue(int argc, char **argv) {
     const char *in = NULL, *out = NULL, *db = NULL, *tname = NULL;
+    smap_opts so = {0};
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(issue_help, stdout); return 0; }
         if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
+        else if ((r = cli_sheet_opt(argc, argv, &i, &so)) != 0) { if (r < 0) return TB_EUSAGE; }
         else if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
         else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if (argv[i][0] == '-' && argv[i][1]) {
@@ -116,11 +195,10 @@ int cli_issue(int argc, char **argv) {
         return TB_EUSAGE;
     }
     err e = {0};
-    size_t len;
-    char *xml = file_read(in, PARSE_MAX_BYTES, &len, &e);
-    model_bulletin *b = xml ? parse_memory(xml, len, in, &e) : NULL;
+    size_t len = 0;
+    char *xml = NULL;
+    model_bulletin *b = cli_parse_input(in, &so, &xml, &len, &e);
     if (!b) {
-        free(xml);
         cli_error(&e);
         return e.code;
     }
@@ -134,7 +212,10 @@ int cli_issue(int argc, char **argv) {
     if (!out) { err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); goto fail; }
     db_files dbf;
     db_files_of(cli_db_path(db), &dbf);
-    const char *inputs[] = {in, dbf.paths[0], dbf.paths[1], dbf.paths[2], tname, NULL};   /* tname may be NULL: last */
+    const char *inputs[7] = {in, dbf.paths[0], dbf.paths[1], dbf.paths[2], NULL, NULL, NULL};
+    size_t k = 4;                                       /* what -o may not be */
+    if (tname) inputs[k++] = tname;
+    if (so.header) inputs[k++] = so.header;
     if (file_out_check(out, 0, inputs, &e) < 0) goto fail;
     if ((rc = cli_setup_fonts())) goto done;
     t = tpl_load(tname ? tname : b->template_name ? b->template_name : "dubao", &e);
@@ -155,8 +236,11 @@ int cli_issue(int argc, char **argv) {
         goto fail;
     }
     if (r == 1) {
+        int completed = 0;
+        if (issue_sweep_parts(s, b, res.source_differs ? NULL : &res, out, &completed, &e) < 0) goto fail;
         printf("%s: already issued as %s 第%d期 (%d); nothing new recorded%s\n", in, b->series, res.issue_no,
                res.year, res.source_differs ? " — note: the file differs from what was issued then" : "");
+        if (completed) printf("%s: the PDF of the interrupted run is now in place → %s\n", in, out);
         goto done;
     }
     if (file_commit_temp(c.tmp, out, 1, &e) < 0) {
@@ -165,6 +249,12 @@ int cli_issue(int argc, char **argv) {
                  "export`", in, res.issue_no);
         err_append(&e, sfx);
         goto fail;
+    }
+    crash_point("issue-renamed");
+    {   /* debris of earlier runs killed before their commit; best effort */
+        int completed;
+        err ignored = {0};
+        (void)issue_sweep_parts(s, b, NULL, out, &completed, &ignored);
     }
     if (c.info.warnings.len) fprintf(stderr, "%s", buf_cstr(&c.info.warnings));
     if (res.n_findings > 0)

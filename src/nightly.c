@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "compose.h"
+#include "crash.h"
 #include "history.h"
 #include "nightly.h"
 #include "parse.h"
@@ -300,6 +301,7 @@ int nt_move(nt_run *r, nt_item *it, const char *sub, const char *errtext, char *
     if (errtext) {
         snprintf(errf, cap + 8, "%s.err", dest);
         if (file_write_atomic(errf, errtext, strlen(errtext), e) < 0) goto out;
+        crash_point("nightly-err");
     }
     if (rename(it->path, dest) < 0) {
         err_set(e, TB_EOUTPUT, it->path, 0, 0, "cannot move the input to %s: %s", dir, strerror(errno));

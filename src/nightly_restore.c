@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "compose.h"
+#include "crash.h"
 #include "history.h"
 #include "nightly.h"
 #include "parse.h"
@@ -97,6 +98,7 @@ static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, e
         if (store_get_pdf(r->s, series, it->year, it->issue_no, &pdf, a, NULL, e) < 0 || nt_write(r, f, &pdf, e) < 0)
             goto out;
         r->restored++;
+        crash_point("nightly-restored");
     }
     size_t nd = 0;
     const char **ds = compose_districts(it->b, a, &nd);
@@ -131,6 +133,7 @@ static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, e
             nt_write(r, f, &pdf, e) < 0)
             goto out;
         r->restored++;
+        crash_point("nightly-restored");
     }
     rc = 0;
 out:

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crash.h"
 #include "nightly.h"
 
 #define NT_WBATCH_MAX 32        /* items per writer batch (one flush each) */
@@ -108,11 +109,13 @@ static size_t nt_write_batch(nt_run *r, nt_witem *b, size_t n) {
             nt_unwritten(b[k].it);
             ok = k;
         }
+    if (ok) crash_point("nightly-written");
     double t1 = nt_now();
     if (ok && nt_wsync(b, ok, &b[0].it->e) < 0) {   /* 2. flush the data */
         nt_unwritten(b[0].it);
         ok = 0;
     }
+    if (ok) crash_point("nightly-synced");
     double t2 = nt_now();
     for (size_t k = 0; k < ok; k++)             /* 3. into place */
         for (size_t i = 0; i < b[k].n_f; i++) {
@@ -126,15 +129,22 @@ static size_t nt_write_batch(nt_run *r, nt_witem *b, size_t n) {
             }
             free(f->tmp);
             f->tmp = NULL;
+            crash_point("nightly-renamed");
         }
     double t3 = nt_now();
     if (ok && nt_wsync(b, ok, &b[0].it->e) < 0) {   /* 4. flush the renames */
         nt_unwritten(b[0].it);
         ok = 0;
     }
+    if (ok) crash_point("nightly-flushed");
     double t4 = nt_now();
-    for (size_t k = 0; k < ok; k++)             /* 5. the input to done/ */
-        if (nt_move(r, b[k].it, "done", NULL, NULL, &r->tw_move, &b[k].it->e) < 0) ok = k;
+    for (size_t k = 0; k < ok; k++) {           /* 5. the input to done/ */
+        if (nt_move(r, b[k].it, "done", NULL, NULL, &r->tw_move, &b[k].it->e) < 0) {
+            ok = k;
+            break;
+        }
+        crash_point("nightly-done");
+    }
     for (size_t k = 0; k < n; k++) {            /* clean up; a failed item's temporaries go */
         for (size_t i = 0; b[k].f && i < b[k].n_f; i++) {
             if (b[k].f[i].tmp) unlink(b[k].f[i].tmp);   /* best effort: the next run sweeps them */

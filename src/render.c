@@ -157,7 +157,7 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
         return -1;
     }
     pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                  b->id, d->meta_date};
+                  b->id, d->meta_date, t->pdfa};
     int rc = pdf_render(r, &m, pdf, e);
     if (info) {
         info->pages = (int)r->n_pages;

@@ -33,6 +33,6 @@ void render_info_free(render_info *i);
 int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
                     const render_opts *o, buf *pdf, render_info *info, err *e);
 
-#define TONGBAO_VERSION "0.2.0"
+#define TONGBAO_VERSION "0.3.0"
 
 #endif

@@ -401,6 +401,32 @@ static int load_chart(loader *L, xmlNode *n) {
     return 0;
 }
 
+/* <output formats="pdf ofd" pdfa="yes"/> */
+static int load_output(loader *L, xmlNode *n) {
+    tpl_template *t = L->t;
+    const char *f = attr(L, n, "formats"), *a = attr(L, n, "pdfa");
+    if (a) {
+        if (!strcmp(a, "yes")) t->pdfa = 1;
+        else if (!strcmp(a, "no")) t->pdfa = 0;
+        else return fail(L, n, "<output pdfa=\"%s\">: use yes or no%s", a, NULL);
+    }
+    if (f) {
+        t->forms = 0;
+        for (const char *p = f; *p;) {
+            while (*p == ' ' || *p == ',') p++;
+            const char *q = p;
+            while (*q && *q != ' ' && *q != ',') q++;
+            if (q == p) break;
+            if (q - p == 3 && !strncmp(p, "pdf", 3)) t->forms |= TPL_FORM_PDF;
+            else if (q - p == 3 && !strncmp(p, "ofd", 3)) t->forms |= TPL_FORM_OFD;
+            else return fail(L, n, "<output formats=\"%s\">: each format is pdf or ofd%s", f, NULL);
+            p = q;
+        }
+        if (!t->forms) return fail(L, n, "<output formats=\"\">: name pdf, ofd or both%s%s", NULL, NULL);
+    }
+    return 0;
+}
+
 static int load_root(loader *L, xmlNode *root) {
     tpl_template *t = L->t;
     if (!root || !is(root, "template"))
@@ -477,6 +503,8 @@ static int load_root(loader *L, xmlNode *root) {
             if (load_appendix(L, c) < 0) return -1;
         } else if (is(c, "chart")) {
             if (load_chart(L, c) < 0) return -1;
+        } else if (is(c, "output")) {
+            if (load_output(L, c) < 0) return -1;
         } else {
             return fail(L, c, "unknown element <%s> in <template>%s", (const char *)c->name, NULL);
         }
@@ -549,29 +577,43 @@ void tpl_free(tpl_template *t) {
     if (t) arena_free(t->arena);
 }
 
+/* Where make install put the templates and fonts/ (the Makefile writes it
+ * into the build, from PREFIX or DATADIR). */
+extern const char tb_datadir[];
+
+/* Is dir a data directory: does it hold templates/? */
+static int has_templates(const char *dir) {
+    char probe[PATH_MAX + 64];
+    struct stat st;
+    int k = snprintf(probe, sizeof probe, "%s/templates", dir);
+    return k > 0 && (size_t)k < sizeof probe && stat(probe, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 char *tpl_data_dir(void) {
     const char *home = getenv("TONGBAO_HOME");
     if (home && *home) return strdup(home);
+    /* beside the executable first, so a build tree uses its own files even
+     * when another version is installed: <root>/bin/tongbao or
+     * <root>/build/…/tests/x (walk up until templates/ exists), or an
+     * installed <prefix>/bin/tongbao next to <prefix>/share/tongbao, which
+     * also finds a tree staged with DESTDIR */
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
         exe[n] = 0;
-        /* <root>/bin/tongbao or <root>/build/…/tests/x → walk up until templates/ exists */
         for (int up = 0; up < 4; up++) {
             char *slash = strrchr(exe, '/');
             if (!slash || slash == exe) break;
             *slash = 0;
-            char probe[PATH_MAX + 32];
-            struct stat st;
-            snprintf(probe, sizeof probe, "%s/templates", exe);
-            if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) return strdup(exe);
-            snprintf(probe, sizeof probe, "%s/share/tongbao/templates", exe);
-            if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) {
-                snprintf(probe, sizeof probe, "%s/share/tongbao", exe);
-                return strdup(probe);
-            }
+            if (has_templates(exe)) return strdup(exe);
+            char share[PATH_MAX + 32];
+            int k = snprintf(share, sizeof share, "%s/share/tongbao", exe);
+            if (k > 0 && (size_t)k < sizeof share && has_templates(share)) return strdup(share);
         }
     }
+    /* the installed data directory, from any working directory and also
+     * when the binary was copied elsewhere */
+    if (tb_datadir[0] && has_templates(tb_datadir)) return strdup(tb_datadir);
     return strdup(".");
 }
 

@@ -122,11 +122,18 @@ typedef struct tpl_template {
     /* appendix table and chart (each on when <order> names it) */
     tpl_appendix appendix;
     tpl_chart chart;
+    /* <output>: the forms a bulletin of this template is written and
+     * archived in (TPL_FORM_* bits; 0 = PDF only) and whether its PDF is
+     * PDF/A-2b.  The command line may override both for one run. */
+    unsigned forms;
+    int pdfa;
     /* Switches of one run, not from the file (render --appendix, --chart):
      * 0 = as <order> says, 1 = on (placed where <order> says, else the
      * chart before the signature and the appendix at the end), -1 = off. */
     int force_appendix, force_chart;
 } tpl_template;
+
+enum { TPL_FORM_PDF = 1, TPL_FORM_OFD = 2 };
 
 /* Part names an <order> may use (doc.h "Parts"); NULL-terminated. */
 extern const char *const tpl_part_names[];
@@ -140,8 +147,10 @@ void tpl_free(tpl_template *t);
 /* Directories searched, in order; returns how many were written to dirs[]
  * (each a malloc'd string the caller frees). */
 size_t tpl_search_path(char *dirs[], size_t max);
-/* The directory holding tongbao's own data (templates/, fonts/): $TONGBAO_HOME,
- * else the parent of the executable's directory.  Malloc'd string. */
+/* The directory holding tongbao's own data (templates/, fonts/): $TONGBAO_HOME;
+ * else the one beside the executable (a build tree, or <prefix>/share/tongbao
+ * for <prefix>/bin/tongbao); else the directory make install wrote into the
+ * build (DATADIR, default /usr/local/share/tongbao); else ".".  Malloc'd. */
 char *tpl_data_dir(void);
 
 const tpl_style *tpl_style_get(const tpl_template *t, const char *name);

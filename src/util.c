@@ -420,7 +420,7 @@ static size_t tmp_base_len(const char *base) {
 
 /* 1 when name is a temporary (ours or an older tongbao's) of a process
  * that is gone; if base is given, only one of that file's. */
-static int stale_temp(const char *name, const char *base) {
+int file_is_stale_temp(const char *name, const char *base) {
     size_t n = strlen(name);
     long pid = 0;
     const char *owner;          /* where the output's base name starts */
@@ -458,7 +458,7 @@ void file_sweep_temps(const char *dir, const char *base) {
     if (!d) return;
     struct dirent *de;
     while ((de = readdir(d))) {
-        if (!stale_temp(de->d_name, base)) continue;
+        if (!file_is_stale_temp(de->d_name, base)) continue;
         size_t l = strlen(dir) + strlen(de->d_name) + 2;
         char *p = malloc(l);
         if (!p) break;

@@ -155,6 +155,9 @@ int file_commit_temp(const char *tmp, const char *path, int sync, err *e);
 /* Remove the stale temporaries in dir: those of file `base` only, or
  * every one when base is NULL (see above: only of processes that are gone). */
 void file_sweep_temps(const char *dir, const char *base);
+/* 1 when a directory entry's name is such a stale temporary (of file base
+ * when base is not NULL): for callers that look at one before it goes. */
+int file_is_stale_temp(const char *name, const char *base);
 /* A series, district … as one file name, one to one: '/', '\\' and '%'
  * become %2F, %5C and %25, a leading '.' becomes %2E; everything else is
  * kept (Chinese stays readable).  Refused (TB_EINPUT; `what` names it in
