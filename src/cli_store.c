@@ -302,7 +302,8 @@ static const char archive_help[] =
     "       tongbao archive verify [--db PATH]\n"
     "list: every issued bulletin; export: the archived PDF, byte for byte, once its\n"
     "SHA-256 matches the record (-o -: to standard output);\n"
-    "verify: every stored PDF's SHA-256, SQLite integrity and foreign keys\n"
+    "verify: the schema (every table, index and trigger, the version), every stored\n"
+    "PDF's and source's SHA-256, SQLite integrity and foreign keys\n"
     "(exit 9 on any fault).\n";
 
 int cli_archive(int argc, char **argv) {
@@ -364,7 +365,7 @@ int cli_archive(int argc, char **argv) {
         return rc;
     }
     if (!strcmp(sub, "verify")) {
-        store *s = store_open_existing(cli_db_path(db), 1, &e);
+        store *s = store_open_verify(cli_db_path(db), &e);   /* a damaged schema is a fault to list */
         if (!s) { cli_error(&e); return e.code; }
         long nb = 0;
         long faults = store_verify(s, fault_line, NULL, &nb, &e);

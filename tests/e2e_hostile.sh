@@ -113,3 +113,35 @@ wait $holder 2>/dev/null
 [ $rc -eq 11 ] && [ -e "$HI/e.xml" ] && [ ! -e "$H/other.db" ] && grep -q "another nightly is running on $HI" "$H/e" &&
     ok "a second nightly on the same inbox (another database) is kept out (exit 11)" ||
     ko "a second nightly on the same inbox (another database) is kept out (exit 11)" "exit $rc: $(cat "$H/e")"
+
+# ---- item 4: the archive hands out only what was issued --------------------------
+S1=江城市疫情防控督查通报
+cp "$H/h.copy" "$H/t1.db"
+sqlite3 "$H/t1.db" "UPDATE bulletin_file SET pdf = zeroblob(length(pdf)) WHERE bulletin_id = (SELECT min(id) FROM bulletin)"
+hs_rc rc "$TB" archive export --series $S1 --issue 1 --db "$H/t1.db" -o "$H/tampered.pdf"
+[ $rc -eq 9 ] && [ ! -e "$H/tampered.pdf" ] && grep -q 'does not match its recorded SHA-256' "$H/e" &&
+    ok "archive export of an altered PDF: exit 9, nothing written" ||
+    ko "archive export of an altered PDF: exit 9, nothing written" "exit $rc: $(cat "$H/e")"
+cp "$H/h.copy" "$H/t2.db"
+sqlite3 "$H/t2.db" "UPDATE bulletin_file SET source_xml = CAST(replace(CAST(source_xml AS TEXT), '北门', '南门') AS BLOB)"
+hs_rc rc "$TB" regen --series $S1 --issue 1 --district 东湖区 --db "$H/t2.db" -o "$H/tampered-x.pdf"
+[ $rc -eq 9 ] && [ ! -e "$H/tampered-x.pdf" ] && grep -q 'archived source .* does not match' "$H/e" &&
+    ok "regen from an altered source: exit 9, nothing written" ||
+    ko "regen from an altered source: exit 9, nothing written" "exit $rc: $(cat "$H/e")"
+
+# ---- item 5: a damaged schema is a fault, and every command says so --------------
+cp "$H/h.copy" "$H/t3.db"
+sqlite3 "$H/t3.db" "DROP TABLE rectification_event; CREATE TRIGGER sneaky AFTER INSERT ON finding BEGIN SELECT 1; END;"
+hs_rc rc "$TB" archive verify --db "$H/t3.db"
+[ $rc -eq 9 ] && grep -q 'FAULT schema: table rectification_event is missing' "$H/o" &&
+    grep -q 'FAULT schema: trigger sneaky is not one tongbao creates' "$H/o" &&
+    ok "archive verify: a dropped table and an added trigger are faults (exit 9)" ||
+    ko "archive verify: a dropped table and an added trigger are faults (exit 9)" "exit $rc: $(cat "$H/o" "$H/e")"
+hs_rc rc "$TB" rectify MINIMAL2026-001-001 --done --db "$H/t3.db"
+[ $rc -eq 7 ] && grep -q 'damaged: table rectification_event is missing' "$H/e" &&
+    ok "rectify on a database with a dropped table says what is wrong (exit 7)" ||
+    ko "rectify on a database with a dropped table says what is wrong (exit 7)" "exit $rc: $(cat "$H/e")"
+cp "$H/h.copy" "$H/t4.db"
+sqlite3 "$H/t4.db" "PRAGMA user_version = 0"
+hs_rc rc "$TB" archive verify --db "$H/t4.db"
+[ $rc -ne 0 ] && ok "archive verify: a wrong schema version is not intact" || ko "archive verify: a wrong schema version is not intact" "exit $rc: $(cat "$H/o")"
