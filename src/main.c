@@ -8,6 +8,7 @@
 #include <libxml/parser.h>
 #include <nettle/version.h>
 #include <pango/pango.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,9 @@ static void print_version(void) {
 }
 
 int main(int argc, char **argv) {
+    /* Over a file-size limit (ulimit -f) a write then fails with EFBIG and
+     * is reported, instead of SIGXFSZ killing the process mid-file. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         fputs(usage, stderr);
         return TB_EUSAGE;
