@@ -63,7 +63,8 @@ int cli_validate(int argc, char **argv) {
     if (wants_help(argc, argv, "usage: tongbao validate FILE... [--sheet NAME] [--header H.xml] [--encoding ENC]\n"
                                "Checks each findings file (XML, or a 问题清单 workbook .xlsx/.csv: see\n"
                                "tongbao import --help for the workbook options) against the schema and\n"
-                               "FORMAT rules; prints one line per file. Exit 3 if any file is rejected.\n"))
+                               "the rules of the format (tongbao-format(5)); prints one line per file.\n"
+                               "Exit 3 if any file is rejected.\n"))
         return 0;
     if (argc < 2) {
         fprintf(stderr, "tongbao: validate needs at least one FILE; see tongbao validate --help\n");

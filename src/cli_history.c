@@ -43,7 +43,7 @@ static const char rectify_help[] =
     "  --open          reopen them (a check found them not rectified); --note says why\n"
     "  --note TEXT     what was done, or why it is still open\n"
     "  --series S      refuse IDs that belong to another series\n"
-    "  --file R.xml    a <rectifications> file (FORMAT.md): <done finding= date=>,\n"
+    "  --file R.xml    a <rectifications> file (tongbao-format(5)): <done finding= date=>,\n"
     "                  <open finding= reason=>; its series must own every ID\n"
     "  --file 台账.xlsx a 整改台账 from `tongbao ledger`, filled in by a district: a\n"
     "                  row whose 完成时间 is filled is rectified on that date (整改情况\n"

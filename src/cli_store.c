@@ -306,6 +306,8 @@ int cli_archive(int argc, char **argv) {
     for (int i = 2; i < argc; i++) {
         const char *v;
         int r;
+        /* `archive list --help`, as every command takes --help */
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(archive_help, stdout); return 0; }
         if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
         else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) return TB_EUSAGE; series = v; }
         else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) { if (r < 0) return TB_EUSAGE; issue = atoi(v); }
