@@ -628,7 +628,7 @@ static size_t trim_back(const char *s, size_t from, size_t n) {
     }
 }
 
-/* FORMAT decision D14: trim; a whitespace run with a line break disappears
+/* docs/format.md D14: trim; a whitespace run with a line break disappears
  * (Chinese wrapped in the editor) unless it sits between two ASCII
  * characters, where it becomes one space; other runs become one space. */
 void parse_norm_text(buf *b, const char *s, size_t n) {
@@ -981,6 +981,7 @@ static model_bulletin *fill_bulletin(pstate *st, xmlDocPtr doc) {
                 else if (is(h, "date")) b->date = T(&f, h);
                 else if (is(h, "doc-number")) b->doc_number = T(&f, h);
                 else if (is(h, "to")) b->to = T(&f, h);
+                else if (is(h, "note")) b->note = T(&f, h);
             }
         } else if (is(c, "inspection")) {
             fill_inspection(&f, c, b);
