@@ -5,7 +5,7 @@
 #   make check SANITIZE=1   the same under ASan+UBSan
 
 CC      ?= cc
-PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 zlib sqlite3
+PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 zlib sqlite3 libzip
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -lm -lpthread
@@ -38,7 +38,9 @@ all: $(BIN)
 # what is missing, so it is quick on a prepared machine.
 DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev zlib1g-dev \
             libsqlite3-dev fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai texlive-lang-chinese \
-            poppler-utils qpdf sqlite3
+            poppler-utils qpdf sqlite3 libzip-dev
+# test-only: real clients that open the .docx tongbao writes
+DEB_PKGS += python3-docx libreoffice-writer-nogui
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

@@ -98,10 +98,14 @@ int cli_validate(int argc, char **argv) {
 
 /* ---- render ----------------------------------------------------------- */
 static const char render_help[] =
-    "usage: tongbao render FILE.xml [-o OUT.pdf] [-t TEMPLATE] [--district D] [--appendix] [--chart] [--text]\n"
+    "usage: tongbao render FILE.xml [-o OUT.pdf|OUT.docx] [--format pdf|docx] [-t TEMPLATE] [--district D]\n"
+    "                      [--appendix] [--chart] [--text]\n"
     "Typesets one findings file without recording it in the history (a draft:\n"
     "no 期号, no finding IDs; use `tongbao issue` for the real thing).\n"
-    "  -o OUT.pdf      output file (default: FILE.pdf beside the input)\n"
+    "  -o OUT          output file (default: FILE.pdf beside the input); its\n"
+    "                  extension picks the format: .pdf, or .docx for a Word\n"
+    "                  draft to edit (the same text; never archived)\n"
+    "  --format F      pdf or docx, whatever the output is called\n"
     "  -t TEMPLATE     template name or path (default: the file's template=, else dubao)\n"
     "  --district D    only the findings of district D (整改通知 extract)\n"
     "  --appendix      add the 附件 问题清单 table (--no-appendix: leave it out)\n"
@@ -109,9 +113,20 @@ static const char render_help[] =
     "                  (without these the template's <order> decides)\n"
     "  --text          also print the composed text on stdout\n";
 
+/* FILE.xml → FILE.EXT beside it (malloc'd) */
+static char *default_out(const char *in, const char *ext) {
+    size_t l = strlen(in), x = strlen(ext);
+    if (l > 4 && !strcmp(in + l - 4, ".xml")) l -= 4;
+    char *o = malloc(l + x + 1);
+    if (!o) return NULL;
+    memcpy(o, in, l);
+    memcpy(o + l, ext, x + 1);
+    return o;
+}
+
 int cli_render(int argc, char **argv) {
     if (wants_help(argc, argv, render_help)) return 0;
-    const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL;
+    const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL, *format = NULL;
     int text = 0, appendix = 0, chart = 0;
     for (int i = 1; i < argc; i++) {
         const char *v;
@@ -120,6 +135,7 @@ int cli_render(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--template", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; district = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) { if (r < 0) return TB_EUSAGE; format = v; }
         else if (!strcmp(argv[i], "--text")) text = 1;
         else if (!strcmp(argv[i], "--appendix")) appendix = 1;
         else if (!strcmp(argv[i], "--no-appendix")) appendix = -1;
@@ -139,12 +155,19 @@ int cli_render(int argc, char **argv) {
         return TB_EUSAGE;
     }
     err e = {0};
+    render_format fmt = RENDER_PDF;
+    if ((out || format) && render_format_of(out, format, &fmt, &e) < 0) {
+        cli_error(&e);
+        return e.code;
+    }
     model_bulletin *b = parse_file(in, &e);
     if (!b) {
         cli_error(&e);
         return e.code;
     }
-    int rc = cli_setup_fonts();
+    /* the PDF needs the faces; a .docx only names them (render_docx sets
+     * them up when it draws a chart) */
+    int rc = fmt == RENDER_PDF ? cli_setup_fonts() : 0;
     if (rc) {
         model_free(b);
         return rc;
@@ -158,26 +181,28 @@ int cli_render(int argc, char **argv) {
     t->force_appendix = appendix;
     t->force_chart = chart;
     char *outbuf = NULL;
-    if (!out && !(out = outbuf = cli_default_out(in))) {
+    if (!out && !(out = outbuf = default_out(in, render_format_ext(fmt)))) {
         model_free(b);
         tpl_free(t);
         return TB_EINTERNAL;
     }
-    lay_ctx *lc = layout_ctx_new(&e);
+    lay_ctx *lc = fmt == RENDER_PDF ? layout_ctx_new(&e) : NULL;
     buf pdf;
     buf_init(&pdf);
     render_info info;
     render_info_init(&info);
     render_opts ro = {district, district != NULL, NULL};
     rc = 0;
-    if (!lc || render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0 ||
+    if ((fmt == RENDER_PDF ? !lc || render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0
+                           : render_docx(b, t, &ro, &pdf, &info, &e) < 0) ||
         file_write_atomic(out, pdf.data, pdf.len, &e) < 0) {
         cli_error(&e);
         rc = e.code;
     } else {
         if (info.warnings.len) fprintf(stderr, "%s", buf_cstr(&info.warnings));
         if (text) fputs(buf_cstr(&info.text), stdout);
-        fprintf(stderr, "%s: %d pages, %zu bytes\n", out, info.pages, pdf.len);
+        if (fmt == RENDER_PDF) fprintf(stderr, "%s: %d pages, %zu bytes\n", out, info.pages, pdf.len);
+        else fprintf(stderr, "%s: Word draft, %zu bytes\n", out, pdf.len);
     }
     render_info_free(&info);
     buf_free(&pdf);
