@@ -5,7 +5,7 @@
 #   make check SANITIZE=1   the same under ASan+UBSan
 
 CC      ?= cc
-PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 zlib sqlite3 libzip
+PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 sqlite3 libdeflate nettle libzip xlsxwriter
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -lm -lpthread
@@ -28,21 +28,27 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 SRC     := $(filter-out src/main.c,$(wildcard src/*.c))
-OBJ     := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/findings_rng.o
+OBJ     := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/findings_rng.o $(BUILD)/srgb_icc.o
 TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c)) $(BUILD)/tests/bboxcheck $(BUILD)/tests/benchrun $(BUILD)/tests/gen_history
 
-.PHONY: all deps demo check bench clean
+.PHONY: all deps test-deps install-pkgs demo check bench clean
 all: $(BIN)
 
 # Debian packages the build, the fonts and the tests need.  Installs only
 # what is missing, so it is quick on a prepared machine.
-DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev zlib1g-dev \
-            libsqlite3-dev fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai texlive-lang-chinese \
-            poppler-utils qpdf sqlite3 libzip-dev
-# test-only: real clients that open the .docx tongbao writes
-DEB_PKGS += python3-docx libreoffice-writer-nogui
+DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev \
+            libsqlite3-dev libdeflate-dev nettle-dev fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai texlive-lang-chinese \
+            poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free
+# Only the tests use these (they write and read workbooks the way users'
+# programs do, and open the .docx drafts): `make check` and `make bench`
+# install them, `make demo` not.
+TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools python3-docx libreoffice-writer-nogui
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS)"
+test-deps:
+	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS) $(TEST_PKGS)"
+install-pkgs:
+	@missing=""; for p in $(PKG_LIST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -73,6 +79,19 @@ $(BUILD)/findings_rng.c: src/findings.rng
 $(BUILD)/findings_rng.o: $(BUILD)/findings_rng.c
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
+# PDF/A's output intent: the sRGB profile of Debian's icc-profiles-free
+# (an ICC v2 monitor profile, "use freely"), built in like the schema so a
+# PDF/A never depends on what is installed where it is written.
+SRGB_ICC ?= /usr/share/color/icc/sRGB.icc
+$(BUILD)/srgb_icc.c: $(SRGB_ICC)
+	@mkdir -p $(@D)
+	@{ echo '#include <stddef.h>'; echo 'const unsigned char srgb_icc[] = {'; \
+	   od -An -v -tx1 $< | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	   echo '};'; echo 'const size_t srgb_icc_len = sizeof srgb_icc;'; } > $@
+
+$(BUILD)/srgb_icc.o: $(BUILD)/srgb_icc.c
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
 $(BUILD)/tests/%: tests/%.c $(OBJ)
 	@mkdir -p $(@D)
 	@echo "CC $<"
@@ -82,11 +101,11 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@sh examples/demo.sh
 
-check: deps
+check: test-deps
 	@$(MAKE) --no-print-directory $(BIN) $(TESTS)
 	@$(SAN_ENV) BUILD=$(BUILD) TB=$(CURDIR)/$(BIN) sh tests/run.sh
 
-bench: deps
+bench: test-deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@sh tests/bench.sh
 

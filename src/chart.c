@@ -32,6 +32,18 @@ typedef struct {
     double fs;                  /* label size */
     double grid;                /* the grid's tracking: char_pitch / body_size */
     err *e;
+    /* what is drawn: counts per group (district, then units) and category */
+    const model_bulletin *b;
+    const char **groups;
+    size_t n_g, n_c;
+    int *count;                 /* [g * n_c + k] */
+    int *used;                  /* [k]: the category has findings here */
+    int total, max;             /* all findings; the tallest bar */
+    /* how */
+    const char *style;
+    double W, H;                /* the figure, points */
+    double pal[12][3];
+    size_t n_pal;
 } cctx;
 
 static int oom(cctx *c) { return err_set(c->e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); }
@@ -64,13 +76,12 @@ static int nice_step(int max) {
 
 static int is_unit(const model_finding *f) { return !str_empty(f->unit); }
 
-int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, const char *district, int number,
-              err *e) {
-    const tpl_chart *tc = &t->chart;
-    cctx C = {d, NULL, t, 10.5, t->char_pitch / t->body_size, e}, *c = &C;
-    if (district && !*district) district = NULL;
-
-    /* groups: districts in order of first appearance, then the units */
+/* chart_add, step 1: the groups (districts in order of first appearance,
+ * then the units; only district's own with one) and the counts. */
+static int chart_count(cctx *c, const char *district) {
+    const model_bulletin *b = c->b;
+    doc_document *d = c->d;
+    const tpl_chart *tc = &c->t->chart;
     size_t n_d = 0;
     const char **ds = compose_districts(b, d->arena, &n_d);
     if (!ds && n_d) return oom(c);
@@ -98,6 +109,11 @@ int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, c
             count[g * n_c + k]++;
             total++;
         }
+    c->groups = groups;
+    c->n_g = n_g;
+    c->n_c = n_c;
+    c->count = count;
+    c->total = total;
     if (total == 0) return 0;
     int *used = arena_alloc(d->arena, (n_c + 1) * sizeof *used);
     if (!used) return oom(c);
@@ -106,31 +122,14 @@ int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, c
         for (size_t k = 0; k < n_c; k++) sum += count[g * n_c + k], used[k] |= count[g * n_c + k] > 0;
         if (sum > max) max = sum;
     }
+    c->used = used;
+    c->max = max;
+    return 0;
+}
 
-    const char *style = tc->style ? tc->style : "chart";
-    const char *cap_style = tc->caption_style ? tc->caption_style : "caption";
-    tpl_style st, cst;
-    tpl_resolve(t, style, NULL, &st);
-    tpl_resolve(t, cap_style, NULL, &cst);
-    c->fs = st.size > 0 ? st.size : 10.5;
-    double fs = c->fs;
-    int lines = tc->lines ? tc->lines : 12;
-    double W = t->block_w, H = lines * t->line_pitch;
-    doc_block *blk = doc_add_figure(d, H);
-    if (!blk || doc_set_part(d, blk, "chart") < 0) return oom(c);
-    c->f = blk->figure;
-
-    double pal[12][3];
-    size_t n_pal = tc->n_palette;
-    if (n_pal) memcpy(pal, tc->palette, sizeof pal);
-    else {
-        n_pal = sizeof default_palette / sizeof default_palette[0];
-        for (size_t k = 0; k < n_pal; k++)
-            for (int q = 0; q < 3; q++) pal[k][q] = ((default_palette[k] >> (16 - 8 * q)) & 255) / 255.0;
-    }
-    static const double black[3] = {0, 0, 0}, white[3] = {1, 1, 1}, light[3] = {0.82, 0.82, 0.82};
-
-    /* caption on the last grid line of the figure */
+/* Step 2: the caption on the last grid line of the figure. */
+static int chart_caption(cctx *c, const char *cap_style, double cap_size, int number) {
+    const tpl_chart *tc = &c->t->chart;
     const char *cap_pat = tc->caption ? tc->caption : "图{n} 各区发现问题数量（按类别）";
     buf cap;
     buf_init(&cap);
@@ -140,16 +139,22 @@ int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, c
         buf_printf(&cap, "%d", number);
         buf_puts(&cap, ph + 3);
     } else buf_puts(&cap, cap_pat);
-    int rc = buf_cstr(&cap) ? doc_fig_text(d, c->f, W / 2, H - t->line_pitch + (t->line_pitch - cst.size) / 2, 0,
+    double lp = c->t->line_pitch;
+    int rc = buf_cstr(&cap) ? doc_fig_text(c->d, c->f, c->W / 2, c->H - lp + (lp - cap_size) / 2, 0,
                                            DOC_ALIGN_CENTER, buf_cstr(&cap), cap_style, NULL)
                             : -1;
     buf_free(&cap);
-    if (rc < 0) return oom(c);
+    return rc < 0 ? oom(c) : 0;
+}
 
-    /* legend: swatch + name, flowing in centred rows above the caption */
+/* Step 3: the legend, swatch + name flowing in centred rows above the
+ * caption.  *top: where it starts. */
+static int chart_legend(cctx *c, double *top) {
+    const model_bulletin *b = c->b;
+    doc_document *d = c->d;
+    size_t n_c = c->n_c;
+    double fs = c->fs, W = c->W;
     double sw = fs * 0.9, gap = fs * 0.4, sep = fs * 1.5, row_h = fs * 1.6;
-    size_t n_leg = 0;
-    for (size_t k = 0; k < n_c; k++) n_leg += used[k] != 0;
     double *ew = arena_alloc(d->arena, (n_c + 1) * sizeof *ew);
     int *erow = arena_alloc(d->arena, (n_c + 1) * sizeof *erow);
     double *rw = arena_alloc(d->arena, (n_c + 1) * sizeof *rw);
@@ -157,7 +162,7 @@ int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, c
     int n_rows = 0;
     double x = 0;
     for (size_t k = 0; k < n_c; k++) {
-        if (!used[k]) continue;
+        if (!c->used[k]) continue;
         const char *name = b->categories[k].title ? b->categories[k].title : "";
         ew[k] = sw + gap + est_width(c, name, fs);
         if (n_rows == 0 || x + sep + ew[k] > W) {
@@ -170,24 +175,68 @@ int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, c
             rw[erow[k]] = x;
         }
     }
-    double leg_top = H - t->line_pitch - fs * 0.4 - n_rows * row_h;
-    {
-        int row = -1;
-        for (size_t k = 0; k < n_c; k++) {
-            if (!used[k]) continue;
-            if (erow[k] != row) {
-                row = erow[k];
-                x = (W - rw[row]) / 2;
-            }
-            double y = leg_top + row * row_h + (row_h - fs) / 2;
-            const double *col = pal[k % n_pal];
-            if (doc_fig_rect(d, c->f, x, y + (fs - sw) / 2, sw, sw, col) < 0 ||
-                doc_fig_text(d, c->f, x + sw + gap, y, 0, DOC_ALIGN_LEFT, b->categories[k].title, style, NULL) < 0)
-                return oom(c);
-            x += ew[k] + sep;
+    double leg_top = c->H - c->t->line_pitch - fs * 0.4 - n_rows * row_h;
+    int row = -1;
+    for (size_t k = 0; k < n_c; k++) {
+        if (!c->used[k]) continue;
+        if (erow[k] != row) {
+            row = erow[k];
+            x = (W - rw[row]) / 2;
         }
+        double y = leg_top + row * row_h + (row_h - fs) / 2;
+        const double *col = c->pal[k % c->n_pal];
+        if (doc_fig_rect(d, c->f, x, y + (fs - sw) / 2, sw, sw, col) < 0 ||
+            doc_fig_text(d, c->f, x + sw + gap, y, 0, DOC_ALIGN_LEFT, b->categories[k].title, c->style, NULL) < 0)
+            return oom(c);
+        x += ew[k] + sep;
     }
+    *top = leg_top;
+    return 0;
+}
 
+static const double black[3] = {0, 0, 0}, white[3] = {1, 1, 1}, light[3] = {0.82, 0.82, 0.82};
+
+/* Step 4b: one stacked bar centred on cx, its segments' counts inside,
+ * its total above and its group's label below. */
+static int chart_bar(cctx *c, size_t g, double cx, double bw, double plot_b, double scale, double label_w) {
+    doc_document *d = c->d;
+    double fs = c->fs, y = plot_b;
+    const char *style = c->style;
+    char num[32];
+    int sum = 0;
+    for (size_t k = 0; k < c->n_c; k++) {
+        int v = c->count[g * c->n_c + k];
+        if (!v) continue;
+        double h = v * scale;
+        const double *col = c->pal[k % c->n_pal];
+        if (doc_fig_rect(d, c->f, cx - bw / 2, y - h, bw, h, col) < 0) return oom(c);
+        if (sum > 0 && doc_fig_rule(d, c->f, cx - bw / 2, y, cx + bw / 2, y, 0.8, white) < 0) return oom(c);
+        snprintf(num, sizeof num, "%d", v);
+        if (h >= fs * 1.15 && est_width(c, num, fs) < bw - 2 &&
+            doc_fig_text(d, c->f, cx, y - h / 2 - fs / 2, 0, DOC_ALIGN_CENTER, num, style,
+                         luminance(col) < 0.3 ? white : black) < 0)
+            return oom(c);
+        y -= h;
+        sum += v;
+    }
+    snprintf(num, sizeof num, "%d", sum);
+    if (doc_fig_text(d, c->f, cx, y - fs * 1.25, 0, DOC_ALIGN_CENTER, num, style, NULL) < 0 ||
+        doc_fig_text(d, c->f, cx, plot_b + fs * 0.4, label_w, DOC_ALIGN_CENTER, c->groups[g], style, NULL) < 0)
+        return oom(c);
+    return 0;
+}
+
+/* Step 4: the plot between the top and the legend: y axis label and scale,
+ * the bars with their x labels, the axes.  lines: the figure's, for the
+ * message when it is too small. */
+static int chart_plot(cctx *c, double leg_top, int lines) {
+    const tpl_template *t = c->t;
+    const tpl_chart *tc = &t->chart;
+    doc_document *d = c->d;
+    double fs = c->fs;
+    const char *style = c->style;
+    size_t n_g = c->n_g;
+    int max = c->max;
     /* y axis scale */
     int step = nice_step(max), top_v = ((max + step - 1) / step) * step;
     if (top_v == max) top_v += step;    /* room above the tallest bar for its total */
@@ -195,7 +244,7 @@ int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, c
     snprintf(num, sizeof num, "%d", top_v);
     double tick_w = est_width(c, num, fs);
     const char *axis = tc->axis_label ? tc->axis_label : "问题数（个）";
-    double plot_l = tick_w + fs * 0.9, plot_r = W - fs * 0.5;
+    double plot_l = tick_w + fs * 0.9, plot_r = c->W - fs * 0.5;
     /* a little air between the text above and the axis label */
     double y0 = t->line_pitch * 0.4, plot_t = y0 + fs * 1.9;
 
@@ -208,12 +257,12 @@ int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, c
     if (per_line < 1) per_line = 1;
     int xl_lines = 1;
     for (size_t g = 0; g < n_g; g++) {
-        int l = (int)ceil((double)utf8_width(groups[g]) / 2 / per_line - 1e-9);
+        int l = (int)ceil((double)utf8_width(c->groups[g]) / 2 / per_line - 1e-9);
         if (l > xl_lines) xl_lines = l;
     }
     double plot_b = leg_top - fs * 0.6 - xl_lines * 1.2 * fs - fs * 0.4;
     if (plot_b - plot_t < 3 * fs)
-        return err_set(e, TB_ETEMPLATE, t->path, 0, 0,
+        return err_set(c->e, TB_ETEMPLATE, t->path, 0, 0,
                        "<chart lines=\"%d\"> leaves no room for the bars under the legend; give it more lines", lines);
     double scale = (plot_b - plot_t) / top_v;
 
@@ -229,32 +278,46 @@ int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, c
 
     double bw = slot * 0.56;
     if (bw > fs * 3.6) bw = fs * 3.6;
-    for (size_t g = 0; g < n_g; g++) {
-        double cx = plot_l + slot * ((double)g + 0.5), y = plot_b;
-        int sum = 0;
-        for (size_t k = 0; k < n_c; k++) {
-            int v = count[g * n_c + k];
-            if (!v) continue;
-            double h = v * scale;
-            const double *col = pal[k % n_pal];
-            if (doc_fig_rect(d, c->f, cx - bw / 2, y - h, bw, h, col) < 0) return oom(c);
-            if (sum > 0 && doc_fig_rule(d, c->f, cx - bw / 2, y, cx + bw / 2, y, 0.8, white) < 0) return oom(c);
-            snprintf(num, sizeof num, "%d", v);
-            if (h >= fs * 1.15 && est_width(c, num, fs) < bw - 2 &&
-                doc_fig_text(d, c->f, cx, y - h / 2 - fs / 2, 0, DOC_ALIGN_CENTER, num, style,
-                             luminance(col) < 0.3 ? white : black) < 0)
-                return oom(c);
-            y -= h;
-            sum += v;
-        }
-        snprintf(num, sizeof num, "%d", sum);
-        if (doc_fig_text(d, c->f, cx, y - fs * 1.25, 0, DOC_ALIGN_CENTER, num, style, NULL) < 0 ||
-            doc_fig_text(d, c->f, cx, plot_b + fs * 0.4, label_w, DOC_ALIGN_CENTER, groups[g], style, NULL) < 0)
-            return oom(c);
-    }
+    for (size_t g = 0; g < n_g; g++)
+        if (chart_bar(c, g, plot_l + slot * ((double)g + 0.5), bw, plot_b, scale, label_w) < 0) return -1;
     /* axes last, over the bars' feet */
     if (doc_fig_rule(d, c->f, plot_l, plot_t - fs * 0.5, plot_l, plot_b, 0.75, black) < 0 ||
         doc_fig_rule(d, c->f, plot_l, plot_b, plot_r, plot_b, 0.75, black) < 0)
         return oom(c);
+    return 0;
+}
+
+int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, const char *district, int number,
+              err *e) {
+    const tpl_chart *tc = &t->chart;
+    cctx C = {.d = d, .t = t, .fs = 10.5, .grid = t->char_pitch / t->body_size, .e = e, .b = b}, *c = &C;
+    if (district && !*district) district = NULL;
+    if (chart_count(c, district) < 0) return -1;
+    if (c->total == 0) return 0;
+
+    c->style = tc->style ? tc->style : "chart";
+    const char *cap_style = tc->caption_style ? tc->caption_style : "caption";
+    tpl_style st, cst;
+    tpl_resolve(t, c->style, NULL, &st);
+    tpl_resolve(t, cap_style, NULL, &cst);
+    c->fs = st.size > 0 ? st.size : 10.5;
+    int lines = tc->lines ? tc->lines : 12;
+    c->W = t->block_w;
+    c->H = lines * t->line_pitch;
+    doc_block *blk = doc_add_figure(d, c->H);
+    if (!blk || doc_set_part(d, blk, "chart") < 0) return oom(c);
+    c->f = blk->figure;
+
+    c->n_pal = tc->n_palette;
+    if (c->n_pal) memcpy(c->pal, tc->palette, sizeof c->pal);
+    else {
+        c->n_pal = sizeof default_palette / sizeof default_palette[0];
+        for (size_t k = 0; k < c->n_pal; k++)
+            for (int q = 0; q < 3; q++) c->pal[k][q] = ((default_palette[k] >> (16 - 8 * q)) & 255) / 255.0;
+    }
+    double leg_top = 0;
+    if (chart_caption(c, cap_style, cst.size, number) < 0 || chart_legend(c, &leg_top) < 0 ||
+        chart_plot(c, leg_top, lines) < 0)
+        return -1;
     return 1;
 }

@@ -99,7 +99,7 @@ int cli_validate(int argc, char **argv) {
 /* ---- render ----------------------------------------------------------- */
 static const char render_help[] =
     "usage: tongbao render FILE.xml [-o OUT.pdf|OUT.docx] [--format pdf|docx] [-t TEMPLATE] [--district D]\n"
-    "                      [--appendix] [--chart] [--text]\n"
+    "                      [--appendix] [--chart] [--pdfa] [--text]\n"
     "Typesets one findings file without recording it in the history (a draft:\n"
     "no 期号, no finding IDs; use `tongbao issue` for the real thing).\n"
     "  -o OUT          output file (default: FILE.pdf beside the input); its\n"
@@ -111,6 +111,7 @@ static const char render_help[] =
     "  --appendix      add the 附件 问题清单 table (--no-appendix: leave it out)\n"
     "  --chart         add the chart of findings by district (--no-chart: leave it out)\n"
     "                  (without these the template's <order> decides)\n"
+    "  --pdfa          write PDF/A-2b, the archive's form (default: the template's <output pdfa=…>)\n"
     "  --text          also print the composed text on stdout\n";
 
 /* FILE.xml → FILE.EXT beside it (malloc'd) */
@@ -127,7 +128,7 @@ static char *default_out(const char *in, const char *ext) {
 int cli_render(int argc, char **argv) {
     if (wants_help(argc, argv, render_help)) return 0;
     const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL, *format = NULL;
-    int text = 0, appendix = 0, chart = 0;
+    int text = 0, appendix = 0, chart = 0, pdfa = 0;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
@@ -137,6 +138,7 @@ int cli_render(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; district = v; }
         else if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) { if (r < 0) return TB_EUSAGE; format = v; }
         else if (!strcmp(argv[i], "--text")) text = 1;
+        else if (!strcmp(argv[i], "--pdfa")) pdfa = 1;
         else if (!strcmp(argv[i], "--appendix")) appendix = 1;
         else if (!strcmp(argv[i], "--no-appendix")) appendix = -1;
         else if (!strcmp(argv[i], "--chart")) chart = 1;
@@ -180,13 +182,14 @@ int cli_render(int argc, char **argv) {
     }
     t->force_appendix = appendix;
     t->force_chart = chart;
+    if (pdfa) t->pdfa = 1;
     char *outbuf = NULL;
     if (!out && !(out = outbuf = default_out(in, render_format_ext(fmt)))) {
         model_free(b);
         tpl_free(t);
         return TB_EINTERNAL;
     }
-    lay_ctx *lc = fmt == RENDER_PDF ? layout_ctx_new(&e) : NULL;
+    lay_ctx *lc = fmt == RENDER_PDF ? lay_ctx_new(&e) : NULL;
     buf pdf;
     buf_init(&pdf);
     render_info info;
@@ -206,7 +209,7 @@ int cli_render(int argc, char **argv) {
     }
     render_info_free(&info);
     buf_free(&pdf);
-    layout_ctx_free(lc);
+    lay_ctx_free(lc);
     tpl_free(t);
     model_free(b);
     free(outbuf);
@@ -266,6 +269,113 @@ static void put_cell(const char *s, size_t width, int last) {
     for (size_t w = utf8_width(s); w < width + 2; w++) putchar(' ');
 }
 
+/* tongbao templates, step 1: the search path's directories made absolute
+ * (show where a file really is, not "./templates"). */
+static void templates_absolute(char **dirs, size_t n) {
+    char cwd[PATH_MAX];
+    for (size_t i = 0; i < n; i++) {
+        if (dirs[i][0] == '/' || !getcwd(cwd, sizeof cwd)) continue;
+        const char *rel = dirs[i][0] == '.' && dirs[i][1] == '/' ? dirs[i] + 2 : dirs[i];
+        size_t l = strlen(cwd) + strlen(rel) + 2;
+        char *abs = malloc(l);
+        if (!abs) continue;
+        snprintf(abs, l, "%s/%s", cwd, rel);
+        free(dirs[i]);
+        dirs[i] = abs;
+    }
+}
+
+/* Step 2: one row per NAME.xml in dirs[i], appended to *rows; 0 or
+ * TB_EINTERNAL (out of memory). */
+static int templates_scan_dir(char **dirs, size_t i, tpl_row **rows, size_t *n_rows, size_t *cap) {
+    int rc = 0;
+    DIR *d = opendir(dirs[i]);
+    if (!d) return 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && rc == 0) {
+        size_t l = strlen(de->d_name);
+        if (l < 5 || strcmp(de->d_name + l - 4, ".xml")) continue;
+        if (*n_rows == *cap) {
+            size_t nc = *cap ? *cap * 2 : 16;
+            tpl_row *p = realloc(*rows, nc * sizeof *p);
+            if (!p) { rc = TB_EINTERNAL; break; }
+            *rows = p;
+            *cap = nc;
+        }
+        tpl_row *r = &(*rows)[*n_rows];
+        memset(r, 0, sizeof *r);
+        r->src = (int)i;
+        r->name = strndup(de->d_name, l - 4);
+        size_t pl = strlen(dirs[i]) + l + 2;
+        r->path = malloc(pl);
+        if (r->path) snprintf(r->path, pl, "%s/%s", dirs[i], de->d_name);
+        err e = {0};
+        tpl_template *t = r->path ? tpl_load_file(r->path, &e) : NULL;
+        if (t) {
+            r->kind = strdup(t->kind ? t->kind : "");
+            r->desc = strdup(t->description ? t->description : "");
+        } else {
+            /* the reason goes under the table: it is long */
+            r->broken = 1;
+            r->kind = strdup("?");
+            char msg[1200];
+            err_format(&e, msg, sizeof msg);
+            r->desc = strdup(msg);
+        }
+        tpl_free(t);
+        (*n_rows)++;
+        if (!r->name || !r->path || !r->kind || !r->desc) rc = TB_EINTERNAL;
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Step 3: the search order, the table and the reasons of broken ones;
+ * TB_ETEMPLATE when one that would be used does not load. */
+static int templates_print(tpl_row *rows, size_t n_rows, char **dirs, const char **label, size_t n) {
+    int rc = 0;
+    qsort(rows, n_rows, sizeof *rows, row_cmp);
+    for (size_t i = 0; i < n_rows; i++)
+        rows[i].wins = usable_name(rows[i].name) && (i == 0 || strcmp(rows[i - 1].name, rows[i].name));
+    printf("Search order (the first NAME.xml found wins):\n");
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        int there = stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode);
+        printf("  %zu. ", i + 1);
+        put_cell(label[i], 18, 0);
+        printf("%s%s\n", dirs[i], there ? "" : "  (not there)");
+    }
+    putchar('\n');
+    static const char *const head[5] = {"NAME", "KIND", "FROM", "DESCRIPTION", "FILE"};
+    size_t w[5];
+    for (int c = 0; c < 5; c++) w[c] = utf8_width(head[c]);
+    for (size_t i = 0; i < n_rows; i++) {
+        const char *cells[5] = {rows[i].name, rows[i].kind, label[rows[i].src],
+                                rows[i].broken ? "(does not load, see below)" : rows[i].desc, rows[i].path};
+        for (int c = 0; c < 5; c++)
+            if (utf8_width(cells[c]) > w[c]) w[c] = utf8_width(cells[c]);
+    }
+    fputs("  ", stdout);
+    for (int c = 0; c < 5; c++) put_cell(head[c], w[c], c == 4);
+    putchar('\n');
+    for (size_t i = 0; i < n_rows; i++) {
+        const char *cells[5] = {rows[i].name, rows[i].kind, label[rows[i].src],
+                                rows[i].broken ? "(does not load, see below)" : rows[i].desc, rows[i].path};
+        fputs(rows[i].wins ? "* " : "  ", stdout);
+        for (int c = 0; c < 5; c++) put_cell(cells[c], w[c], c == 4);
+        putchar('\n');
+        if (rows[i].wins && rows[i].broken) rc = TB_ETEMPLATE;
+    }
+    for (size_t i = 0; i < n_rows; i++)
+        if (rows[i].broken) printf("\n%s:\n  %s\n", rows[i].path, rows[i].desc);
+    if (!n_rows) printf("  (no templates found)\n");
+    else
+        printf("\n* = what -t NAME uses; the others are overridden by it.  Copy a file into\n"
+               "%s to change colours, faces or wording (see templates/README.md).\n",
+               n > 1 ? dirs[n - 2] : "$TONGBAO_TEMPLATES");
+    return rc;
+}
+
 int cli_templates(int argc, char **argv) {
     if (wants_help(argc, argv,
                    "usage: tongbao templates\n"
@@ -278,18 +388,7 @@ int cli_templates(int argc, char **argv) {
         return 0;
     char *dirs[8];
     size_t n = tpl_search_path(dirs, 8);
-    char cwd[PATH_MAX];
-    for (size_t i = 0; i < n; i++) {
-        /* show where a file really is, not "./templates" */
-        if (dirs[i][0] == '/' || !getcwd(cwd, sizeof cwd)) continue;
-        const char *rel = dirs[i][0] == '.' && dirs[i][1] == '/' ? dirs[i] + 2 : dirs[i];
-        size_t l = strlen(cwd) + strlen(rel) + 2;
-        char *abs = malloc(l);
-        if (!abs) continue;
-        snprintf(abs, l, "%s/%s", cwd, rel);
-        free(dirs[i]);
-        dirs[i] = abs;
-    }
+    templates_absolute(dirs, n);
     /* which directory is which: the search path fills them in this order */
     const char *env = getenv("TONGBAO_TEMPLATES");
     const char *label[8];
@@ -300,89 +399,9 @@ int cli_templates(int argc, char **argv) {
     tpl_row *rows = NULL;
     size_t n_rows = 0, cap = 0;
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        DIR *d = opendir(dirs[i]);
-        if (!d) continue;
-        struct dirent *de;
-        while ((de = readdir(d)) && rc == 0) {
-            size_t l = strlen(de->d_name);
-            if (l < 5 || strcmp(de->d_name + l - 4, ".xml")) continue;
-            if (n_rows == cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                tpl_row *p = realloc(rows, nc * sizeof *p);
-                if (!p) { rc = TB_EINTERNAL; break; }
-                rows = p;
-                cap = nc;
-            }
-            tpl_row *r = &rows[n_rows];
-            memset(r, 0, sizeof *r);
-            r->src = (int)i;
-            r->name = strndup(de->d_name, l - 4);
-            size_t pl = strlen(dirs[i]) + l + 2;
-            r->path = malloc(pl);
-            if (r->path) snprintf(r->path, pl, "%s/%s", dirs[i], de->d_name);
-            err e = {0};
-            tpl_template *t = r->path ? tpl_load_file(r->path, &e) : NULL;
-            if (t) {
-                r->kind = strdup(t->kind ? t->kind : "");
-                r->desc = strdup(t->description ? t->description : "");
-            } else {
-                /* the reason goes under the table: it is long */
-                r->broken = 1;
-                r->kind = strdup("?");
-                char msg[1200];
-                err_format(&e, msg, sizeof msg);
-                r->desc = strdup(msg);
-            }
-            tpl_free(t);
-            n_rows++;
-            if (!r->name || !r->path || !r->kind || !r->desc) rc = TB_EINTERNAL;
-        }
-        closedir(d);
-    }
-    if (rc == 0) {
-        qsort(rows, n_rows, sizeof *rows, row_cmp);
-        for (size_t i = 0; i < n_rows; i++)
-            rows[i].wins = usable_name(rows[i].name) && (i == 0 || strcmp(rows[i - 1].name, rows[i].name));
-        printf("Search order (the first NAME.xml found wins):\n");
-        for (size_t i = 0; i < n; i++) {
-            struct stat st;
-            int there = stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode);
-            printf("  %zu. ", i + 1);
-            put_cell(label[i], 18, 0);
-            printf("%s%s\n", dirs[i], there ? "" : "  (not there)");
-        }
-        putchar('\n');
-        static const char *const head[5] = {"NAME", "KIND", "FROM", "DESCRIPTION", "FILE"};
-        size_t w[5];
-        for (int c = 0; c < 5; c++) w[c] = utf8_width(head[c]);
-        for (size_t i = 0; i < n_rows; i++) {
-            const char *cells[5] = {rows[i].name, rows[i].kind, label[rows[i].src],
-                                    rows[i].broken ? "(does not load, see below)" : rows[i].desc, rows[i].path};
-            for (int c = 0; c < 5; c++)
-                if (utf8_width(cells[c]) > w[c]) w[c] = utf8_width(cells[c]);
-        }
-        fputs("  ", stdout);
-        for (int c = 0; c < 5; c++) put_cell(head[c], w[c], c == 4);
-        putchar('\n');
-        for (size_t i = 0; i < n_rows; i++) {
-            const char *cells[5] = {rows[i].name, rows[i].kind, label[rows[i].src],
-                                    rows[i].broken ? "(does not load, see below)" : rows[i].desc, rows[i].path};
-            fputs(rows[i].wins ? "* " : "  ", stdout);
-            for (int c = 0; c < 5; c++) put_cell(cells[c], w[c], c == 4);
-            putchar('\n');
-            if (rows[i].wins && rows[i].broken) rc = TB_ETEMPLATE;
-        }
-        for (size_t i = 0; i < n_rows; i++)
-            if (rows[i].broken) printf("\n%s:\n  %s\n", rows[i].path, rows[i].desc);
-        if (!n_rows) printf("  (no templates found)\n");
-        else
-            printf("\n* = what -t NAME uses; the others are overridden by it.  Copy a file into\n"
-                   "%s to change colours, faces or wording (see templates/README.md).\n",
-                   n > 1 ? dirs[n - 2] : "$TONGBAO_TEMPLATES");
-    } else {
-        fprintf(stderr, "tongbao: templates: out of memory\n");
-    }
+    for (size_t i = 0; i < n && rc == 0; i++) rc = templates_scan_dir(dirs, i, &rows, &n_rows, &cap);
+    if (rc == 0) rc = templates_print(rows, n_rows, dirs, label, n);
+    else fprintf(stderr, "tongbao: templates: out of memory\n");
     for (size_t i = 0; i < n_rows; i++) {
         free(rows[i].name);
         free(rows[i].path);

@@ -1,16 +1,19 @@
 /* cli_store.c — the commands that use the history database: issue,
  * archive (list, export, verify) and regen. */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "crash.h"
 #include "history.h"
 #include "parse.h"
 #include "render.h"
-#include "sha256.h"
+#include "digest.h"
 #include "store.h"
 #include "template.h"
 
@@ -70,7 +73,76 @@ static int write_tmp(const char *out, char **tmp, const void *data, size_t len, 
 static int issue_before_commit(void *ctx, const model_bulletin *b, const store_rendered *r, err *e) {
     (void)b;
     issue_ctx *c = ctx;
-    return write_tmp(c->out, &c->tmp, r->pdf.data, r->pdf.len, e);
+    if (write_tmp(c->out, &c->tmp, r->pdf.data, r->pdf.len, e) < 0) return -1;
+    crash_point("issue-temp");
+    return 0;
+}
+
+/* A run of `tongbao issue` killed between its commit and its rename leaves
+ * OUT.part.PID complete and synced, with the bulletin recorded.  The next
+ * issue of the same input to the same OUT finishes that rename when the
+ * part's bytes are the archived PDF (*completed = 1); any other part file
+ * of OUT whose process is gone is debris of a run killed before its
+ * commit, and goes.  Parts of a running process are left alone.
+ * archived: the issue to compare with, or NULL (nothing recorded for it). */
+static int issue_sweep_parts(store *s, const model_bulletin *b, const store_result *archived, const char *out,
+                             int *completed, err *e) {
+    *completed = 0;
+    const char *slash = strrchr(out, '/');
+    size_t dl = slash ? (size_t)(slash - out) : 0;
+    const char *base = slash ? slash + 1 : out;
+    char *dir = slash ? strndup(out, dl ? dl : 1) : strdup(".");
+    if (!dir) return err_set(e, TB_EINTERNAL, out, 0, 0, "out of memory");
+    DIR *d = opendir(dir);
+    if (!d) {
+        free(dir);
+        return 0;   /* nothing to sweep where nothing can be listed */
+    }
+    size_t bl = strlen(base);
+    buf pdf;
+    buf_init(&pdf);
+    int have_pdf = 0, rc = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && rc == 0) {
+        const char *nm = de->d_name, *num = nm + bl + 6;
+        if (strncmp(nm, base, bl) || strncmp(nm + bl, ".part.", 6) || !*num || strspn(num, "0123456789") != strlen(num))
+            continue;
+        long pid = strtol(num, NULL, 10);
+        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        size_t pl = strlen(dir) + strlen(nm) + 2;
+        char *part = malloc(pl);
+        if (!part) {
+            rc = err_set(e, TB_EINTERNAL, out, 0, 0, "out of memory");
+            break;
+        }
+        snprintf(part, pl, "%s/%s", dir, nm);
+        if (archived && !*completed) {
+            if (!have_pdf) {
+                if (store_get_pdf(s, b->series, archived->year, archived->issue_no, &pdf, NULL, NULL, e) < 0) {
+                    free(part);
+                    rc = -1;
+                    break;
+                }
+                have_pdf = 1;
+            }
+            err ignored = {0};
+            size_t len;
+            char *data = file_read(part, (size_t)1 << 30, &len, &ignored);
+            int same = data && len == pdf.len && !memcmp(data, pdf.data, len);
+            free(data);
+            if (same && rename(part, out) == 0) {
+                *completed = 1;
+                free(part);
+                continue;
+            }
+        }
+        unlink(part);   /* best effort: debris, nothing refers to it */
+        free(part);
+    }
+    closedir(d);
+    buf_free(&pdf);
+    free(dir);
+    return rc;
 }
 
 static const char issue_help[] =
@@ -134,7 +206,7 @@ int cli_issue(int argc, char **argv) {
     if (!t) goto fail;
     if (!out) out = outbuf = cli_default_out(in);
     if (!out) { err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); goto fail; }
-    c.lc = layout_ctx_new(&e);
+    c.lc = lay_ctx_new(&e);
     if (!c.lc) goto fail;
     c.t = t;
     c.out = out;
@@ -150,8 +222,11 @@ int cli_issue(int argc, char **argv) {
         goto fail;
     }
     if (r == 1) {
+        int completed = 0;
+        if (issue_sweep_parts(s, b, res.source_differs ? NULL : &res, out, &completed, &e) < 0) goto fail;
         printf("%s: already issued as %s 第%d期 (%d); nothing new recorded%s\n", in, b->series, res.issue_no,
                res.year, res.source_differs ? " — note: the file differs from what was issued then" : "");
+        if (completed) printf("%s: the PDF of the interrupted run is now in place → %s\n", in, out);
         goto done;
     }
     if (rename(c.tmp, out) < 0) {
@@ -159,6 +234,12 @@ int cli_issue(int argc, char **argv) {
                 res.issue_no, strerror(errno));
         unlink(c.tmp);
         goto fail;
+    }
+    crash_point("issue-renamed");
+    {   /* debris of earlier runs killed before their commit; best effort */
+        int completed;
+        err ignored = {0};
+        (void)issue_sweep_parts(s, b, NULL, out, &completed, &ignored);
     }
     if (c.info.warnings.len) fprintf(stderr, "%s", buf_cstr(&c.info.warnings));
     if (res.n_findings > 0)
@@ -175,7 +256,7 @@ fail:
 done:
     free(c.tmp);
     render_info_free(&c.info);
-    layout_ctx_free(c.lc);
+    lay_ctx_free(c.lc);
     store_close(s);
     tpl_free(t);
     model_free(b);
@@ -337,13 +418,13 @@ int cli_regen(int argc, char **argv) {
             t = z;
         }
     }
-    lc = layout_ctx_new(&e);
+    lc = lay_ctx_new(&e);
     if (!lc) goto fail;
     render_opts ro = {district, 1, district ? "zhenggai" : NULL};
     if (render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0) goto fail;
     if (!district) {
         char hex[65];
-        sha256_hex(pdf.data, pdf.len, hex);
+        digest_sha256_hex(pdf.data, pdf.len, hex);
         if (strcmp(hex, ar.info.pdf_sha256)) {
             /* Fonts or the tool changed since the issue: the archive is the
              * record, so it is what regen hands out. */
@@ -363,7 +444,7 @@ fail:
 done:
     render_info_free(&info);
     buf_free(&pdf);
-    layout_ctx_free(lc);
+    lay_ctx_free(lc);
     tpl_free(t);
     model_free(b);
     arena_free(a);

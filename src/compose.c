@@ -8,163 +8,17 @@
  * wording a template may change comes in through compose_opts.word() and is
  * expanded by the small placeholder language documented in compose.h.
  *
+ * Numerals, dates and punctuation classes are in compose_text.c, the
+ * history paragraphs (上期整改情况, 截至目前) in compose_history.c; what the
+ * three files share is in compose_int.h.
+ *
  * All output text lives in the document's arena; scratch strings are util.h
  * bufs that every path frees.  No global mutable state. */
-#include "compose.h"
+#include "compose_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- numerals ----------------------------------------------------------- */
-
-static const char *const CN_DIGIT[10] = {
-    "零", "一", "二", "三", "四", "五", "六", "七", "八", "九"
-};
-
-/* One four-digit section (0..9999).  `top` is set for the leading section,
- * where 10–19 are written 十, 十一 … rather than 一十, 一十一 (but 110 is
- * 一百一十 and 10010 is 一万零一十: the bare 十 only opens a number). */
-static void cn_section(buf *o, int x, int top) {
-    static const int pos[4] = {1000, 100, 10, 1};
-    static const char *const unit[4] = {"千", "百", "十", ""};
-    int started = 0, zero = 0;
-    for (int k = 0; k < 4; k++) {
-        int dg = (x / pos[k]) % 10;
-        if (dg == 0) {
-            if (started) zero = 1;
-            continue;
-        }
-        if (zero) buf_puts(o, "零");
-        zero = 0;
-        if (pos[k] == 10 && dg == 1 && !started && top)
-            buf_puts(o, "十");
-        else {
-            buf_puts(o, CN_DIGIT[dg]);
-            buf_puts(o, unit[k]);
-        }
-        started = 1;
-    }
-}
-
-/* Copy s into out, cutting at a code-point boundary if it does not fit. */
-static void copy_out(const char *s, char *out, size_t outlen) {
-    if (!out || outlen == 0) return;
-    size_t n = strlen(s);
-    if (n >= outlen) {
-        n = outlen - 1;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
-    }
-    memcpy(out, s, n);
-    out[n] = 0;
-}
-
-void compose_cn_number(int n, char *out, size_t outlen) {
-    char tmp[96];
-    if (n < 0 || n > 99999999) {
-        /* Nobody numbers a hundred million categories; Arabic digits keep the
-         * output readable instead of failing. */
-        snprintf(tmp, sizeof tmp, "%d", n);
-        copy_out(tmp, out, outlen);
-        return;
-    }
-    buf o;
-    buf_init(&o);
-    if (n == 0) {
-        buf_puts(&o, "零");
-    } else {
-        int hi = n / 10000, lo = n % 10000;
-        if (hi) {
-            cn_section(&o, hi, 1);
-            buf_puts(&o, "万");
-            if (lo) {
-                if (lo < 1000) buf_puts(&o, "零");
-                cn_section(&o, lo, 0);
-            }
-        } else {
-            cn_section(&o, lo, 1);
-        }
-    }
-    const char *s = buf_cstr(&o);
-    if (s) {
-        copy_out(s, out, outlen);
-    } else {
-        /* out of memory for a few dozen bytes: fall back to digits */
-        snprintf(tmp, sizeof tmp, "%d", n);
-        copy_out(tmp, out, outlen);
-    }
-    buf_free(&o);
-}
-
-/* ---- dates ---------------------------------------------------------------- */
-
-typedef struct {
-    int y, mo, d, h, mi, has_time;
-} tb_date;
-
-static int digits(const char *s, int n, int *v) {
-    int x = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        x = x * 10 + (s[i] - '0');
-    }
-    *v = x;
-    return 0;
-}
-
-static int days_in_month(int y, int m) {
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return dm[m - 1];
-}
-
-/* Strict ISO 8601 as the model keeps it: YYYY-MM-DD, optionally followed by
- * THH:MM or THH:MM:SS (a space is accepted for T; seconds are not printed). */
-static int parse_iso(const char *s, tb_date *t) {
-    memset(t, 0, sizeof *t);
-    if (!s) return -1;
-    size_t n = strlen(s);
-    if (n < 10 || s[4] != '-' || s[7] != '-') return -1;
-    if (digits(s, 4, &t->y) || digits(s + 5, 2, &t->mo) || digits(s + 8, 2, &t->d)) return -1;
-    if (t->y < 1 || t->mo < 1 || t->mo > 12 || t->d < 1 || t->d > days_in_month(t->y, t->mo))
-        return -1;
-    if (n == 10) return 0;
-    if ((s[10] != 'T' && s[10] != ' ') || (n != 16 && n != 19) || s[13] != ':') return -1;
-    if (digits(s + 11, 2, &t->h) || digits(s + 14, 2, &t->mi)) return -1;
-    if (n == 19) {
-        int sec;
-        if (s[16] != ':' || digits(s + 17, 2, &sec) || sec > 59) return -1;
-    }
-    if (t->h > 23 || t->mi > 59) return -1;
-    t->has_time = 1;
-    return 0;
-}
-
-/* "2025年11月22日17：00".  Hours without a leading zero, minutes with one,
- * full-width colon (FORMAT.md rule 5). */
-static void fmt_date(char *out, size_t outlen, const tb_date *t, int show_year, int show_time) {
-    char tmp[96];
-    int k = 0;
-    if (show_year) k = snprintf(tmp, sizeof tmp, "%d年", t->y);
-    k += snprintf(tmp + k, sizeof tmp - (size_t)k, "%d月%d日", t->mo, t->d);
-    if (show_time && t->has_time)
-        snprintf(tmp + k, sizeof tmp - (size_t)k, "%d：%02d", t->h, t->mi);
-    copy_out(tmp, out, outlen);
-}
-
-int compose_date(const char *iso, int ref_year, char *out, size_t outlen) {
-    tb_date t;
-    if (parse_iso(iso, &t) < 0 || !out || outlen < 32) return -1;
-    fmt_date(out, outlen, &t, ref_year == 0 || t.y != ref_year, 1);
-    return 0;
-}
-
-int compose_date_full(const char *iso, char *out, size_t outlen) {
-    tb_date t;
-    if (parse_iso(iso, &t) < 0 || !out || outlen < 32) return -1;
-    fmt_date(out, outlen, &t, 1, 0);
-    return 0;
-}
 
 /* ---- districts ------------------------------------------------------------ */
 
@@ -189,106 +43,14 @@ const char **compose_districts(const model_bulletin *b, arena *a, size_t *n) {
     return out;
 }
 
-/* ---- punctuation ------------------------------------------------------------ */
-
-/* How a piece of text ends, so joins never double a mark (rule 4). */
-enum { M_NONE, M_SOFT, M_SEMI, M_TERM };
-
-static int is_term_cp(uint32_t cp) {
-    return cp == 0x3002 /* 。 */ || cp == 0xFF01 /* ！ */ || cp == 0xFF1F /* ？ */ ||
-           cp == '!' || cp == '?' || cp == 0x2026 /* … */;
-}
-
-static int is_close_cp(uint32_t cp) {
-    return cp == 0x201D /* ” */ || cp == 0x2019 /* ’ */ || cp == 0x300D /* 」 */ ||
-           cp == 0x300F /* 』 */ || cp == 0xFF09 /* ） */ || cp == ')' ||
-           cp == 0x300B /* 》 */ || cp == 0x3011 /* 】 */;
-}
-
-/* Start of the code point that ends at byte `end` of s. */
-static size_t cp_start(const char *s, size_t end) {
-    size_t i = end;
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
-    return i > 0 ? i - 1 : 0;
-}
-
-static uint32_t cp_at(const char *s, size_t i, size_t len) {
-    size_t adv;
-    return utf8_decode(s + i, len - i, &adv);
-}
-
-/* Classify the end of s.  *body receives the byte length without the trailing
- * mark.  A terminal mark inside a closing quote (…。”) counts as terminal
- * with nothing to strip; an ellipsis (…… or ...) is terminal as a whole. */
-static int tail_mark(const char *s, size_t *body) {
-    size_t len = s ? strlen(s) : 0;
-    *body = len;
-    if (len == 0) return M_NONE;
-    size_t i = cp_start(s, len);
-    uint32_t cp = cp_at(s, i, len);
-    if (cp == 0x2026) {
-        while (i > 0) {
-            size_t j = cp_start(s, i);
-            if (cp_at(s, j, len) != 0x2026) break;
-            i = j;
-        }
-        *body = i;
-        return M_TERM;
-    }
-    if (cp == '.') {
-        while (i > 0 && s[i - 1] == '.') i--;
-        *body = i;
-        return len - i >= 2 ? M_TERM : M_SOFT;
-    }
-    if (is_term_cp(cp)) { *body = i; return M_TERM; }
-    if (cp == 0xFF1B /* ； */ || cp == ';') { *body = i; return M_SEMI; }
-    if (cp == 0xFF0C /* ， */ || cp == 0x3001 /* 、 */ || cp == 0xFF1A /* ： */ ||
-        cp == ',' || cp == ':') {
-        *body = i;
-        return M_SOFT;
-    }
-    if (is_close_cp(cp) && i > 0 && is_term_cp(cp_at(s, cp_start(s, i), len)))
-        return M_TERM;   /* body = len: keep the quote, add nothing */
-    return M_NONE;
-}
-
-/* Byte length of s without any trailing mark (for pieces we join ourselves). */
-static size_t stripped_len(const char *s) {
-    size_t body;
-    tail_mark(s, &body);
-    return body;
-}
-
-/* The mark that should close s when the context wants `joiner` there: the
- * text's own terminal mark (。！？…) is kept, anything weaker is replaced.
- * *body: bytes of s to write before any annotations. */
-static const char *closing_mark(const char *s, size_t *body, const char *joiner) {
-    int cls = tail_mark(s, body);
-    if (cls == M_TERM) return s + *body;   /* suffix of s; "" for …。” */
-    return joiner;
-}
-
 /* ---- context ------------------------------------------------------------------ */
 
-enum { K_DUBAO, K_JIANBAO, K_WENZE, K_ZHENGGAI };
-
-typedef struct {
-    const model_bulletin *b;
-    const compose_opts *o;
-    err *e;
-    doc_document *d;
-    int kind;
-    int ref_year;           /* the bulletin's year; 0 = unknown, always print years */
-    const char *district;   /* extract filter, or NULL */
-    int show_ids;
-} ctx;
-
-static int oom(ctx *c) {
+int compose_oom(compose_ctx *c) {
     return err_set(c->e, TB_EINTERNAL, c->b->source, 0, 0,
                    "out of memory while composing the bulletin");
 }
 
-static const char *word(const ctx *c, const char *key, const char *def) {
+const char *compose_word(const compose_ctx *c, const char *key, const char *def) {
     if (c->o && c->o->word) {
         const char *w = c->o->word(c->o->word_ctx, key);
         if (w) return w;
@@ -298,11 +60,7 @@ static const char *word(const ctx *c, const char *key, const char *def) {
 
 /* ---- placeholder substitution ---------------------------------------------- */
 
-typedef struct {
-    const char *name, *value;
-} var;
-
-static const var *var_find(const var *v, size_t nv, const char *name, size_t nlen) {
+static const compose_var *var_find(const compose_var *v, size_t nv, const char *name, size_t nlen) {
     for (size_t i = 0; i < nv; i++)
         if (strlen(v[i].name) == nlen && memcmp(v[i].name, name, nlen) == 0) return &v[i];
     return NULL;
@@ -312,13 +70,13 @@ static const var *var_find(const var *v, size_t nv, const char *name, size_t nle
  * template typo shows up in proof-reading instead of silently vanishing.
  * With probe set nothing is written; *has / *nonempty report whether the
  * segment uses known placeholders and whether any of them has a value. */
-static void expand(buf *out, const char *s, size_t len, const var *v, size_t nv,
+static void expand(buf *out, const char *s, size_t len, const compose_var *v, size_t nv,
                    int *has, int *nonempty) {
     size_t i = 0, lit = 0;
     while (i < len) {
         if (s[i] == '{') {
             const char *close = memchr(s + i + 1, '}', len - i - 1);
-            const var *x = close ? var_find(v, nv, s + i + 1, (size_t)(close - s - i - 1)) : NULL;
+            const compose_var *x = close ? var_find(v, nv, s + i + 1, (size_t)(close - s - i - 1)) : NULL;
             if (x) {
                 if (out) buf_add(out, s + lit, i - lit);
                 if (has) *has = 1;
@@ -340,7 +98,7 @@ static void expand(buf *out, const char *s, size_t len, const var *v, size_t nv,
  * alternative that has a value for at least one of its placeholders (or has
  * no placeholders at all); when none qualifies the group vanishes.  That lets
  * "务于{deadline}前" drop out cleanly when there is no deadline. */
-static void subst(buf *out, const char *pat, const var *v, size_t nv) {
+void compose_subst(buf *out, const char *pat, const compose_var *v, size_t nv) {
     size_t len = strlen(pat), i = 0;
     while (i < len) {
         const char *lb = memchr(pat + i, '[', len - i);
@@ -368,14 +126,14 @@ static void subst(buf *out, const char *pat, const var *v, size_t nv) {
 }
 
 /* subst into a fresh arena string of the document. */
-static const char *subst_str(ctx *c, const char *pat, const var *v, size_t nv) {
+const char *compose_subst_str(compose_ctx *c, const char *pat, const compose_var *v, size_t nv) {
     buf o;
     buf_init(&o);
-    subst(&o, pat, v, nv);
+    compose_subst(&o, pat, v, nv);
     const char *s = buf_cstr(&o);
     const char *r = s ? arena_strdup(c->d->arena, s) : NULL;
     buf_free(&o);
-    if (!r) oom(c);
+    if (!r) compose_oom(c);
     return r;
 }
 
@@ -384,7 +142,7 @@ static const char *subst_str(ctx *c, const char *pat, const var *v, size_t nv) {
 /* Consecutive unstyled text is gathered in `pend` and becomes one run, so a
  * category paragraph is a handful of runs rather than one per fragment. */
 typedef struct {
-    ctx *c;
+    compose_ctx *c;
     doc_block *blk;
     buf pend;
     int fail;
@@ -392,12 +150,12 @@ typedef struct {
 
 /* part: which part of the bulletin the paragraph belongs to (doc.h
  * "Parts"), so a template's <order> can move or leave out whole parts. */
-static int para_begin(ctx *c, para *p, const char *style, const char *part) {
+static int para_begin(compose_ctx *c, para *p, const char *style, const char *part) {
     p->c = c;
     p->fail = 0;
     buf_init(&p->pend);
     p->blk = doc_add_block(c->d, style);
-    if (!p->blk || doc_set_part(c->d, p->blk, part) < 0) return oom(c);
+    if (!p->blk || doc_set_part(c->d, p->blk, part) < 0) return compose_oom(c);
     return 0;
 }
 
@@ -409,7 +167,7 @@ static int para_flush(para *p) {
     const char *s = buf_cstr(&p->pend);
     if (!s || doc_add_run(p->c->d, p->blk, s, NULL) < 0) {
         p->fail = 1;
-        return oom(p->c);
+        return compose_oom(p->c);
     }
     buf_reset(&p->pend);
     return 0;
@@ -419,7 +177,7 @@ static int para_run(para *p, const char *text, const char *style) {
     if (para_flush(p) < 0) return -1;
     if (doc_add_run(p->c->d, p->blk, text, style) < 0) {
         p->fail = 1;
-        return oom(p->c);
+        return compose_oom(p->c);
     }
     return 0;
 }
@@ -431,26 +189,26 @@ static int para_end(para *p, int rc) {
     return rc;
 }
 
-static int set_outline(ctx *c, doc_block *blk, const char *s, size_t n) {
+static int set_outline(compose_ctx *c, doc_block *blk, const char *s, size_t n) {
     blk->outline = arena_strndup(c->d->arena, s, n);
-    return blk->outline ? 0 : oom(c);
+    return blk->outline ? 0 : compose_oom(c);
 }
 
 /* A block holding one plain string (title, to, signature, date). */
-static doc_block *simple_block(ctx *c, const char *style, const char *text) {
+static doc_block *simple_block(compose_ctx *c, const char *style, const char *text) {
     doc_block *blk = doc_add_block(c->d, style);
     if (!blk || doc_add_run(c->d, blk, text, NULL) < 0) {
-        oom(c);
+        compose_oom(c);
         return NULL;
     }
     return blk;
 }
 
 /* A "body" paragraph of one string, tagged with its part. */
-static doc_block *body_block(ctx *c, const char *part, const char *text) {
+doc_block *compose_body_block(compose_ctx *c, const char *part, const char *text) {
     doc_block *blk = simple_block(c, "body", text);
     if (blk && doc_set_part(c->d, blk, part) < 0) {
-        oom(c);
+        compose_oom(c);
         return NULL;
     }
     return blk;
@@ -460,7 +218,7 @@ static doc_block *body_block(ctx *c, const char *part, const char *text) {
 
 /* Format iso per rule 5 into out; on a malformed value record TB_EINPUT
  * naming `what` and the line (0 when the model has none). */
-static int date_or_fail(ctx *c, const char *iso, char *out, size_t outlen,
+static int date_or_fail(compose_ctx *c, const char *iso, char *out, size_t outlen,
                         const char *what, int line, int col) {
     if (compose_date(iso, c->ref_year, out, outlen) == 0) return 0;
     return err_set(c->e, TB_EINPUT, c->b->source, line, col,
@@ -471,34 +229,34 @@ static int date_or_fail(ctx *c, const char *iso, char *out, size_t outlen,
 /* Inspection period: the text as written, else built from from/to
  * (11月20日至11月21日; one day 11月21日; years only where they differ from the
  * bulletin's, and both when the period itself spans a new year). */
-static int period_string(ctx *c, buf *out) {
+static int period_string(compose_ctx *c, buf *out) {
     const model_bulletin *b = c->b;
     if (!str_empty(b->period_text)) {
-        buf_add(out, b->period_text, stripped_len(b->period_text));
+        buf_add(out, b->period_text, compose_stripped_len(b->period_text));
         return 0;
     }
     int hf = !str_empty(b->period_from), ht = !str_empty(b->period_to);
     if (!hf && !ht) return 0;
-    tb_date f, t;
-    if (hf && parse_iso(b->period_from, &f) < 0)
+    compose_dt f, t;
+    if (hf && compose_parse_iso(b->period_from, &f) < 0)
         return err_set(c->e, TB_EINPUT, b->source, 0, 0,
                        "inspection period from=\"%s\" is not a valid date; write it as 2026-11-20 or 2026-11-20T19:00",
                        b->period_from);
-    if (ht && parse_iso(b->period_to, &t) < 0)
+    if (ht && compose_parse_iso(b->period_to, &t) < 0)
         return err_set(c->e, TB_EINPUT, b->source, 0, 0,
                        "inspection period to=\"%s\" is not a valid date; write it as 2026-11-21 or 2026-11-21T08:00",
                        b->period_to);
     char s1[64], s2[64];
     if (hf && ht && (f.y != t.y || f.mo != t.mo || f.d != t.d)) {
         int cross = f.y != t.y;
-        fmt_date(s1, sizeof s1, &f, cross || c->ref_year == 0 || f.y != c->ref_year, 0);
-        fmt_date(s2, sizeof s2, &t, cross || c->ref_year == 0, 0);
+        compose_fmt_date(s1, sizeof s1, &f, cross || c->ref_year == 0 || f.y != c->ref_year, 0);
+        compose_fmt_date(s2, sizeof s2, &t, cross || c->ref_year == 0, 0);
         buf_puts(out, s1);
         buf_puts(out, "至");
         buf_puts(out, s2);
     } else {
-        const tb_date *one = hf ? &f : &t;
-        fmt_date(s1, sizeof s1, one, c->ref_year == 0 || one->y != c->ref_year, 0);
+        const compose_dt *one = hf ? &f : &t;
+        compose_fmt_date(s1, sizeof s1, one, c->ref_year == 0 || one->y != c->ref_year, 0);
         buf_puts(out, s1);
     }
     return 0;
@@ -506,12 +264,12 @@ static int period_string(ctx *c, buf *out) {
 
 /* ---- selection ------------------------------------------------------------------------- */
 
-static int included(const ctx *c, const model_finding *f) {
+static int included(const compose_ctx *c, const model_finding *f) {
     if (!c->district) return 1;
     return !is_unit(f) && str_eq(f->district, c->district);
 }
 
-static size_t count_included(const ctx *c, const model_category *cat) {
+static size_t count_included(const compose_ctx *c, const model_category *cat) {
     size_t n = 0;
     for (size_t j = 0; j < cat->n_findings; j++) n += (size_t)included(c, &cat->findings[j]);
     return n;
@@ -519,11 +277,11 @@ static size_t count_included(const ctx *c, const model_category *cat) {
 
 /* Is there any category to print?  Full bulletins print every category (an
  * empty one is a bare statement); extracts only those with findings. */
-static int category_printed(const ctx *c, const model_category *cat) {
+static int category_printed(const compose_ctx *c, const model_category *cat) {
     return c->district ? count_included(c, cat) > 0 : 1;
 }
 
-static int any_category(const ctx *c) {
+static int any_category(const compose_ctx *c) {
     for (size_t i = 0; i < c->b->n_categories; i++)
         if (category_printed(c, &c->b->categories[i])) return 1;
     return 0;
@@ -531,23 +289,23 @@ static int any_category(const ctx *c) {
 
 /* ---- rule 1: preamble ------------------------------------------------------------------ */
 
-static const char *method_of(const ctx *c) {
-    return !str_empty(c->b->method) ? c->b->method : word(c, "method-default", "督查");
+static const char *method_of(const compose_ctx *c) {
+    return !str_empty(c->b->method) ? c->b->method : compose_word(c, "method-default", "督查");
 }
 
 /* inspectors joined by 、 followed (with_action) by the action: "who did what". */
-static void who_did(const ctx *c, buf *w, int with_action) {
+static void who_did(const compose_ctx *c, buf *w, int with_action) {
     const model_bulletin *b = c->b;
     int n = 0;
     for (size_t i = 0; i < b->n_inspectors; i++) {
         if (str_empty(b->inspectors[i])) continue;
         if (n++) buf_puts(w, "、");
-        buf_add(w, b->inspectors[i], stripped_len(b->inspectors[i]));
+        buf_add(w, b->inspectors[i], compose_stripped_len(b->inspectors[i]));
     }
-    if (with_action && !str_empty(b->action)) buf_add(w, b->action, stripped_len(b->action));
+    if (with_action && !str_empty(b->action)) buf_add(w, b->action, compose_stripped_len(b->action));
 }
 
-static int add_preamble(ctx *c, int has_findings) {
+static int add_preamble(compose_ctx *c, int has_findings) {
     const model_bulletin *b = c->b;
     if (!b->has_inspection && !has_findings) return 0;
     buf s, piece;
@@ -572,7 +330,7 @@ static int add_preamble(ctx *c, int has_findings) {
                     buf_puts(&piece, n++ ? "、" : "共涉及");
                     buf_puts(&piece, ct->number);
                     if (!str_empty(ct->unit)) buf_puts(&piece, ct->unit);
-                    if (!str_empty(ct->what)) buf_add(&piece, ct->what, stripped_len(ct->what));
+                    if (!str_empty(ct->what)) buf_add(&piece, ct->what, compose_stripped_len(ct->what));
                 }
             }
             if (rc == 0 && piece.len) {
@@ -587,11 +345,11 @@ static int add_preamble(ctx *c, int has_findings) {
      * the tail.  Without a tail it must close its own sentence. */
     if (rc == 0 && b->has_inspection && !str_empty(b->assessment)) {
         size_t body;
-        int cls = tail_mark(b->assessment, &body);
+        int cls = compose_tail_mark(b->assessment, &body);
         if (has_findings) {
             buf_puts(&s, b->assessment);
-            if (cls == M_NONE) buf_puts(&s, "。");
-        } else if (cls == M_TERM) {
+            if (cls == COMPOSE_M_NONE) buf_puts(&s, "。");
+        } else if (cls == COMPOSE_M_TERM) {
             buf_puts(&s, b->assessment);
         } else {
             buf_add(&s, b->assessment, body);
@@ -599,14 +357,14 @@ static int add_preamble(ctx *c, int has_findings) {
         }
     }
     if (rc == 0 && has_findings) {
-        var v[] = {{"method", method_of(c)}};
-        subst(&s, word(c, "preamble-tail", "现将{method}中发现的问题通报如下："), v, 1);
+        compose_var v[] = {{"method", method_of(c)}};
+        compose_subst(&s, compose_word(c, "preamble-tail", "现将{method}中发现的问题通报如下："), v, 1);
     }
     if (rc == 0 && s.len) {
         const char *t = buf_cstr(&s);
-        if (!t || !body_block(c, "preamble", t)) rc = t ? -1 : oom(c);
+        if (!t || !compose_body_block(c, "preamble", t)) rc = t ? -1 : compose_oom(c);
     }
-    if (rc == 0 && (s.oom || piece.oom)) rc = oom(c);
+    if (rc == 0 && (s.oom || piece.oom)) rc = compose_oom(c);
     buf_free(&s);
     buf_free(&piece);
     return rc;
@@ -614,7 +372,7 @@ static int add_preamble(ctx *c, int has_findings) {
 
 /* 整改通知 intro, e.g. "11月20日晚至11月21日，市…督导组对…进行暗访，发现你区
  * 存在以下问题，现通知如下：" */
-static int add_zhenggai_intro(ctx *c) {
+static int add_zhenggai_intro(compose_ctx *c) {
     const model_bulletin *b = c->b;
     buf period, who, insp;
     buf_init(&period);
@@ -628,16 +386,16 @@ static int add_zhenggai_intro(ctx *c) {
     if (rc == 0) {
         const char *ps = buf_cstr(&period), *ws = buf_cstr(&who), *is = buf_cstr(&insp);
         if (!ps || !ws || !is) {
-            rc = oom(c);
+            rc = compose_oom(c);
         } else {
             const char *action = b->has_inspection && b->action ? b->action : "";
-            var v[] = {{"period", ps}, {"inspectors-action", ws}, {"inspectors", is},
+            compose_var v[] = {{"period", ps}, {"inspectors-action", ws}, {"inspectors", is},
                        {"action", action}, {"method", method_of(c)},
                        {"district", c->district ? c->district : ""}};
-            const char *t = subst_str(c, word(c, "zhenggai-intro",
+            const char *t = compose_subst_str(c, compose_word(c, "zhenggai-intro",
                                               "[{period}，][{inspectors-action}，]发现你区存在以下问题，现通知如下："),
                                       v, sizeof v / sizeof *v);
-            if (!t || !body_block(c, "preamble", t)) rc = -1;
+            if (!t || !compose_body_block(c, "preamble", t)) rc = -1;
         }
     }
     buf_free(&period);
@@ -649,25 +407,25 @@ static int add_zhenggai_intro(ctx *c) {
 /* ---- rules 2–4: categories ------------------------------------------------------------- */
 
 /* "{n}是{title}。" (or 要): the lead run; outline is the same without the mark. */
-static int numbered_lead(ctx *c, para *p, const char *key, const char *def, int n,
+static int numbered_lead(compose_ctx *c, para *p, const char *key, const char *def, int n,
                          const char *title, int outline) {
     char num[64];
     compose_cn_number(n, num, sizeof num);
-    var v[] = {{"n", num}};
+    compose_var v[] = {{"n", num}};
     buf lead;
     buf_init(&lead);
-    subst(&lead, word(c, key, def), v, 1);
+    compose_subst(&lead, compose_word(c, key, def), v, 1);
     size_t body = 0;
     const char *mark = "";
     if (!str_empty(title)) {
-        mark = closing_mark(title, &body, "。");
+        mark = compose_closing_mark(title, &body, "。");
         buf_add(&lead, title, body);
     }
     int rc = 0;
     size_t olen = lead.len;
     buf_puts(&lead, mark);
     const char *s = buf_cstr(&lead);
-    if (!s) rc = oom(c);
+    if (!s) rc = compose_oom(c);
     if (rc == 0 && outline) rc = set_outline(c, p->blk, s, olen);
     if (rc == 0) rc = para_run(p, s, "lead");
     buf_free(&lead);
@@ -700,23 +458,23 @@ static void write_location(buf *o, const model_finding *f, loc_state *st) {
 }
 
 /* Annotation runs after a finding: ID, repeat note, and (extracts) deadline. */
-static int annotations(ctx *c, para *p, const model_finding *f) {
-    if ((c->show_ids || c->kind == K_ZHENGGAI) && !str_empty(f->id)) {
-        var v[] = {{"id", f->id}};
-        const char *t = subst_str(c, word(c, "finding-id", "（{id}）"), v, 1);
+static int annotations(compose_ctx *c, para *p, const model_finding *f) {
+    if ((c->show_ids || c->kind == COMPOSE_ZHENGGAI) && !str_empty(f->id)) {
+        compose_var v[] = {{"id", f->id}};
+        const char *t = compose_subst_str(c, compose_word(c, "finding-id", "（{id}）"), v, 1);
         if (!t || para_run(p, t, "id") < 0) return -1;
     }
     if (!str_empty(f->repeat_note)) {
-        var v[] = {{"note", f->repeat_note}};
-        const char *t = subst_str(c, word(c, "finding-repeat", "（{note}）"), v, 1);
+        compose_var v[] = {{"note", f->repeat_note}};
+        const char *t = compose_subst_str(c, compose_word(c, "finding-repeat", "（{note}）"), v, 1);
         if (!t || para_run(p, t, "repeat") < 0) return -1;
     }
-    if (c->kind == K_ZHENGGAI && !str_empty(f->deadline)) {
+    if (c->kind == COMPOSE_ZHENGGAI && !str_empty(f->deadline)) {
         char d[64];
         if (date_or_fail(c, f->deadline, d, sizeof d, "finding deadline", f->line, f->col) < 0)
             return -1;
-        var v[] = {{"deadline", d}};
-        const char *t = subst_str(c, word(c, "finding-deadline", "（整改时限：{deadline}）"), v, 1);
+        compose_var v[] = {{"deadline", d}};
+        const char *t = compose_subst_str(c, compose_word(c, "finding-deadline", "（整改时限：{deadline}）"), v, 1);
         if (!t || para_run(p, t, "deadline") < 0) return -1;
     }
     return 0;
@@ -726,7 +484,7 @@ static int same_run(const model_finding *a, const model_finding *b) {
     return !is_unit(a) && !is_unit(b) && str_eq(a->district, b->district);
 }
 
-static int add_category(ctx *c, const model_category *cat, int n) {
+static int add_category(compose_ctx *c, const model_category *cat, int n) {
     para p;
     if (para_begin(c, &p, "body", "findings") < 0) return -1;
     int rc = numbered_lead(c, &p, "category-lead", "{n}是", n, cat->title, 1);
@@ -751,7 +509,7 @@ static int add_category(ctx *c, const model_category *cat, int n) {
         size_t body = 0;
         const char *mark = joiner;
         if (!str_empty(f->text)) {
-            mark = closing_mark(f->text, &body, joiner);
+            mark = compose_closing_mark(f->text, &body, joiner);
             para_textn(&p, f->text, body);
         }
         rc = annotations(c, &p, f);
@@ -760,7 +518,7 @@ static int add_category(ctx *c, const model_category *cat, int n) {
     return para_end(&p, rc);
 }
 
-static int add_categories(ctx *c) {
+static int add_categories(compose_ctx *c) {
     int n = 0;
     for (size_t i = 0; i < c->b->n_categories; i++) {
         const model_category *cat = &c->b->categories[i];
@@ -772,14 +530,14 @@ static int add_categories(ctx *c) {
 
 /* ---- rule 5: rectification ------------------------------------------------------------- */
 
-static int default_responsible(ctx *c, buf *out) {
+static int default_responsible(compose_ctx *c, buf *out) {
     if (c->district) {
         buf_puts(out, c->district);
         return 0;
     }
     size_t n;
     const char **ds = compose_districts(c->b, c->d->arena, &n);
-    if (!ds) return oom(c);
+    if (!ds) return compose_oom(c);
     int units = 0;
     for (size_t i = 0; i < c->b->n_categories && !units; i++)
         for (size_t j = 0; j < c->b->categories[i].n_findings; j++)
@@ -789,13 +547,13 @@ static int default_responsible(ctx *c, buf *out) {
         buf_puts(out, ds[i]);
     }
     if (n == 0)
-        buf_puts(out, word(c, "responsible-units-only", "相关单位"));
+        buf_puts(out, compose_word(c, "responsible-units-only", "相关单位"));
     else if (units)
-        buf_puts(out, word(c, "responsible-units", "及相关单位"));
+        buf_puts(out, compose_word(c, "responsible-units", "及相关单位"));
     return 0;
 }
 
-static int add_rectification(ctx *c) {
+static int add_rectification(compose_ctx *c) {
     const model_bulletin *b = c->b;
     if (!b->has_rectification) return 0;
     char dl[64] = "";
@@ -812,17 +570,17 @@ static int add_rectification(ctx *c) {
     else
         rc = default_responsible(c, &resp);
     const char *rs = buf_cstr(&resp);
-    if (rc == 0 && !rs) rc = oom(c);
+    if (rc == 0 && !rs) rc = compose_oom(c);
     if (rc == 0) {
-        var v[] = {{"responsible", rs},
+        compose_var v[] = {{"responsible", rs},
                    {"deadline", dl},
                    {"manner", b->rect_manner ? b->rect_manner : ""},
                    {"report-to", b->rect_report_to ? b->rect_report_to : ""}};
-        const char *def = c->kind == K_ZHENGGAI
+        const char *def = c->kind == COMPOSE_ZHENGGAI
             ? "对以上问题，{responsible}要立即整改，并对相关责任人严肃问责处理，整改及处理结果[务于{deadline}前]{manner}[报送{report-to}|上报]。"
             : "对以上通报中存在的问题，{responsible}要立即整改，并对相关责任人严肃问责处理，整改及处理结果[务于{deadline}前]{manner}[报送{report-to}|上报]。";
-        const char *t = subst_str(c, word(c, "rectification", def), v, 4);
-        if (!t || !body_block(c, "rectification", t)) rc = -1;
+        const char *t = compose_subst_str(c, compose_word(c, "rectification", def), v, 4);
+        if (!t || !compose_body_block(c, "rectification", t)) rc = -1;
     }
     buf_free(&resp);
     return rc;
@@ -830,7 +588,7 @@ static int add_rectification(ctx *c) {
 
 /* ---- rule 6: requirements ----------------------------------------------------------------- */
 
-static int add_requirements(ctx *c) {
+static int add_requirements(compose_ctx *c) {
     const model_bulletin *b = c->b;
     if (b->n_requirements == 0 && str_empty(b->req_lead)) return 0;
     para p;
@@ -840,9 +598,9 @@ static int add_requirements(ctx *c) {
         /* A lead may end with ：（“具体要求如下：”）or a full stop; any other
          * ending is closed with 。 so that 一要 starts a sentence. */
         size_t body;
-        int cls = tail_mark(b->req_lead, &body);
+        int cls = compose_tail_mark(b->req_lead, &body);
         uint32_t last = utf8_last(b->req_lead);
-        if (cls == M_TERM || last == 0xFF1A || last == ':') {
+        if (cls == COMPOSE_M_TERM || last == 0xFF1A || last == ':') {
             para_text(&p, b->req_lead);
         } else {
             para_textn(&p, b->req_lead, body);
@@ -854,7 +612,7 @@ static int add_requirements(ctx *c) {
         rc = numbered_lead(c, &p, "requirement-lead", "{n}要", (int)i + 1, r->title, 0);
         if (rc == 0 && !str_empty(r->text)) {
             size_t body;
-            const char *mark = closing_mark(r->text, &body, "。");
+            const char *mark = compose_closing_mark(r->text, &body, "。");
             para_textn(&p, r->text, body);
             para_text(&p, mark);
         }
@@ -864,19 +622,19 @@ static int add_requirements(ctx *c) {
 
 /* ---- accountability cases ------------------------------------------------------------------- */
 
-static int add_case(ctx *c, const model_case *k, int n) {
+static int add_case(compose_ctx *c, const model_case *k, int n) {
     /* heading: 1、{subject}{problem}问题。 */
     buf h;
     buf_init(&h);
-    var v[] = {{"n", NULL}};
+    compose_var v[] = {{"n", NULL}};
     char num[32];
     snprintf(num, sizeof num, "%d", n);
     v[0].value = num;
-    subst(&h, word(c, "case-number", "{n}、"), v, 1);
+    compose_subst(&h, compose_word(c, "case-number", "{n}、"), v, 1);
     size_t hstart = h.len;
     if (!str_empty(k->subject)) buf_puts(&h, k->subject);
     if (!str_empty(k->problem)) {
-        size_t pl = stripped_len(k->problem);
+        size_t pl = compose_stripped_len(k->problem);
         buf_add(&h, k->problem, pl);
         /* "履行职责不力问题" already says 问题 */
         static const char wenti[] = "问题";
@@ -892,9 +650,9 @@ static int add_case(ctx *c, const model_case *k, int n) {
         buf_puts(&h, "。");
         const char *s = buf_cstr(&h);
         doc_block *blk = s ? simple_block(c, "case-title", s) : NULL;
-        if (!s) rc = oom(c);
+        if (!s) rc = compose_oom(c);
         else if (!blk) rc = -1;
-        else if (doc_set_part(c->d, blk, "cases") < 0) rc = oom(c);
+        else if (doc_set_part(c->d, blk, "cases") < 0) rc = compose_oom(c);
         else {
             blk->keep_with_next = 1;
             rc = set_outline(c, blk, s, olen);
@@ -909,7 +667,7 @@ static int add_case(ctx *c, const model_case *k, int n) {
     if (para_begin(c, &p, "body", "cases") < 0) return -1;
     if (!str_empty(k->facts)) {
         size_t body;
-        const char *mark = closing_mark(k->facts, &body, "。");
+        const char *mark = compose_closing_mark(k->facts, &body, "。");
         para_textn(&p, k->facts, body);
         para_text(&p, mark);
     }
@@ -931,336 +689,38 @@ static int add_case(ctx *c, const model_case *k, int n) {
         if (!str_empty(oc->person) && strncmp(text, oc->person, strlen(oc->person)) != 0)
             para_text(&p, oc->person);
         size_t body;
-        const char *mark = closing_mark(text, &body, "。");
+        const char *mark = compose_closing_mark(text, &body, "。");
         para_textn(&p, text, body);
         para_text(&p, mark);
     }
     return para_end(&p, rc);
 }
 
-static int add_cases(ctx *c) {
+static int add_cases(compose_ctx *c) {
     const model_bulletin *b = c->b;
     if (!b->has_cases) return 0;
-    if (!str_empty(b->cases_lead) && !body_block(c, "cases", b->cases_lead)) return -1;
+    if (!str_empty(b->cases_lead) && !compose_body_block(c, "cases", b->cases_lead)) return -1;
     for (size_t i = 0; i < b->n_cases; i++)
         if (add_case(c, &b->cases[i], (int)i + 1) < 0) return -1;
     return 0;
 }
 
-/* ---- history (issue 5): 上期整改情况 and 截至目前 --------------------------------------- */
-
-/* A history paragraph is on by default for some kinds; a template turns it
- * on or off with "yes"/"no", or gives its own pattern. */
-enum { H_OFF, H_DEFAULT, H_PATTERN };
-
-static int history_mode(const ctx *c, const char *key, int default_on, const char **pattern) {
-    *pattern = NULL;
-    /* an extract speaks to one district: series-wide figures would mislead */
-    if (c->district || c->kind == K_ZHENGGAI || !c->b->history) return H_OFF;
-    const char *w = c->o && c->o->word ? c->o->word(c->o->word_ctx, key) : NULL;
-    if (!w) return default_on ? H_DEFAULT : H_OFF;
-    if (str_empty(w) || strcmp(w, "no") == 0 || strcmp(w, "off") == 0) return H_OFF;
-    if (strcmp(w, "yes") == 0 || strcmp(w, "on") == 0) return H_DEFAULT;
-    *pattern = w;
-    return H_PATTERN;
-}
-
-/* A count as a placeholder value: "" for 0, so "[…{n}…]" groups drop. */
-static const char *num_var(ctx *c, long n) {
-    if (n <= 0) return "";
-    const char *s = arena_printf(c->d->arena, "%ld", n);
-    if (!s) oom(c);
-    return s;
-}
-
-/* "11月22日" (the year when it differs from the bulletin's); "" if absent. */
-static void history_date(ctx *c, const char *iso, char *out, size_t outlen) {
-    out[0] = 0;
-    if (!str_empty(iso) && compose_date(iso, c->ref_year, out, outlen) < 0) out[0] = 0;
-}
-
-/* Overdue items named briefly: "东湖区和平社区锦绣小区（JC2026-001-001）". */
-#define HISTORY_NAMED_MAX 10
-
-static void overdue_list(const model_history *h, buf *out, int *cut) {
-    size_t n = h->n_prev_overdue_items;
-    *cut = n > HISTORY_NAMED_MAX;
-    if (*cut) n = HISTORY_NAMED_MAX;
-    for (size_t i = 0; i < n; i++) {
-        const model_history_item *it = &h->prev_overdue_items[i];
-        if (i) buf_puts(out, "、");
-        if (!str_empty(it->place)) {
-            buf_puts(out, it->place);
-            if (!str_empty(it->id)) buf_printf(out, "（%s）", it->id);
-        } else if (!str_empty(it->id)) {
-            buf_puts(out, it->id);
-        }
-    }
-}
-
-/* The default wording: how the previous issue's problems stand.
- *   上期通报的33个问题中，已整改27个，正在整改4个，逾期未整改2个。逾期未整改的分别是：
- *   东湖区和平社区锦绣小区（JC2026-001-001）、…。此次督查发现，上期通报的问题中有2个仍未
- *   整改到位，已再次通报。
- * Figures of 0 leave their clause out; when one state covers every problem
- * the sentence says so (已全部整改 / 均在整改期限内 / 均逾期未整改). */
-static void status_sentence(const model_history *h, const char *list, int cut, buf *o) {
-    long n = h->prev_findings, k = h->prev_done, l = h->prev_open, j = h->prev_overdue;
-    buf_printf(o, "上期通报的%ld个问题", n);
-    if (k == n)
-        buf_puts(o, n == 1 ? "已整改。" : "已全部整改。");
-    else if (l == n)
-        buf_puts(o, n == 1 ? "尚在整改期限内。" : "均在整改期限内。");
-    else if (j == n)
-        buf_puts(o, n == 1 ? "逾期未整改。" : "均逾期未整改。");
-    else {
-        buf_puts(o, "中，");
-        int parts = 0;
-        if (k > 0) buf_printf(o, "%s已整改%ld个", parts++ ? "，" : "", k);
-        if (l > 0) buf_printf(o, "%s正在整改%ld个", parts++ ? "，" : "", l);
-        if (j > 0) buf_printf(o, "%s逾期未整改%ld个", parts++ ? "，" : "", j);
-        buf_puts(o, "。");
-    }
-    if (j > 0 && list[0]) {
-        if (cut) buf_printf(o, "逾期未整改的包括：%s等。", list);
-        else buf_printf(o, "逾期未整改的%s：%s。", j == 1 ? "是" : "分别是", list);
-    }
-    if (h->prev_repeated > 0)
-        buf_printf(o, "此次督查发现，上期通报的问题中有%ld个仍未整改到位，已再次通报。", h->prev_repeated);
-}
-
-static int add_history_status(ctx *c) {
-    const model_history *h = c->b->history;
-    const char *pat;
-    int mode = history_mode(c, "history-status", c->kind == K_DUBAO || c->kind == K_JIANBAO, &pat);
-    if (mode == H_OFF || !h->has_prev || h->prev_findings <= 0) return 0;
-    buf list, st;
-    buf_init(&list);
-    buf_init(&st);
-    int cut;
-    overdue_list(h, &list, &cut);
-    const char *ls = buf_cstr(&list);
-    int rc = 0;
-    if (!ls) rc = oom(c);
-    if (rc == 0) status_sentence(h, ls, cut, &st);
-    const char *ss = rc == 0 ? buf_cstr(&st) : NULL;
-    if (rc == 0 && !ss) rc = oom(c);
-    if (rc == 0) {
-        char prev_no[64], prev_date[64], today[64];
-        if (h->prev_year && c->ref_year && h->prev_year != c->ref_year)
-            snprintf(prev_no, sizeof prev_no, "%d年第%d期", h->prev_year, h->prev_issue);
-        else
-            snprintf(prev_no, sizeof prev_no, "第%d期", h->prev_issue);
-        history_date(c, h->prev_date, prev_date, sizeof prev_date);
-        history_date(c, h->today, today, sizeof today);
-        var v[] = {{"status", ss},
-                   {"prev-issue", prev_no},
-                   {"prev-date", prev_date},
-                   {"total", num_var(c, h->prev_findings)},
-                   {"done", num_var(c, h->prev_done)},
-                   {"open", num_var(c, h->prev_open)},
-                   {"overdue", num_var(c, h->prev_overdue)},
-                   {"overdue-list", ls},
-                   {"repeated", num_var(c, h->prev_repeated)},
-                   {"date", today}};
-        for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-            if (!v[i].value) rc = -1;
-        const char *t = rc == 0 ? subst_str(c, mode == H_PATTERN ? pat : "{status}", v, sizeof v / sizeof *v) : NULL;
-        if (rc == 0 && !t) rc = -1;
-        if (rc == 0 && !str_empty(t) && !body_block(c, "status", t)) rc = -1;
-    }
-    buf_free(&list);
-    buf_free(&st);
-    return rc;
-}
-
-/* 累计涉及街道26个（次）、社区（村）79个（次）: summed over several inspections
- * the figures are visits, so they say （次）; from one inspection alone they
- * read like the preamble (12个街道). */
-static void scope_list(const model_history *h, buf *o) {
-    int several = 0;
-    for (size_t i = 0; i < h->n_scope; i++)
-        if (h->scope[i].rounds > 1) several = 1;
-    int n = 0;
-    for (size_t i = 0; i < h->n_scope; i++) {
-        const model_history_scope *x = &h->scope[i];
-        if (x->total <= 0 || str_empty(x->what)) continue;
-        if (n++) buf_puts(o, "、");
-        const char *unit = x->unit ? x->unit : "";
-        if (several) {
-            buf_add(o, x->what, stripped_len(x->what));
-            buf_printf(o, "%ld%s%s", x->total, unit, *unit ? "（次）" : "次");
-        } else {
-            buf_printf(o, "%ld%s", x->total, unit);
-            buf_add(o, x->what, stripped_len(x->what));
-        }
-    }
-}
-
-/* Officialese lists ranks from the most senior down and outcomes from the
- * heaviest down (立案审查…, 党纪处分…, …, 提醒谈话); names it does not know
- * keep their order of first appearance, after the known ones. */
-static int rank_order(const char *name) {
-    static const char *const seq[] = {"省部级", "厅局级", "县处级", "乡科级", "一般干部", "村"};
-    for (int i = 0; i < (int)(sizeof seq / sizeof *seq); i++)
-        if (strstr(name, seq[i])) return i;
-    return 99;
-}
-
-static int kind_order(const char *name) {
-    static const char *const seq[] = {"立案审查", "党纪处分", "政务处分", "组织处理", "诫勉",
-                                      "通报批评", "批评教育", "提醒谈话"};
-    for (int i = 0; i < (int)(sizeof seq / sizeof *seq); i++)
-        if (strcmp(name, seq[i]) == 0) return i;
-    return 99;
-}
-
-/* "乡科级领导干部3人、村（社区）干部4人"; kind 其他 is not named (it says
- * nothing a reader could count). */
-static void count_list(const model_history_count *xs, size_t n, int (*order)(const char *), buf *o) {
-    int k = 0;
-    for (int rank = 0; rank <= 99; rank++)
-        for (size_t i = 0; i < n; i++) {
-            if (xs[i].n <= 0 || str_empty(xs[i].name) || strcmp(xs[i].name, "其他") == 0) continue;
-            if (order(xs[i].name) != rank) continue;
-            if (k++) buf_puts(o, "、");
-            buf_printf(o, "%s%ld人", xs[i].name, xs[i].n);
-        }
-}
-
-/* Clause groups of the default 截至目前 sentence, each group's clauses
- * joined by ，and the groups by ；(an empty clause or group drops out):
- *   共开展督查3轮，累计涉及街道26个（次）、…，发现问题66个（含重复通报6个），
- *   已整改27个，逾期未整改5个；印发督查通报3期，典型案例通报1期4起7人；问责党组织1个、
- *   党员干部7人，其中乡科级领导干部3人、村（社区）干部4人，诫勉1人、通报批评2人
- * A wenze (问责通报) keeps to the cases and accountability. */
-static void stats_clauses(ctx *c, const model_history *h, const char *scope, const char *ranks,
-                          const char *kinds, buf *o) {
-    int cases_only = c->kind == K_WENZE;
-    int groups = 0, clauses = 0;
-#define GROUP() (clauses = 0)
-#define CLAUSE() buf_puts(o, clauses++ ? "，" : groups++ ? "；" : "")
-    GROUP();
-    if (!cases_only) {
-        if (h->inspections > 0) {
-            CLAUSE();
-            buf_printf(o, "共开展%s%ld轮", word(c, "method-default", "督查"), h->inspections);
-        }
-        if (*scope) {
-            CLAUSE();
-            buf_puts(o, h->inspections > 1 ? "累计涉及" : "涉及");
-            buf_puts(o, scope);
-        }
-        if (h->findings > 0) {
-            CLAUSE();
-            buf_printf(o, "发现问题%ld个", h->findings);
-            if (h->repeats > 0) buf_printf(o, "（含重复通报%ld个）", h->repeats);
-        }
-        if (h->done > 0) {
-            CLAUSE();
-            buf_printf(o, "已整改%ld个", h->done);
-        }
-        if (h->overdue > 0) {
-            CLAUSE();
-            buf_printf(o, "逾期未整改%ld个", h->overdue);
-        }
-    }
-    GROUP();
-    if (!cases_only && h->bulletins > 0) {
-        CLAUSE();
-        buf_printf(o, "印发%s%ld期", word(c, "history-bulletin-name",
-                                           c->kind == K_JIANBAO ? "简报" : "督查通报"), h->bulletins);
-    }
-    if (h->case_bulletins > 0 && h->cases > 0) {
-        CLAUSE();
-        buf_printf(o, "%s典型案例通报%ld期%ld起", cases_only ? "共印发" : "", h->case_bulletins, h->cases);
-        if (h->people > 0) buf_printf(o, "%ld人", h->people);
-    }
-    GROUP();
-    if (h->people > 0 || h->orgs > 0) {
-        CLAUSE();
-        buf_puts(o, "问责");
-        if (h->orgs > 0) buf_printf(o, "党组织%ld个%s", h->orgs, h->people > 0 ? "、" : "");
-        if (h->people > 0) buf_printf(o, "党员干部%ld人", h->people);
-        if (h->people > 0 && (*ranks || *kinds)) {
-            buf_puts(o, "，其中");
-            buf_puts(o, ranks);
-            if (*ranks && *kinds) buf_puts(o, "，");
-            buf_puts(o, kinds);
-        }
-    }
-#undef GROUP
-#undef CLAUSE
-}
-
-static int add_history_stats(ctx *c) {
-    const model_history *h = c->b->history;
-    const char *pat;
-    int mode = history_mode(c, "history-stats", c->kind != K_ZHENGGAI, &pat);
-    /* The first bulletin of a series has no "so far" beyond itself. */
-    if (mode == H_OFF || h->earlier <= 0) return 0;
-    buf scope, ranks, kinds, clauses;
-    buf_init(&scope);
-    buf_init(&ranks);
-    buf_init(&kinds);
-    buf_init(&clauses);
-    scope_list(h, &scope);
-    count_list(h->by_rank, h->n_by_rank, rank_order, &ranks);
-    count_list(h->by_kind, h->n_by_kind, kind_order, &kinds);
-    const char *sc = buf_cstr(&scope), *rs = buf_cstr(&ranks), *ks = buf_cstr(&kinds);
-    int rc = sc && rs && ks ? 0 : oom(c);
-    if (rc == 0) stats_clauses(c, h, sc, rs, ks, &clauses);
-    const char *cs = rc == 0 ? buf_cstr(&clauses) : NULL;
-    if (rc == 0 && !cs) rc = oom(c);
-    if (rc == 0 && (*cs || mode == H_PATTERN)) {
-        char today[64];
-        history_date(c, h->today, today, sizeof today);
-        var v[] = {{"stats", cs},
-                   {"rounds", num_var(c, h->inspections)},
-                   {"scope", sc},
-                   {"findings", num_var(c, h->findings)},
-                   {"repeats", num_var(c, h->repeats)},
-                   {"done", num_var(c, h->done)},
-                   {"open", num_var(c, h->open)},
-                   {"overdue", num_var(c, h->overdue)},
-                   {"bulletins", num_var(c, h->bulletins)},
-                   {"case-bulletins", num_var(c, h->case_bulletins)},
-                   {"cases", num_var(c, h->cases)},
-                   {"people", num_var(c, h->people)},
-                   {"orgs", num_var(c, h->orgs)},
-                   {"ranks", rs},
-                   {"kinds", ks},
-                   {"date", today}};
-        for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-            if (!v[i].value) rc = -1;
-        const char *t = rc == 0 ? subst_str(c, mode == H_PATTERN ? pat : "截至目前，{stats}。", v,
-                                            sizeof v / sizeof *v) : NULL;
-        if (rc == 0 && !t) rc = -1;
-        if (rc == 0 && !str_empty(t) && !body_block(c, "statistics", t)) rc = -1;
-    }
-    buf_free(&scope);
-    buf_free(&ranks);
-    buf_free(&kinds);
-    buf_free(&clauses);
-    return rc;
-}
-
 /* ---- furniture ------------------------------------------------------------------------------- */
 
-static int field(ctx *c, const char *name, const char *value) {
+static int field(compose_ctx *c, const char *name, const char *value) {
     if (str_empty(value)) return 0;
-    return doc_set_field(c->d, name, value) < 0 ? oom(c) : 0;
+    return doc_set_field(c->d, name, value) < 0 ? compose_oom(c) : 0;
 }
 
-static int add_fields(ctx *c, const char *title, const char *date_full, const char *to) {
+static int add_fields(compose_ctx *c, const char *title, const char *date_full, const char *to) {
     const model_bulletin *b = c->b;
     int rc = 0;
     rc |= field(c, "title", title);
     rc |= field(c, "issuer", b->issuer);
     if (rc) return -1;
     {
-        var v[] = {{"issuer", b->issuer ? b->issuer : ""}, {"series", b->series ? b->series : ""}};
-        const char *m = subst_str(c, word(c, "mark", "{issuer}"), v, 2);
+        compose_var v[] = {{"issuer", b->issuer ? b->issuer : ""}, {"series", b->series ? b->series : ""}};
+        const char *m = compose_subst_str(c, compose_word(c, "mark", "{issuer}"), v, 2);
         if (!m || field(c, "mark", m) < 0) return -1;
     }
     rc |= field(c, "doc-number", b->doc_number);
@@ -1274,8 +734,8 @@ static int add_fields(ctx *c, const char *title, const char *date_full, const ch
     if (issue > 0) {
         char n[32];
         snprintf(n, sizeof n, "%d", issue);
-        var v[] = {{"n", n}};
-        const char *s = subst_str(c, word(c, "issue", "第{n}期"), v, 1);
+        compose_var v[] = {{"n", n}};
+        const char *s = compose_subst_str(c, compose_word(c, "issue", "第{n}期"), v, 1);
         if (!s || field(c, "issue", s) < 0) return -1;
     }
     int year = b->year > 0 ? b->year : c->ref_year;
@@ -1300,26 +760,26 @@ static int add_fields(ctx *c, const char *title, const char *date_full, const ch
 /* ---- entry --------------------------------------------------------------------------------- */
 
 static int parse_kind(const char *k) {
-    if (!k || !*k || strcmp(k, "dubao") == 0) return K_DUBAO;
-    if (strcmp(k, "jianbao") == 0) return K_JIANBAO;
-    if (strcmp(k, "wenze") == 0) return K_WENZE;
-    if (strcmp(k, "zhenggai") == 0) return K_ZHENGGAI;
+    if (!k || !*k || strcmp(k, "dubao") == 0) return COMPOSE_DUBAO;
+    if (strcmp(k, "jianbao") == 0) return COMPOSE_JIANBAO;
+    if (strcmp(k, "wenze") == 0) return COMPOSE_WENZE;
+    if (strcmp(k, "zhenggai") == 0) return COMPOSE_ZHENGGAI;
     return -1;
 }
 
-static int compose_all(ctx *c) {
+static int compose_all(compose_ctx *c) {
     const model_bulletin *b = c->b;
     arena *a = c->d->arena;
 
     /* header date: the bulletin's year for rule 5, the 落款 date (rule 7) */
     char date_full[64] = "", iso[32] = "";
     if (!str_empty(b->date)) {
-        tb_date t;
-        if (parse_iso(b->date, &t) < 0)
+        compose_dt t;
+        if (compose_parse_iso(b->date, &t) < 0)
             return err_set(c->e, TB_EINPUT, b->source, 0, 0,
                            "header date \"%s\" is not a valid date; write it as 2026-11-21", b->date);
         c->ref_year = t.y;
-        fmt_date(date_full, sizeof date_full, &t, 1, 0);
+        compose_fmt_date(date_full, sizeof date_full, &t, 1, 0);
         snprintf(iso, sizeof iso, "%04d-%02d-%02dT00:00:00", t.y, t.mo, t.d);
     } else {
         c->ref_year = b->year > 0 ? b->year : 0;
@@ -1328,14 +788,14 @@ static int compose_all(ctx *c) {
     /* title and addressee differ for a district extract */
     const char *title = b->title;
     const char *to = b->to;
-    if (c->kind == K_ZHENGGAI) {
-        var v[] = {{"method", method_of(c)}, {"district", c->district ? c->district : ""},
+    if (c->kind == COMPOSE_ZHENGGAI) {
+        compose_var v[] = {{"method", method_of(c)}, {"district", c->district ? c->district : ""},
                    {"title", b->title ? b->title : ""}};
-        title = subst_str(c, word(c, "zhenggai-title", "关于{method}发现问题限期整改的通知"), v, 3);
+        title = compose_subst_str(c, compose_word(c, "zhenggai-title", "关于{method}发现问题限期整改的通知"), v, 3);
         if (!title) return -1;
         if (c->district) {
-            var tv[] = {{"district", c->district}};
-            to = subst_str(c, word(c, "zhenggai-to", "{district}"), tv, 1);
+            compose_var tv[] = {{"district", c->district}};
+            to = compose_subst_str(c, compose_word(c, "zhenggai-to", "{district}"), tv, 1);
             if (!to) return -1;
         }
     }
@@ -1345,14 +805,14 @@ static int compose_all(ctx *c) {
         (b->issuer && !(c->d->meta_author = arena_strdup(a, b->issuer))) ||
         (b->series && !(c->d->meta_subject = arena_strdup(a, b->series))) ||
         (iso[0] && !(c->d->meta_date = arena_strdup(a, iso))))
-        return oom(c);
+        return compose_oom(c);
 
     if (!str_empty(title)) {
         doc_block *blk = simple_block(c, "title", title);
         if (!blk) return -1;
         if (set_outline(c, blk, title, strlen(title)) < 0) return -1;
     }
-    if (c->kind != K_JIANBAO && !str_empty(to)) {
+    if (c->kind != COMPOSE_JIANBAO && !str_empty(to)) {
         buf t;
         buf_init(&t);
         buf_puts(&t, to);
@@ -1360,30 +820,30 @@ static int compose_all(ctx *c) {
         if (last != 0xFF1A && last != ':') buf_puts(&t, "：");
         const char *s = buf_cstr(&t);
         doc_block *blk = s ? simple_block(c, "to", s) : NULL;
-        if (!s) oom(c);
+        if (!s) compose_oom(c);
         buf_free(&t);
         if (!blk) return -1;
         blk->keep_with_next = 1;
     }
 
     int has_findings = any_category(c);
-    if (c->kind == K_ZHENGGAI) {
+    if (c->kind == COMPOSE_ZHENGGAI) {
         if (add_zhenggai_intro(c) < 0) return -1;
     } else if (add_preamble(c, has_findings) < 0) {
         return -1;
     }
     if (add_categories(c) < 0) return -1;
     if (add_rectification(c) < 0) return -1;
-    if (c->kind != K_ZHENGGAI) {
+    if (c->kind != COMPOSE_ZHENGGAI) {
         /* how the last issue's problems stand follows this issue's own
          * rectification demand; the running totals close the findings and
          * cases, and the requirements close the document */
-        if (add_history_status(c) < 0) return -1;
+        if (compose_history_status(c) < 0) return -1;
         if (add_cases(c) < 0) return -1;
-        if (add_history_stats(c) < 0) return -1;
+        if (compose_history_stats(c) < 0) return -1;
         if (add_requirements(c) < 0) return -1;
     }
-    if (c->kind != K_JIANBAO) {
+    if (c->kind != COMPOSE_JIANBAO) {
         if (!str_empty(b->issuer)) {
             doc_block *blk = simple_block(c, "signature", b->issuer);
             if (!blk) return -1;
@@ -1405,7 +865,7 @@ doc_document *compose_bulletin(const model_bulletin *b, const compose_opts *o, e
                 "unknown document kind \"%s\"; use dubao, jianbao, wenze or zhenggai", o->kind);
         return NULL;
     }
-    ctx c = {0};
+    compose_ctx c = {0};
     c.b = b;
     c.o = o;
     c.e = e;
@@ -1414,14 +874,14 @@ doc_document *compose_bulletin(const model_bulletin *b, const compose_opts *o, e
     c.show_ids = o ? o->show_ids : 0;
     c.d = doc_new();
     if (!c.d) {
-        oom(&c);
+        compose_oom(&c);
         return NULL;
     }
     if (c.district) {
         size_t n, i;
         const char **ds = compose_districts(b, c.d->arena, &n);
         if (!ds) {
-            oom(&c);
+            compose_oom(&c);
             doc_free(c.d);
             return NULL;
         }
@@ -1443,7 +903,7 @@ doc_document *compose_bulletin(const model_bulletin *b, const compose_opts *o, e
         }
     }
     if (compose_all(&c) < 0) {
-        if (e && !e->code) oom(&c);
+        if (e && !e->code) compose_oom(&c);
         doc_free(c.d);
         return NULL;
     }

@@ -372,6 +372,107 @@ static const char *text_or_null(arena *a, const char *s, int *bad) {
     return d;
 }
 
+/* history_restore's reading state: the figures so far and the capacities
+ * of their arrays; bad = a string copy failed, oom = an array did not grow. */
+typedef struct {
+    model_history *h;
+    arena *a;
+    size_t cap_items, cap_scope, cap_rank, cap_kind;
+    int ended, bad, oom;
+} restore_state;
+
+/* One record after the header line: its fields f[0..n).  NULL when it is
+ * good (or st->oom), else why it is not. */
+static const char *restore_record(restore_state *st, char **f, size_t n) {
+    static const struct {
+        const char *key;
+        size_t off;
+    } nums[] = {
+        {"earlier", offsetof(model_history, earlier)},
+        {"bulletins", offsetof(model_history, bulletins)},
+        {"inspections", offsetof(model_history, inspections)},
+        {"findings", offsetof(model_history, findings)},
+        {"done", offsetof(model_history, done)},
+        {"open", offsetof(model_history, open)},
+        {"overdue-total", offsetof(model_history, overdue)},
+        {"repeats", offsetof(model_history, repeats)},
+        {"case-bulletins", offsetof(model_history, case_bulletins)},
+        {"cases", offsetof(model_history, cases)},
+        {"people", offsetof(model_history, people)},
+        {"orgs", offsetof(model_history, orgs)},
+    };
+    model_history *h = st->h;
+    arena *a = st->a;
+    const char *k = f[0];
+    size_t i;
+    for (i = 0; i < sizeof nums / sizeof nums[0]; i++)
+        if (strcmp(k, nums[i].key) == 0) break;
+    if (i < sizeof nums / sizeof nums[0]) {
+        long v = n == 2 ? parse_count(f[1]) : -1;
+        if (v < 0) return "a figure is not a number";
+        *(long *)((char *)h + nums[i].off) = v;
+    } else if (strcmp(k, "today") == 0) {
+        if (n != 2 || !is_day(f[1])) return "bad today record";
+        h->today = text_or_null(a, f[1], &st->bad);
+    } else if (strcmp(k, "prev") == 0) {
+        long y = n == 4 ? parse_count(f[1]) : -1, no = n == 4 ? parse_count(f[2]) : -1;
+        if (y <= 0 || no <= 0) return "bad prev record";
+        h->has_prev = 1;
+        h->prev_year = (int)y;
+        h->prev_issue = (int)no;
+        h->prev_date = text_or_null(a, f[3], &st->bad);
+    } else if (strcmp(k, "prev-counts") == 0) {
+        long v[5];
+        for (size_t j = 0; j < 5; j++) v[j] = n == 6 ? parse_count(f[j + 1]) : -1;
+        if (n != 6 || v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0 || v[4] < 0) return "bad prev-counts record";
+        h->prev_findings = v[0];
+        h->prev_done = v[1];
+        h->prev_open = v[2];
+        h->prev_overdue = v[3];
+        h->prev_repeated = v[4];
+    } else if (strcmp(k, "overdue") == 0) {
+        if (n != 3) return "bad overdue record";
+        if (arena_grow(a, (void **)&h->prev_overdue_items, &st->cap_items, h->n_prev_overdue_items,
+                       sizeof *h->prev_overdue_items) < 0) {
+            st->oom = 1;
+            return NULL;
+        }
+        model_history_item *it = &h->prev_overdue_items[h->n_prev_overdue_items++];
+        it->id = text_or_null(a, f[1], &st->bad);
+        it->place = text_or_null(a, f[2], &st->bad);
+    } else if (strcmp(k, "scope") == 0) {
+        long t = n == 5 ? parse_count(f[3]) : -1, r = n == 5 ? parse_count(f[4]) : -1;
+        if (t < 0 || r < 0) return "bad scope record";
+        if (arena_grow(a, (void **)&h->scope, &st->cap_scope, h->n_scope, sizeof *h->scope) < 0) {
+            st->oom = 1;
+            return NULL;
+        }
+        model_history_scope *x = &h->scope[h->n_scope++];
+        x->what = text_or_null(a, f[1], &st->bad);
+        x->unit = text_or_null(a, f[2], &st->bad);
+        x->total = t;
+        x->rounds = r;
+    } else if (strcmp(k, "rank") == 0 || strcmp(k, "kind") == 0) {
+        long v = n == 3 ? parse_count(f[2]) : -1;
+        if (v < 0) return "bad rank/kind record";
+        int rank = k[0] == 'r';
+        model_history_count **xs = rank ? &h->by_rank : &h->by_kind;
+        size_t *nx = rank ? &h->n_by_rank : &h->n_by_kind;
+        if (arena_grow(a, (void **)xs, rank ? &st->cap_rank : &st->cap_kind, *nx, sizeof **xs) < 0) {
+            st->oom = 1;
+            return NULL;
+        }
+        (*xs)[*nx].name = text_or_null(a, f[1], &st->bad);
+        (*xs)[*nx].n = v;
+        (*nx)++;
+    } else if (strcmp(k, "end") == 0 && n == 1) {
+        st->ended = 1;
+    } else {
+        return "unknown record";
+    }
+    return NULL;
+}
+
 int history_restore(model_bulletin *b, const char *context, err *e) {
     if (!b) return err_set(e, TB_EINTERNAL, "", 0, 0, "internal: history_restore needs a bulletin");
     b->history = NULL;
@@ -381,8 +482,8 @@ int history_restore(model_bulletin *b, const char *context, err *e) {
     model_history *h = arena_alloc(a, sizeof *h);
     char *copy = arena_strdup(a, context);
     if (!h || !copy) return oom(b, e);
-    size_t cap_items = 0, cap_scope = 0, cap_rank = 0, cap_kind = 0;
-    int line_no = 0, ended = 0, bad = 0;
+    restore_state st = {.h = h, .a = a};
+    int line_no = 0;
     const char *why = NULL;
     char *save = copy;
     while (*save && !why) {
@@ -395,13 +496,12 @@ int history_restore(model_bulletin *b, const char *context, err *e) {
             save = line + strlen(line);
         }
         line_no++;
-        if (ended) { why = "text after the end record"; break; }
+        if (st.ended) { why = "text after the end record"; break; }
         char *f[8];
         size_t n = split_fields(line, f, 8);
         if (n > 8) { why = "too many fields"; break; }
-        const char *k = f[0];
         if (line_no == 1) {
-            if (n != 2 || strcmp(k, "tongbao-history") != 0) { why = "not a tongbao history context"; break; }
+            if (n != 2 || strcmp(f[0], "tongbao-history") != 0) { why = "not a tongbao history context"; break; }
             long v = parse_count(f[1]);
             if (v != HISTORY_CONTEXT_VERSION) {
                 err_set(e, TB_EVERIFY, src, 0, 0,
@@ -413,83 +513,11 @@ int history_restore(model_bulletin *b, const char *context, err *e) {
             }
             continue;
         }
-        static const struct {
-            const char *key;
-            size_t off;
-        } nums[] = {
-            {"earlier", offsetof(model_history, earlier)},
-            {"bulletins", offsetof(model_history, bulletins)},
-            {"inspections", offsetof(model_history, inspections)},
-            {"findings", offsetof(model_history, findings)},
-            {"done", offsetof(model_history, done)},
-            {"open", offsetof(model_history, open)},
-            {"overdue-total", offsetof(model_history, overdue)},
-            {"repeats", offsetof(model_history, repeats)},
-            {"case-bulletins", offsetof(model_history, case_bulletins)},
-            {"cases", offsetof(model_history, cases)},
-            {"people", offsetof(model_history, people)},
-            {"orgs", offsetof(model_history, orgs)},
-        };
-        size_t i;
-        for (i = 0; i < sizeof nums / sizeof nums[0]; i++)
-            if (strcmp(k, nums[i].key) == 0) break;
-        if (i < sizeof nums / sizeof nums[0]) {
-            long v = n == 2 ? parse_count(f[1]) : -1;
-            if (v < 0) { why = "a figure is not a number"; break; }
-            *(long *)((char *)h + nums[i].off) = v;
-        } else if (strcmp(k, "today") == 0) {
-            if (n != 2 || !is_day(f[1])) { why = "bad today record"; break; }
-            h->today = text_or_null(a, f[1], &bad);
-        } else if (strcmp(k, "prev") == 0) {
-            long y = n == 4 ? parse_count(f[1]) : -1, no = n == 4 ? parse_count(f[2]) : -1;
-            if (y <= 0 || no <= 0) { why = "bad prev record"; break; }
-            h->has_prev = 1;
-            h->prev_year = (int)y;
-            h->prev_issue = (int)no;
-            h->prev_date = text_or_null(a, f[3], &bad);
-        } else if (strcmp(k, "prev-counts") == 0) {
-            long v[5];
-            for (size_t j = 0; j < 5; j++) v[j] = n == 6 ? parse_count(f[j + 1]) : -1;
-            if (n != 6 || v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0 || v[4] < 0) { why = "bad prev-counts record"; break; }
-            h->prev_findings = v[0];
-            h->prev_done = v[1];
-            h->prev_open = v[2];
-            h->prev_overdue = v[3];
-            h->prev_repeated = v[4];
-        } else if (strcmp(k, "overdue") == 0) {
-            if (n != 3) { why = "bad overdue record"; break; }
-            if (arena_grow(a, (void **)&h->prev_overdue_items, &cap_items, h->n_prev_overdue_items,
-                           sizeof *h->prev_overdue_items) < 0) return oom(b, e);
-            model_history_item *it = &h->prev_overdue_items[h->n_prev_overdue_items++];
-            it->id = text_or_null(a, f[1], &bad);
-            it->place = text_or_null(a, f[2], &bad);
-        } else if (strcmp(k, "scope") == 0) {
-            long t = n == 5 ? parse_count(f[3]) : -1, r = n == 5 ? parse_count(f[4]) : -1;
-            if (t < 0 || r < 0) { why = "bad scope record"; break; }
-            if (arena_grow(a, (void **)&h->scope, &cap_scope, h->n_scope, sizeof *h->scope) < 0) return oom(b, e);
-            model_history_scope *x = &h->scope[h->n_scope++];
-            x->what = text_or_null(a, f[1], &bad);
-            x->unit = text_or_null(a, f[2], &bad);
-            x->total = t;
-            x->rounds = r;
-        } else if (strcmp(k, "rank") == 0 || strcmp(k, "kind") == 0) {
-            long v = n == 3 ? parse_count(f[2]) : -1;
-            if (v < 0) { why = "bad rank/kind record"; break; }
-            int rank = k[0] == 'r';
-            model_history_count **xs = rank ? &h->by_rank : &h->by_kind;
-            size_t *nx = rank ? &h->n_by_rank : &h->n_by_kind;
-            if (arena_grow(a, (void **)xs, rank ? &cap_rank : &cap_kind, *nx, sizeof **xs) < 0) return oom(b, e);
-            (*xs)[*nx].name = text_or_null(a, f[1], &bad);
-            (*xs)[*nx].n = v;
-            (*nx)++;
-        } else if (strcmp(k, "end") == 0 && n == 1) {
-            ended = 1;
-        } else {
-            why = "unknown record";
-        }
+        why = restore_record(&st, f, n);
+        if (st.oom) return oom(b, e);
     }
-    if (bad) return oom(b, e);
-    if (!why && !ended) why = "it is cut short (no end record)";
+    if (st.bad) return oom(b, e);
+    if (!why && !st.ended) why = "it is cut short (no end record)";
     if (!why && !h->today) why = "no today record";
     if (why)
         return err_set(e, TB_EVERIFY, src, 0, 0,

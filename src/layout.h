@@ -57,10 +57,10 @@ typedef struct {
 typedef struct lay_ctx lay_ctx;
 
 /* A layout context holds a Pango font map and its caches: one per thread. */
-lay_ctx *layout_ctx_new(err *e);
-void layout_ctx_free(lay_ctx *c);
+lay_ctx *lay_ctx_new(err *e);
+void lay_ctx_free(lay_ctx *c);
 
-lay_result *layout_document(lay_ctx *c, const doc_document *d, const tpl_template *t, err *e);
-void layout_free(lay_result *r);
+lay_result *lay_document(lay_ctx *c, const doc_document *d, const tpl_template *t, err *e);
+void lay_free(lay_result *r);
 
 #endif

@@ -21,53 +21,26 @@
 #include <pango/pangofc-font.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <libdeflate.h>
+#include <nettle/sha2.h>
 #include <string.h>
-#include <zlib.h>
 
-#include "flate.h"
-#include "fontsub.h"
-#include "sha256.h"
-
-typedef struct {
-    unsigned gid;
-    unsigned code;             /* what the content stream writes */
-    uint32_t uni;              /* 1 + offset into pw.uni_text, 0 = none */
-    double w;                  /* advance in 1/1000 em, rounded as /W states it */
-} pw_glyph;
-
-typedef struct {
-    hb_face_t *face;
-    fsub_info info;
-    fsub_hmtx hmtx;
-    /* the glyphs this document draws, in order of first use, and an
-     * open-addressing index gid → entry: a document uses a few hundred of
-     * a CJK face's tens of thousands, so nothing is sized by the face */
-    pw_glyph *gl;
-    unsigned n_used, cap_used;
-    unsigned *slot;            /* entry index + 1, 0 = empty */
-    unsigned n_slots;          /* a power of two, at least twice n_used */
-    unsigned next_code;        /* TrueType: the last code handed out */
-    int obj;                   /* Type0 font object */
-} pw_font;
-
-typedef struct {
-    PangoFont *pf;             /* not owned */
-    int font;                  /* index into pw.fonts */
-    double size;
-} pw_fontref;
+#include "fontset.h"
 
 typedef struct {
     buf *out;
     size_t *offs;              /* per object number: byte offset, 0 = unwritten */
     int n_objs, cap_objs;
-    pw_font *fonts;
-    size_t n_fonts;
-    pw_fontref *refs;
-    size_t n_refs;
-    buf uni_text;
+    fset fs;                   /* faces and glyphs (fontset.h) */
+    int *font_obj;             /* per face: its Type0 font object */
     buf cs;                    /* the page being written */
     size_t *skip;              /* [start, end) pairs the file ID does not hash */
     size_t n_skip;
+    int pdfa;                  /* PDF/A-2b: refuse rather than fall back */
+    char refused[160];         /* the face that could not be embedded, for the message */
+    struct libdeflate_compressor *z; /* one per document, made at the first stream */
+    unsigned char *zout;       /* its output, reused: faulted in once a document */
+    size_t zcap;
     err *e;
 } pw;
 
@@ -134,36 +107,35 @@ static void begin_obj(pw *w, int id) {
     buf_printf(w->out, "%d 0 obj\n", id);
 }
 
-enum { SZ_TEXT, SZ_FAST, SZ_FONT };
+/* Every stream is deflated by libdeflate at level 1 (zlib format, as
+ * FlateDecode wants).  Measured on the seed-size bulletin: page contents and
+ * ToUnicode maps 11.9 KB where zlib level 3 gave 12.2 KB in about 60% of the
+ * time; font programs (dense CFF outlines) 281 KB where plain Huffman coding
+ * gave 292 KB, for about 2 ms more a bulletin; higher levels save under 2%
+ * more at two to five times the cost.  Deterministic for a given libdeflate. */
+#define PW_ZLEVEL 1
 
-/* A stream object, deflated when that makes it smaller. extra: more
- * dictionary entries.  Font programs go through flate.c (Huffman coding
- * only: outlines barely repeat, and zlib's matching tripled the time).
- * Page contents and maps use zlib level 3: half the time of the default
- * for 9% more bytes (1 KB on the seed-size bulletin). */
-static int stream_obj(pw *w, int id, const void *data, size_t len, const char *extra, int how) {
-    uLongf zl = compressBound((uLong)len);
-    buf fz;
-    buf_init(&fz);
-    char *z = NULL;
-    int deflated = 0;
-    if (how == SZ_FONT) {
-        if (flate_literal(data, len, &fz)) return buf_free(&fz), -1;
-        z = fz.data, zl = fz.len;
-        deflated = zl < len;
-    } else {
-        z = malloc(zl ? zl : 1);
-        if (!z) return -1;
-        deflated = len > 64 && compress2((Bytef *)z, &zl, data, (uLong)len, how == SZ_FAST ? 1 : 3) == Z_OK && zl < len;
+/* A stream object, deflated when that makes it smaller.  extra: more
+ * dictionary entries. */
+static int stream_obj(pw *w, int id, const void *data, size_t len, const char *extra) {
+    size_t zl = 0;
+    if (len > 64) {
+        if (!w->z && !(w->z = libdeflate_alloc_compressor(PW_ZLEVEL))) return -1;
+        size_t bound = libdeflate_zlib_compress_bound(w->z, len);
+        if (bound > w->zcap) {
+            unsigned char *n = realloc(w->zout, bound);
+            if (!n) return -1;
+            w->zout = n, w->zcap = bound;
+        }
+        zl = libdeflate_zlib_compress(w->z, data, len, w->zout, bound);
     }
+    int deflated = zl > 0 && zl < len;
     begin_obj(w, id);
-    buf_printf(w->out, "<< /Length %zu%s%s >>\nstream\n", deflated ? (size_t)zl : len,
+    buf_printf(w->out, "<< /Length %zu%s%s >>\nstream\n", deflated ? zl : len,
                deflated ? " /Filter /FlateDecode" : "", extra ? extra : "");
-    buf_add(w->out, deflated ? z : data, deflated ? zl : len);
+    buf_add(w->out, deflated ? (const void *)w->zout : data, deflated ? zl : len);
     buf_puts(w->out, "\nendstream\nendobj\n");
-    if (how == SZ_FONT) buf_free(&fz);
-    else free(z);
-    return 0;
+    return w->out->oom ? -1 : 0;
 }
 
 /* A text string: UTF-16BE with a byte-order mark, in hex. */
@@ -171,96 +143,6 @@ static void text_string(buf *b, const char *s) {
     buf_puts(b, "<FEFF");
     put_utf16_hex(b, s, strlen(s));
     buf_puts(b, ">");
-}
-
-/* ---- fonts ---- */
-
-/* The document font for a Pango font, or -1 with e set; 1 when the face
- * cannot be written here (the caller falls back to Cairo). */
-static int font_for(pw *w, PangoFont *pf, pw_fontref **ref) {
-    for (size_t i = 0; i < w->n_refs; i++)
-        if (w->refs[i].pf == pf) return *ref = &w->refs[i], 0;
-    if (!PANGO_IS_FC_FONT(pf)) return 1;
-    /* a face fontconfig wants emboldened or slanted is drawn by the
-     * rasterizer's tricks, which only Cairo reproduces */
-    FcPattern *pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf));
-    FcBool emb = FcFalse;
-    FcMatrix *mx;
-    if (pat && FcPatternGetBool(pat, FC_EMBOLDEN, 0, &emb) == FcResultMatch && emb) return 1;
-    if (pat && FcPatternGetMatrix(pat, FC_MATRIX, 0, &mx) == FcResultMatch &&
-        (mx->xx != 1 || mx->yy != 1 || mx->xy != 0 || mx->yx != 0))
-        return 1;
-    hb_font_t *hf = pango_font_get_hb_font(pf);
-    hb_face_t *face = hf ? hb_font_get_face(hf) : NULL;
-    if (!face) return 1;
-    PangoFontDescription *d = pango_font_describe_with_absolute_size(pf);
-    if (!d) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-    /* the size as Tf will state it, so the pen arithmetic matches a reader's */
-    double size = round(pango_font_description_get_size(d) * 100.0 / PANGO_SCALE) / 100;
-    pango_font_description_free(d);
-
-    size_t fi = 0;
-    while (fi < w->n_fonts && w->fonts[fi].face != face) fi++;
-    if (fi == w->n_fonts) {
-        pw_font f = {0};
-        f.face = face;
-        /* a variable face's instance lives in Pango's hb_font, not in the
-         * tables a subset copies: Cairo draws what FreeType renders */
-        if (hb_ot_var_has_data(face)) return 1;
-        err ie = {0};
-        if (fsub_info_get(face, &f.info, &ie) || f.info.kind == FSUB_NONE) return 1;
-        pw_font *nf = realloc(w->fonts, (w->n_fonts + 1) * sizeof *nf);
-        if (!nf) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        w->fonts = nf;
-        fsub_hmtx_open(face, &f.hmtx);        /* none: advances 0, /W says so too */
-        w->fonts[w->n_fonts++] = f;
-    }
-    pw_fontref *nr = realloc(w->refs, (w->n_refs + 1) * sizeof *nr);
-    if (!nr) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-    w->refs = nr;
-    w->refs[w->n_refs] = (pw_fontref){pf, (int)fi, size};
-    *ref = &w->refs[w->n_refs++];
-    return 0;
-}
-
-/* The entry of glyph gid, made on first use: its code (CFF: the glyph ID,
- * the subset's charset maps it; TrueType: the order of first use, the
- * subset is numbered that way, so it holds only what is drawn) and its
- * advance in 1/1000 em rounded to 1/100, the value /W states, so the pen
- * arithmetic agrees with what a reader computes.  NULL out of memory. */
-static pw_glyph *glyph_of(pw_font *f, unsigned gid) {
-    unsigned h = (gid * 2654435761u) & (f->n_slots - 1);
-    if (f->n_slots)
-        for (; f->slot[h]; h = (h + 1) & (f->n_slots - 1))
-            if (f->gl[f->slot[h] - 1].gid == gid) return &f->gl[f->slot[h] - 1];
-    if (2 * (f->n_used + 1) > f->n_slots) {           /* grow the index */
-        unsigned ns = f->n_slots ? 2 * f->n_slots : 256;
-        unsigned *sl = calloc(ns, sizeof *sl);
-        if (!sl) return NULL;
-        for (unsigned i = 0; i < f->n_used; i++) {
-            unsigned k = (f->gl[i].gid * 2654435761u) & (ns - 1);
-            while (sl[k]) k = (k + 1) & (ns - 1);
-            sl[k] = i + 1;
-        }
-        free(f->slot);
-        f->slot = sl, f->n_slots = ns;
-        h = (gid * 2654435761u) & (ns - 1);
-        while (f->slot[h]) h = (h + 1) & (ns - 1);
-    }
-    if (f->n_used == f->cap_used) {
-        unsigned nc = f->cap_used ? 2 * f->cap_used : 128;
-        pw_glyph *ng = realloc(f->gl, nc * sizeof *ng);
-        if (!ng) return NULL;
-        f->gl = ng, f->cap_used = nc;
-    }
-    pw_glyph *g = &f->gl[f->n_used];
-    g->gid = gid;
-    if (f->info.kind == FSUB_CFF) g->code = gid;
-    else g->code = gid == 0 ? 0 : ++f->next_code;     /* code 0 stays .notdef's */
-    g->uni = 0;
-    g->w = round(fsub_hmtx_advance(&f->hmtx, gid) * 100000.0 / f->info.upem) / 100;
-    f->slot[h] = ++f->n_used;
-    return g;
 }
 
 /* ---- pages ---- */
@@ -280,10 +162,17 @@ static void fill_rgb(pw *w, const double rgb[3], double cur[3]) {
  * place is reached by the font advance plus a TJ adjustment, and a new
  * matrix only where a glyph leaves the baseline. */
 static int glyph_run(pw *w, const lay_op *op, double page_h) {
-    pw_fontref *ref = NULL;
-    int r = font_for(w, op->gi.item->analysis.font, &ref);
+    fset_ref *ref = NULL;
+    int r = fset_ref_for(&w->fs, op->gi.item->analysis.font, &ref, w->e);
+    if (r > 0 && !w->refused[0]) {
+        PangoFontDescription *d = pango_font_describe(op->gi.item->analysis.font);
+        char *n = d ? pango_font_description_to_string(d) : NULL;
+        snprintf(w->refused, sizeof w->refused, "%s", n ? n : "a face");
+        g_free(n);
+        if (d) pango_font_description_free(d);
+    }
     if (r) return r;
-    pw_font *f = &w->fonts[ref->font];
+    fset_font *f = &w->fs.fonts[ref->font];
     const PangoGlyphString *gs = op->gi.glyphs;
     const char *item_text = op->text + op->gi.item->offset;
     int item_len = op->gi.item->length;
@@ -301,6 +190,16 @@ static int glyph_run(pw *w, const lay_op *op, double page_h) {
         x += gl->geometry.width / (double)PANGO_SCALE;
         PangoGlyph g = gl->glyph;
         if (g == PANGO_GLYPH_EMPTY) continue;
+        /* ISO 19005-2 6.2.11.8: no text-showing operator may draw .notdef */
+        if (g == 0 && w->pdfa) {
+            int c0, c1;
+            char ch[64] = "";
+            if (fset_cluster(gs, i, item_len, &c0, &c1) && c1 - c0 < (int)sizeof ch)
+                memcpy(ch, item_text + c0, (size_t)(c1 - c0)), ch[c1 - c0] = 0;
+            return err_set(w->e, TB_EFONT, NULL, 0, 0,
+                           "PDF/A: \"%s\" has no glyph in %s and would draw .notdef (ISO 19005-2 6.2.11.8); "
+                           "install a face that has it, or render without --pdfa", ch, f->info.psname);
+        }
         if (g & PANGO_GLYPH_UNKNOWN_FLAG || g >= f->info.n_glyphs) {
             if (open) buf_puts(b, "] TJ\n");
             buf_puts(b, "ET\n");
@@ -321,25 +220,13 @@ static int glyph_run(pw *w, const lay_op *op, double page_h) {
                 pen -= adj * size / 1000;
             }
         }
-        pw_glyph *e = glyph_of(f, g);
+        fset_glyph *e = fset_glyph_of(f, g);
         if (!e) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         put_hex4(b, e->code);
         pen += e->w * size / 1000;
         /* the first glyph of a cluster carries the cluster's text */
-        if (!e->uni && (i == 0 || gs->log_clusters[i] != gs->log_clusters[i - 1])) {
-            int c0 = gs->log_clusters[i], c1 = item_len;
-            for (int k = i + 1; k < gs->num_glyphs; k++)
-                if (gs->log_clusters[k] != c0) {
-                    if (gs->log_clusters[k] > c0) c1 = gs->log_clusters[k];
-                    break;
-                }
-            if (c0 >= 0 && c1 > c0 && c1 <= item_len) {
-                e->uni = (uint32_t)w->uni_text.len + 1;
-                buf_add(&w->uni_text, item_text + c0, (size_t)(c1 - c0));
-                buf_add(&w->uni_text, "", 1);
-                if (w->uni_text.oom) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-            }
-        }
+        if (fset_note_text(&w->fs, e, gs, i, item_text, item_len) < 0)
+            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     }
     if (open) buf_puts(b, "] TJ\n");
     buf_puts(b, "ET\n");
@@ -379,67 +266,23 @@ static int page_content(pw *w, const lay_page *pg, double page_h) {
 
 /* ---- fonts at the end ---- */
 
-static int by_code(const void *a, const void *b) {
-    unsigned x = (*(pw_glyph *const *)a)->code, y = (*(pw_glyph *const *)b)->code;
-    return x < y ? -1 : x > y;
-}
-
-static int write_font(pw *w, pw_font *f) {
+static int write_font(pw *w, size_t fi) {
+    const fset_font *f = &w->fs.fonts[fi];
     const fsub_info *in = &f->info;
-    /* entries by code; the subset's glyph list: CFF ascending glyph IDs,
-     * TrueType the source glyph of each code, .notdef first */
-    pw_glyph **bc = malloc((f->n_used + 1) * sizeof *bc);
-    unsigned *g = malloc((f->n_used + 1) * sizeof *g);
-    if (!bc || !g) {
-        free(bc), free(g);
-        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-    }
-    for (unsigned i = 0; i < f->n_used; i++) bc[i] = &f->gl[i];
-    qsort(bc, f->n_used, sizeof *bc, by_code);
-    size_t n = 0;
-    if (in->kind == FSUB_TTF) g[n++] = 0;
-    for (unsigned i = 0; i < f->n_used; i++)
-        if (in->kind == FSUB_CFF || bc[i]->code != 0) g[n++] = bc[i]->gid;
-
-    /* Subset tag: six letters from the glyph set, so the same document
-     * gets the same name and different subsets different ones. */
-    sha256_ctx h;
-    unsigned char dg[32];
-    sha256_init(&h);
-    /* the face too, not only its name: two faces may share a PostScript
-     * name (or have none) and some tools merge fonts by /BaseFont */
-    uint32_t face_id[4] = {hb_face_get_index(f->face), in->upem, in->n_glyphs,
-                           (uint32_t)(in->bbox[0] * 65536 + in->bbox[2])};
-    sha256_update(&h, face_id, sizeof face_id);
-    sha256_update(&h, in->psname, strlen(in->psname));
-    sha256_update(&h, g, n * sizeof *g);
-    sha256_final(&h, dg);
-    char name[80];
-    for (int i = 0; i < 6; i++) name[i] = (char)('A' + dg[i] % 26);
-    snprintf(name + 6, sizeof name - 6, "+%s", in->psname);
-
-    buf prog;
-    buf_init(&prog);
-    /* a face whose tables this subsetter refuses (damaged, or a construct
-     * it does not copy such as seac) goes to Cairo's writer instead */
-    err se = {0};
-    int rc = in->kind == FSUB_CFF ? fsub_cff_subset(f->face, g, n, &prog, &se)
-                                  : fsub_ttf_subset(f->face, g, n, &prog, &se);
-    if (rc) {
-        free(g), free(bc);
-        buf_free(&prog);
-        return 1;
-    }
+    fset_subset sub;
+    int rc = fset_subset_make(f, &sub, w->e);
+    if (rc) return rc;
+    fset_glyph **bc = sub.by_code;
+    const char *name = sub.name;
     int o_cid = new_obj(w), o_desc = new_obj(w), o_file = new_obj(w), o_uni = new_obj(w);
     if (o_cid < 0 || o_desc < 0 || o_file < 0 || o_uni < 0) {
-        free(g), free(bc);
-        buf_free(&prog);
+        fset_subset_free(&sub);
         return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     }
     double k = 1000.0 / in->upem;
     buf *o = w->out;
 
-    begin_obj(w, f->obj);
+    begin_obj(w, w->font_obj[fi]);
     buf_printf(o, "<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H "
                "/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>\nendobj\n", name, o_cid, o_uni);
 
@@ -488,14 +331,11 @@ static int write_font(pw *w, pw_font *f) {
 
     char extra[64];
     if (in->kind == FSUB_CFF) snprintf(extra, sizeof extra, " /Subtype /CIDFontType0C");
-    else snprintf(extra, sizeof extra, " /Length1 %zu", prog.len);
+    else snprintf(extra, sizeof extra, " /Length1 %zu", sub.prog.len);
     /* the program is most of the file and already named by the subset tag:
      * the file ID need not hash it again */
     size_t at = w->out->len;
-    /* a CFF subset is dense outlines (flate); a TrueType one is a
-     * fallback's few glyphs plus tables zlib's matching still shrinks */
-    rc = stream_obj(w, o_file, prog.data, prog.len, extra, in->kind == FSUB_CFF ? SZ_FONT : SZ_FAST);
-    buf_free(&prog);
+    rc = stream_obj(w, o_file, sub.prog.data, sub.prog.len, extra);
     size_t *sk = rc ? NULL : realloc(w->skip, (w->n_skip + 1) * 2 * sizeof *sk);
     if (sk) w->skip = sk, sk[2 * w->n_skip] = at, sk[2 * w->n_skip + 1] = w->out->len, w->n_skip++;
     else rc = -1;
@@ -514,47 +354,192 @@ static int write_font(pw *w, pw_font *f) {
         if (done % 100 == 0) buf_printf(&cm, "%zu beginbfchar\n", with - done < 100 ? with - done : 100);
         put_hex4(&cm, bc[i]->code);
         buf_add(&cm, " <", 2);
-        const char *s = w->uni_text.data + bc[i]->uni - 1;
+        const char *s = fset_text(&w->fs, bc[i]);
         put_utf16_hex(&cm, s, strlen(s));
         buf_add(&cm, ">\n", 2);
         if (++done % 100 == 0 || done == with) buf_puts(&cm, "endbfchar\n");
     }
     buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    if (!rc) rc = cm.oom ? -1 : stream_obj(w, o_uni, cm.data, cm.len, NULL, SZ_TEXT);
+    if (!rc) rc = cm.oom ? -1 : stream_obj(w, o_uni, cm.data, cm.len, NULL);
     buf_free(&cm);
-    free(g), free(bc);
+    fset_subset_free(&sub);
     return rc ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
 }
 
 /* ---- the document ---- */
 
-static void pdf_date(buf *b, const char *iso) {
-    char d[15];
+/* The date's fourteen digits (YYYYMMDDhhmmss), zero-padded: the Info
+ * dictionary and the XMP both spell the date from these, so they agree. */
+static void date_digits(const char *iso, char d[15]) {
     size_t k = 0;
     for (const char *p = iso; *p && k < 14; p++)
         if (*p >= '0' && *p <= '9') d[k++] = *p;
     while (k < 14) d[k++] = '0';
     d[14] = 0;
+}
+
+static void pdf_date(buf *b, const char *iso) {
+    char d[15];
+    date_digits(iso, d);
     buf_printf(b, "(D:%s)", d);
 }
 
-static void pw_free(pw *w) {
-    for (size_t i = 0; i < w->n_fonts; i++) {
-        free(w->fonts[i].gl), free(w->fonts[i].slot);
-        fsub_hmtx_close(&w->fonts[i].hmtx);
+/* ---- PDF/A-2b ----
+ *
+ * What ISO 19005-2:2011 (PDF/A-2) asks of a file at level B, clause by
+ * clause, and where this writer meets it (pdf_a_test.py in the tests
+ * checks each on the output through qpdf's JSON view):
+ *   6.1.2    header %PDF-1.n (n 0..7) at byte 0, then a comment of four
+ *            bytes above 127: write_pdf's first line.  PDF/A files say 1.7,
+ *            the version ISO 32000-1 (which PDF/A-2 is built on) describes;
+ *            nothing used is newer than 1.4 (XMP stream, output intent).
+ *   6.1.3    trailer with an ID (a hash of the body), no Encrypt, nothing
+ *            after %%EOF: the end of write_pdf.
+ *   6.1.4    a classic cross-reference table, one subsection from 0.
+ *   6.1.6    strings in the document are hexadecimal with an even number
+ *            of digits (text_string, put_hex4).
+ *   6.1.7    stream Length exact, "stream" + LF, EOL before "endstream",
+ *            no F/FFilter/FDecodeParms; only FlateDecode (6.1.7.2): stream_obj.
+ *   6.1.13   implementation limits: integers, names and strings far below
+ *            them; CIDs are 16-bit.
+ *   6.2.2    content streams use only ISO 32000-1 operators (BT ET Tf Tm
+ *            TJ rg RG w m l S re f).
+ *   6.2.3    one OutputIntent /GTS_PDFA1 whose DestOutputProfile is an
+ *            ICC profile of class mntr, colour space RGB, version 2.3:
+ *            the sRGB profile of Debian's icc-profiles-free (srgb_icc).
+ *   6.2.4.3  DeviceRGB (rg, RG) only: allowed by that RGB output intent.
+ *   6.2.11.2, 6.2.11.3  fonts are Type0/Identity-H with CIDFontType0
+ *            (CFF) or CIDFontType2 (TrueType, /CIDToGIDMap /Identity):
+ *            write_font.
+ *   6.2.11.4.1  every font program embedded (FontFile3/FontFile2); a face
+ *            the own writer cannot embed is refused, never handed to Cairo.
+ *   6.2.11.4.2  subsets carry the six-letter tag; no CIDSet is written
+ *            (PDF/A-2 makes it optional: "if present, complete").
+ *   6.2.11.5 /W and /DW are the font program's own advances (hmtx), to
+ *            1/100 of a unit, inside the one-unit tolerance.
+ *   6.2.11.7 every font has a ToUnicode map (required for level U only;
+ *            written anyway, so text extracts).
+ *   6.2.11.8 no glyph 0 (.notdef) is ever shown: glyph_run refuses it.
+ *   6.6.2.1  the Catalog's /Metadata is an XMP stream /Type /Metadata
+ *            /Subtype /XML, unfiltered UTF-8, well-formed RDF, its packet
+ *            header without bytes= or encoding=.
+ *   6.6.2.3.1  only predefined schemas: dc, xmp, pdf, pdfaid.
+ *   6.6.4    pdfaid:part 2, pdfaid:conformance B.
+ *   ISO 32000-1 14.3.3  the Info dictionary's entries equal their XMP
+ *            counterparts (Title = dc:title, Author = dc:creator, Subject
+ *            = dc:description, Keywords = pdf:Keywords, Creator =
+ *            xmp:CreatorTool, Producer = pdf:Producer, CreationDate =
+ *            xmp:CreateDate, ModDate = xmp:ModifyDate): xmp_packet.
+ * Not used at all, so met trivially: annotations, actions (outline
+ * entries are /Dest arrays), forms, images, transparency, optional
+ * content, embedded files, encryption. */
+
+extern const unsigned char srgb_icc[];   /* generated from icc-profiles-free at build time */
+extern const size_t srgb_icc_len;
+
+/* text as XML character data */
+static void xml_text(buf *b, const char *s) {
+    for (; *s; s++) {
+        if (*s == '&') buf_puts(b, "&amp;");
+        else if (*s == '<') buf_puts(b, "&lt;");
+        else if (*s == '>') buf_puts(b, "&gt;");
+        else if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') buf_add(b, " ", 1);
+        else buf_add(b, s, 1);
     }
-    free(w->fonts);
-    free(w->refs);
+}
+
+/* The XMP packet: the Info dictionary's entries in their XMP spelling and
+ * the PDF/A identification (6.6.2.1, 6.6.2.3.1, 6.6.4). */
+static void xmp_packet(buf *x, const pdf_meta *m, const char *producer, const char *date) {
+    char d[15];
+    date_digits(date, d);
+    char xd[20];
+    snprintf(xd, sizeof xd, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s", d, d + 4, d + 6, d + 8, d + 10, d + 12);
+    buf_puts(x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                "  <rdf:Description rdf:about=\"\"\n"
+                "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+                "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+                "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+                "   <dc:format>application/pdf</dc:format>\n");
+    if (m && m->title) {
+        buf_puts(x, "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        xml_text(x, m->title);
+        buf_puts(x, "</rdf:li></rdf:Alt></dc:title>\n");
+    }
+    if (m && m->author) {
+        buf_puts(x, "   <dc:creator><rdf:Seq><rdf:li>");
+        xml_text(x, m->author);
+        buf_puts(x, "</rdf:li></rdf:Seq></dc:creator>\n");
+    }
+    if (m && m->subject) {
+        buf_puts(x, "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        xml_text(x, m->subject);
+        buf_puts(x, "</rdf:li></rdf:Alt></dc:description>\n");
+    }
+    buf_printf(x, "   <xmp:CreateDate>%s</xmp:CreateDate>\n   <xmp:ModifyDate>%s</xmp:ModifyDate>\n"
+                  "   <xmp:MetadataDate>%s</xmp:MetadataDate>\n", xd, xd, xd);
+    if (m && m->creator) {
+        buf_puts(x, "   <xmp:CreatorTool>");
+        xml_text(x, m->creator);
+        buf_puts(x, "</xmp:CreatorTool>\n");
+    }
+    buf_puts(x, "   <pdf:Producer>");
+    xml_text(x, producer);
+    buf_puts(x, "</pdf:Producer>\n");
+    if (m && m->keywords) {
+        buf_puts(x, "   <pdf:Keywords>");
+        xml_text(x, m->keywords);
+        buf_puts(x, "</pdf:Keywords>\n");
+    }
+    buf_puts(x, "   <pdfaid:part>2</pdfaid:part>\n   <pdfaid:conformance>B</pdfaid:conformance>\n"
+                "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+}
+
+/* The metadata stream, the ICC profile and the output intent; their
+ * object numbers in *o_meta and *o_intent (the OutputIntents array). */
+static int write_pdfa_objects(pw *w, const pdf_meta *m, const char *producer, const char *date, int *o_meta,
+                              int *o_intent) {
+    buf x;
+    buf_init(&x);
+    xmp_packet(&x, m, producer, date);
+    int o_icc = new_obj(w);
+    *o_meta = new_obj(w), *o_intent = new_obj(w);
+    if (x.oom || o_icc < 0 || *o_meta < 0 || *o_intent < 0) {
+        buf_free(&x);
+        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    }
+    /* 6.6.2.1: not filtered, so any reader of the file finds it as text */
+    begin_obj(w, *o_meta);
+    buf_printf(w->out, "<< /Type /Metadata /Subtype /XML /Length %zu >>\nstream\n", x.len);
+    buf_add(w->out, x.data, x.len);
+    buf_puts(w->out, "\nendstream\nendobj\n");
+    buf_free(&x);
+    if (stream_obj(w, o_icc, srgb_icc, srgb_icc_len, " /N 3"))
+        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    begin_obj(w, *o_intent);
+    buf_printf(w->out, "[<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) "
+                       "/RegistryName (http://www.color.org) /Info (sRGB IEC61966-2.1) "
+                       "/DestOutputProfile %d 0 R >>]\nendobj\n", o_icc);
+    return 0;
+}
+
+static void pw_free(pw *w) {
+    fset_free(&w->fs);
+    free(w->font_obj);
     free(w->offs);
     free(w->skip);
-    buf_free(&w->uni_text);
+    if (w->z) libdeflate_free_compressor(w->z);
+    free(w->zout);
     buf_free(&w->cs);
 }
 
 /* 0, -1 with e set, or 1: a face this writer cannot embed. */
 static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
     buf *o = w->out;
-    buf_puts(o, "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
+    buf_puts(o, w->pdfa ? "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n" : "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
     int o_cat = new_obj(w), o_pages = new_obj(w), o_info = new_obj(w), o_res = new_obj(w);
     if (o_cat < 0 || o_pages < 0 || o_info < 0 || o_res < 0)
         return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
@@ -565,21 +550,23 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
         int o_page = first_page + 2 * (int)p, o_cs = o_page + 1;
         int rc = page_content(w, &r->pages[p], r->page_h);
         if (rc) return rc;
-        if (stream_obj(w, o_cs, w->cs.data, w->cs.len, NULL, SZ_TEXT))
+        if (stream_obj(w, o_cs, w->cs.data, w->cs.len, NULL))
             return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         begin_obj(w, o_page);
         buf_printf(o, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", o_pages);
         num(o, r->page_w), buf_add(o, " ", 1), num(o, r->page_h);
         buf_printf(o, "] /Resources %d 0 R /Contents %d 0 R >>\nendobj\n", o_res, o_cs);
     }
-    for (size_t i = 0; i < w->n_fonts; i++) {
-        if ((w->fonts[i].obj = new_obj(w)) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        int rc = write_font(w, &w->fonts[i]);
+    if (w->fs.n_fonts && !(w->font_obj = malloc(w->fs.n_fonts * sizeof *w->font_obj)))
+        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < w->fs.n_fonts; i++) {
+        if ((w->font_obj[i] = new_obj(w)) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        int rc = write_font(w, i);
         if (rc) return rc;
     }
     begin_obj(w, o_res);
     buf_puts(o, "<< /ProcSet [/PDF /Text] /Font <<");
-    for (size_t i = 0; i < w->n_fonts; i++) buf_printf(o, " /F%zu %d 0 R", i + 1, w->fonts[i].obj);
+    for (size_t i = 0; i < w->fs.n_fonts; i++) buf_printf(o, " /F%zu %d 0 R", i + 1, w->font_obj[i]);
     buf_puts(o, " >> >>\nendobj\n");
 
     /* Outline: the first entry is the title, open, with the sections
@@ -615,6 +602,11 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
         }
     }
 
+    const char *producer = m && m->creator ? m->creator : "tongbao";
+    const char *date = m && m->date ? m->date : "2000-01-01T00:00:00";
+    int o_meta = 0, o_intent = 0;
+    if (w->pdfa && write_pdfa_objects(w, m, producer, date, &o_meta, &o_intent)) return -1;
+
     begin_obj(w, o_info);
     buf_puts(o, "<<");
     const char *keys[] = {"Title", "Author", "Subject", "Keywords", "Creator"};
@@ -623,8 +615,7 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
     for (int i = 0; i < 5; i++)
         if (vals[i]) buf_printf(o, " /%s ", keys[i]), text_string(o, vals[i]);
     buf_puts(o, " /Producer ");
-    text_string(o, m && m->creator ? m->creator : "tongbao");
-    const char *date = m && m->date ? m->date : "2000-01-01T00:00:00";
+    text_string(o, producer);
     buf_puts(o, " /CreationDate "), pdf_date(o, date);
     buf_puts(o, " /ModDate "), pdf_date(o, date);
     buf_puts(o, " >>\nendobj\n");
@@ -637,17 +628,18 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
     begin_obj(w, o_cat);
     buf_printf(o, "<< /Type /Catalog /Pages %d 0 R", o_pages);
     if (o_outl) buf_printf(o, " /Outlines %d 0 R /PageMode /UseOutlines", o_outl);
+    if (w->pdfa) buf_printf(o, " /Metadata %d 0 R /OutputIntents %d 0 R", o_meta, o_intent);
     buf_puts(o, " >>\nendobj\n");
 
-    unsigned char id[32];
-    sha256_ctx h;
+    unsigned char id[SHA256_DIGEST_SIZE];
+    struct sha256_ctx h;
     sha256_init(&h);
     for (size_t i = 0, from = 0; i <= w->n_skip; i++) {
         size_t to = i < w->n_skip ? w->skip[2 * i] : o->len;
-        sha256_update(&h, o->data + from, to - from);
+        sha256_update(&h, to - from, (const uint8_t *)o->data + from);
         if (i < w->n_skip) from = w->skip[2 * i + 1];
     }
-    sha256_final(&h, id);
+    sha256_digest(&h, sizeof id, id);
     size_t xref = o->len;
     buf_printf(o, "xref\n0 %d\n0000000000 65535 f \n", w->n_objs + 1);
     for (int i = 1; i <= w->n_objs; i++) {
@@ -664,15 +656,25 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
 }
 
 int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e) {
+    int pdfa = m && m->pdfa;
     const char *force = getenv("TONGBAO_PDF_WRITER");
-    if (force && !strcmp(force, "cairo")) return pdf_render_cairo(r, m, out, e);
+    if (force && !strcmp(force, "cairo") && !pdfa) return pdf_render_cairo(r, m, out, e);
     buf_reset(out);
     pw w = {0};
     w.out = out;
     w.e = e;
-    buf_init(&w.uni_text), buf_init(&w.cs);
+    w.pdfa = pdfa;
+    fset_init(&w.fs), buf_init(&w.cs);
     int rc = write_pdf(&w, r, m);
     pw_free(&w);
+    if (rc == 1 && pdfa) {
+        /* 6.2.11.4.1: Cairo's file would not be PDF/A */
+        buf_reset(out);
+        return err_set(e, TB_EFONT, NULL, 0, 0,
+                       "PDF/A: tongbao cannot embed %s itself (a variable face, one fontconfig emboldens or "
+                       "slants, outlines neither CFF nor TrueType, or a glyph it lacks); pick another face in "
+                       "fonts/tongbao.conf, or write a plain PDF without --pdfa", w.refused[0] ? w.refused : "a face of this bulletin");
+    }
     if (rc == 1) {
         /* nothing the own writer met is an error for Cairo's path */
         *e = (err){0};

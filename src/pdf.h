@@ -18,9 +18,18 @@
 typedef struct {
     const char *title, *author, *subject, *creator, *keywords;
     const char *date;           /* ISO 8601, e.g. 2026-11-21T00:00:00 */
+    int pdfa;                   /* 1: PDF/A-2b (ISO 19005-2 level B), below */
 } pdf_meta;
 
-/* Draw r into a PDF held in out (cleared first). 0 / -1. */
+/* Draw r into a PDF held in out (cleared first). 0 / -1.
+ *
+ * PDF/A-2b adds what an archive needs beyond the plain file: XMP metadata
+ * equal to the Info dictionary with the PDF/A identification, an sRGB
+ * output intent (the ICC profile of Debian's icc-profiles-free, built into
+ * the binary), and a refusal instead of a fallback: a face the own writer
+ * cannot embed, or a glyph that would draw .notdef, is an error (TB_EFONT)
+ * rather than a file that is not PDF/A.  pdf.c says which ISO 19005-2
+ * clause each part satisfies. */
 int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e);
 
 /* The same through Cairo (pdf_cairo.c). */

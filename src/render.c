@@ -160,13 +160,13 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
                     const render_opts *o, buf *pdf, render_info *info, err *e) {
     doc_document *d = render_compose(b, t, o, info, e);
     if (!d) return -1;
-    lay_result *r = layout_document(lc, d, t, e);
+    lay_result *r = lay_document(lc, d, t, e);
     if (!r) {
         doc_free(d);
         return -1;
     }
     pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                  b->id, d->meta_date};
+                  b->id, d->meta_date, t->pdfa};
     int rc = pdf_render(r, &m, pdf, e);
     if (info) {
         info->pages = (int)r->n_pages;
@@ -176,7 +176,7 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
         info->lines_pushed = r->lines_pushed;
         if (r->warnings.len) buf_add(&info->warnings, r->warnings.data, r->warnings.len);
     }
-    layout_free(r);
+    lay_free(r);
     doc_free(d);
     return rc;
 }

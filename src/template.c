@@ -401,6 +401,32 @@ static int load_chart(loader *L, xmlNode *n) {
     return 0;
 }
 
+/* <output formats="pdf ofd" pdfa="yes"/> */
+static int load_output(loader *L, xmlNode *n) {
+    tpl_template *t = L->t;
+    const char *f = attr(L, n, "formats"), *a = attr(L, n, "pdfa");
+    if (a) {
+        if (!strcmp(a, "yes")) t->pdfa = 1;
+        else if (!strcmp(a, "no")) t->pdfa = 0;
+        else return fail(L, n, "<output pdfa=\"%s\">: use yes or no%s", a, NULL);
+    }
+    if (f) {
+        t->forms = 0;
+        for (const char *p = f; *p;) {
+            while (*p == ' ' || *p == ',') p++;
+            const char *q = p;
+            while (*q && *q != ' ' && *q != ',') q++;
+            if (q == p) break;
+            if (q - p == 3 && !strncmp(p, "pdf", 3)) t->forms |= TPL_FORM_PDF;
+            else if (q - p == 3 && !strncmp(p, "ofd", 3)) t->forms |= TPL_FORM_OFD;
+            else return fail(L, n, "<output formats=\"%s\">: each format is pdf or ofd%s", f, NULL);
+            p = q;
+        }
+        if (!t->forms) return fail(L, n, "<output formats=\"\">: name pdf, ofd or both%s%s", NULL, NULL);
+    }
+    return 0;
+}
+
 static int load_root(loader *L, xmlNode *root) {
     tpl_template *t = L->t;
     if (!root || !is(root, "template"))
@@ -477,6 +503,8 @@ static int load_root(loader *L, xmlNode *root) {
             if (load_appendix(L, c) < 0) return -1;
         } else if (is(c, "chart")) {
             if (load_chart(L, c) < 0) return -1;
+        } else if (is(c, "output")) {
+            if (load_output(L, c) < 0) return -1;
         } else {
             return fail(L, c, "unknown element <%s> in <template>%s", (const char *)c->name, NULL);
         }

@@ -122,11 +122,18 @@ typedef struct tpl_template {
     /* appendix table and chart (each on when <order> names it) */
     tpl_appendix appendix;
     tpl_chart chart;
+    /* <output>: the forms a bulletin of this template is written and
+     * archived in (TPL_FORM_* bits; 0 = PDF only) and whether its PDF is
+     * PDF/A-2b.  The command line may override both for one run. */
+    unsigned forms;
+    int pdfa;
     /* Switches of one run, not from the file (render --appendix, --chart):
      * 0 = as <order> says, 1 = on (placed where <order> says, else the
      * chart before the signature and the appendix at the end), -1 = off. */
     int force_appendix, force_chart;
 } tpl_template;
+
+enum { TPL_FORM_PDF = 1, TPL_FORM_OFD = 2 };
 
 /* Part names an <order> may use (doc.h "Parts"); NULL-terminated. */
 extern const char *const tpl_part_names[];

@@ -33,7 +33,7 @@ cp "$IN" "$D/beside.xml"
     ko "--format docx without -o: FILE.docx beside the input" "$(ls "$D")"
 
 # ---- every template, the appendix with the chart, 300 findings ----------------
-sh tests/gen_big.sh "$D/big.xml"
+sh tests/gen_big.sh >"$D/big.xml"
 rows_of() { echo $((1 + $(grep -c '<category' "$1") + $(grep -c '<finding ' "$1"))); }
 # name | input | render options | docx_check options
 cat >"$D/cases" <<EOF

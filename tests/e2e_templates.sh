@@ -221,11 +221,9 @@ grep -aq '^0.0745098 0.254902 0.501961 rg' "$o.qdf" && [ "$n" -ge 20 ] && ok "ch
     ko "chart: drawn with filled rectangles" "$n rectangles"
 
 # ---- the appendix table of a 300-finding night --------------------------------
-# (tests/gen_big.sh: each text starts P<i>号 and ends W<i>号, one word each
-# in pdftotext's output, so a row split over two pages shows as its two
-# markers on different pages)
+# (tests/gen_big.sh: 300 findings, each text P<i>号 … W<i>号, every 11th long)
 big="$X/big.xml"
-sh tests/gen_big.sh "$big"
+sh tests/gen_big.sh "$S" >"$big"
 o="$X/big.pdf"
 if "$TB" render "$big" --appendix -o "$o" >/dev/null 2>"$X/err" && qpdf --check "$o" >/dev/null 2>&1; then
     ok "300-finding night renders with the appendix"

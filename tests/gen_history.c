@@ -4,7 +4,7 @@
  *
  * Build (from the project root):
  *   cc -std=c17 -O2 -D_POSIX_C_SOURCE=200809L -Isrc tests/gen_history.c \
- *      src/store.c src/sha256.c src/util.c -lsqlite3 -o build/gen_history
+ *      src/store*.c src/digest.c src/util.c -lsqlite3 -lnettle -o build/gen_history
  * Use:
  *   gen_history DB [-n BULLETINS] [-f FINDINGS_PER_BULLETIN] [-s SERIES]
  *               [--force] [--measure | --measure-only]
@@ -22,7 +22,7 @@
  * more bulletin of 33 findings, list one district's open findings, compute
  * a series' statistics. */
 #define _POSIX_C_SOURCE 200809L
-#include "sha256.h"
+#include "digest.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -134,8 +134,8 @@ static int generate(const char *path, long n_bulletins, int per, int n_series) {
         "trailer<</Root 1 0 R>>\n%%EOF\n";
     static const char src[] = "<bulletin version=\"1\"><!-- generated history --></bulletin>\n";
     char pdf_sha[65], src_sha[65];
-    sha256_hex(pdf, sizeof pdf - 1, pdf_sha);
-    sha256_hex(src, sizeof src - 1, src_sha);
+    digest_sha256_hex(pdf, sizeof pdf - 1, pdf_sha);
+    digest_sha256_hex(src, sizeof src - 1, src_sha);
 
     for (int k = 0; k < n_series; k++) {
         CK(sqlite3_bind_int(ins_s, 1, k + 1));

@@ -222,7 +222,7 @@ static void test_table_pagination(lay_ctx *lc) {
         const char *row[3] = {num, texts[i], "11月22日"};
         if (ok) ok = doc_table_add_row(d, tab, row, 0, 0) == 0;
     }
-    lay_result *r = ok ? layout_document(lc, d, t, &e) : NULL;
+    lay_result *r = ok ? lay_document(lc, d, t, &e) : NULL;
     CHECK("table: lays out", r != NULL, "%s", e.msg);
     if (r) {
         int split = 0, missing = 0, header_missing = 0, below = 0;
@@ -249,7 +249,7 @@ static void test_table_pagination(lay_ctx *lc) {
               "%zu pages, header missing on %d", r->n_pages, header_missing);
         CHECK("table: nothing below the block", below == 0, "%d ops below", below);
     }
-    layout_free(r);
+    lay_free(r);
     for (int i = 0; i < ROWS; i++) free(texts[i]);
     doc_free(d);
     tpl_free(t);
@@ -263,11 +263,11 @@ int main(void) {
     err e = {0};
     char *dir = tpl_data_dir();
     lay_ctx *lc = NULL;
-    if (dir && fonts_init(dir, &e) == 0) lc = layout_ctx_new(&e);
+    if (dir && fonts_init(dir, &e) == 0) lc = lay_ctx_new(&e);
     free(dir);
     CHECK("fonts and layout context", lc != NULL, "%s", e.msg);
     if (lc) test_table_pagination(lc);
-    layout_ctx_free(lc);
+    lay_ctx_free(lc);
     fonts_cleanup();
     return TESTS_DONE();
 }

@@ -229,6 +229,13 @@ static const char *const SEMANTIC_ONLY[] = {
     "nothing-to-report.xml",    /* neither findings nor cases */
     "whitespace-title.xml",     /* U+3000 only: \S for a pattern */
     "gb18030-declared-utf8.xml",/* encoding heuristic */
+    "bidi-override.xml",        /* characters XML allows and a page cannot show */
+    "bidi-isolate-attr.xml",
+    "bidi-char-ref.xml",
+    "zero-width-space.xml",
+    "line-separator.xml",
+    "c1-next-line.xml",
+    "nul-tail.xml",             /* libxml2 stops reading at the first zero byte */
     NULL};
 
 static int semantic_only(const char *name) {
@@ -481,7 +488,7 @@ static const struct { const char *name, *xml, *want; } BAD_MEM[] = {
      "mem.xml:2:20: <count>六</count> is not a number"},
     {"UTF-16 declared without a BOM", "<?xml version=\"1.0\" encoding=\"UTF-16\"?><bulletin/>",
      "mem.xml:1:31: the file declares encoding=\"UTF-16\" but is not saved that way"},
-    {"truncated UTF-8 at the end", HEAD "<finding district=\"d\">北\xE9\x97", "mem.xml:5:24: byte 0xE9 here is not UTF-8"},
+    {"truncated UTF-8 at the end", HEAD "<finding district=\"d\">北\xE9\x97", "mem.xml:5:24: the file ends in the middle of a character (an unfinished UTF-8 sequence)"},
     {"DOCTYPE with ELEMENT declaration",
      "<?xml version=\"1.0\"?>\n<!DOCTYPE bulletin [\n <!ELEMENT bulletin ANY>\n]>\n<bulletin/>",
      "mem.xml:3:2: the <!DOCTYPE> declares elements"},
@@ -689,6 +696,117 @@ static void test_threads_and_speed(void) {
     free(skeleton_text);
 }
 
+/* issue 19 item 11: positions cost the same whatever the line breaks.  The
+ * same 20,000 findings on one line and one per line: with a column counted
+ * by rescanning the line the first took ~100 times as long (20 s). */
+static char *many_findings(int n, const char *sep, size_t *len) {
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>%s<bulletin version=\"1\" id=\"big\" "
+               "series=\"江城市疫情防控督查通报\">%s<header><title>督查通报</title><issuer>督导组</issuer>"
+               "<date>2026-11-21</date></header>%s<findings>", sep, sep, sep);
+    for (int c = 0; c < n / 100; c++) {
+        buf_printf(&b, "<category title=\"问题类别%d\">%s", c, sep);
+        for (int i = 0; i < 100; i++)
+            buf_printf(&b, "<finding district=\"东湖区\" site=\"锦绣小区%d号楼\">北门无人值守，"
+                       "进出人员未测体温</finding>%s", c * 100 + i, sep);
+        buf_printf(&b, "</category>%s", sep);
+    }
+    buf_puts(&b, "</findings></bulletin>\n");
+    *len = b.len;
+    return b.oom ? (buf_free(&b), NULL) : b.data;
+}
+
+static void test_one_line_speed(void) {
+    size_t l1, l2;
+    char *one = many_findings(20000, "", &l1), *lines = many_findings(20000, "\n", &l2);
+    double ms[2] = {0, 0};
+    int ok[2] = {0, 0};
+    char *texts[2] = {one, lines};
+    size_t lens[2] = {l1, l2};
+    for (int k = 0; k < 2 && one && lines; k++) {
+        err e = {0};
+        double t0 = now_ms();
+        model_bulletin *b = parse_memory(texts[k], lens[k], "big.xml", &e);
+        ms[k] = now_ms() - t0;
+        ok[k] = b && model_count_findings(b) == 20000;
+        if (b && k == 0) {              /* positions still right on the long line */
+            model_finding *f = &b->categories[199].findings[99];
+            ok[k] = ok[k] && f->line == 1 && f->col > 1000000;
+        }
+        model_free(b);
+    }
+    printf("# parse 20,000 findings: %.0f ms on one line, %.0f ms one per line\n", ms[0], ms[1]);
+    CHECK("20,000 findings parse, on one line and one per line", ok[0] && ok[1], "one line %d, lines %d", ok[0], ok[1]);
+    CHECK("one line is as quick as many (linear position index)", ms[0] < 3 * ms[1] + 200,
+          "%.0f ms on one line against %.0f ms one per line", ms[0], ms[1]);
+    free(one);
+    free(lines);
+}
+
+/* issue 19 items 9 and 12: UTF-32 decodes (with or without a byte-order
+ * mark, either byte order), UTF-16 without mark or declaration too; 100,000
+ * nested elements and an all-zero file get messages in the user's terms. */
+static void test_hostile_shapes(void) {
+    char path[1100];
+    snprintf(path, sizeof path, "%s/good/minimal.xml", TESTS);
+    size_t len;
+    char *text = slurp(path, &len);
+    if (!text) { CHECK("read minimal", 0, "cannot read"); return; }
+    static const struct { const char *to, *bom; size_t bom_len; int skip_decl; } wide[] = {
+        {"UTF-32LE", "\xFF\xFE\0\0", 4, 0}, {"UTF-32BE", "\0\0\xFE\xFF", 4, 0},
+        {"UTF-32LE", "", 0, 0}, {"UTF-32BE", "", 0, 0}, {"UTF-16LE", "", 0, 1}, {"UTF-16BE", "", 0, 1}};
+    for (size_t i = 0; i < sizeof wide / sizeof *wide; i++) {
+        const char *from = text;
+        if (wide[i].skip_decl) from = strstr(text, "<bulletin");
+        size_t wl;
+        char *w = to_encoding(from, len - (size_t)(from - text), wide[i].to, &wl);
+        char *all = w ? malloc(wl + 4) : NULL;
+        char name[200];
+        snprintf(name, sizeof name, "%s%s%s decodes", wide[i].to, wide[i].bom_len ? " with a byte-order mark" : "",
+                 wide[i].skip_decl ? " without declaration" : "");
+        if (!all) { CHECK(name, 0, "iconv"); free(w); continue; }
+        memcpy(all, wide[i].bom, wide[i].bom_len);
+        memcpy(all + wide[i].bom_len, w, wl);
+        err e = {0};
+        model_bulletin *b = parse_memory(all, wl + wide[i].bom_len, "wide.xml", &e);
+        CHECK(name, b && strcmp(b->title, "督查通报") == 0 && b->n_categories == 1 &&
+                        strcmp(b->categories[0].findings[0].text, "北门无人值守") == 0 &&
+                        b->categories[0].findings[0].line == (wide[i].skip_decl ? 9 : 10),
+              "%s", b ? b->title : e.msg);
+        model_free(b);
+        free(all);
+        free(w);
+    }
+    free(text);
+
+    buf d;
+    buf_init(&d);
+    buf_puts(&d, HEAD "<finding district=\"d\">");
+    for (int i = 0; i < 100000; i++) buf_puts(&d, "<b>");
+    for (int i = 0; i < 100000; i++) buf_puts(&d, "</b>");
+    buf_puts(&d, "</finding>" TAIL);
+    err e = {0};
+    double t0 = now_ms();
+    model_bulletin *b = d.oom ? NULL : parse_memory(d.data, d.len, "deep.xml", &e);
+    double ms = now_ms() - t0;
+    char got[2048];
+    err_format(&e, got, sizeof got);
+    CHECK("100,000 nested elements: named, where they go too deep", !b && e.line == 5 &&
+          strstr(got, "elements nest more than 256 deep at this <b>; a findings file nests at most 4 deep"),
+          "%s", b ? "(accepted)" : got);
+    CHECK("100,000 nested elements refused quickly", ms < 1000, "%.0f ms", ms);
+    model_free(b);
+    buf_free(&d);
+
+    char zeros[300] = {0};
+    memset(&e, 0, sizeof e);
+    b = parse_memory(zeros, sizeof zeros, "zeros.xml", &e);
+    CHECK("a file of zero bytes says so", !b && strstr(e.msg, "the file holds only zero bytes (NUL), 300 of them"),
+          "%s", b ? "(accepted)" : e.msg);
+    model_free(b);
+}
+
 int main(int argc, char **argv) {
     find_tests_dir(argc, argv);
     parse_init();
@@ -702,6 +820,8 @@ int main(int argc, char **argv) {
     test_size_limit();
     test_bad_corpus();
     test_threads_and_speed();
+    test_one_line_speed();
+    test_hostile_shapes();
     parse_cleanup();
     return TESTS_DONE();
 }

@@ -6,7 +6,7 @@
  * connection.  Protocol: tests/testlib.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
-#include "sha256.h"
+#include "digest.h"
 #include "testlib.h"
 
 #include <sqlite3.h>
@@ -704,7 +704,7 @@ static void test_archive(void) {
     store_bulletin_info info;
     int r = store_get_pdf(s, "S", 0, 1, &pdf, a, &info, &e);
     char hex[65];
-    sha256_hex(pdf.data, pdf.len, hex);
+    digest_sha256_hex(pdf.data, pdf.len, hex);
     CHECK("export latest year", r == 0 && info.year == 2026 && pdf.len >= 300000, "r=%d year=%d len=%zu", r, info.year, pdf.len);
     CHECK_STR("export bytes match sha", hex, sha2);
     CHECK("export info", info.pages > 1 && info.pdf_size == (long long)pdf.len && str_eq(info.input_id, "a2"), "pages %d", info.pages);

@@ -1,0 +1,145 @@
+/* layout_int.h — private to the layout module (layout*.c): the paragraph
+ * model the line breaker works on, the job every step carries, and the
+ * functions the module's files share.  Nothing outside layout includes it.
+ *
+ *   layout_line.c       shaping, line breaking (避头尾, squeezing), pieces
+ *   layout_table.c      tables and figures, off the grid
+ *   layout_furniture.c  版头, 版记/报尾, page numbers
+ *   layout.c            the context, display lists and pagination
+ *
+ * Every name this header declares starts with lay_ (LAY_ for macros). */
+#ifndef TB_LAYOUT_INT_H
+#define TB_LAYOUT_INT_H
+
+#include "layout.h"
+
+/* Slack for comparisons of lengths in points. */
+#define LAY_EPS 0.01
+
+struct lay_ctx {
+    PangoFontMap *fontmap;
+    PangoContext *pango;
+};
+
+/* ---- paragraph model ------------------------------------------------- */
+
+typedef struct {
+    size_t start, end;          /* bytes in the paragraph text */
+    int item;                   /* index into the item table */
+    int g0, g1;                 /* glyph range within the item's glyph string */
+    int run;                    /* index into the run table */
+    uint32_t cp;
+    unsigned cls;
+    double adv;                 /* nominal advance on the grid, points */
+    double squeeze;             /* how much of adv may be given up */
+} lay_cluster;
+
+typedef struct {
+    tpl_style st;               /* resolved style of the run */
+    PangoFontDescription *desc;
+    const char *primary;        /* family of the face the role resolves to */
+} lay_run;
+
+typedef struct {
+    PangoItem *item;
+    PangoGlyphString *glyphs;
+} lay_shaped;
+
+typedef struct {
+    const char *text;           /* arena copy */
+    size_t len;
+    lay_run *runs;
+    size_t n_runs;
+    lay_shaped *items;
+    size_t n_items;
+    lay_cluster *cl;
+    size_t n_cl;
+} lay_para;
+
+typedef struct {
+    size_t c0, c1;              /* cluster range */
+    double width;               /* final width after squeeze/stretch */
+    double x;                   /* offset of the line start from the block's left edge */
+    int last;                   /* last line of the paragraph */
+    double *adv;                /* final advance per cluster (c1-c0), arena */
+    double *shift;              /* glyph shift per cluster (opening-mark squeeze) */
+    int squeezed, pushed;
+} lay_line;
+
+/* One layout run: what every step needs. */
+typedef struct {
+    lay_ctx *ctx;
+    const tpl_template *t;
+    const doc_document *d;
+    lay_result *r;
+    err *e;
+    /* reported fallback characters, to say each only once */
+    uint32_t *seen;
+    size_t n_seen, cap_seen;
+} lay_job;
+
+/* ---- text pieces: runs of a block, or a template text item ------------ */
+
+typedef struct {
+    lay_para p;
+    lay_line *lines;
+    size_t n_lines;
+    tpl_style st;               /* paragraph style (block) */
+    double lead;                /* grid lines per text line */
+    double left, avail;         /* line box: offset from block left, width */
+    double size;                /* size of the block style (after fit) */
+    double x_off;               /* extra shift of every line (center-over-next) */
+    double hang;                /* lines after the first start this much further in */
+    const char *outline;
+    int keep;
+    struct lay_table *tb;       /* a table block's cells (DOC_TABLE) */
+} lay_piece;
+
+typedef struct lay_table lay_table;
+
+/* ---- layout_line.c ------------------------------------------------------ */
+
+/* Records "out of memory" in the job's err; returns -1. */
+int lay_oom(lay_job *j);
+void lay_para_free(lay_para *p);
+/* Break a shaped paragraph into lines: width0 for the first line, width
+ * for the others; justify stretches all but the last to the measure. */
+int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify, lay_line **out, size_t *n_out);
+/* Emit a line's glyphs as ops at (x, baseline). */
+int lay_emit_line(lay_job *j, const lay_para *p, const lay_line *ln, double x, double baseline, lay_page *pg);
+/* Substitute {field} references; NULL when a referenced field is missing. */
+const char *lay_subst(lay_job *j, const char *pat);
+/* Shape and break one piece of text; see layout_line.c. */
+int lay_piece_build_in(lay_job *j, lay_piece *pc, const char *block_style, const char *const *texts,
+                       const char *const *run_styles, size_t n, int nowrap, double measure, int align);
+int lay_piece_build(lay_job *j, lay_piece *pc, const char *block_style, const char *const *texts,
+                    const char *const *run_styles, size_t n, int nowrap);
+/* Offset of line idx of a piece from the block's left edge. */
+double lay_line_x(const lay_piece *pc, const lay_line *ln, size_t idx, const tpl_template *t);
+/* Baseline of a text line whose em box top is `top`. */
+double lay_baseline(double top, double size);
+
+/* ---- layout.c: display lists ---------------------------------------------- */
+
+lay_op *lay_push_op(lay_job *j, lay_page *pg, lay_op_kind kind);
+lay_page *lay_new_page(lay_job *j);
+int lay_add_line(lay_job *j, lay_page *pg, double x0, double y0, double x1, double y1, double weight,
+                 const double rgb[3]);
+int lay_add_rect(lay_job *j, lay_page *pg, double x, double y, double w, double h, const double rgb[3]);
+
+/* ---- layout_furniture.c ---------------------------------------------------- */
+
+int lay_place_head(lay_job *j, lay_page *pg);
+/* Grid lines the 版记 takes (0 = none), or -1. */
+int lay_tail_lines(lay_job *j);
+int lay_place_tail(lay_job *j, lay_page *pg, int n);
+int lay_place_folio(lay_job *j, lay_page *pg, int pageno);
+
+/* ---- layout_table.c ----------------------------------------------------------- */
+
+void lay_table_free(lay_table *tb);
+int lay_table_build(lay_job *j, const doc_table *dt, lay_piece *pc);
+int lay_table_place(lay_job *j, const lay_table *tb, lay_page **pgp, double *line_no);
+int lay_figure_place(lay_job *j, const doc_figure *f, lay_page **pgp, double *line_no, double page_top);
+
+#endif

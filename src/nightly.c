@@ -1,0 +1,1000 @@
+/* nightly.c — the nightly engine (see nightly.h for the whole story): the
+ * items and their states, the inbox (moving inputs to done/ and
+ * rejected/), the worker pool that parses and renders, numbering the batch
+ * (store_reserve), committing in input order and handing each committed
+ * item to the writer thread (nightly_writer.c), and the main loop.  Inputs
+ * that are issued already are nightly_restore.c's. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "compose.h"
+#include "crash.h"
+#include "history.h"
+#include "nightly.h"
+#include "parse.h"
+#include "render.h"
+
+/* The one piece of process state: which signal asked us to stop (0 = none).
+ * Set by the handler, read by the main thread between items. */
+static volatile sig_atomic_t nt_sig;
+
+void nt_on_signal(int sig) { nt_sig = sig; }
+int nt_stop_signal(void) { return (int)nt_sig; }
+
+static void nt_progress(nt_run *r) {
+    if (r->progress) r->progress(r);
+}
+static void nt_clear(nt_run *r) {
+    if (r->clear) r->clear(r);
+}
+
+/* ---- items, paths, files ------------------------------------------------------ */
+
+double nt_clock(clockid_t id) {
+    struct timespec ts;
+    if (clock_gettime(id, &ts) < 0) return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+double nt_now(void) { return nt_clock(CLOCK_MONOTONIC); }
+
+/* What a failed item's error means.  Input problems are the file's to fix:
+ * it goes to rejected/.  A broken installed template is the operator's: the
+ * inputs using it stay in the inbox and the others go on.  Anything else
+ * (database, disk, memory) stops the run with the inputs left in place. */
+int nt_fate(const err *e) {
+    switch (e->code) {
+    case TB_EINPUT: case TB_EFONT: case TB_ENOTFOUND: return NT_REJECT;
+    case TB_ETEMPLATE: return NT_HOLD;
+    default: return NT_STOP;
+    }
+}
+
+/* e->msg becomes prefix + e->msg + suffix (cut at a code point if too long). */
+void nt_msg_wrap(err *e, const char *prefix, const char *suffix) {
+    buf t;
+    buf_init(&t);
+    buf_puts(&t, prefix);
+    buf_puts(&t, e->msg);
+    buf_puts(&t, suffix);
+    const char *s = buf_cstr(&t);
+    if (s) {
+        size_t n = strlen(s);
+        if (n >= sizeof e->msg) {
+            n = sizeof e->msg - 1;
+            while (n && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+        }
+        memcpy(e->msg, s, n);
+        e->msg[n] = 0;
+    }
+    buf_free(&t);
+}
+
+char *nt_join(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    char *p = malloc(la + lb + 2);
+    if (!p) return NULL;
+    memcpy(p, a, la);
+    p[la] = '/';
+    memcpy(p + la + 1, b, lb + 1);
+    return p;
+}
+
+/* A series or district as one path component: no '/', no control
+ * characters, no leading dot, at most NT_NAME_MAX bytes of whole code points. */
+static void nt_fname(const char *s, char *out, size_t n) {
+    size_t o = 0, max = n - 1 < NT_NAME_MAX ? n - 1 : NT_NAME_MAX;
+    if (s && *s == '.' && o < max) out[o++] = '_';
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
+        size_t len = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
+        for (size_t k = 1; k < len; k++)
+            if (!p[k]) len = k;
+        if (o + len > max) break;
+        if (len == 1) {
+            unsigned char c = *p;
+            out[o++] = (c == '/' || c == '\\' || c < 0x20 || c == 0x7f) ? '_' : (char)c;
+        } else {
+            memcpy(out + o, p, len);
+            o += len;
+        }
+        p += len;
+    }
+    if (!o) out[o++] = '_';
+    out[o] = 0;
+}
+
+/* OUT/<series>/<year>/<NNN> (malloc'd) */
+char *nt_item_dir(const nt_run *r, const char *series, int year, int no) {
+    char s[NT_NAME_MAX + 8];
+    nt_fname(series, s, sizeof s);
+    size_t l = strlen(r->outdir) + strlen(s) + 48;
+    char *p = malloc(l);
+    if (p) snprintf(p, l, "%s/%s/%d/%03d", r->outdir, s, year, no);
+    return p;
+}
+
+char *nt_bulletin_file(const char *dir, const char *series, int year, int no) {
+    char s[NT_NAME_MAX + 8];
+    nt_fname(series, s, sizeof s);
+    size_t l = strlen(dir) + strlen(s) + 48;
+    char *p = malloc(l);
+    if (p) snprintf(p, l, "%s/%s-%d-%03d.pdf", dir, s, year, no);
+    return p;
+}
+
+char *nt_extract_file(const char *dir, const char *district) {
+    char d[NT_NAME_MAX + 8];
+    nt_fname(district, d, sizeof d);
+    size_t l = strlen(dir) + strlen(d) + 8;
+    char *p = malloc(l);
+    if (p) snprintf(p, l, "%s/%s.pdf", dir, d);
+    return p;
+}
+
+int nt_mkdir_p(const char *path, err *e) {
+    char *p = strdup(path);
+    if (!p) return err_set(e, TB_EINTERNAL, path, 0, 0, "out of memory");
+    for (char *q = p + 1;; q++) {
+        if (*q != '/' && *q) continue;
+        char c = *q;
+        *q = 0;
+        if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+            int en = errno;
+            err_set(e, TB_EOUTPUT, p, 0, 0, "cannot create the directory: %s", strerror(en));
+            free(p);
+            return -1;
+        }
+        *q = c;
+        if (!c) break;
+    }
+    free(p);
+    return 0;
+}
+
+void nt_item_drop_render(nt_item *it) {
+    buf_reset(&it->r.pdf);
+    it->r.pdf_sha256[0] = 0;
+    it->r.pdf_hashed_len = 0;
+    it->r.pages = 0;
+    for (size_t i = 0; i < it->n_ex; i++) buf_free(&it->ex[i].pdf);
+    free(it->ex);
+    it->ex = NULL;
+    it->n_ex = 0;
+    buf_reset(&it->warn);
+}
+
+static void nt_item_free(nt_item *it) {
+    nt_item_drop_render(it);
+    free(it->dir);
+    it->dir = NULL;
+    store_rendered_free(&it->r);
+    buf_free(&it->warn);
+    model_free(it->b);
+    it->b = NULL;
+    free(it->xml);
+    it->xml = NULL;
+    free(it->name);
+    free(it->path);
+}
+
+/* Release what a finished item holds; the name stays for messages.  A dry
+ * run keeps the model and bytes: later duplicates are compared with them. */
+void nt_item_finish(nt_run *r, nt_item *it) {
+    nt_item_drop_render(it);
+    store_rendered_free(&it->r);
+    store_rendered_init(&it->r);
+    buf_free(&it->warn);
+    free(it->dir);
+    it->dir = NULL;
+    if (!r->dry) {
+        model_free(it->b);
+        it->b = NULL;
+        free(it->xml);
+        it->xml = NULL;
+    }
+    it->state = NT_FINISHED;
+    r->finished++;
+}
+
+/* ---- output: item lines and errors (the command draws the progress bar) ---- */
+
+/* One line about an item on stdout (not with --quiet). */
+void nt_say(nt_run *r, const char *fmt, ...) {
+    if (r->quiet) return;
+    nt_clear(r);
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    fflush(stdout);
+}
+
+void nt_complain(nt_run *r, const char *fmt, ...) {
+    nt_clear(r);
+    fflush(stdout);
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("tongbao: nightly: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+
+void nt_fail(nt_run *r, const err *e) {
+    if (r->fatal) return;
+    nt_clear(r);
+    cli_error(e);
+    r->fatal = e->code ? e->code : TB_EINTERNAL;
+}
+
+/* ---- inbox: moving files, rejecting ---------------------------------------- */
+
+/* Move the input to INBOX/sub/.  A different file of the same name there is
+ * kept: ours becomes NAME.2.xml (.3, …).  With errtext, NAME.xml.err is
+ * written first, so a kill in between leaves the input where it was.  The
+ * time taken is added to *tm (the calling thread's own counter). */
+int nt_move(nt_run *r, nt_item *it, const char *sub, const char *errtext, char **moved, double *tm, err *e) {
+    double t = nt_now();
+    char *dir = nt_join(r->inbox, sub), *dest = NULL, *errf = NULL;
+    int rc = -1;
+    if (!dir) {
+        err_set(e, TB_EINTERNAL, it->path, 0, 0, "out of memory");
+        goto out;
+    }
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        err_set(e, TB_EOUTPUT, dir, 0, 0, "cannot create the directory: %s", strerror(errno));
+        goto out;
+    }
+    size_t nl = strlen(it->name), cap = strlen(dir) + nl + 32;
+    if (!(dest = malloc(cap)) || !(errf = malloc(cap + 8))) {
+        err_set(e, TB_EINTERNAL, it->path, 0, 0, "out of memory");
+        goto out;
+    }
+    for (int k = 1;; k++) {
+        if (k == 1) snprintf(dest, cap, "%s/%s", dir, it->name);
+        else snprintf(dest, cap, "%s/%.*s.%d.xml", dir, (int)(nl - 4), it->name, k);
+        struct stat sb;
+        if (lstat(dest, &sb) < 0) break;                 /* free */
+        err ignored = {0};
+        size_t len;
+        char *old = file_read(dest, PARSE_MAX_BYTES, &len, &ignored);
+        int same = old && it->xml && len == it->len && !memcmp(old, it->xml, len);
+        free(old);
+        if (same) break;                                 /* a copy of ours (an earlier, killed run) */
+        if (k > 999) {
+            err_set(e, TB_EOUTPUT, dest, 0, 0, "too many files of this name in %s; clean it up", dir);
+            goto out;
+        }
+    }
+    if (errtext) {
+        snprintf(errf, cap + 8, "%s.err", dest);
+        if (file_write_atomic(errf, errtext, strlen(errtext), e) < 0) goto out;
+        crash_point("nightly-err");
+    }
+    if (rename(it->path, dest) < 0) {
+        err_set(e, TB_EOUTPUT, it->path, 0, 0, "cannot move the input to %s: %s", dir, strerror(errno));
+        goto out;
+    }
+    if (moved) {
+        *moved = dest;
+        dest = NULL;
+    }
+    rc = 0;
+out:
+    free(dir);
+    free(dest);
+    free(errf);
+    *tm += nt_now() - t;
+    return rc;
+}
+
+/* Reject an item: FILE.xml.err with the message, the file to rejected/. */
+void nt_reject(nt_run *r, nt_item *it) {
+    if (!it->e.file[0]) snprintf(it->e.file, sizeof it->e.file, "%s", it->path);
+    char msg[2048];
+    err_format(&it->e, msg, sizeof msg);
+    if (r->dry) {
+        r->rejected++;
+        nt_complain(r, "would reject %s: %s\n", it->name, msg);
+        nt_item_finish(r, it);
+        return;
+    }
+    size_t l = strlen(msg) + 2;
+    char *text = malloc(l), *moved = NULL;
+    err e = {0};
+    if (!text) {
+        err_set(&e, TB_EINTERNAL, it->path, 0, 0, "out of memory");
+        nt_fail(r, &e);
+        return;
+    }
+    snprintf(text, l, "%s\n", msg);
+    if (nt_move(r, it, "rejected", text, &moved, &r->tm_move, &e) < 0) {
+        nt_fail(r, &e);
+        free(text);
+        return;
+    }
+    r->rejected++;
+    nt_complain(r, "rejected %s → %s.err: %s\n", it->name, moved, msg);
+    free(text);
+    free(moved);
+    nt_item_finish(r, it);
+}
+
+/* Leave an item in the inbox: not its fault (a broken template), so the
+ * next run takes it again once that is fixed. */
+static void nt_hold(nt_run *r, nt_item *it) {
+    char msg[2048];
+    err_format(&it->e, msg, sizeof msg);
+    r->held++;
+    if (!r->held_code) r->held_code = it->e.code ? it->e.code : TB_EINTERNAL;
+    nt_complain(r, "%s %s in the inbox: %s\n", r->dry ? "would leave" : "left", it->name, msg);
+    nt_item_finish(r, it);
+}
+
+/* ---- the worker pool -------------------------------------------------------- */
+
+/* Workers run NT_WORKER_NICE steps below the main thread.  There are as
+ * many workers as cores, so the main thread shares a core with one of
+ * them, and at equal weight each commit would take twice its CPU time;
+ * everything waits on the commits, so they go first.  The workers lose
+ * nothing: whatever the main thread does not use is theirs.  On Linux the
+ * nice value belongs to the thread (setpriority(2), "BUGS"), so this
+ * lowers only the calling worker; raising one's nice value needs no
+ * privilege.  Best effort: at worst the workers keep the process's value. */
+#define NT_WORKER_NICE 5
+static void nt_worker_nice(void) {
+    errno = 0;
+    int cur = getpriority(PRIO_PROCESS, 0);
+    if (cur == -1 && errno) return;
+    if (setpriority(PRIO_PROCESS, 0, cur + NT_WORKER_NICE) < 0) {
+        /* ignored, see above */
+    }
+}
+
+/* Jobs return the item's next state; the worker stores it under the lock. */
+static int nt_parse_job(nt_item *it) {
+    size_t len;
+    it->xml = file_read(it->path, PARSE_MAX_BYTES, &len, &it->e);
+    if (it->xml) {
+        it->len = len;
+        it->b = parse_memory(it->xml, len, it->path, &it->e);
+    }
+    if (it->b) return NT_PARSED;
+    it->fate = nt_fate(&it->e);
+    return NT_BAD;
+}
+
+/* The bulletin, then one extract per district.  Touches only the item, the
+ * shared (read-only) templates and the worker's own layout context. */
+static int nt_render_job(nt_worker *w, nt_item *it) {
+    nt_run *r = w->run;
+    err *e = &it->e;
+    render_info info;
+    render_info_init(&info);
+    arena *a = NULL;
+    double t = nt_now(), c = nt_clock(CLOCK_THREAD_CPUTIME_ID);
+    memset(e, 0, sizeof *e);
+    nt_item_drop_render(it);
+    if (!w->lc && !(w->lc = lay_ctx_new(e))) {
+        it->fate = NT_STOP;
+        goto fail_stop;
+    }
+    render_opts ro = {NULL, 1, NULL};
+    if (render_bulletin(w->lc, it->b, it->t, &ro, &it->r.pdf, &info, e) < 0) goto fail;
+    it->r.pages = info.pages;
+    if (info.warnings.len) buf_add(&it->warn, info.warnings.data, info.warnings.len);
+    double t1 = nt_now();
+    w->t_render += t1 - t;
+    size_t nd = 0;
+    const char **ds = (a = arena_new()) ? compose_districts(it->b, a, &nd) : NULL;
+    if (!ds || (nd && !(it->ex = calloc(nd, sizeof *it->ex)))) {
+        err_set(e, TB_EINTERNAL, it->path, 0, 0, "out of memory");
+        goto fail;
+    }
+    const tpl_template *zt = r->zhenggai ? r->zhenggai : it->t;
+    for (size_t i = 0; i < nd; i++) {
+        nt_extract *x = &it->ex[it->n_ex++];
+        x->district = ds[i];
+        buf_init(&x->pdf);
+        render_info_free(&info);
+        render_info_init(&info);
+        render_opts xo = {ds[i], 1, "zhenggai"};
+        if (render_bulletin(w->lc, it->b, zt, &xo, &x->pdf, &info, e) < 0) {
+            buf p;
+            buf_init(&p);
+            buf_printf(&p, "in the district extract for %s: ", ds[i]);
+            const char *ps = buf_cstr(&p);
+            nt_msg_wrap(e, ps ? ps : "", "");
+            buf_free(&p);
+            goto fail;
+        }
+        x->pages = info.pages;
+    }
+    double t2 = nt_now();
+    w->t_extracts += t2 - t1;
+    w->c_render += nt_clock(CLOCK_THREAD_CPUTIME_ID) - c;
+    /* The archive's SHA-256 of the bulletin, here rather than in the
+     * serialized commit. */
+    store_rendered_hash(&it->r);
+    w->t_hash += nt_now() - t2;
+    w->n_render++;
+    arena_free(a);
+    render_info_free(&info);
+    return NT_RENDERED;
+fail:
+    it->fate = nt_fate(e);
+fail_stop:
+    arena_free(a);
+    render_info_free(&info);
+    nt_item_drop_render(it);
+    return NT_BAD;
+}
+
+static void *nt_worker_main(void *arg) {
+    nt_worker *w = arg;
+    nt_run *r = w->run;
+    nt_worker_nice();
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        while (!r->quit && !(r->q_head < r->q_tail && r->queue[r->q_head] < r->limit))
+            pthread_cond_wait(&r->cv_work, &r->mu);
+        if (r->quit) break;
+        nt_item *it = &r->items[r->queue[r->q_head++]];
+        int parse = it->state == NT_NEW;
+        it->state = parse ? NT_PARSING : NT_RENDERING;
+        r->busy++;
+        pthread_mutex_unlock(&r->mu);
+        int next;
+        if (parse) {
+            double t = nt_now();
+            next = nt_parse_job(it);
+            w->t_parse += nt_now() - t;
+            w->n_parse++;
+        } else next = nt_render_job(w, it);
+        pthread_mutex_lock(&r->mu);
+        it->state = next;
+        if (parse) r->n_parsed++;
+        r->busy--;
+        pthread_cond_broadcast(&r->cv_done);
+    }
+    pthread_mutex_unlock(&r->mu);
+    lay_ctx_free(w->lc);
+    w->lc = NULL;
+    return NULL;
+}
+
+static int nt_pool_start(nt_run *r, err *e) {
+    if (!(r->workers = calloc((size_t)r->jobs, sizeof *r->workers)))
+        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    /* Signals go to the main thread, which decides when to stop. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    int rc = 0;
+    for (int i = 0; i < r->jobs; i++) {
+        r->workers[i].run = r;
+        int en = pthread_create(&r->workers[i].th, NULL, nt_worker_main, &r->workers[i]);
+        if (en) {
+            rc = err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot start a render thread: %s", strerror(en));
+            break;
+        }
+        r->workers[i].started = 1;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
+static void nt_pool_stop(nt_run *r) {
+    if (!r->workers) return;
+    pthread_mutex_lock(&r->mu);
+    r->quit = 1;
+    pthread_cond_broadcast(&r->cv_work);
+    pthread_mutex_unlock(&r->mu);
+    for (int i = 0; i < r->jobs; i++)
+        if (r->workers[i].started) pthread_join(r->workers[i].th, NULL);
+}
+
+/* Wait for the pool to report something, at most 100 ms (so signals and
+ * the progress bar are seen).  Called with r->mu held. */
+void nt_wait_done(nt_run *r) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 100 * 1000 * 1000;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&r->cv_done, &r->mu, &ts);
+}
+
+/* Drop queued jobs and wait until no worker is busy. */
+static void nt_pool_drain(nt_run *r) {
+    pthread_mutex_lock(&r->mu);
+    r->q_head = r->q_tail = 0;
+    while (r->busy) nt_wait_done(r);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* ---- templates ---------------------------------------------------------------- */
+
+static const tpl_template *nt_template(nt_run *r, const char *name, err *e) {
+    for (size_t i = 0; i < r->n_tpls; i++)
+        if (!strcmp(r->tpl_names[i], name)) return r->tpls[i];
+    if (r->n_tpls == r->cap_tpls) {
+        size_t cap = r->cap_tpls ? 2 * r->cap_tpls : 8;
+        tpl_template **p = realloc(r->tpls, cap * sizeof *p);
+        if (p) r->tpls = p;
+        char **q = p ? realloc(r->tpl_names, cap * sizeof *q) : NULL;
+        if (q) r->tpl_names = q;
+        if (!p || !q) {
+            err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+            return NULL;
+        }
+        r->cap_tpls = cap;
+    }
+    char *key = strdup(name);
+    tpl_template *t = key ? tpl_load(name, e) : NULL;
+    if (!t) {
+        if (!key) err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        free(key);
+        return NULL;
+    }
+    r->tpl_names[r->n_tpls] = key;
+    r->tpls[r->n_tpls++] = t;
+    return t;
+}
+
+/* ---- reserving -------------------------------------------------------------- */
+
+typedef struct {
+    nt_run *r;
+    size_t *idx;
+} nt_prep;
+
+static int nt_prepare(void *ctx, model_bulletin *b, size_t index, err *e) {
+    nt_prep *p = ctx;
+    nt_item *it = &p->r->items[p->idx[index]];
+    buf_reset(&it->r.context);
+    return history_prepare(p->r->s, b, NULL, &it->r.context, e);
+}
+
+/* Number every unfinished item from `from` on, in input order, and queue
+ * the numbered ones for rendering.  The pool must be idle.  -1: database
+ * error (r->fatal set). */
+static int nt_reserve(nt_run *r, size_t from) {
+    double t = nt_now();
+    size_t m = 0, cap = r->n - from;
+    model_bulletin **bs = malloc((cap ? cap : 1) * sizeof *bs);
+    size_t *idx = malloc((cap ? cap : 1) * sizeof *idx);
+    store_result *res = calloc(cap ? cap : 1, sizeof *res);
+    err e = {0};
+    int rc = -1;
+    if (!bs || !idx || !res) {
+        err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        nt_fail(r, &e);
+        goto out;
+    }
+    for (size_t k = from; k < r->n; k++) {
+        nt_item *it = &r->items[k];
+        int s = it->state;
+        if (s != NT_PARSED && s != NT_ALREADY && s != NT_QUEUED && s != NT_RENDERED) continue;
+        nt_item_drop_render(it);
+        bs[m] = it->b;
+        idx[m++] = k;
+    }
+    nt_prep pc = {r, idx};
+    if (store_reserve(r->s, bs, m, nt_prepare, &pc, res, &e) < 0) {
+        nt_fail(r, &e);
+        goto out;
+    }
+    pthread_mutex_lock(&r->mu);
+    r->q_head = r->q_tail = 0;
+    for (size_t j = 0; j < m; j++) {
+        nt_item *it = &r->items[idx[j]];
+        if (res[j].already_issued) {
+            it->state = NT_ALREADY;
+            it->year = res[j].year;
+            it->issue_no = res[j].issue_no;
+        } else if (res[j].error.code) {
+            it->e = res[j].error;
+            it->state = NT_BAD;
+            it->fate = nt_fate(&it->e);
+        } else {
+            it->state = NT_QUEUED;
+            it->year = it->b->year;
+            it->issue_no = it->b->issue_no;
+            if (!r->dry) r->queue[r->q_tail++] = idx[j];
+        }
+    }
+    pthread_cond_broadcast(&r->cv_work);
+    pthread_mutex_unlock(&r->mu);
+    rc = 0;
+out:
+    free(bs);
+    free(idx);
+    free(res);
+    r->tm_reserve += nt_now() - t;
+    return rc;
+}
+
+
+/* ---- committing, the main loop ------------------------------------------------ */
+
+/* Record one rendered item and hand it to the writer.  2 committed (the
+ * cursor moves on), 0 turned NT_ALREADY, 1 stale, -1 the run must stop. */
+static int nt_commit(nt_run *r, nt_item *it) {
+    store_source src = {it->xml, it->len, it->name, it->t->name, it->t->xml, "tongbao " TONGBAO_VERSION};
+    store_result res;
+    err e = {0};
+    double t = nt_now();
+    int rc = store_commit(r->s, it->b, &src, &it->r, &res, &e);
+    r->tm_commit += nt_now() - t;
+    if (rc < 0) {
+        nt_fail(r, &e);
+        return -1;
+    }
+    if (rc == 1 && res.already_issued) {
+        nt_item_drop_render(it);
+        it->state = NT_ALREADY;
+        it->year = res.year;
+        it->issue_no = res.issue_no;
+        return 0;
+    }
+    if (rc == 1) return 1;
+    it->year = res.year;
+    it->issue_no = res.issue_no;
+    it->n_findings = res.n_findings;
+    pthread_mutex_lock(&r->mu);
+    int ck_failed = r->ck_failed;
+    r->ck_failed = 0;
+    pthread_mutex_unlock(&r->mu);
+    if (ck_failed && store_set_autocheckpoint(r->s, 1, &e) < 0) {
+        /* recorded all the same; the database is what failed */
+        nt_fail(r, &e);
+        return -1;
+    }
+    /* Issued from here on: counted now, whatever happens to the files. */
+    int pages = it->r.pages;
+    for (size_t i = 0; i < it->n_ex; i++) pages += it->ex[i].pages;
+    r->issued++;
+    r->extracts += (long)it->n_ex;
+    r->pages += pages;
+    r->findings += res.n_findings;
+    pthread_mutex_lock(&r->mu);
+    it->state = NT_COMMITTED;
+    r->wq[r->wq_tail++] = (size_t)(it - r->items);
+    pthread_cond_signal(&r->cv_write);
+    pthread_mutex_unlock(&r->mu);
+    return 2;
+}
+
+/* Report, in input order from r->fin on, what the writer has finished: the
+ * issued line, then the item's memory goes.  Stops at the first item still
+ * with the writer; a failed one stops the run. */
+static void nt_reap(nt_run *r, size_t cur) {
+    double t = nt_now();
+    while (r->fin < cur) {
+        nt_item *it = &r->items[r->fin];
+        pthread_mutex_lock(&r->mu);
+        int st = it->state;
+        pthread_mutex_unlock(&r->mu);
+        if (st == NT_FINISHED) {
+            r->fin++;
+            continue;
+        }
+        if (st == NT_WFAILED) {
+            nt_fail(r, &it->e);
+            break;
+        }
+        if (st != NT_WRITTEN) break;
+        nt_say(r, "issued   %s → %s %d年第%d期, %d findings, %d pages + %zu extracts → %s/\n", it->name,
+               it->b->series, it->year, it->issue_no, it->n_findings, it->r.pages, it->n_ex, it->dir);
+        const char *w = it->warn.len ? buf_cstr(&it->warn) : NULL;
+        for (const char *l = w; l && *l && !r->quiet;) {     /* font notes, indented */
+            size_t n = strcspn(l, "\n");
+            printf("         %.*s\n", (int)n, l);
+            l += n + (l[n] == '\n');
+        }
+        nt_item_finish(r, it);
+        r->fin++;
+    }
+    r->tm_report += nt_now() - t;
+}
+
+/* Dry run: report the reservation of one item. */
+static void nt_dry_item(nt_run *r, nt_item *it) {
+    arena *a = arena_new();
+    size_t nd = 0;
+    const char **ds = a ? compose_districts(it->b, a, &nd) : NULL;
+    buf d;
+    buf_init(&d);
+    for (size_t i = 0; ds && i < nd; i++) {
+        if (i) buf_puts(&d, "、");
+        buf_puts(&d, ds[i]);
+    }
+    const char *dl = buf_cstr(&d);
+    r->issued++;
+    r->extracts += (long)nd;
+    r->findings += (long)model_count_findings(it->b);
+    nt_say(r, "would issue %s as %s %d年第%d期, %zu findings, %zu extracts%s%s%s\n", it->name, it->b->series,
+           it->year, it->issue_no, model_count_findings(it->b), nd, nd ? " (" : "", nd && dl ? dl : "",
+           nd ? ")" : "");
+    buf_free(&d);
+    arena_free(a);
+    nt_item_finish(r, it);
+}
+
+/* The main loop: walk the batch in input order, committing each rendered
+ * item, while the workers render ahead and the writer writes behind.
+ * Rendering runs at most a window ahead of the oldest item not finished
+ * (r->fin), so the PDFs held in memory stay bounded. */
+static void nt_run_batch(nt_run *r) {
+    size_t cur = 0, window = (size_t)r->jobs * 4 + 2;
+    while (!r->fatal && !nt_sig) {
+        nt_reap(r, cur);
+        if (r->fatal) break;
+        pthread_mutex_lock(&r->mu);
+        size_t lim = r->fin + window;
+        if (lim != r->limit) {
+            r->limit = lim;
+            pthread_cond_broadcast(&r->cv_work);
+        }
+        if (cur >= r->n && r->fin >= cur) {
+            pthread_mutex_unlock(&r->mu);
+            break;
+        }
+        nt_item *it = cur < r->n ? &r->items[cur] : NULL;
+        int st = it ? it->state : NT_FINISHED;
+        /* Wait for a render; for the writer at the end; and for the writer
+         * before anything but a commit: restoring writes into the
+         * directories it writes, and the lines stay in input order. */
+        if (!it || (st == NT_QUEUED && !r->dry) || st == NT_RENDERING ||
+            (st != NT_RENDERED && st != NT_FINISHED && r->fin < cur)) {
+            double t = nt_now();
+            nt_wait_done(r);
+            r->tm_wait += nt_now() - t;
+            pthread_mutex_unlock(&r->mu);
+            nt_progress(r);
+            continue;
+        }
+        pthread_mutex_unlock(&r->mu);
+        int rc = 0;
+        switch (st) {
+        case NT_FINISHED:
+            break;
+        case NT_BAD:
+            if (it->fate == NT_STOP) {
+                nt_fail(r, &it->e);
+                rc = -1;
+                break;
+            }
+            if (it->fate == NT_HOLD) nt_hold(r, it);
+            else nt_reject(r, it);
+            break;
+        case NT_QUEUED: /* dry run */
+            nt_dry_item(r, it);
+            break;
+        case NT_ALREADY:
+            rc = nt_already(r, it);
+            break;
+        case NT_RENDERED:
+            rc = nt_commit(r, it);
+            if (rc == 0 && it->state == NT_ALREADY) continue;   /* issued meanwhile */
+            break;
+        default: {
+            err e = {0};
+            err_set(&e, TB_EINTERNAL, it->path, 0, 0, "internal: item in state %d at the commit cursor", st);
+            nt_fail(r, &e);
+            rc = -1;
+        }
+        }
+        if (rc < 0) break;
+        if (rc == 1) {
+            /* the history moved: number the rest again */
+            if (++it->stale > 3) {
+                err e = {0};
+                err_set(&e, TB_EDB, it->path, 0, 0,
+                        "the history keeps changing while this bulletin is being issued (is another "
+                        "program issuing in series %s?); run nightly again later", it->b->series);
+                nt_fail(r, &e);
+                break;
+            }
+            nt_pool_drain(r);
+            if (nt_reserve(r, cur) < 0) break;
+            continue;
+        }
+        if (rc == 2 || it->state == NT_FINISHED) cur++;   /* committed (the writer has it), or done */
+        nt_progress(r);
+    }
+    /* What is committed gets written, also when stopping for a signal or an
+     * error: at most a window of items, each of which the next run would
+     * otherwise have to restore. */
+    nt_writer_drain(r);
+    nt_reap(r, cur);
+}
+
+
+/* ---- scanning the inbox --------------------------------------------------------- */
+
+static int nt_cmp_name(const void *a, const void *b) {
+    return strcmp(((const nt_item *)a)->name, ((const nt_item *)b)->name);
+}
+
+int nt_scan(nt_run *r) {
+    DIR *d = opendir(r->inbox);
+    if (!d) {
+        fprintf(stderr, "tongbao: nightly: cannot read the inbox %s: %s\n", r->inbox, strerror(errno));
+        return TB_EUSAGE;
+    }
+    size_t cap = 0;
+    struct dirent *de;
+    int rc = 0;
+    errno = 0;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".xml")) continue;
+        char *path = nt_join(r->inbox, de->d_name);
+        struct stat sb;
+        if (!path) {
+            rc = TB_EINTERNAL;
+            break;
+        }
+        if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+            free(path);
+            continue;
+        }
+        if (r->n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            nt_item *p = realloc(r->items, nc * sizeof *p);
+            if (!p) {
+                free(path);
+                rc = TB_EINTERNAL;
+                break;
+            }
+            r->items = p;
+            cap = nc;
+        }
+        nt_item *it = &r->items[r->n];
+        memset(it, 0, sizeof *it);
+        store_rendered_init(&it->r);
+        buf_init(&it->warn);
+        it->path = path;
+        if (!(it->name = strdup(de->d_name))) {
+            free(path);
+            rc = TB_EINTERNAL;
+            break;
+        }
+        r->n++;
+    }
+    closedir(d);
+    if (rc) {
+        fprintf(stderr, "tongbao: out of memory\n");
+        return rc;
+    }
+    if (r->n) qsort(r->items, r->n, sizeof *r->items, nt_cmp_name);
+    if (!r->dry) {
+        char *rej = nt_join(r->inbox, "rejected");
+        if (rej) nt_sweep_tmp(rej);
+        free(rej);
+    }
+    return 0;
+}
+
+
+/* ---- the phases of a run (nightly.h) ----------------------------------------- */
+
+int nt_start(nt_run *r, err *e) {
+    if (r->dry) {
+        /* A dry run records nothing: an existing history is only read
+         * (the reservation is rolled back), a missing one is imagined. */
+        struct stat sb;
+        r->s = stat(r->dbpath, &sb) == 0 ? store_open_existing(r->dbpath, 0, e) : store_open(":memory:", e);
+    } else {
+        r->s = store_open(r->dbpath, e);
+    }
+    if (!r->s) return -1;
+    if (!r->dry) {
+        /* Checkpoints move to the writer thread's own handle; if that does
+         * not open, the main handle keeps doing them. */
+        err ce = {0};
+        if ((r->ck = store_open(r->dbpath, &ce)) && store_set_autocheckpoint(r->s, 0, &ce) < 0) {
+            store_close(r->ck);
+            r->ck = NULL;
+        }
+    }
+    if (!r->dry) {
+        err ze = {0};
+        r->zhenggai = tpl_load("zhenggai", &ze);   /* else the bulletin's own template */
+    }
+    if (pthread_mutex_init(&r->mu, NULL) || pthread_cond_init(&r->cv_work, NULL) ||
+        pthread_cond_init(&r->cv_done, NULL) || pthread_cond_init(&r->cv_write, NULL))
+        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot set up thread synchronisation");
+    r->mu_ok = 1;
+    if (!(r->queue = malloc(r->n * sizeof *r->queue)))
+        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (r->jobs > (int)r->n) r->jobs = (int)r->n;
+    return nt_pool_start(r, e);
+}
+
+void nt_parse_all(nt_run *r) {
+    double t = nt_now();
+    pthread_mutex_lock(&r->mu);
+    for (size_t k = 0; k < r->n; k++) r->queue[r->q_tail++] = k;
+    r->limit = r->n;
+    pthread_cond_broadcast(&r->cv_work);
+    while (r->n_parsed < r->n && !nt_sig) nt_wait_done(r);
+    pthread_mutex_unlock(&r->mu);
+    nt_pool_drain(r);
+    r->tm_parse = nt_now() - t;
+    if (nt_sig) return;
+    pthread_mutex_lock(&r->mu);
+    r->limit = 0;
+    pthread_mutex_unlock(&r->mu);
+}
+
+void nt_check_templates(nt_run *r) {
+    for (size_t k = 0; k < r->n && !r->fatal; k++) {
+        nt_item *it = &r->items[k];
+        if (it->state == NT_PARSED) {
+            const model_bulletin *b = it->b;
+            if (!(it->t = nt_template(r, b->template_name ? b->template_name : "dubao", &it->e))) {
+                it->state = NT_BAD;
+                /* no such template: the input names it; one that is there
+                 * but does not load: the installation's problem */
+                it->fate = it->e.code != TB_ETEMPLATE ? nt_fate(&it->e) : it->e.file[0] ? NT_HOLD : NT_REJECT;
+            }
+        }
+        if (it->state == NT_BAD) {
+            if (it->fate == NT_STOP) nt_fail(r, &it->e);
+            else if (it->fate == NT_HOLD) nt_hold(r, it);
+            else nt_reject(r, it);
+        }
+    }
+}
+
+int nt_issue(nt_run *r, err *e) {
+    if (!r->dry && nt_writer_start(r, e) < 0) return -1;
+    if (nt_reserve(r, 0) < 0) return 0;
+    nt_run_batch(r);
+    return 0;
+}
+
+void nt_finish(nt_run *r) {
+    nt_writer_drain(r);
+    nt_writer_stop(r);
+    nt_pool_stop(r);
+    nt_clear(r);
+}
+
+void nt_free(nt_run *r) {
+    free(r->workers);
+    if (r->mu_ok) {
+        pthread_mutex_destroy(&r->mu);
+        pthread_cond_destroy(&r->cv_work);
+        pthread_cond_destroy(&r->cv_done);
+        pthread_cond_destroy(&r->cv_write);
+    }
+    for (size_t k = 0; k < r->n; k++) nt_item_free(&r->items[k]);
+    free(r->items);
+    free(r->queue);
+    free(r->wq);
+    for (size_t k = 0; k < r->n_tpls; k++) {
+        tpl_free(r->tpls[k]);
+        free(r->tpl_names[k]);
+    }
+    free(r->tpls);
+    free(r->tpl_names);
+    tpl_free(r->zhenggai);
+    lay_ctx_free(r->lc);
+    store_close(r->ck);   /* first: the last handle to close folds the WAL in */
+    store_close(r->s);
+}

@@ -1,0 +1,198 @@
+/* store_findings.c — findings as they stand (open, done, overdue) and
+ * rectification reports, all or nothing.  Part of the store module
+ * (store_int.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- findings ------------------------------------------------------------------ */
+long store_list_findings(store *s, const store_finding_filter *f,
+                         store_finding_fn cb, void *ctx, err *e) {
+    store_finding_filter none = {0};
+    if (!f) f = &none;
+    char today[11];
+    store_norm_today(f->today, today);
+    sqlite3_int64 series_id = 0, bid = 0;
+    if (f->series && store_series_exists(s, f->series, &series_id, e) <= 0) return -1;
+    if (f->issue_no > 0) {
+        store_bulletin_info info;
+        arena *a = arena_new();
+        if (!a) return store_oom(s, e);
+        int r = store_find_bulletin_id(s, f->series, f->year, f->issue_no, a, &info, &bid, e);
+        arena_free(a);
+        if (r < 0) return -1;
+    }
+    /* The text is put together from constant pieces only, so each filter
+     * combination gets a plan that uses its index (a catch-all
+     * "?1 IS NULL OR …" would defeat them); values are bound. */
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql,
+             "SELECT f.id, s.name, b.year, b.issue_no, f.seq, b.date, f.category, f.district, "
+             "f.street, f.community, f.site, f.unit, f.text, f.observed, f.responsible, "
+             "f.deadline, CASE WHEN f.status = 'done' THEN 'done' "
+             "WHEN f.deadline < :today THEN 'overdue' ELSE 'open' END, "
+             "f.done_date, f.note, f.repeat_of, f.repeat_note, f.repeat_count "
+             "FROM finding f JOIN bulletin b ON b.id = f.bulletin_id "
+             "JOIN series s ON s.id = f.series_id WHERE 1");
+    if (f->series) buf_puts(&sql, " AND f.series_id = :series");
+    if (f->district) buf_puts(&sql, " AND f.district = :district");
+    if (bid) buf_puts(&sql, " AND f.bulletin_id = :bulletin");
+    switch (f->status) {
+    case STORE_ST_OPEN:
+        buf_puts(&sql, " AND f.status = 'open' AND (f.deadline IS NULL OR f.deadline >= :today)");
+        break;
+    case STORE_ST_OVERDUE: buf_puts(&sql, " AND f.status = 'open' AND f.deadline < :today"); break;
+    case STORE_ST_DONE: buf_puts(&sql, " AND f.status = 'done'"); break;
+    case STORE_ST_UNDONE: buf_puts(&sql, " AND f.status = 'open'"); break;
+    default: break;
+    }
+    buf_puts(&sql, " ORDER BY s.name, b.year, b.issue_no, f.seq");
+    if (sql.oom) {
+        buf_free(&sql);
+        return store_oom(s, e);
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql.data, -1, &st, NULL);
+    buf_free(&sql);
+    if (rc != SQLITE_OK) return store_fail(s, rc, "listing findings", e);
+    store_binder bd = {st, SQLITE_OK};
+    store_bind_named_text(&bd, ":today", today);
+    store_bind_named_int(&bd, ":series", series_id);
+    store_bind_named_text(&bd, ":district", f->district);
+    store_bind_named_int(&bd, ":bulletin", bid);
+    int r = bd.rc == SQLITE_OK ? 1 : store_fail(s, bd.rc, "listing findings", e);
+    long n = 0;
+    while (r > 0 && (r = store_next_row(s, st, "listing findings", e)) > 0) {
+        store_finding_row w = {
+            .id = store_col_text(st, 0), .series = store_col_text(st, 1),
+            .year = sqlite3_column_int(st, 2), .issue_no = sqlite3_column_int(st, 3),
+            .seq = sqlite3_column_int(st, 4), .bulletin_date = store_col_text(st, 5),
+            .category = store_col_text(st, 6), .district = store_col_text(st, 7), .street = store_col_text(st, 8),
+            .community = store_col_text(st, 9), .site = store_col_text(st, 10), .unit = store_col_text(st, 11),
+            .text = store_col_text(st, 12), .observed = store_col_text(st, 13),
+            .responsible = store_col_text(st, 14), .deadline = store_col_text(st, 15),
+            .status = store_col_text(st, 16), .done_date = store_col_text(st, 17), .note = store_col_text(st, 18),
+            .repeat_of = store_col_text(st, 19), .repeat_note = store_col_text(st, 20),
+            .repeat_count = sqlite3_column_int(st, 21),
+        };
+        n++;
+        if (cb && cb(ctx, &w)) break;
+    }
+    sqlite3_finalize(st);
+    return r < 0 ? -1 : n;
+}
+
+/* Finding IDs are printed upper-case; accept what a clerk types.
+ * -1 when the text cannot be an ID at all. */
+static int norm_id(const char *in, char out[64]) {
+    size_t len = in ? strlen(in) : 0;
+    if (len == 0 || len >= 64) return -1;
+    for (size_t k = 0; k <= len; k++) {
+        char c = in[k];
+        out[k] = c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+    }
+    return 0;
+}
+
+int store_rectify(store *s, const char *series, const store_rectification *items,
+                  size_t n, const char *source, err *e) {
+    const char *doing = "recording rectification";
+    char today[11];
+    store_today(today);
+    buf unknown;
+    buf_init(&unknown);
+    size_t n_unknown = 0;
+    if (store_tx_begin(s, 1, doing, e) < 0) return -1;
+    /* Pass 1 checks every item before anything is written, so a clerk
+     * who mistyped three IDs hears about all three at once, and a refused
+     * lot leaves the history exactly as it was. */
+    for (size_t i = 0; i < n; i++) {
+        const store_rectification *it = &items[i];
+        char id[64];
+        if (norm_id(it->finding_id, id) < 0) {
+            err_set(e, TB_EINPUT, source, 0, 0, "\"%s\" is not a finding ID like JC2026-007-003",
+                    it->finding_id ? it->finding_id : "");
+            goto fail;
+        }
+        const char *date = it->date ? it->date : today;
+        if (!store_iso_year(date) || strlen(date) != 10) {
+            err_set(e, TB_EINPUT, source, 0, 0,
+                    "date \"%s\" for %s is not a date like 2026-11-22", date, id);
+            goto fail;
+        }
+        sqlite3_stmt *st = store_stmt(s, Q_FINDING_OWNER, e);
+        if (!st) goto fail;
+        store_binder bd = {st, SQLITE_OK};
+        store_bind_text(&bd, 1, id);
+        int r = bd.rc == SQLITE_OK ? store_next_row(s, st, doing, e) : store_fail(s, bd.rc, doing, e);
+        if (r == 0) {
+            /* each unknown ID once, in the order given */
+            int seen = 0;
+            for (size_t k = 0; k < i && !seen; k++) {
+                char other[64];
+                seen = norm_id(items[k].finding_id, other) == 0 && strcmp(other, id) == 0;
+            }
+            if (!seen) buf_printf(&unknown, "%s%s", n_unknown++ ? ", " : "", id);
+        } else if (r > 0 && series && !str_eq(series, store_col_text(st, 0))) {
+            err_set(e, TB_EINPUT, source, 0, 0,
+                    "finding %s belongs to series \"%s\", not \"%s\"; nothing was recorded",
+                    id, store_col_text(st, 0) ? store_col_text(st, 0) : "?", series);
+            r = -1;
+        } else if (r > 0 && it->done && store_col_text(st, 1) && strncmp(date, store_col_text(st, 1), 10) < 0) {
+            err_set(e, TB_EINPUT, source, 0, 0,
+                    "finding %s cannot be rectified on %s, before the bulletin reporting it "
+                    "(%s); check the date. Nothing was recorded", id, date, store_col_text(st, 1));
+            r = -1;
+        }
+        store_stmt_done(st);
+        if (r < 0) goto fail;
+    }
+    if (unknown.oom) {
+        store_oom(s, e);
+        goto fail;
+    }
+    if (n_unknown) {
+        err_set(e, TB_ENOTFOUND, source, 0, 0,
+                "%s %s not in the history; check the %s (`tongbao findings` lists them). "
+                "Nothing was recorded", n_unknown == 1 ? "finding" : "findings",
+                buf_cstr(&unknown), n_unknown == 1 ? "ID" : "IDs");
+        goto fail;
+    }
+
+    /* Pass 2: write.  The finding row holds the current state; the event
+     * table keeps every report, so a reopened finding keeps its past. */
+    for (size_t i = 0; i < n; i++) {
+        const store_rectification *it = &items[i];
+        char id[64];
+        (void)norm_id(it->finding_id, id);   /* checked in pass 1 */
+        const char *date = it->date ? it->date : today;
+        const char *status = it->done ? "done" : "open";
+        sqlite3_stmt *st = store_stmt(s, Q_SET_STATUS, e);
+        if (!st) goto fail;
+        store_binder bd = {st, SQLITE_OK};
+        store_bind_text(&bd, 1, id);
+        store_bind_text(&bd, 2, status);
+        store_bind_text(&bd, 3, it->done ? date : NULL);
+        store_bind_text(&bd, 4, it->note);
+        if (store_run(s, st, bd.rc, doing, e) < 0) goto fail;
+        if (!(st = store_stmt(s, Q_INS_EVENT, e))) goto fail;
+        bd = (store_binder){st, SQLITE_OK};
+        store_bind_text(&bd, 1, id);
+        store_bind_text(&bd, 2, status);
+        store_bind_text(&bd, 3, date);
+        store_bind_text(&bd, 4, it->note);
+        store_bind_text(&bd, 5, source);
+        if (store_run(s, st, bd.rc, doing, e) < 0) goto fail;
+    }
+    buf_free(&unknown);
+    return store_tx_commit(s, doing, e);
+fail:
+    buf_free(&unknown);
+    store_tx_rollback(s);
+    return -1;
+}
+
