@@ -5,7 +5,7 @@
 #   make check SANITIZE=1   the same under ASan+UBSan
 
 CC      ?= cc
-PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 sqlite3 libdeflate nettle libzip xlsxwriter
+PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 sqlite3 libdeflate nettle libzip xlsxwriter libpng
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -lm -lpthread
@@ -38,7 +38,7 @@ all: $(BIN)
 # what is missing, so it is quick on a prepared machine.
 DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev \
             libsqlite3-dev libdeflate-dev nettle-dev fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai texlive-lang-chinese \
-            poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free
+            poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free libpng-dev
 # Only the tests use these (they write and read workbooks the way users'
 # programs do, and open the .docx drafts): `make check` and `make bench`
 # install them, `make demo` not.

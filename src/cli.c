@@ -162,6 +162,10 @@ int cli_render(int argc, char **argv) {
         cli_error(&e);
         return e.code;
     }
+    if (pdfa && fmt != RENDER_PDF) {
+        fprintf(stderr, "tongbao: render: --pdfa is a form of PDF; drop it for a %s\n", render_format_ext(fmt));
+        return TB_EUSAGE;
+    }
     model_bulletin *b = parse_file(in, &e);
     if (!b) {
         cli_error(&e);

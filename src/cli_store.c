@@ -164,6 +164,24 @@ char *cli_default_out(const char *in) {
     return o;
 }
 
+/* issue and archive export write the archive's PDF: a .docx is a draft and
+ * never enters the archive (regen -o X.docx gives an issued bulletin's
+ * text as one), and any other extension is refused like render's. */
+static int pdf_output(const char *cmd, const char *out) {
+    err e = {0};
+    render_format f;
+    if (render_format_of(out, NULL, &f, &e) < 0) {
+        cli_error(&e);
+        return TB_EUSAGE;
+    }
+    if (f == RENDER_PDF) return 0;
+    fprintf(stderr,
+            "tongbao: %s: %s: %s writes the archived PDF (-o OUT.pdf); a %s is a draft and never enters the archive: "
+            "after issuing, `tongbao regen --series S --issue N -o OUT%s` gives the issued text as one\n",
+            cmd, out, cmd, render_format_ext(f), render_format_ext(f));
+    return TB_EUSAGE;
+}
+
 int cli_issue(int argc, char **argv) {
     const char *in = NULL, *out = NULL, *db = NULL, *tname = NULL;
     for (int i = 1; i < argc; i++) {
@@ -186,6 +204,7 @@ int cli_issue(int argc, char **argv) {
         fprintf(stderr, "tongbao: issue needs a FILE.xml; see tongbao issue --help\n");
         return TB_EUSAGE;
     }
+    if (out && pdf_output("issue", out)) return TB_EUSAGE;
     err e = {0};
     size_t len;
     char *xml = file_read(in, PARSE_MAX_BYTES, &len, &e);
@@ -325,6 +344,7 @@ int cli_archive(int argc, char **argv) {
             fprintf(stderr, "tongbao: archive export needs --series S --issue N -o OUT.pdf\n");
             return TB_EUSAGE;
         }
+        if (pdf_output("archive export", out)) return TB_EUSAGE;
         store *s = store_open_existing(cli_db_path(db), 1, &e);
         if (!s) { cli_error(&e); return e.code; }
         buf pdf;
@@ -360,19 +380,23 @@ int cli_archive(int argc, char **argv) {
 /* ---- regen ------------------------------------------------------------ */
 
 static const char regen_help[] =
-    "usage: tongbao regen --series S --issue N [--year Y] [--district D] -o OUT.pdf [--db PATH]\n"
+    "usage: tongbao regen --series S --issue N [--year Y] [--district D] -o OUT.pdf|OUT.docx\n"
+    "                     [--format pdf|docx] [--db PATH]\n"
     "Rebuilds an issued bulletin from the database alone (the source file may\n"
     "be gone).  Without --district the output is byte-identical to the archived\n"
     "PDF; with it, a district extract (整改通知): only that district's findings\n"
-    "with their IDs and deadlines, addressed to the district.\n";
+    "with their IDs and deadlines, addressed to the district.\n"
+    "OUT.docx (or --format docx): the same, issued text (期号, finding IDs,\n"
+    "history) as a Word file to edit; it is not recorded anywhere.\n";
 
 int cli_regen(int argc, char **argv) {
-    const char *db = NULL, *series = NULL, *out = NULL, *district = NULL;
+    const char *db = NULL, *series = NULL, *out = NULL, *district = NULL, *format = NULL;
     int issue = 0, year = 0;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(regen_help, stdout); return 0; }
+        if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) { if (r < 0) return TB_EUSAGE; format = v; continue; }
         if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
         else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) return TB_EUSAGE; series = v; }
         else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) { if (r < 0) return TB_EUSAGE; issue = atoi(v); }
@@ -385,10 +409,15 @@ int cli_regen(int argc, char **argv) {
         }
     }
     if (!series || issue <= 0 || !out) {
-        fprintf(stderr, "tongbao: regen needs --series S --issue N -o OUT.pdf; see tongbao regen --help\n");
+        fprintf(stderr, "tongbao: regen needs --series S --issue N -o OUT.pdf (or OUT.docx); see tongbao regen --help\n");
         return TB_EUSAGE;
     }
     err e = {0};
+    render_format fmt;
+    if (render_format_of(out, format, &fmt, &e) < 0) {
+        cli_error(&e);
+        return TB_EUSAGE;
+    }
     int rc = 0;
     store *s = store_open_existing(cli_db_path(db), 1, &e);
     arena *a = arena_new();
@@ -404,7 +433,7 @@ int cli_regen(int argc, char **argv) {
     if (store_get_archived(s, series, year, issue, a, &ar, &e) < 0) goto fail;
     b = parse_memory((const char *)ar.source, ar.source_len, ar.info.source_name ? ar.info.source_name : "archived source", &e);
     if (!b || store_restore(b, &ar, &e) < 0 || history_restore(b, ar.context, &e) < 0) goto fail;
-    if ((rc = cli_setup_fonts())) goto done;
+    if (fmt == RENDER_PDF && (rc = cli_setup_fonts())) goto done;
     t = ar.template_xml ? tpl_load_memory(ar.template_xml, strlen(ar.template_xml), ar.info.template_name, &e)
                         : tpl_load(ar.info.template_name ? ar.info.template_name : "dubao", &e);
     if (!t) goto fail;
@@ -418,9 +447,18 @@ int cli_regen(int argc, char **argv) {
             t = z;
         }
     }
+    render_opts ro = {district, 1, district ? "zhenggai" : NULL};
+    if (fmt == RENDER_DOCX) {
+        /* the issued text, composed again from the archived source, IDs,
+         * template and history; a Word file is never compared or stored */
+        if (render_docx(b, t, &ro, &pdf, &info, &e) < 0 || file_write_atomic(out, pdf.data, pdf.len, &e) < 0)
+            goto fail;
+        printf("%s %d年第%d期%s%s → %s (Word, the issued text)\n", series, ar.info.year, ar.info.issue_no,
+               district ? " extract for " : "", district ? district : "", out);
+        goto done;
+    }
     lc = lay_ctx_new(&e);
     if (!lc) goto fail;
-    render_opts ro = {district, 1, district ? "zhenggai" : NULL};
     if (render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0) goto fail;
     if (!district) {
         char hex[65];

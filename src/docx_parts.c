@@ -8,7 +8,10 @@
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <png.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -515,7 +518,7 @@ int dx_part_fonts(dx_ctx *c, dx_xml *x) {
         const char *role, *alt, *family, *pitch;
     } faces[] = {
         {"fangsong", "仿宋", "modern", "fixed"},
-        {"xiaobiaosong", "宋体", "script", "default"},
+        {"xiaobiaosong", "华文中宋", "roman", "variable"},
         {"heiti", "SimHei", "modern", "fixed"},
         {"kaiti", "楷体", "modern", "fixed"},
         {"songti", "SimSun", "auto", "variable"},
@@ -732,10 +735,57 @@ int dx_part_doc_rels(dx_ctx *c, dx_xml *x) {
 
 #define DX_PNG_DPI 200.0
 
-static cairo_status_t png_out(void *closure, const unsigned char *data, unsigned int len) {
-    buf *b = closure;
+static void png_out(png_structp p, png_bytep data, size_t len) {
+    buf *b = png_get_io_ptr(p);
     buf_add(b, data, len);
-    return b->oom ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+    if (b->oom) png_error(p, "out of memory");
+}
+
+static void png_flush(png_structp p) { (void)p; }
+
+/* The drawn surface as an 8-bit RGB PNG through libpng: one cheap filter
+ * (Up: the chart is flat colour) and zlib level 3 take a fifth of the time
+ * Cairo's own writer (every filter tried, level 6) spends, for a file a
+ * few percent larger.  No time chunk: the same chart, the same bytes. */
+static int png_encode(dx_ctx *c, cairo_surface_t *s, buf *png) {
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    unsigned char *row = malloc((size_t)w * 3);
+    png_structp p = row && px ? png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL) : NULL;
+    png_infop info = p ? png_create_info_struct(p) : NULL;
+    if (!info) {
+        if (p) png_destroy_write_struct(&p, NULL);
+        free(row);
+        return dx_oom(c);
+    }
+    if (setjmp(png_jmpbuf(p))) {
+        png_destroy_write_struct(&p, &info);
+        free(row);
+        return err_set(c->e, TB_EINTERNAL, NULL, 0, 0, "chart PNG failed%s", png->oom ? ": out of memory" : "");
+    }
+    png_set_write_fn(p, png, png_out, png_flush);
+    png_set_IHDR(p, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    /* pixels per metre at the drawing's resolution: Word sizes by the extent anyway */
+    png_set_pHYs(p, info, (png_uint_32)lround(DX_PNG_DPI / 0.0254), (png_uint_32)lround(DX_PNG_DPI / 0.0254),
+                 PNG_RESOLUTION_METER);
+    png_set_filter(p, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+    png_set_compression_level(p, 3);
+    png_write_info(p, info);
+    for (int y = 0; y < h; y++) {
+        const uint32_t *src = (const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++) {
+            row[3 * x] = (unsigned char)(src[x] >> 16);
+            row[3 * x + 1] = (unsigned char)(src[x] >> 8);
+            row[3 * x + 2] = (unsigned char)src[x];
+        }
+        png_write_row(p, row);
+    }
+    png_write_end(p, info);
+    png_destroy_write_struct(&p, &info);
+    free(row);
+    return 0;
 }
 
 /* One text item: its lines as Pango breaks them at the wrap width, each
@@ -840,10 +890,9 @@ int dx_figure_png(dx_ctx *c, const doc_figure *f, buf *png) {
         cairo_surface_flush(s);
         buf_reset(png);
         cairo_status_t st = cairo_status(cr);
-        if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_write_to_png_stream(s, png_out, png);
-        if (st != CAIRO_STATUS_SUCCESS || png->oom)
-            rc = err_set(c->e, TB_EINTERNAL, NULL, 0, 0, "chart PNG failed: %s",
-                         png->oom ? "out of memory" : cairo_status_to_string(st));
+        if (st != CAIRO_STATUS_SUCCESS)
+            rc = err_set(c->e, TB_EINTERNAL, NULL, 0, 0, "chart drawing failed: %s", cairo_status_to_string(st));
+        else rc = png_encode(c, s, png);
     }
     cairo_font_options_destroy(fo);
     if (pc) g_object_unref(pc);

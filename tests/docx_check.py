@@ -5,6 +5,7 @@ composed text and the GB/T 9704 page.  Run with /usr/bin/python3 (the
 pyenv python3 on PATH has no Debian modules).
 
 usage: docx_check.py DOCX COMPOSED.txt NAME [--table ROWS] [--picture]
+       docx_check.py --text DOCX      (the body paragraphs, one a line)
 
 Prints one line per check, "ok<TAB>NAME: what" or "ko<TAB>NAME: what<TAB>why",
 for tests/e2e_docx.sh to count.  Exit 0 even when a check fails (the shell
@@ -145,6 +146,11 @@ def check_tail(d, name):
 
 def main():
     a = sys.argv[1:]
+    if len(a) == 2 and a[0] == "--text":
+        for p in docx.Document(a[1]).paragraphs:
+            if p.style.name not in FURNITURE and p.text:
+                print(p.text)
+        return 0
     if len(a) < 3:
         print(__doc__)
         return 2

@@ -102,3 +102,35 @@ if command -v soffice >/dev/null 2>&1; then
             ko "$cn: LibreOffice pages within one of tongbao's PDF" "LibreOffice $lp, tongbao $op"
     done <"$D/cases"
 else ko "LibreOffice converts the .docx files" "soffice not installed; install libreoffice-writer-nogui (make deps)"; fi
+
+# ---- drafts only: never archived; regen gives the issued text ------------------
+S=江城市疫情防控督查通报
+"$TB" issue "$IN" --db "$D/h.db" -o "$D/i.docx" >/dev/null 2>"$D/err"; rc=$?
+[ $rc -eq 2 ] && [ ! -e "$D/h.db" ] && [ ! -e "$D/i.docx" ] && grep -q 'never enters the archive' "$D/err" &&
+    ok "issue -o X.docx refused before anything is recorded" ||
+    ko "issue -o X.docx refused before anything is recorded" "exit $rc: $(cat "$D/err")"
+if "$TB" issue "$IN" --db "$D/h.db" -o "$D/i.pdf" >/dev/null 2>"$D/err"; then
+    "$TB" archive export --db "$D/h.db" --series "$S" --issue 1 -o "$D/e.docx" >/dev/null 2>"$D/err"; rc=$?
+    [ $rc -eq 2 ] && [ ! -e "$D/e.docx" ] && ok "archive export -o X.docx refused (the archive holds PDFs)" ||
+        ko "archive export -o X.docx refused (the archive holds PDFs)" "exit $rc: $(cat "$D/err")"
+    before=$(sqlite3 "$D/h.db" .dump 2>&1 | cksum)
+    if "$TB" regen --db "$D/h.db" --series "$S" --issue 1 -o "$D/r.docx" >/dev/null 2>"$D/err" &&
+        "$PY" tests/docx_check.py --text "$D/r.docx" >"$D/r.txt" 2>"$D/err"; then
+        # every paragraph is the issued bulletin's (its finding IDs, which a
+        # draft does not have), as the archived PDF prints it (page numbers
+        # and hyphens aside: pdftotext drops one that ends a line, JC2026-001-)
+        pdftotext -nopgbrk "$D/i.pdf" - | grep -v '^ *— *[0-9]* *— *$' | tr -d ' \n\f-' >"$D/i.text"
+        bad=$(while IFS= read -r l; do printf '%s' "$l" | tr -d ' -' >"$D/l"; grep -qF -f "$D/l" "$D/i.text" || echo "$l"; done <"$D/r.txt")
+        [ -z "$bad" ] && [ -s "$D/r.txt" ] && grep -q '（JC2026-[0-9]*-[0-9]*）' "$D/r.txt" &&
+            ok "regen -o X.docx: the issued text, IDs and all, paragraph by paragraph" ||
+            ko "regen -o X.docx: the issued text, IDs and all, paragraph by paragraph" "not in the archived PDF: $(printf '%s' "$bad" | head -c 300)"
+        after=$(sqlite3 "$D/h.db" .dump 2>&1 | cksum)
+        [ "$before" = "$after" ] && [ "$(sqlite3 "$D/h.db" "select count(*) from bulletin_file where hex(substr(pdf, 1, 4)) != '25504446'" 2>&1)" = 0 ] &&
+            ok "regen -o X.docx records nothing; the archive holds only PDFs" ||
+            ko "regen -o X.docx records nothing; the archive holds only PDFs" "database dump $before → $after"
+    else ko "regen -o X.docx: the issued text, IDs and all, paragraph by paragraph" "$(cat "$D/err")"; fi
+    "$TB" regen --db "$D/h.db" --series "$S" --issue 1 --district 东湖区 -o "$D/rd.docx" >/dev/null 2>"$D/err" &&
+        "$PY" tests/docx_check.py --text "$D/rd.docx" | grep -q '^东湖区：$' &&
+        ok "regen --district D -o X.docx: the 整改通知 as a Word file" ||
+        ko "regen --district D -o X.docx: the 整改通知 as a Word file" "$(cat "$D/err")"
+else ko "issue for the regen checks" "$(cat "$D/err")"; fi
