@@ -60,18 +60,47 @@ static int wants_help(int argc, char **argv, const char *text) {
 
 /* ---- validate --------------------------------------------------------- */
 int cli_validate(int argc, char **argv) {
-    if (wants_help(argc, argv, "usage: tongbao validate FILE...\n"
-                               "Checks each findings file against the schema and FORMAT rules;\n"
-                               "prints one line per file. Exit 3 if any file is rejected.\n"))
+    if (wants_help(argc, argv, "usage: tongbao validate FILE... [--sheet NAME] [--header H.xml] [--encoding ENC]\n"
+                               "Checks each findings file (XML, or a 问题清单 workbook .xlsx/.csv: see\n"
+                               "tongbao import --help for the workbook options) against the schema and\n"
+                               "FORMAT rules; prints one line per file. Exit 3 if any file is rejected.\n"))
         return 0;
     if (argc < 2) {
         fprintf(stderr, "tongbao: validate needs at least one FILE; see tongbao validate --help\n");
         return TB_EUSAGE;
     }
-    int bad = 0;
+    int bad = 0, n_files = 0;
+    smap_opts so = {0};
+    for (int i = 1; i < argc; i++) {
+        int r = cli_sheet_opt(argc, argv, &i, &so);
+        if (r < 0) return TB_EUSAGE;
+        if (r == 0 && argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "tongbao: validate: unknown option %s; see tongbao validate --help\n", argv[i]);
+            return TB_EUSAGE;
+        }
+        n_files += r == 0;
+    }
+    if (!n_files) {
+        fprintf(stderr, "tongbao: validate needs at least one FILE; see tongbao validate --help\n");
+        return TB_EUSAGE;
+    }
     for (int i = 1; i < argc; i++) {
         err e = {0};
         size_t len;
+        smap_opts skip = {0};
+        if (cli_sheet_opt(argc, argv, &i, &skip) != 0) continue;
+        if (smap_is_sheet(argv[i])) {
+            model_bulletin *b = cli_parse_input(argv[i], &so, NULL, NULL, &e);
+            if (!b) {
+                cli_error(&e);
+                bad = 1;
+                continue;
+            }
+            printf("%s: ok, %zu categories, %zu findings, %zu cases\n", argv[i], b->n_categories,
+                   model_count_findings(b), b->n_cases);
+            model_free(b);
+            continue;
+        }
         char *data = file_read(argv[i], PARSE_MAX_BYTES, &len, &e);
         if (data && strstr(data, "<rectifications")) {
             /* a rectification-updates file: same schema, other root */
@@ -112,27 +141,20 @@ static const char render_help[] =
     "  --chart         add the chart of findings by district (--no-chart: leave it out)\n"
     "                  (without these the template's <order> decides)\n"
     "  --pdfa          write PDF/A-2b, the archive's form (default: the template's <output pdfa=…>)\n"
-    "  --text          also print the composed text on stdout\n";
-
-/* FILE.xml → FILE.EXT beside it (malloc'd) */
-static char *default_out(const char *in, const char *ext) {
-    size_t l = strlen(in), x = strlen(ext);
-    if (l > 4 && !strcmp(in + l - 4, ".xml")) l -= 4;
-    char *o = malloc(l + x + 1);
-    if (!o) return NULL;
-    memcpy(o, in, l);
-    memcpy(o + l, ext, x + 1);
-    return o;
-}
+    "  --text          also print the composed text on stdout\n"
+    "FILE may be a 问题清单 workbook (.xlsx) or CSV; --sheet NAME, --header H.xml and\n"
+    "--encoding ENC as for tongbao import.\n";
 
 int cli_render(int argc, char **argv) {
     if (wants_help(argc, argv, render_help)) return 0;
     const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL, *format = NULL;
     int text = 0, appendix = 0, chart = 0, pdfa = 0;
+    smap_opts so = {0};
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
         if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
+        else if ((r = cli_sheet_opt(argc, argv, &i, &so)) != 0) { if (r < 0) return TB_EUSAGE; }
         else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--template", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; district = v; }
@@ -166,7 +188,7 @@ int cli_render(int argc, char **argv) {
         fprintf(stderr, "tongbao: render: --pdfa is a form of PDF; drop it for a %s\n", render_format_ext(fmt));
         return TB_EUSAGE;
     }
-    model_bulletin *b = parse_file(in, &e);
+    model_bulletin *b = cli_parse_input(in, &so, NULL, NULL, &e);
     if (!b) {
         cli_error(&e);
         return e.code;
@@ -188,7 +210,7 @@ int cli_render(int argc, char **argv) {
     t->force_chart = chart;
     if (pdfa) t->pdfa = 1;
     char *outbuf = NULL;
-    if (!out && !(out = outbuf = default_out(in, render_format_ext(fmt)))) {
+    if (!out && !(out = outbuf = cli_default_out(in, render_format_ext(fmt)))) {
         model_free(b);
         tpl_free(t);
         return TB_EINTERNAL;
@@ -222,7 +244,10 @@ int cli_render(int argc, char **argv) {
 
 /* ---- fonts ------------------------------------------------------------ */
 int cli_fonts(int argc, char **argv) {
-    if (wants_help(argc, argv, "usage: tongbao fonts\nShows, for each font role, the face and file fontconfig picks and whether\nit is the official office face or a free stand-in.\n"))
+    if (wants_help(argc, argv, "usage: tongbao fonts\nShows, for each font role, the face and file fontconfig picks and whether\n"
+                               "it is the official office face or a free stand-in, and the font\n"
+                               "configuration in use ($TONGBAO_FONTS_CONF, else fonts/tongbao.conf in\n"
+                               "tongbao's data directory).\n"))
         return 0;
     int rc = cli_setup_fonts();
     if (rc) return rc;
@@ -242,6 +267,8 @@ int cli_fonts(int argc, char **argv) {
         printf("%-14s %s%*s %s%*s %s\n", fonts_roles[i], f.official_name, wo < 16 ? (int)(16 - wo) : 0, "",
                used, wu < 30 ? (int)(30 - wu) : 0, "", f.file);
     }
+    const char *conf = fonts_config_file();
+    printf("\nconfiguration: %s\n", conf ? conf : "?");
     return missing ? TB_EFONT : 0;
 }
 

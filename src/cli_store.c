@@ -152,15 +152,21 @@ static const char issue_help[] =
     "database in one transaction.  Issuing the same bulletin id again does\n"
     "nothing and says which issue it already is.\n"
     "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n"
-    "  -o OUT.pdf      output (default FILE.pdf beside the input)\n";
+    "  -o OUT.pdf      output (default FILE.pdf beside the input)\n"
+    "FILE may be a 问题清单 workbook (.xlsx) or CSV (--sheet, --header, --encoding as\n"
+    "for tongbao import); the history keeps the findings XML made from it.\n";
 
-char *cli_default_out(const char *in) {
+char *cli_default_out(const char *in, const char *ext) {
     size_t l = strlen(in);
-    char *o = malloc(l + 5);
+    char *o = malloc(l + strlen(ext) + 1);
     if (!o) return NULL;
     memcpy(o, in, l + 1);
     if (l > 4 && !strcmp(o + l - 4, ".xml")) o[l - 4] = 0;
-    strcat(o, ".pdf");
+    else if (smap_is_sheet(in)) {   /* 问题清单.xlsx → 问题清单.pdf */
+        char *dot = strrchr(o, '.');
+        if (dot && !strchr(dot, '/')) *dot = 0;
+    }
+    strcat(o, ext);
     return o;
 }
 
@@ -184,11 +190,13 @@ static int pdf_output(const char *cmd, const char *out) {
 
 int cli_issue(int argc, char **argv) {
     const char *in = NULL, *out = NULL, *db = NULL, *tname = NULL;
+    smap_opts so = {0};
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(issue_help, stdout); return 0; }
         if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
+        else if ((r = cli_sheet_opt(argc, argv, &i, &so)) != 0) { if (r < 0) return TB_EUSAGE; }
         else if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
         else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if (argv[i][0] == '-' && argv[i][1]) {
@@ -206,11 +214,10 @@ int cli_issue(int argc, char **argv) {
     }
     if (out && pdf_output("issue", out)) return TB_EUSAGE;
     err e = {0};
-    size_t len;
-    char *xml = file_read(in, PARSE_MAX_BYTES, &len, &e);
-    model_bulletin *b = xml ? parse_memory(xml, len, in, &e) : NULL;
+    size_t len = 0;
+    char *xml = NULL;
+    model_bulletin *b = cli_parse_input(in, &so, &xml, &len, &e);
     if (!b) {
-        free(xml);
         cli_error(&e);
         return e.code;
     }
@@ -223,7 +230,7 @@ int cli_issue(int argc, char **argv) {
     if (rc) goto done;
     t = tpl_load(tname ? tname : b->template_name ? b->template_name : "dubao", &e);
     if (!t) goto fail;
-    if (!out) out = outbuf = cli_default_out(in);
+    if (!out) out = outbuf = cli_default_out(in, ".pdf");
     if (!out) { err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); goto fail; }
     c.lc = lay_ctx_new(&e);
     if (!c.lc) goto fail;

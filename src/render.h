@@ -48,6 +48,6 @@ typedef enum { RENDER_PDF = 0, RENDER_DOCX } render_format;
 int render_format_of(const char *path, const char *format, render_format *out, err *e);
 const char *render_format_ext(render_format f);     /* ".pdf", ".docx" */
 
-#define TONGBAO_VERSION "0.2.0"
+#define TONGBAO_VERSION "0.3.0"
 
 #endif
