@@ -237,9 +237,9 @@ static double over_next_indent(dx_ctx *c, const doc_block *b, const doc_block *n
     tpl_style st, ns;
     tpl_resolve(t, b->style, NULL, &st);
     tpl_resolve(t, next->style, NULL, &ns);
-    const char *mine = doc_block_text((doc_document *)c->d, b), *theirs = doc_block_text((doc_document *)c->d, next);
-    if (!mine || !theirs) return 0;
-    double wm = dx_ems(mine) * st.size / t->body_size, wn = dx_ems(theirs) * ns.size / t->body_size, mid;
+    double wm = 0, wn = 0, mid;
+    for (size_t r = 0; r < b->n_runs; r++) wm += dx_ems(b->runs[r].text) * st.size / t->body_size;
+    for (size_t r = 0; r < next->n_runs; r++) wn += dx_ems(next->runs[r].text) * ns.size / t->body_size;
     if (ns.align == TPL_RIGHT) mid = t->chars - ns.right_indent - wn / 2;
     else if (ns.align == TPL_CENTER) mid = (t->chars + ns.left_indent - ns.right_indent) / 2.0;
     else mid = ns.left_indent + ns.indent * ns.size / t->body_size + wn / 2;

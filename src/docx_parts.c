@@ -130,6 +130,23 @@ static int add_style(dx_ctx *c, const char *tpl, const char *id, const char *nam
     return id && name ? 0 : dx_oom(c);
 }
 
+/* A template style's w:styleId: "tb-" and its name, any byte but ASCII
+ * letters, digits and '-' written _XX (one to one: '_' is escaped too). */
+static const char *style_id(dx_ctx *c, const char *name, const char *suffix) {
+    buf b;
+    buf_init(&b);
+    buf_puts(&b, "tb-");
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-')
+            buf_add(&b, p, 1);
+        else buf_printf(&b, "_%02X", *p);
+    }
+    buf_puts(&b, suffix);
+    const char *r = buf_cstr(&b) ? arena_strdup(c->a, buf_cstr(&b)) : NULL;
+    buf_free(&b);
+    return r;
+}
+
 /* A template style's Word name: its own, unless Word reserves it. */
 static const char *word_name(dx_ctx *c, const char *name, const char *suffix) {
     int clash = 0;
@@ -150,10 +167,9 @@ int dx_plan_styles(dx_ctx *c) {
         int run = is_run_style(c, n), block = 0;
         for (size_t b = 0; b < c->d->n_blocks; b++)
             if (c->d->blocks[b].style && !strcmp(c->d->blocks[b].style, n)) block = 1;
-        if (run && add_style(c, n, arena_printf(c->a, "tb-%s", n), word_name(c, n, ""), DX_CHAR, 0) < 0) return -1;
+        if (run && add_style(c, n, style_id(c, n, ""), word_name(c, n, ""), DX_CHAR, 0) < 0) return -1;
         if ((!run || block) && !is_builtin_tpl(c, n) &&
-            add_style(c, n, arena_printf(c->a, run ? "tb-%s-p" : "tb-%s", n), word_name(c, n, run ? " paragraph" : ""),
-                      DX_PARA, 0) < 0)
+            add_style(c, n, style_id(c, n, run ? "-p" : ""), word_name(c, n, run ? " paragraph" : ""), DX_PARA, 0) < 0)
             return -1;
     }
     if (add_style(c, NULL, "tbx-figure", "tongbao figure", DX_PARA, 0) < 0 ||
