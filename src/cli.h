@@ -19,6 +19,9 @@ int cli_nightly(int argc, char **argv);   /* cli_nightly.c */
 int cli_rectify(int argc, char **argv);   /* cli_history.c */
 int cli_findings(int argc, char **argv);  /* cli_history.c */
 int cli_import(int argc, char **argv);    /* cli_sheet.c */
+int cli_ledger(int argc, char **argv);    /* cli_sheet.c */
+/* rectify --file 台账.xlsx|.csv: a filled-in ledger back (cli_sheet.c) */
+int cli_rectify_ledger(const char *file, const char *db, const char *encoding);
 
 /* Workbook inputs (cli_sheet.c).  cli_sheet_opt takes --sheet, --header and
  * --encoding (1 taken, 0 not this option, -1 usage error).  cli_read_input

@@ -36,7 +36,7 @@ static int valid_day(const char *d) {
 static const char rectify_help[] =
     "usage: tongbao rectify ID... --done [--date YYYY-MM-DD] [--note TEXT] [--db PATH]\n"
     "       tongbao rectify ID... --open [--date YYYY-MM-DD] [--note REASON] [--db PATH]\n"
-    "       tongbao rectify --file R.xml [--db PATH]\n"
+    "       tongbao rectify --file R.xml|台账.xlsx|台账.csv [--encoding ENC] [--db PATH]\n"
     "Records rectification (整改) reports for findings, by the IDs printed in the\n"
     "bulletins (JC2026-007-003; lower case is fine).\n"
     "  --done          the findings were rectified (on --date, default today)\n"
@@ -45,6 +45,11 @@ static const char rectify_help[] =
     "  --series S      refuse IDs that belong to another series\n"
     "  --file R.xml    a <rectifications> file (FORMAT.md): <done finding= date=>,\n"
     "                  <open finding= reason=>; its series must own every ID\n"
+    "  --file 台账.xlsx a 整改台账 from `tongbao ledger`, filled in by a district: a\n"
+    "                  row whose 完成时间 is filled is rectified on that date (整改情况\n"
+    "                  is what was done); 整改情况 alone is noted as progress; rows as\n"
+    "                  exported change nothing, so the same file twice records nothing\n"
+    "                  the second time (.csv too; --encoding for a GB18030 CSV)\n"
     "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n"
     "All updates of one command are recorded together, or none is: an unknown ID\n"
     "(exit 8, every unknown ID named), an ID of another series or a date before\n"
@@ -59,7 +64,7 @@ static const char *open_note(arena *a, const parse_rect_item *it) {
 
 int cli_rectify(int argc, char **argv) {
     if (wants_help(argc, argv, rectify_help)) return 0;
-    const char *db = NULL, *date = NULL, *note = NULL, *file = NULL, *series = NULL;
+    const char *db = NULL, *date = NULL, *note = NULL, *file = NULL, *series = NULL, *encoding = NULL;
     int done = 0, reopen = 0;
     size_t n_ids = 0;
     const char **ids = calloc((size_t)(argc > 0 ? argc : 1), sizeof *ids);
@@ -78,6 +83,7 @@ int cli_rectify(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "--note", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else note = v; }
         else if ((r = cli_opt(argc, argv, &i, "--file", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else file = v; }
         else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else series = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--encoding", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else encoding = v; }
         else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "tongbao: rectify: unknown option %s; see tongbao rectify --help\n", argv[i]);
             rc = TB_EUSAGE;
@@ -101,6 +107,10 @@ int cli_rectify(int argc, char **argv) {
     if (rc) {
         free(ids);
         return rc;
+    }
+    if (file && smap_is_sheet(file)) {   /* a filled-in 整改台账 back */
+        free(ids);
+        return cli_rectify_ledger(file, db, encoding);
     }
 
     err e = {0};

@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cellval.h"
 #include "cli.h"
+#include "ledger.h"
 #include "parse.h"
 #include "sheetmap.h"
+#include "store.h"
 
 int cli_sheet_opt(int argc, char **argv, int *i, smap_opts *o) {
     const char *v;
@@ -148,5 +151,168 @@ int cli_import(int argc, char **argv) {
     smap_free(&sr);
     free(xml);
     free(outbuf);
+    return rc;
+}
+
+/* ---- ledger --------------------------------------------------------------------- */
+
+static const char ledger_help[] =
+    "usage: tongbao ledger [-o 台账.xlsx|台账.csv] [--series S] [--district D] [--issue N [--year Y]]\n"
+    "                      [--today YYYY-MM-DD] [--encoding gb18030] [--db PATH]\n"
+    "Writes the 整改台账 (rectification ledger) the districts fill in: one row per\n"
+    "finding (编号, 通报期数, 区, 街道, 社区, 点位, 问题, 整改时限, 状态, 整改情况,\n"
+    "完成时间, 备注), a 汇总 sheet, then one sheet per district (units on 各单位).\n"
+    "Overdue rows are red; the shaded columns are protected; 整改情况 and 完成时间\n"
+    "are for the district.  Read the filled ledger back with\n"
+    "tongbao rectify --file 台账.xlsx.\n"
+    "  -o FILE         .xlsx (default 整改台账.xlsx) or .csv (UTF-8 with BOM, for Excel)\n"
+    "  --series S      one series;  --district D  one district (or unit)\n"
+    "  --issue N       one bulletin's findings (needs --series; --year Y)\n"
+    "  --today D       status (逾期) as of this date (default: today)\n"
+    "  --encoding E    CSV only: gb18030 for old Excel versions (default UTF-8 with BOM)\n"
+    "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n";
+
+static int valid_day(const char *d) {
+    int y, m, dd;
+    char tail;
+    return d && strlen(d) == 10 && sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) == 3 && cellval_valid_day(y, m, dd);
+}
+
+int cli_ledger(int argc, char **argv) {
+    const char *db = NULL, *out = "整改台账.xlsx";
+    ledger_opts o = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int r;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(ledger_help, stdout);
+            return 0;
+        }
+        if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) return TB_EUSAGE; o.series = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; o.district = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--today", &v)) != 0) { if (r < 0) return TB_EUSAGE; o.today = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--encoding", &v)) != 0) { if (r < 0) return TB_EUSAGE; o.encoding = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) { if (r < 0) return TB_EUSAGE; o.issue_no = atoi(v); }
+        else if ((r = cli_opt(argc, argv, &i, "--year", &v)) != 0) { if (r < 0) return TB_EUSAGE; o.year = atoi(v); }
+        else {
+            fprintf(stderr, "tongbao: ledger: unexpected %s; see tongbao ledger --help\n", argv[i]);
+            return TB_EUSAGE;
+        }
+    }
+    const char *why = NULL;
+    if ((o.issue_no || o.year) && !o.series) why = "--issue and --year need --series";
+    else if (o.year && !o.issue_no) why = "--year goes with --issue N";
+    else if (o.today && !valid_day(o.today)) why = "--today wants a date like 2026-11-22";
+    else if (o.encoding && !smap_is_sheet(out)) why = "--encoding is for a .csv ledger";
+    else if (!smap_is_sheet(out) || (strstr(out, ".xls") && !strstr(out, ".xlsx")))
+        why = "-o wants a .xlsx or .csv file";
+    if (why) {
+        fprintf(stderr, "tongbao: ledger: %s; see tongbao ledger --help\n", why);
+        return TB_EUSAGE;
+    }
+    char now[11];
+    store_today(now);
+    if (!o.today) o.today = now;
+    err e = {0};
+    store *s = store_open_existing(cli_db_path(db), 1, &e);
+    ledger_stats st;
+    if (!s || ledger_write(s, &o, out, &st, &e) < 0) {
+        cli_error(&e);
+        store_close(s);
+        return e.code ? e.code : TB_EINTERNAL;
+    }
+    store_close(s);
+    printf("%s: %ld finding%s (%ld rectified, %ld open, %ld overdue as of %s)", out, st.findings,
+           st.findings == 1 ? "" : "s", st.done, st.open, st.overdue, o.today);
+    if (st.sheets) printf(" on %d district sheet%s", st.sheets, st.sheets == 1 ? "" : "s");
+    printf("\n");
+    return 0;
+}
+
+/* ---- rectify --file 台账.xlsx ------------------------------------------------------ */
+
+typedef struct {
+    arena *a;
+    int found;
+    const char *status, *done_date, *note, *bulletin_date, *id;
+} one_finding;
+
+static int got_finding(void *ctx, const store_finding_row *r) {
+    one_finding *f = ctx;
+    f->found = 1;
+    f->status = arena_strdup(f->a, r->status);
+    f->done_date = arena_strdup(f->a, r->done_date);
+    f->note = arena_strdup(f->a, r->note);
+    f->bulletin_date = arena_strdup(f->a, r->bulletin_date);
+    f->id = arena_strdup(f->a, r->id);
+    return 1;
+}
+
+int cli_rectify_ledger(const char *file, const char *db, const char *encoding) {
+    err e = {0};
+    ledger_doc d;
+    store *s = NULL;
+    store_rectification *items = NULL;
+    buf unknown;
+    buf_init(&unknown);
+    size_t n = 0, n_unknown = 0, unchanged = 0, progress = 0;
+    int rc = 0;
+    if (ledger_read(file, encoding, &d, &e) < 0) goto fail;
+    if (!(s = store_open_existing(cli_db_path(db), 0, &e))) goto fail;
+    if (!(items = calloc(d.n ? d.n : 1, sizeof *items))) goto oom;
+    for (size_t i = 0; i < d.n; i++) {
+        const ledger_row *lr = &d.rows[i];
+        one_finding f = {.a = d.arena};
+        store_finding_filter flt = {.id = lr->id};
+        if (store_list_findings(s, &flt, got_finding, &f, &e) < 0) goto fail;
+        if (!f.found) {
+            buf_printf(&unknown, "%s%s (%s)", n_unknown++ ? ", " : "", lr->id, lr->ref);
+            continue;
+        }
+        int done = str_eq(f.status, "done");
+        if (lr->done_date) {
+            if (f.bulletin_date && strcmp(lr->done_date, f.bulletin_date) < 0) {
+                err_set(&e, TB_EINPUT, file, 0, 0, "%s: %s is before the bulletin that reported %s (%s); check the date. "
+                        "Nothing was recorded", lr->date_ref, lr->done_date, f.id, f.bulletin_date);
+                goto fail;
+            }
+            if (done && str_eq(f.done_date, lr->done_date) && str_eq(f.note, lr->note)) unchanged++;
+            else items[n++] = (store_rectification){f.id, 1, lr->done_date, lr->note};
+        } else if (lr->note && !done && !str_eq(f.note, lr->note)) {
+            items[n++] = (store_rectification){f.id, 0, NULL, lr->note};   /* progress: still open */
+            progress++;
+        } else unchanged++;
+    }
+    if (unknown.oom) goto oom;
+    if (n_unknown) {
+        err_set(&e, TB_ENOTFOUND, file, 0, 0, "%s %s not in the history; check the 编号 (the ledger must come from this "
+                "database: `tongbao findings` lists them). Nothing was recorded", n_unknown == 1 ? "finding" : "findings",
+                buf_cstr(&unknown));
+        goto fail;
+    }
+    if (n == 0) {
+        printf("%s: nothing new (%zu row%s as recorded or not filled in); nothing recorded\n", file, unchanged,
+               unchanged == 1 ? "" : "s");
+        goto done;
+    }
+    if (store_rectify(s, NULL, items, n, file, &e) < 0) goto fail;
+    for (size_t i = 0; i < n; i++)
+        printf("%s: %s%s%s%s\n", items[i].finding_id, items[i].done ? "rectified on " : "still open, progress noted",
+               items[i].done ? items[i].date : "", items[i].note ? " — " : "", items[i].note ? items[i].note : "");
+    printf("%s: recorded %zu rectified, %zu progress note%s; %zu row%s unchanged, in %s\n", file, n - progress, progress,
+           progress == 1 ? "" : "s", unchanged, unchanged == 1 ? "" : "s", store_path(s));
+    goto done;
+oom:
+    err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+fail:
+    cli_error(&e);
+    rc = e.code ? e.code : TB_EINTERNAL;
+done:
+    buf_free(&unknown);
+    free(items);
+    store_close(s);
+    ledger_doc_free(&d);
     return rc;
 }

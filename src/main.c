@@ -32,6 +32,8 @@ static const char usage[] =
     "  import FILE.xlsx|FILE.csv [-o OUT.xml]\n"
     "                                   a 问题清单 workbook → findings XML (validate, render,\n"
     "                                   issue and nightly take the workbook directly too)\n"
+    "  ledger [-o 台账.xlsx] [--series S] [--district D] [--issue N]\n"
+    "                                   the 整改台账 for the districts to fill in\n"
     "  fonts                            which font file each role uses, official or stand-in\n"
     "  templates                        installed templates and where they come from\n"
     "  issue FILE.xml [-o OUT.pdf] [--db PATH]\n"
@@ -41,7 +43,7 @@ static const char usage[] =
     "                                   rebuild from the database (or a district extract)\n"
     "  nightly INBOX [--out DIR] [--db PATH] [--jobs N] [--dry-run] [--quiet]\n"
     "                                   issue every new file of an inbox, with district extracts\n"
-    "  rectify ID... --done|--open [--date D] [--note T] | rectify --file R.xml\n"
+    "  rectify ID... --done|--open [--date D] [--note T] | rectify --file R.xml|台账.xlsx\n"
     "                                   record rectification (整改) reports, or reopen\n"
     "  findings [--series S] [--district D] [--status open|done|overdue|undone] [--csv]\n"
     "                                   list findings and their rectification status\n"
@@ -103,7 +105,7 @@ int main(int argc, char **argv) {
         {"validate", cli_validate}, {"render", cli_render}, {"fonts", cli_fonts},
         {"templates", cli_templates}, {"issue", cli_issue}, {"archive", cli_archive},
         {"regen", cli_regen}, {"nightly", cli_nightly}, {"rectify", cli_rectify},
-        {"findings", cli_findings}, {"import", cli_import},
+        {"findings", cli_findings}, {"import", cli_import}, {"ledger", cli_ledger},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(cmd, cmds[i].name)) continue;

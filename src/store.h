@@ -247,6 +247,7 @@ typedef struct {
                                 NULL = store_today(). */
     int year, issue_no;      /* issue_no > 0: only that bulletin (series
                                 required; year 0 = latest with that number) */
+    const char *id;          /* one finding by its ID (any case); NULL = all */
 } store_finding_filter;
 
 typedef struct {

@@ -144,3 +144,84 @@ else
 fi
 
 fi
+
+# ---- the 整改台账 out and back: the whole loop ---------------------------------
+if $PY -c 'import openpyxl' 2>/dev/null; then
+LD="$SD/loop"
+mkdir -p "$LD"
+LDB="$LD/h.db"
+"$TB" import "$SD/spec.xlsx" -o "$LD/night1.xml" >/dev/null 2>&1
+check "loop: issue the imported night" "$TB" issue "$LD/night1.xml" --db "$LDB" -o "$LD/1.pdf"
+check "ledger -o 台账.xlsx" "$TB" ledger --db "$LDB" -o "$LD/台账.xlsx" --today 2026-11-23
+$PY - "$LD/台账.xlsx" >"$LD/read.txt" 2>&1 <<'PYEOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print("sheets", ",".join(wb.sheetnames))
+ws = wb["东湖区"]
+print("header", ",".join(str(c.value) for c in ws[3]))
+print("row", ",".join(str(c.value) for c in ws[4][:9]))
+print("protected", ws.protection.sheet, "frozen", ws.freeze_panes)
+print("locked", ws["A4"].protection.locked, "open", ws["J4"].protection.locked, ws["K4"].protection.locked)
+print("overdue fill", ws["A4"].fill.fgColor.rgb, "status fill", ws["I4"].fill.fgColor.rgb)
+print("validation", ",".join(str(v.sqref) for v in ws.data_validations.dataValidation))
+s = wb["汇总"]
+print("summary", ",".join(str(c.value) for c in s[3]))
+PYEOF
+s_eq "ledger: openpyxl opens it; 汇总 then one sheet per district, units together" "$(grep '^sheets' "$LD/read.txt")" "sheets 汇总,东湖区,西山区,各单位"
+s_eq "ledger: the issue's columns" "$(grep '^header' "$LD/read.txt")" "header 编号,通报期数,区,街道,社区,点位,问题,整改时限,状态,整改情况,完成时间,备注"
+s_eq "ledger: one row per finding" "$(grep '^row' "$LD/read.txt")" "row JC2026-001-001,2026年第1期,东湖区,青山街道,和平社区,锦绣小区,北门无人值守，进出人员未测体温,2026-11-22 17:00,逾期"
+s_eq "ledger: protected, header frozen" "$(grep '^protected' "$LD/read.txt")" "protected True frozen B4"
+s_eq "ledger: 整改情况 and 完成时间 open, the rest locked" "$(grep '^locked' "$LD/read.txt")" "locked True open False False"
+s_eq "ledger: overdue rows highlighted" "$(grep '^overdue' "$LD/read.txt")" "overdue fill FFFDE9E7 status fill FFF8CBAD"
+s_eq "ledger: 完成时间 checked as a date" "$(grep '^validation' "$LD/read.txt")" "validation K4:K6"
+s_eq "ledger: 汇总 counts" "$(grep '^summary' "$LD/read.txt")" "summary 东湖区,3,0,0,3,0%"
+check "ledger -o 台账.csv" "$TB" ledger --db "$LDB" -o "$LD/台账.csv" --today 2026-11-23 --district 东湖区
+s_eq "ledger CSV: UTF-8 with BOM, Chinese header, CRLF" "$(head -1 "$LD/台账.csv" | od -An -c | head -1 | tr -s ' ' | cut -c1-12)" " 357 273 277"
+s_eq "ledger CSV: --district keeps one district" "$(tail -n +2 "$LD/台账.csv" | grep -c '^JC')" 3
+if command -v soffice >/dev/null 2>&1; then
+    HOME="$LD" soffice --headless --convert-to "csv:Text - txt - csv (StarCalc):44,34,76" --outdir "$LD/lo" "$LD/台账.xlsx" >/dev/null 2>&1
+    s_eq "ledger: LibreOffice opens it (first sheet to CSV)" "$(sed -n 3p "$LD/lo/台账.csv" | tr -d '\r')" "东湖区,3,0,0,3,0%"
+fi
+
+# the district fills two rows in its spreadsheet program and sends it back
+$PY - "$LD/台账.xlsx" "$LD" <<'PYEOF'
+import sys, datetime, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["东湖区"]
+ws["J4"] = "已安排专人值守"
+ws["K4"] = datetime.date(2026, 11, 22)
+ws["J5"] = "已补齐登记"
+ws["K5"] = "2026/11/23"
+wb.save(sys.argv[2] + "/filled.xlsx")
+ws["K5"] = "2026-13-01"
+wb.save(sys.argv[2] + "/baddate.xlsx")
+ws["K5"] = "2026-11-23"
+ws["A5"] = "JC2026-009-001"
+wb.save(sys.argv[2] + "/unknown.xlsx")
+ws["A5"] = "JC2026-001-002"
+ws["K5"] = "2026-11-20"
+wb.save(sys.argv[2] + "/early.xlsx")
+PYEOF
+h_n() { sqlite3 "$LDB" "SELECT count(*) FROM finding WHERE status = 'done'"; }
+s_bad "rectify --file: bad date at its cell, nothing recorded" x 3 "东湖区!K5: 2026-13-01 is not a real date" "$TB" rectify --db "$LDB" --file "$LD/baddate.xlsx"
+s_bad "rectify --file: unknown ID named with its cell" x 8 "finding JC2026-009-001 (东湖区!A5) not in the history" "$TB" rectify --db "$LDB" --file "$LD/unknown.xlsx"
+s_bad "rectify --file: a date before the bulletin" x 3 "东湖区!K5: 2026-11-20 is before the bulletin that reported JC2026-001-002" "$TB" rectify --db "$LDB" --file "$LD/early.xlsx"
+s_eq "rectify --file: refused files recorded nothing" "$(h_n)" 0
+"$TB" rectify --db "$LDB" --file "$LD/台账.xlsx" >"$LD/out" 2>&1
+s_eq "rectify --file: the ledger as exported changes nothing" "$(tail -1 "$LD/out")" "$LD/台账.xlsx: nothing new (6 rows as recorded or not filled in); nothing recorded"
+"$TB" rectify --db "$LDB" --file "$LD/filled.xlsx" >"$LD/out" 2>&1
+s_eq "rectify --file: two rows filled → two done reports" "$(tail -1 "$LD/out")" "$LD/filled.xlsx: recorded 2 rectified, 0 progress notes; 4 rows unchanged, in $LDB"
+s_eq "rectify --file: the dates as the clerk typed them" "$(sqlite3 "$LDB" "SELECT id || ' ' || done_date || ' ' || note FROM finding WHERE status = 'done' ORDER BY id" | tr '\n' '|')" \
+    "JC2026-001-001 2026-11-22 已安排专人值守|JC2026-001-002 2026-11-23 已补齐登记|"
+"$TB" rectify --db "$LDB" --file "$LD/filled.xlsx" >"$LD/out" 2>&1
+s_eq "rectify --file: the same file twice changes nothing" "$(tail -1 "$LD/out" | cut -d: -f2)" " nothing new (6 rows as recorded or not filled in); nothing recorded"
+s_eq "rectify --file: ... no second event either" "$(sqlite3 "$LDB" "SELECT count(*) FROM rectification_event")" 2
+"$TB" ledger --db "$LDB" -o "$LD/again.csv" >/dev/null 2>&1
+"$TB" rectify --db "$LDB" --file "$LD/again.csv" >"$LD/out" 2>&1
+s_eq "rectify --file 台账.csv: as exported, nothing new" "$(tail -1 "$LD/out" | cut -d: -f2)" " nothing new (6 rows as recorded or not filled in); nothing recorded"
+# the next night's bulletin says what the ledger brought back
+$MK night2 "$LD/night2.xlsx"
+"$TB" issue "$LD/night2.xlsx" --db "$LDB" -o "$LD/2.pdf" >/dev/null 2>&1
+s_eq "loop: next night's 上期整改情况 names the counts" \
+    "$(pdftotext -nopgbrk "$LD/2.pdf" - | tr -d ' \n' | grep -o '上期通报的[^。]*。' | head -1)" "上期通报的6个问题中，已整改2个，逾期未整改4个。"
+fi

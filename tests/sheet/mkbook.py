@@ -205,6 +205,14 @@ def main():
         spec(out)
     elif kind == "shapes":
         shapes(out)
+    elif kind == "night2":
+        info = [(k, v) for k, v in INFO]
+        info[2] = ("编号", "jc-2026-11-23-night")
+        info[6] = ("成文日期", datetime.date(2026, 11, 24))
+        info[10] = ("督查时段", "11月23日晚")
+        info[15] = ("整改时限", "2026-11-25 17:00")
+        rows = [[1, "东湖区", "青山街道", "和平社区", "和平小区", None, "卡点值守不到位", "门岗无人", None, None, None]]
+        spec(out, rows, HEAD, info)
     elif kind == "zipbomb":
         zipbomb(out, False)
     elif kind == "bigentry":
