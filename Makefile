@@ -158,6 +158,13 @@ $(BUILD)/tests/%: tests/%.c $(OBJ)
 	@echo "CC $<"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(LDLIBS)
 
+# The subsetting comparison of make bench links HarfBuzz's subsetter too
+# (libharfbuzz-subset0, part of libharfbuzz-dev); tongbao itself does not.
+$(BUILD)/tests/bench_subset: tests/bench_subset.c $(OBJ)
+	@mkdir -p $(@D)
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(shell pkg-config --libs harfbuzz-subset) $(LDLIBS)
+
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@sh examples/demo.sh

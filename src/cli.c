@@ -63,7 +63,8 @@ int cli_validate(int argc, char **argv) {
     if (wants_help(argc, argv, "usage: tongbao validate FILE... [--sheet NAME] [--header H.xml] [--encoding ENC]\n"
                                "Checks each findings file (XML, or a 问题清单 workbook .xlsx/.csv: see\n"
                                "tongbao import --help for the workbook options) against the schema and\n"
-                               "FORMAT rules; prints one line per file. Exit 3 if any file is rejected.\n"))
+                               "the rules of the format (tongbao-format(5)); prints one line per file.\n"
+                               "Exit 3 if any file is rejected.\n"))
         return 0;
     if (argc < 2) {
         fprintf(stderr, "tongbao: validate needs at least one FILE; see tongbao validate --help\n");
@@ -133,7 +134,9 @@ static const char render_help[] =
     "no 期号, no finding IDs; use `tongbao issue` for the real thing).\n"
     "  -o OUT          output file (default: FILE.pdf beside the input); its\n"
     "                  extension picks the format: .pdf, or .docx for a Word\n"
-    "                  draft to edit (the same text; never archived)\n"
+    "                  draft to edit (the same text; never archived); - for\n"
+    "                  standard output (PDF unless --format).  Never the input\n"
+    "                  itself, a directory or a device\n"
     "  --format F      pdf or docx, whatever the output is called\n"
     "  -t TEMPLATE     template name or path (default: the file's template=, else dubao)\n"
     "  --district D    only the findings of district D (整改通知 extract)\n"
@@ -179,8 +182,11 @@ int cli_render(int argc, char **argv) {
         return TB_EUSAGE;
     }
     err e = {0};
+    /* the format: the output's extension, or --format ("-", standard
+     * output, has no extension: PDF unless --format says otherwise) */
     render_format fmt = RENDER_PDF;
-    if ((out || format) && render_format_of(out, format, &fmt, &e) < 0) {
+    const char *named = out && strcmp(out, "-") ? out : NULL;
+    if ((named || format) && render_format_of(named, format, &fmt, &e) < 0) {
         cli_error(&e);
         return e.code;
     }
@@ -188,9 +194,24 @@ int cli_render(int argc, char **argv) {
         fprintf(stderr, "tongbao: render: --pdfa is a form of PDF; drop it for a %s\n", render_format_ext(fmt));
         return TB_EUSAGE;
     }
+    char *outbuf = NULL;
+    if (!out && !(out = outbuf = cli_default_out(in, render_format_ext(fmt)))) return TB_EINTERNAL;
+    const char *inputs[4] = {in, NULL, NULL, NULL};            /* what -o may not be */
+    size_t k = 1;
+    if (tname) inputs[k++] = tname;
+    if (so.header) inputs[k++] = so.header;
+    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, inputs, &e);
+    if (to_stdout == 1 && text)
+        err_set(&e, TB_EUSAGE, "", 0, 0, "--text and -o - both want standard output; drop one");
+    if (to_stdout < 0 || e.code) {
+        cli_error(&e);
+        free(outbuf);
+        return e.code;
+    }
     model_bulletin *b = cli_parse_input(in, &so, NULL, NULL, &e);
     if (!b) {
         cli_error(&e);
+        free(outbuf);
         return e.code;
     }
     /* the PDF needs the faces; a .docx only names them (render_docx sets
@@ -198,23 +219,19 @@ int cli_render(int argc, char **argv) {
     int rc = fmt == RENDER_PDF ? cli_setup_fonts() : 0;
     if (rc) {
         model_free(b);
+        free(outbuf);
         return rc;
     }
     tpl_template *t = tpl_load(tname ? tname : b->template_name ? b->template_name : "dubao", &e);
     if (!t) {
         cli_error(&e);
         model_free(b);
+        free(outbuf);
         return e.code;
     }
     t->force_appendix = appendix;
     t->force_chart = chart;
     if (pdfa) t->pdfa = 1;
-    char *outbuf = NULL;
-    if (!out && !(out = outbuf = cli_default_out(in, render_format_ext(fmt)))) {
-        model_free(b);
-        tpl_free(t);
-        return TB_EINTERNAL;
-    }
     lay_ctx *lc = fmt == RENDER_PDF ? lay_ctx_new(&e) : NULL;
     buf pdf;
     buf_init(&pdf);
@@ -224,14 +241,15 @@ int cli_render(int argc, char **argv) {
     rc = 0;
     if ((fmt == RENDER_PDF ? !lc || render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0
                            : render_docx(b, t, &ro, &pdf, &info, &e) < 0) ||
-        file_write_atomic(out, pdf.data, pdf.len, &e) < 0) {
+        file_write_out(out, pdf.data, pdf.len, &e) < 0) {
         cli_error(&e);
         rc = e.code;
     } else {
         if (info.warnings.len) fprintf(stderr, "%s", buf_cstr(&info.warnings));
         if (text) fputs(buf_cstr(&info.text), stdout);
-        if (fmt == RENDER_PDF) fprintf(stderr, "%s: %d pages, %zu bytes\n", out, info.pages, pdf.len);
-        else fprintf(stderr, "%s: Word draft, %zu bytes\n", out, pdf.len);
+        const char *where = to_stdout ? "(standard output)" : out;
+        if (fmt == RENDER_PDF) fprintf(stderr, "%s: %d pages, %zu bytes\n", where, info.pages, pdf.len);
+        else fprintf(stderr, "%s: Word draft, %zu bytes\n", where, pdf.len);
     }
     render_info_free(&info);
     buf_free(&pdf);

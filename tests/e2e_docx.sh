@@ -27,6 +27,8 @@ IN=examples/inbox/$N.xml
 "$TB" render "$IN" --format pdf -o "$D/y.docx" >/dev/null 2>"$D/err"; rc=$?
 [ $rc -eq 2 ] && [ ! -e "$D/y.docx" ] && ok "--format pdf -o X.docx refused (they disagree)" ||
     ko "--format pdf -o X.docx refused (they disagree)" "exit $rc: $(cat "$D/err")"
+"$TB" render "$IN" --format docx -o - >"$D/so.docx" 2>/dev/null && cmp -s "$D/x.docx" "$D/so.docx" &&
+    ok "--format docx -o -: the .docx on standard output" || ko "--format docx -o -: the .docx on standard output" "differs or failed"
 cp "$IN" "$D/beside.xml"
 "$TB" render "$D/beside.xml" --format docx >/dev/null 2>&1 && [ "$(head -c 2 "$D/beside.docx" 2>/dev/null)" = PK ] &&
     [ ! -e "$D/beside.pdf" ] && ok "--format docx without -o: FILE.docx beside the input" ||

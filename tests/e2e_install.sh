@@ -26,6 +26,13 @@ for c in $cmds; do
 done
 [ -n "$cmds" ] && [ -z "$missing" ] && ok "tongbao(1) describes every command and option ($(echo $cmds | wc -w) commands)" ||
     ko "tongbao(1) describes every command and option" "missing:$missing"
+# every command and subcommand takes --help (exit 0, text on stdout)
+bad=""
+for c in $cmds "archive list" "archive export" "archive verify"; do
+    # shellcheck disable=SC2086
+    [ -n "$("$TB" $c --help 2>/dev/null)" ] || bad="$bad [$c]"
+done
+[ -z "$bad" ] && ok "every command and subcommand takes --help" || ko "every command and subcommand takes --help" "fails:$bad"
 missing=""
 for v in $(grep -oh "getenv(\"TONGBAO_[A-Z_]*" src/*.c | sed "s/.*(\"//" | sort -u); do
     grep -q "^\.B $v" man/tongbao.1 || missing="$missing $v"
