@@ -182,25 +182,24 @@ int cli_render(int argc, char **argv) {
         return TB_EUSAGE;
     }
     err e = {0};
-    /* the format: the output's extension, or --format ("-", standard
-     * output, has no extension: PDF unless --format says otherwise) */
-    render_format fmt = RENDER_PDF;
-    const char *named = out && strcmp(out, "-") ? out : NULL;
-    if ((named || format) && render_format_of(named, format, &fmt, &e) < 0) {
-        cli_error(&e);
-        return e.code;
-    }
-    if (pdfa && fmt != RENDER_PDF) {
-        fprintf(stderr, "tongbao: render: --pdfa is a form of PDF; drop it for a %s\n", render_format_ext(fmt));
-        return TB_EUSAGE;
-    }
-    char *outbuf = NULL;
-    if (!out && !(out = outbuf = cli_default_out(in, render_format_ext(fmt)))) return TB_EINTERNAL;
     const char *inputs[4] = {in, NULL, NULL, NULL};            /* what -o may not be */
     size_t k = 1;
     if (tname) inputs[k++] = tname;
     if (so.header) inputs[k++] = so.header;
-    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, inputs, &e);
+    /* what the output may be first (the input itself, a device …), then
+     * its format: the extension, or --format ("-", standard output, has
+     * none: PDF unless --format says otherwise) */
+    int to_stdout = out ? file_out_check(out, FILE_OUT_STDOUT, inputs, &e) : 0;
+    render_format fmt = RENDER_PDF;
+    const char *named = out && to_stdout == 0 ? out : NULL;
+    if (to_stdout >= 0 && (named || format) && render_format_of(named, format, &fmt, &e) < 0) to_stdout = -1;
+    if (to_stdout >= 0 && pdfa && fmt != RENDER_PDF)
+        to_stdout = err_set(&e, TB_EUSAGE, "", 0, 0, "--pdfa is a form of PDF; drop it for a %s", render_format_ext(fmt));
+    char *outbuf = NULL;
+    if (to_stdout >= 0 && !out) {
+        if (!(out = outbuf = cli_default_out(in, render_format_ext(fmt)))) return TB_EINTERNAL;
+        to_stdout = file_out_check(out, FILE_OUT_STDOUT, inputs, &e);
+    }
     if (to_stdout == 1 && text)
         err_set(&e, TB_EUSAGE, "", 0, 0, "--text and -o - both want standard output; drop one");
     if (to_stdout < 0 || e.code) {

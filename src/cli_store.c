@@ -213,7 +213,6 @@ int cli_issue(int argc, char **argv) {
         fprintf(stderr, "tongbao: issue needs a FILE.xml; see tongbao issue --help\n");
         return TB_EUSAGE;
     }
-    if (out && pdf_output("issue", out)) return TB_EUSAGE;
     err e = {0};
     size_t len = 0;
     char *xml = NULL;
@@ -237,6 +236,7 @@ int cli_issue(int argc, char **argv) {
     if (tname) inputs[k++] = tname;
     if (so.header) inputs[k++] = so.header;
     if (file_out_check(out, 0, inputs, &e) < 0) goto fail;
+    if ((rc = pdf_output("issue", out))) goto done;
     if ((rc = cli_setup_fonts())) goto done;
     t = tpl_load(tname ? tname : b->template_name ? b->template_name : "dubao", &e);
     if (!t) goto fail;
@@ -364,11 +364,11 @@ int cli_archive(int argc, char **argv) {
             fprintf(stderr, "tongbao: archive export needs --series S --issue N -o OUT.pdf\n");
             return TB_EUSAGE;
         }
-        if (pdf_output("archive export", out)) return TB_EUSAGE;
         db_files dbf;
         db_files_of(cli_db_path(db), &dbf);
         int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
         if (to_stdout < 0) { cli_error(&e); return e.code; }
+        if (pdf_output("archive export", out)) return TB_EUSAGE;
         store *s = store_open_existing(cli_db_path(db), 1, &e);
         if (!s) { cli_error(&e); return e.code; }
         buf pdf;
@@ -438,16 +438,16 @@ int cli_regen(int argc, char **argv) {
         return TB_EUSAGE;
     }
     err e = {0};
-    render_format fmt = RENDER_PDF;   /* "-" (standard output): PDF unless --format */
-    if ((strcmp(out, "-") || format) && render_format_of(strcmp(out, "-") ? out : NULL, format, &fmt, &e) < 0) {
-        cli_error(&e);
-        return TB_EUSAGE;
-    }
     int rc = 0;
     db_files dbf;
     db_files_of(cli_db_path(db), &dbf);
     int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
     if (to_stdout < 0) { cli_error(&e); return e.code; }
+    render_format fmt = RENDER_PDF;   /* "-" (standard output): PDF unless --format */
+    if ((!to_stdout || format) && render_format_of(to_stdout ? NULL : out, format, &fmt, &e) < 0) {
+        cli_error(&e);
+        return TB_EUSAGE;
+    }
     store *s = store_open_existing(cli_db_path(db), 1, &e);
     arena *a = arena_new();
     model_bulletin *b = NULL;

@@ -503,10 +503,11 @@ int dx_folio_outer(const dx_ctx *c) { return c->t->folio_format && c->t->folio_o
 int dx_part_settings(dx_ctx *c, dx_xml *x) {
     dx_start(x, "w:settings");
     dx_attr(x, "xmlns:w", DX_NS_W);
+    /* in the schema's order (Word refuses a settings part out of order) */
     dx_leafl(x, "w:zoom", "w:percent", 100);
+    dx_leafl(x, "w:defaultTabStop", "w:val", dx_tw(c->t->body_size * 2));
     /* odd pages' numbers right, even pages' left */
     if (dx_folio_outer(c)) dx_leaf(x, "w:evenAndOddHeaders", NULL, NULL);
-    dx_leafl(x, "w:defaultTabStop", "w:val", dx_tw(c->t->body_size * 2));
     /* 标点挤压, as Chinese Word sets it */
     dx_leaf(x, "w:characterSpacingControl", "w:val", "compressPunctuation");
     dx_start(x, "w:compat");
