@@ -340,3 +340,12 @@ s_eq "nightly again: a missing or cut-short 整改台账 is written again" \
 "$TB" rectify --db "$ND/n.db" --file "$D1/东湖区-整改台账.xlsx" >"$ND/r.txt" 2>&1
 s_eq "nightly: its ledger reads back with rectify --file" "$(tail -1 "$ND/r.txt" | cut -d: -f2 | cut -c1-12)" " nothing new"
 fi
+
+# ---- import names the columns it did not read ------------------------------------
+if $PY -c 'import openpyxl' 2>/dev/null; then
+$PY -c "import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1]); ws = wb['问题清单']; ws['L1'] = '照片'; ws['L2'] = 'a.jpg'; wb.save(sys.argv[2])" "$SD/spec.xlsx" "$SD/extra.xlsx"
+"$TB" import "$SD/extra.xlsx" -o - 2>&1 >/dev/null | head -1 >"$SD/out"
+s_eq "import: a column it does not read is named" "$(cat "$SD/out")" \
+    "$SD/extra.xlsx: note: columns not read (no field of that name; see the README's table): L 照片"
+fi
