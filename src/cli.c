@@ -131,7 +131,8 @@ static const char render_help[] =
     "usage: tongbao render FILE.xml [-o OUT.pdf] [-t TEMPLATE] [--district D] [--appendix] [--chart] [--pdfa] [--text]\n"
     "Typesets one findings file without recording it in the history (a draft:\n"
     "no 期号, no finding IDs; use `tongbao issue` for the real thing).\n"
-    "  -o OUT.pdf      output file (default: FILE.pdf beside the input)\n"
+    "  -o OUT.pdf      output file (default: FILE.pdf beside the input); - for\n"
+    "                  standard output.  Never the input itself, a directory or a device\n"
     "  -t TEMPLATE     template name or path (default: the file's template=, else dubao)\n"
     "  --district D    only the findings of district D (整改通知 extract)\n"
     "  --appendix      add the 附件 问题清单 table (--no-appendix: leave it out)\n"
@@ -175,31 +176,42 @@ int cli_render(int argc, char **argv) {
         return TB_EUSAGE;
     }
     err e = {0};
+    char *outbuf = NULL;
+    if (!out && !(out = outbuf = cli_default_out(in))) return TB_EINTERNAL;
+    const char *inputs[4] = {in, NULL, NULL, NULL};            /* what -o may not be */
+    size_t k = 1;
+    if (tname) inputs[k++] = tname;
+    if (so.header) inputs[k++] = so.header;
+    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, inputs, &e);
+    if (to_stdout == 1 && text)
+        err_set(&e, TB_EUSAGE, "", 0, 0, "--text and -o - both want standard output; drop one");
+    if (to_stdout < 0 || e.code) {
+        cli_error(&e);
+        free(outbuf);
+        return e.code;
+    }
     model_bulletin *b = cli_parse_input(in, &so, NULL, NULL, &e);
     if (!b) {
         cli_error(&e);
+        free(outbuf);
         return e.code;
     }
     int rc = cli_setup_fonts();
     if (rc) {
         model_free(b);
+        free(outbuf);
         return rc;
     }
     tpl_template *t = tpl_load(tname ? tname : b->template_name ? b->template_name : "dubao", &e);
     if (!t) {
         cli_error(&e);
         model_free(b);
+        free(outbuf);
         return e.code;
     }
     t->force_appendix = appendix;
     t->force_chart = chart;
     if (pdfa) t->pdfa = 1;
-    char *outbuf = NULL;
-    if (!out && !(out = outbuf = cli_default_out(in))) {
-        model_free(b);
-        tpl_free(t);
-        return TB_EINTERNAL;
-    }
     lay_ctx *lc = lay_ctx_new(&e);
     buf pdf;
     buf_init(&pdf);
@@ -208,13 +220,13 @@ int cli_render(int argc, char **argv) {
     render_opts ro = {district, district != NULL, NULL};
     rc = 0;
     if (!lc || render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0 ||
-        file_write_atomic(out, pdf.data, pdf.len, &e) < 0) {
+        file_write_out(out, pdf.data, pdf.len, &e) < 0) {
         cli_error(&e);
         rc = e.code;
     } else {
         if (info.warnings.len) fprintf(stderr, "%s", buf_cstr(&info.warnings));
         if (text) fputs(buf_cstr(&info.text), stdout);
-        fprintf(stderr, "%s: %d pages, %zu bytes\n", out, info.pages, pdf.len);
+        fprintf(stderr, "%s: %d pages, %zu bytes\n", to_stdout ? "(standard output)" : out, info.pages, pdf.len);
     }
     render_info_free(&info);
     buf_free(&pdf);

@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cellval.h"
 #include "cli.h"
+#include "form.h"
 #include "ledger.h"
 #include "parse.h"
 #include "sheetmap.h"
@@ -314,5 +316,104 @@ done:
     free(items);
     store_close(s);
     ledger_doc_free(&d);
+    return rc;
+}
+
+/* ---- form ------------------------------------------------------------------------ */
+
+static const char form_help[] =
+    "usage: tongbao form [-o 问题清单.xlsx] [--series S] [--db PATH] [--from FILE.xml]\n"
+    "Writes the 问题清单 workbook to fill in (in WPS or Excel): the 问题清单 sheet with\n"
+    "its header frozen, widths for Chinese text, drop-downs and date checks, and\n"
+    "one example row (序号 示例, skipped on import); the 通报信息 sheet with every\n"
+    "key and what to write.  Then: tongbao import / issue 问题清单.xlsx.\n"
+    "  -o FILE.xlsx    where to write (default 问题清单.xlsx)\n"
+    "  --series S      prefill 系列; with a history database, the 区 and 问题类别\n"
+    "                  drop-downs list the series' districts and categories\n"
+    "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db if\n"
+    "                  it exists)\n"
+    "  --from FILE.xml the workbook of an existing findings file (cases, which a\n"
+    "                  workbook has no place for, are left out)\n";
+
+typedef struct {
+    arena *a;
+    const char **d, **c;
+    size_t nd, nc, capd, capc;
+    int oom;
+} lists;
+
+static void add_distinct(lists *l, const char ***v, size_t *n, size_t *cap, const char *s) {
+    if (!s || *n >= 200) return;
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*v)[i], s)) return;
+    if (arena_grow(l->a, (void **)v, cap, *n, sizeof **v) < 0 || !((*v)[*n] = arena_strdup(l->a, s))) {
+        l->oom = 1;
+        return;
+    }
+    (*n)++;
+}
+
+static int list_row(void *ctx, const store_finding_row *r) {
+    lists *l = ctx;
+    add_distinct(l, &l->d, &l->nd, &l->capd, r->district);
+    add_distinct(l, &l->c, &l->nc, &l->capc, r->category);
+    return l->oom;
+}
+
+int cli_form(int argc, char **argv) {
+    const char *out = "问题清单.xlsx", *db = NULL, *series = NULL, *from = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int r;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(form_help, stdout);
+            return 0;
+        }
+        if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) return TB_EUSAGE; series = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--from", &v)) != 0) { if (r < 0) return TB_EUSAGE; from = v; }
+        else {
+            fprintf(stderr, "tongbao: form: unexpected %s; see tongbao form --help\n", argv[i]);
+            return TB_EUSAGE;
+        }
+    }
+    size_t ol = strlen(out);
+    if (ol < 5 || strcmp(out + ol - 5, ".xlsx")) {
+        fprintf(stderr, "tongbao: form: -o wants a .xlsx file\n");
+        return TB_EUSAGE;
+    }
+    err e = {0};
+    form_opts fo = {.series = series};
+    lists l = {0};
+    model_bulletin *b = NULL;
+    store *s = NULL;
+    int rc = 0;
+    if (from && !(b = parse_file(from, &e))) goto fail;
+    fo.from = b;
+    const char *dbp = cli_db_path(db);
+    if (series && (db || access(dbp, F_OK) == 0)) {
+        if (!(s = store_open_existing(dbp, 1, &e)) || !(l.a = arena_new())) goto fail;
+        store_finding_filter f = {.series = series};
+        if (store_list_findings(s, &f, list_row, &l, &e) < 0 && e.code != TB_ENOTFOUND) goto fail;
+        e = (err){0};   /* a series with no history yet: no lists */
+        fo.districts = l.d, fo.n_districts = l.nd, fo.categories = l.c, fo.n_categories = l.nc;
+    }
+    if (form_write(out, &fo, &e) < 0) goto fail;
+    printf("%s: %s", out, b ? "the findings of " : "a blank 问题清单 to fill in");
+    if (b) printf("%s (%zu findings)", from, model_count_findings(b));
+    if (l.nd || l.nc) printf("; drop-downs: %zu districts, %zu categories from %s", l.nd, l.nc, series);
+    printf("\n");
+    if (b && b->n_cases)
+        fprintf(stderr, "tongbao: form: note: the %zu case%s (<cases>) of %s are not in the workbook; keep them in XML "
+                "and import with --header\n", b->n_cases, b->n_cases == 1 ? "" : "s", from);
+    goto done;
+fail:
+    cli_error(&e);
+    rc = e.code ? e.code : TB_EINTERNAL;
+done:
+    store_close(s);
+    arena_free(l.a);
+    model_free(b);
     return rc;
 }

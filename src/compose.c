@@ -758,6 +758,26 @@ static int add_fields(compose_ctx *c, const char *title, const char *date_full, 
     return field(c, "issued-by", by);
 }
 
+/* ---- 附注 ------------------------------------------------------------------------------------ */
+
+/* <note>: on the line after the 成文日期, in （） (GB/T 9704 7.3.6); part
+ * "signature", so it stays with the 署名 wherever a template's <order>
+ * puts them. */
+static int add_note(compose_ctx *c) {
+    const char *n = c->b->note;
+    if (str_empty(n)) return 0;
+    uint32_t first;
+    size_t adv;
+    first = utf8_decode(n, strlen(n), &adv);
+    uint32_t last = utf8_last(n);
+    int wrapped = (first == 0xFF08 && last == 0xFF09) || (first == '(' && last == ')');
+    const char *t = wrapped ? n : arena_printf(c->d->arena, "（%s）", n);
+    if (!t) return compose_oom(c);
+    doc_block *blk = simple_block(c, "note", t);
+    if (!blk) return -1;
+    return doc_set_part(c->d, blk, "signature") < 0 ? compose_oom(c) : 0;
+}
+
 /* ---- entry --------------------------------------------------------------------------------- */
 
 static int parse_kind(const char *k) {
@@ -853,7 +873,7 @@ static int compose_all(compose_ctx *c) {
         }
         if (date_full[0] && !simple_block(c, "date", date_full)) return -1;
     }
-    return 0;
+    return add_note(c);
 }
 
 doc_document *compose_bulletin(const model_bulletin *b, const compose_opts *o, err *e) {

@@ -8,6 +8,7 @@
 #include <libxml/parser.h>
 #include <nettle/version.h>
 #include <pango/pango.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,8 @@ static const char usage[] =
     "  import FILE.xlsx|FILE.csv [-o OUT.xml]\n"
     "                                   a 问题清单 workbook → findings XML (validate, render,\n"
     "                                   issue and nightly take the workbook directly too)\n"
+    "  form [-o 问题清单.xlsx] [--series S] [--from FILE.xml]\n"
+    "                                   a blank 问题清单 workbook to fill in\n"
     "  ledger [-o 台账.xlsx] [--series S] [--district D] [--issue N]\n"
     "                                   the 整改台账 for the districts to fill in\n"
     "  fonts                            which font file each role uses, official or stand-in\n"
@@ -85,6 +88,9 @@ static void print_version(void) {
 }
 
 int main(int argc, char **argv) {
+    /* Over a file-size limit (ulimit -f) a write then fails with EFBIG and
+     * is reported, instead of SIGXFSZ killing the process mid-file. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         fputs(usage, stderr);
         return TB_EUSAGE;
@@ -105,7 +111,7 @@ int main(int argc, char **argv) {
         {"validate", cli_validate}, {"render", cli_render}, {"fonts", cli_fonts},
         {"templates", cli_templates}, {"issue", cli_issue}, {"archive", cli_archive},
         {"regen", cli_regen}, {"nightly", cli_nightly}, {"rectify", cli_rectify},
-        {"findings", cli_findings}, {"import", cli_import}, {"ledger", cli_ledger},
+        {"findings", cli_findings}, {"import", cli_import}, {"ledger", cli_ledger}, {"form", cli_form},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(cmd, cmds[i].name)) continue;

@@ -156,6 +156,7 @@ typedef struct model_bulletin {
 
     /* <header> */
     const char *title, *issuer, *date, *doc_number, *to;
+    const char *note;                   /* 附注, printed after the date in （） */
 
     /* <inspection> (has_inspection = 0 when absent) */
     int has_inspection;

@@ -21,7 +21,7 @@
 /* One output file of a writer batch. */
 typedef struct {
     char *path;
-    char *tmp;                  /* path.tmp.PID while it exists */
+    char *tmp;                  /* its temporary while it exists */
     const buf *data;
 } nt_wfile;
 
@@ -47,13 +47,13 @@ static void nt_unwritten(nt_item *it) {
     buf_free(&t);
 }
 
-/* data → path.tmp.PID (the name nt_sweep_tmp removes), not synced: the
- * batch is flushed as a whole. */
+/* data → an O_EXCL temporary beside path (util.h; the next run sweeps it
+ * if this one is killed), not synced: the batch is flushed as a whole. */
 static int nt_write_tmp(nt_wfile *f, err *e) {
     return file_write_temp(f->path, f->data->data, f->data->len, 0, &f->tmp, e);
 }
 
-/* Step 1 for one item: its directory and every file as NAME.tmp.PID. */
+/* Step 1 for one item: its directory and every file as a temporary. */
 static int nt_witem_write(nt_run *r, nt_witem *w, err *e) {
     nt_item *it = w->it;
     const model_bulletin *b = it->b;
@@ -120,8 +120,9 @@ static size_t nt_write_batch(nt_run *r, nt_witem *b, size_t n) {
     for (size_t k = 0; k < ok; k++)             /* 3. into place */
         for (size_t i = 0; i < b[k].n_f; i++) {
             nt_wfile *f = &b[k].f[i];
-            if (rename(f->tmp, f->path) < 0) {
-                err_set(&b[k].it->e, TB_EOUTPUT, f->path, 0, 0, "cannot rename into place: %s", strerror(errno));
+            if (file_commit_temp(f->tmp, f->path, 0, &b[k].it->e) < 0) {
+                free(f->tmp);
+                f->tmp = NULL;
                 nt_unwritten(b[k].it);
                 ok = k;
                 break;

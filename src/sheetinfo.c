@@ -111,9 +111,11 @@ int sinfo_from_grid(sinfo *s, const grid *g, int date1904, const char *file, err
         while (k < row->n && !grid_text(g, (uint32_t)r, row->cells[k].col)) k++;
         if (k == row->n) continue;
         const grid_cell *kc = &row->cells[k];
-        const grid_cell *vc = NULL;
-        for (uint32_t j = k + 1; j < row->n && !vc; j++)
-            if (row->cells[j].kind != GRID_EMPTY || row->cells[j].formula) vc = &row->cells[j];
+        /* the value is the cell right of the key (a third column may hold notes) */
+        const grid_cell *vc = grid_get(g, (uint32_t)r, kc->col + 1);
+        if (vc && vc->kind == GRID_EMPTY && !vc->formula) vc = NULL;
+        char blank[4];
+        if (vc && vc->kind == GRID_TEXT && !cellval_text(vc, blank, sizeof blank)) vc = NULL;
         char kref[24];
         grid_ref((uint32_t)r, kc->col, kref);
         if (kc->kind != GRID_TEXT || skip_key(kc->text)) continue;
@@ -343,7 +345,9 @@ static int period(wr *w) {
     sinfo *s = w->s;
     char from[20] = "", to[20] = "";
     const char *text = NULL, *ref = s->ref[SI_PERIOD] ? s->ref[SI_PERIOD] : s->ref[SI_PFROM];
-    if (s->cell[SI_PERIOD]) {
+    if (s->cell[SI_PERIOD] && s->cell[SI_PFROM]) {
+        text = text_of(s, SI_PERIOD);   /* the dates are given: the words are printed as written */
+    } else if (s->cell[SI_PERIOD]) {
         const grid_cell *c = s->cell[SI_PERIOD];
         const char *why;
         if (c->kind == GRID_NUMBER || c->kind == GRID_DATE) {

@@ -539,6 +539,9 @@ int smap_load(const char *path, const smap_opts *o, smap_result *r, err *e) {
         if (rc == 0) rc = sinfo_write(&info, r, &body, e);
         buf_free(&body.xml);
     }
+    /* sinfo_write frees the header's copied parts; an error before it did not */
+    buf_free(&info.xml_before);
+    buf_free(&info.xml_after);
     if (rc < 0 && e->code == 0) err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     grid_free(src.findings);
     grid_free(src.info);

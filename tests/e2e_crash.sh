@@ -32,7 +32,7 @@ for at in issue-temp tx-recorded tx-committed issue-renamed; do
     rc=$?
     "$TB" archive export --db "$D/h.db" --series "$S" --issue 1 -o "$D/a1.pdf" >/dev/null 2>&1
     nums=$(sqlite3 "$D/h.db" "SELECT group_concat(issue_no) FROM bulletin" 2>/dev/null)
-    if [ $rc -eq 0 ] && [ "$nums" = 1 ] && cmp -s "$D/n1.pdf" "$D/a1.pdf" && [ -z "$(ls "$D" | grep '\.part\.')" ]; then
+    if [ $rc -eq 0 ] && [ "$nums" = 1 ] && cmp -s "$D/n1.pdf" "$D/a1.pdf" && [ -z "$(ls -A "$D" | grep -e '\.part\.' -e '\.tmp$')" ]; then
         ok "issue, crash at $at, issue again: 第1期 once, its PDF = the archive's, no part files left"
     else ko "issue, crash at $at, issue again: 第1期 once, its PDF = the archive's, no part files left" \
         "exit $rc, numbers $nums, files: $(ls "$D" | tr '\n' ' ') $(cat "$D/o" "$D/e")"; fi
@@ -92,11 +92,11 @@ cr_complete() {
     done
     if [ "$nums" = "$(seq -s, 1 $K)" ] && [ "$ids" = $K ] && [ "$(ls "$2/in/done" | grep -c '\.xml$')" -eq $K ] &&
         [ "$(ls "$2/in" | grep -c '\.xml$')" -eq 0 ] && [ ! -d "$2/in/rejected" ] && [ "$kb" -eq $K ] &&
-        [ "$kx" -eq $((K * 4)) ] && [ $kbad -eq 0 ] && [ -z "$(find "$2" -name '*.tmp.*')" ] &&
+        [ "$kx" -eq $((K * 4)) ] && [ $kbad -eq 0 ] && [ -z "$(find "$2" \( -name '*.tmp.*' -o -name '.*.tmp' \))" ] &&
         "$TB" archive verify --db "$2/h.db" >/dev/null 2>&1; then
         ok "$1, run again: 第1..$K期 once each, every input in done/, every PDF whole and = the archive, no temporaries"
     else ko "$1, run again: 第1..$K期 once each, every input in done/, every PDF whole and = the archive, no temporaries" \
-        "numbers $nums, ids $ids, $kb bulletins, $kx extracts, $kbad differ; inbox: $(ls -R "$2/in" | tr '\n' ' ') $(find "$2" -name '*.tmp.*')"; fi
+        "numbers $nums, ids $ids, $kb bulletins, $kx extracts, $kbad differ; inbox: $(ls -R "$2/in" | tr '\n' ' ') $(find "$2" \( -name '*.tmp.*' -o -name '.*.tmp' \))"; fi
 }
 # The writer takes whatever has queued as one batch, so which item a
 # count lands on varies; the step does not.  renamed #6 is the second
@@ -137,7 +137,7 @@ cr_crashed "nightly rejecting, crash at nightly-err" nightly-err 1 $? "$D/e"
 "$TB" nightly "$D/in" --out "$D/out" --db "$D/h.db" --quiet >"$D/o" 2>"$D/e"
 rc=$?
 rej=$(ls "$D/in/rejected" 2>/dev/null | tr '\n' ' ')
-[ $rc -eq 10 ] && [ "$rej" = "bad.xml bad.xml.err " ] && [ ! -e "$D/in/bad.xml" ] && [ -z "$(find "$D" -name '*.tmp.*')" ] &&
+[ $rc -eq 10 ] && [ "$rej" = "bad.xml bad.xml.err " ] && [ ! -e "$D/in/bad.xml" ] && [ -z "$(find "$D" \( -name '*.tmp.*' -o -name '.*.tmp' \))" ] &&
     ok "nightly rejecting, crash at nightly-err, run again: rejected once, with its .err, no temporaries" ||
     ko "nightly rejecting, crash at nightly-err, run again: rejected once, with its .err, no temporaries" "exit $rc, rejected/ = $rej"
 

@@ -95,7 +95,7 @@ check "outputs: restored extract = regen --district" sh -c "'$TB' regen --db '$D
 pdftotext "$D2/东湖区.pdf" - 2>/dev/null | tr -d ' \n' >"$NT/x.txt"
 grep -q '东湖区：' "$NT/x.txt" && grep -q 'JC2026-002-' "$NT/x.txt" && ! grep -q '西山区石桥' "$NT/x.txt" &&
     ok "extract: addressed to its district, its findings with IDs only" || ko "extract: addressed to its district, its findings with IDs only" "$(head -c 300 "$NT/x.txt")"
-[ -z "$(find "$OUT" "$IN" -name '*.tmp.*')" ] && ok "no temporary files left" || ko "no temporary files left" "$(find "$OUT" "$IN" -name '*.tmp.*')"
+[ -z "$(find "$OUT" "$IN" \( -name '*.tmp.*' -o -name '.*.tmp' \))" ] && ok "no temporary files left" || ko "no temporary files left" "$(find "$OUT" "$IN" \( -name '*.tmp.*' -o -name '.*.tmp' \))"
 
 # ---- running again is a no-op ----------------------------------------------
 before=$(cd "$NT" && find inbox out -type f | sort | xargs cksum | cksum)
@@ -289,9 +289,9 @@ check "kill -9 then re-run: archive verify" "$TB" archive verify --db "$KDB"
     ok "kill -9 then re-run: every input in done/" || ko "kill -9 then re-run: every input in done/" "$(ls -R "$KIN")"
 kb=$(find "$KOUT" -name "$S-2026-*.pdf" | wc -l)
 kx=$(find "$KOUT" -name '*区.pdf' | wc -l)
-[ "$kb" -eq $K ] && [ "$kx" -eq $((K * 4)) ] && [ -z "$(find "$KOUT" -name '*.tmp.*')" ] &&
+[ "$kb" -eq $K ] && [ "$kx" -eq $((K * 4)) ] && [ -z "$(find "$KOUT" \( -name '*.tmp.*' -o -name '.*.tmp' \))" ] &&
     ok "kill -9 then re-run: every bulletin and extract written, no temporary files" ||
-    ko "kill -9 then re-run: every bulletin and extract written, no temporary files" "$kb bulletins, $kx extracts: $(find "$KOUT" -name '*.tmp.*')"
+    ko "kill -9 then re-run: every bulletin and extract written, no temporary files" "$kb bulletins, $kx extracts: $(find "$KOUT" \( -name '*.tmp.*' -o -name '.*.tmp' \))"
 kbad=0
 for d in "$KOUT/$S"/2026/*/; do
     no=$(basename "$d")

@@ -225,3 +225,81 @@ $MK night2 "$LD/night2.xlsx"
 s_eq "loop: next night's 上期整改情况 names the counts" \
     "$(pdftotext -nopgbrk "$LD/2.pdf" - | tr -d ' \n' | grep -o '上期通报的[^。]*。' | head -1)" "上期通报的6个问题中，已整改2个，逾期未整改4个。"
 fi
+
+# ---- the blank workbook, and findings XML → workbook → import: same text ------
+if $PY -c 'import openpyxl' 2>/dev/null; then
+FD="$SD/form"
+mkdir -p "$FD"
+check "form: a blank 问题清单" "$TB" form -o "$FD/blank.xlsx" --series 江城市疫情防控督查通报 --db "$SD/loop/h.db"
+$PY - "$FD/blank.xlsx" "$FD/filled.xlsx" >"$FD/read.txt" 2>&1 <<'PYEOF'
+import sys, datetime, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print("sheets", ",".join(f"{ws.title}:{ws.sheet_state}" for ws in wb))
+ws = wb["问题清单"]
+print("header", ",".join(c.value for c in ws[1]))
+print("example", ws["A2"].value, ws["A2"].font.i, "frozen", ws.freeze_panes)
+print("lists", ";".join(f"{v.sqref}={v.formula1}" for v in ws.data_validations.dataValidation if v.type == "list"))
+print("dates", ";".join(str(v.sqref) for v in ws.data_validations.dataValidation if v.type == "date"))
+print("districts", ",".join(str(r[0].value) for r in wb["下拉选项"].iter_rows()))
+info = wb["通报信息"]
+print("series", info["B2"].value)
+# a clerk fills it: the example row stays, three problems below it
+rows = [["1", "东湖区", "青山街道", "和平社区", "锦绣小区", None, "卡点值守不到位", "北门无人值守", "2026-11-30", None, None, None],
+        ["2", "西山区", "石桥街道", "石桥社区", "石桥三组", None, "卡点值守不到位", "卡点夜间无人值守", None, None, None, None],
+        ["3", None, None, None, "东湖路家属院", "市交通运输局", "重点人员管控不严", "未设志愿岗", None, None, None, None]]
+for r, row in enumerate(rows, 3):
+    for c, v in enumerate(row, 1):
+        ws.cell(row=r, column=c, value=v)
+for r in info.iter_rows(min_row=2):
+    k = r[0].value
+    v = {"标题": "江城市城区疫情防控工作督查通报", "发文机关": "江城市疫情防控指挥部督导组",
+         "成文日期": datetime.date(2026, 11, 28), "督查时段": "11月27日晚", "整改时限": "2026-11-30 17:00",
+         "报送单位": "市疫情防控指挥部督导问责组"}.get(k)
+    if v is not None:
+        r[1].value = v
+wb.save(sys.argv[2])
+PYEOF
+s_eq "form: sheets (drop-down lists hidden)" "$(grep '^sheets' "$FD/read.txt")" "sheets 问题清单:visible,通报信息:visible,下拉选项:hidden"
+s_eq "form: the recognised column names" "$(grep '^header' "$FD/read.txt")" "header 序号,区,街道,社区,点位,单位,问题类别,问题描述,整改时限,责任单位,发现时间,备注"
+s_eq "form: one example row, header frozen" "$(grep '^example' "$FD/read.txt")" "example 示例 True frozen A2"
+s_eq "form: 区 and 问题类别 drop-downs from the series' history" "$(grep '^lists' "$FD/read.txt")" "lists B2:B2001=下拉选项!\$A\$1:\$A\$2;G2:G2001=下拉选项!\$B\$1:\$B\$2"
+s_eq "form: date checks" "$(grep '^dates' "$FD/read.txt")" "dates I2:I2001;K2:K2001"
+s_eq "form: districts listed" "$(grep '^districts' "$FD/read.txt")" "districts 东湖区,西山区"
+s_eq "form: 系列 prefilled" "$(grep '^series' "$FD/read.txt")" "series 江城市疫情防控督查通报"
+"$TB" validate "$FD/filled.xlsx" >"$FD/out" 2>&1
+s_eq "form: filled in by openpyxl, imports (example row skipped)" "$(cat "$FD/out")" "$FD/filled.xlsx: ok, 2 categories, 3 findings, 0 cases"
+for x in examples/worked-example.xml examples/inbox/jc-2026-11-20-night.xml examples/inbox/jc-2026-11-21-night.xml \
+         examples/inbox/jianbao-10.xml examples/inbox/xs-2026-11-22-gb18030.xml; do
+    b=$(basename "$x" .xml)
+    "$TB" form --from "$x" -o "$FD/$b.xlsx" >/dev/null 2>&1
+    if [ "$("$TB" render "$x" --text -o "$FD/a.pdf" 2>/dev/null | md5sum)" = "$("$TB" render "$FD/$b.xlsx" --text -o "$FD/b.pdf" 2>/dev/null | md5sum)" ] &&
+       [ -s "$FD/b.pdf" ]; then ok "round trip $b.xml → workbook → import: same composed text"
+    else
+        "$TB" render "$x" --text -o "$FD/a.pdf" >"$FD/a.txt" 2>&1
+        "$TB" render "$FD/$b.xlsx" --text -o "$FD/b.pdf" >"$FD/b.txt" 2>&1
+        ko "round trip $b.xml → workbook → import: same composed text" "$(diff "$FD/a.txt" "$FD/b.txt" | head -5)"
+    fi
+done
+"$TB" form --from examples/inbox/wenze-2026-11.xml -o "$FD/wenze.xlsx" >"$FD/out" 2>&1
+s_eq "form --from a file with cases says they are left out" "$(grep -c 'the 4 cases (<cases>)' "$FD/out")" 1
+fi
+
+# ---- findings --csv: what Excel on a Chinese machine opens -------------------------
+if [ -f "$SD/loop/h.db" ]; then
+"$TB" findings --db "$SD/loop/h.db" --csv >"$SD/f.csv" 2>&1
+s_eq "findings --csv: UTF-8 BOM then Chinese headers" "$(head -1 "$SD/f.csv" | cut -d, -f1-3)" "$(printf '\357\273\277编号,系列,年度')"
+s_eq "findings --csv: status in words" "$(grep '^JC2026-001-001,' "$SD/f.csv" | cut -d, -f16)" "已整改"
+"$TB" findings --db "$SD/loop/h.db" --csv --encoding gb18030 >"$SD/fgb.csv" 2>&1
+s_eq "findings --csv --encoding gb18030: no BOM, GB18030 bytes" "$(head -1 "$SD/fgb.csv" | iconv -f GB18030 -t UTF-8 | cut -d, -f1-3)" "编号,系列,年度"
+"$TB" rectify --db "$SD/loop/h.db" --file "$SD/f.csv" >"$SD/out" 2>&1
+s_eq "findings --csv reads back as a ledger: nothing new" "$(tail -1 "$SD/out" | cut -d: -f2 | cut -c1-12)" " nothing new"
+# a note that starts with = is neutralised in the CSV and in the XLSX ledger
+"$TB" rectify --db "$SD/loop/h.db" JC2026-001-003 --done --date 2026-11-25 --note '=HYPERLINK("http://x","点")' >/dev/null 2>&1
+"$TB" findings --db "$SD/loop/h.db" --csv >"$SD/f2.csv" 2>&1
+s_eq "findings --csv: a cell starting with = gets an apostrophe" "$(grep '^JC2026-001-003,' "$SD/f2.csv" | grep -c "\"'=HYPERLINK")" 1
+"$TB" ledger --db "$SD/loop/h.db" -o "$SD/inj.xlsx" >/dev/null 2>&1
+s_eq "ledger: a cell starting with = is text with the Text format" \
+    "$($PY -c "import sys, openpyxl; c = openpyxl.load_workbook(sys.argv[1])['东湖区']['J6']; print(c.data_type, c.number_format, c.value[:10])" "$SD/inj.xlsx")" 's @ =HYPERLINK'
+"$TB" rectify --db "$SD/loop/h.db" --file "$SD/f2.csv" >"$SD/out" 2>&1
+s_eq "the apostrophe is taken off again on the way back" "$(tail -1 "$SD/out" | cut -d: -f2 | cut -c1-12)" " nothing new"
+fi
