@@ -465,8 +465,10 @@ static int annotations(compose_ctx *c, para *p, const model_finding *f) {
         if (!t || para_run(p, t, "id") < 0) return -1;
     }
     if (!str_empty(f->repeat_note)) {
+        /* a problem back after being put right has its own key (issue 19) */
         compose_var v[] = {{"note", f->repeat_note}};
-        const char *t = compose_subst_str(c, compose_word(c, "finding-repeat", "（{note}）"), v, 1);
+        const char *t = compose_subst_str(c, compose_word(c, f->recurs ? "finding-recurring" : "finding-repeat",
+                                                          "（{note}）"), v, 1);
         if (!t || para_run(p, t, "repeat") < 0) return -1;
     }
     if (c->kind == COMPOSE_ZHENGGAI && !str_empty(f->deadline)) {
