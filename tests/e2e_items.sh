@@ -239,3 +239,28 @@ pages=$(pdf_pages "$X/ex-xinxi-2026-48.pdf")
 [ "$items" -ge 6 ] && [ "$units" -ge 4 ] && [ "${pages:-0}" -ge 3 ] &&
     ok "items: the example 简报 has $items items from $units units on $pages pages" ||
     ko "items: the example 简报 has ≥6 items from ≥4 units on ≥3 pages" "$items items, $units units, $pages pages"
+
+# ---- the Word draft of items (python-docx reads it, tests/docx_check.py) ------------
+PY=/usr/bin/python3
+for n in shangjie-10 guancheng-news; do
+    if "$TB" render $I/$n.xml -o "$X/$n.docx" --text >"$X/$n.dtxt" 2>"$X/err" && [ -x "$PY" ] && "$PY" -c 'import docx' 2>/dev/null; then
+        "$PY" tests/docx_check.py "$X/$n.docx" "$X/$n.dtxt" "items $n" >"$X/$n.chk" 2>&1
+        bad=$(grep -v '^ok' "$X/$n.chk")
+        [ -z "$bad" ] && ok "items: the .docx of $n reads as composed (python-docx: text, page, styles, footers, 报尾)" ||
+            ko "items: the .docx of $n reads as composed (python-docx: text, page, styles, footers, 报尾)" "$bad"
+    else ko "items: the .docx of $n reads as composed (python-docx: text, page, styles, footers, 报尾)" "$(cat "$X/err")"; fi
+done
+# the run-in headline and 一是…。 are runs of a bold character style
+"$PY" - "$X/shangjie-10.docx" >"$X/docx-bold" 2>&1 <<'PYEOF'
+import sys, docx
+d = docx.Document(sys.argv[1])
+want = {"中心路街道全力打响联防联控阻击战", "一是扛责在肩，立下“军令状”。", "五是强督查，严问责。"}
+seen = set()
+for p in d.paragraphs:
+    for r in p.runs:
+        if r.text in want and r.style is not None and r.style.font.bold:
+            seen.add(r.text)
+print("ok" if seen == want else "missing %s" % (want - seen))
+PYEOF
+[ "$(cat "$X/docx-bold")" = ok ] && ok "items: .docx headline and 一是…。 runs in a bold character style" ||
+    ko "items: .docx headline and 一是…。 runs in a bold character style" "$(cat "$X/docx-bold")"
