@@ -90,6 +90,8 @@ for f in tests/bad/*.xml; do
     rect-*) "$TB" validate "$f" >/dev/null 2>"$T/bad.err" ;;   # rectification updates
     tpl-*) want_rc=5                                          # templates (from the fuzzer)
         "$TB" render examples/inbox/jc-2026-11-20-night.xml -t "$f" -o "$T/bad-$n.pdf" >/dev/null 2>"$T/bad.err" ;;
+    # refused only when issued, against the history (a fresh one)
+    issue-*) "$TB" issue "$f" --db "$T/bad-$n.db" -o "$T/bad-$n.pdf" >/dev/null 2>"$T/bad.err" ;;
     *) "$TB" render "$f" -o "$T/bad-$n.pdf" >/dev/null 2>"$T/bad.err" ;;
     esac
     rc=$?
