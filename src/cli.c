@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "fonts.h"
 #include "parse.h"
 #include "render.h"
@@ -31,6 +32,18 @@ int cli_setup_fonts(void) {
         return e.code;
     }
     return 0;
+}
+
+int cli_day_option(const char *cmd, const char *opt, const char *value) {
+    char why[160];
+    if (date_parse(value, 0, NULL, why, sizeof why) == 0) return 0;
+    if (why[0])
+        fprintf(stderr, "tongbao: %s: %s %s is not a real date: %s; give a date like 2026-11-22\n", cmd, opt, value,
+                why);
+    else
+        fprintf(stderr, "tongbao: %s: %s wants a date written YYYY-MM-DD, e.g. 2026-11-22, not \"%s\"\n", cmd, opt,
+                value);
+    return TB_EUSAGE;
 }
 
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
@@ -119,8 +132,14 @@ int cli_validate(int argc, char **argv) {
             bad = 1;
             continue;
         }
-        printf("%s: ok, %zu categories, %zu findings, %zu cases\n", argv[i], b->n_categories,
-               model_count_findings(b), b->n_cases);
+        size_t n_items = 0;
+        for (size_t k = 0; k < b->n_items; k++) n_items += !b->items[k].column;
+        if (b->has_items)
+            printf("%s: ok, %zu categories, %zu findings, %zu cases, %zu items\n", argv[i], b->n_categories,
+                   model_count_findings(b), b->n_cases, n_items);
+        else
+            printf("%s: ok, %zu categories, %zu findings, %zu cases\n", argv[i], b->n_categories,
+                   model_count_findings(b), b->n_cases);
         model_free(b);
     }
     return bad ? TB_EINPUT : 0;
@@ -139,7 +158,8 @@ static const char render_help[] =
     "                  itself, a directory or a device\n"
     "  --format F      pdf or docx, whatever the output is called\n"
     "  -t TEMPLATE     template name or path (default: the file's template=, else dubao)\n"
-    "  --district D    only the findings of district D (整改通知 extract)\n"
+    "  --district D    only the findings of district D (整改通知 extract), or the\n"
+    "                  items of D (district=, else source=) of a 简报 of items\n"
     "  --appendix      add the 附件 问题清单 table (--no-appendix: leave it out)\n"
     "  --chart         add the chart of findings by district (--no-chart: leave it out)\n"
     "                  (without these the template's <order> decides)\n"

@@ -10,11 +10,16 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Grid lines per page, characters per line: far beyond any paper, and a
+ * bound that keeps the layout's arithmetic in range. */
+#define TPL_MAX_GRID 1000
 
 #define MM (72.0 / 25.4)
 
@@ -44,7 +49,8 @@ static int length(loader *L, xmlNode *n, const char *name, double *out) {
     char *end;
     errno = 0;
     double x = strtod(v, &end);
-    if (errno || end == v) return fail(L, n, "attribute %s=\"%s\" is not a length; write e.g. 37mm or 16pt", name, v);
+    if (errno || end == v || !isfinite(x))
+        return fail(L, n, "attribute %s=\"%s\" is not a length; write e.g. 37mm or 16pt", name, v);
     if (!strcmp(end, "mm")) x *= MM;
     else if (!strcmp(end, "cm")) x *= 10 * MM;
     else if (!strcmp(end, "in")) x *= 72;
@@ -58,8 +64,25 @@ static int number(loader *L, xmlNode *n, const char *name, double *out) {
     if (!v) return 0;
     char *end;
     double x = strtod(v, &end);
-    if (end == v || *end) return fail(L, n, "attribute %s=\"%s\" must be a number", name, v);
+    if (end == v || *end || !isfinite(x)) return fail(L, n, "attribute %s=\"%s\" must be a number", name, v);
     *out = x;
+    return 1;
+}
+
+/* A whole number from lo to hi (a count of lines or characters): 0 absent,
+ * 1 set, -1 failed.  Checked before the conversion, which is undefined for
+ * a double out of int's range. */
+static int count(loader *L, xmlNode *n, const char *name, int lo, int hi, int *out) {
+    double x;
+    int r = number(L, n, name, &x);
+    if (r <= 0) return r;
+    if (x != floor(x) || x < lo || x > hi) {
+        char what[160], range[64];
+        snprintf(what, sizeof what, "%s=\"%.100s\"", name, attr(L, n, name));
+        snprintf(range, sizeof range, "%d to %d", lo, hi);
+        return fail(L, n, "attribute %s must be a whole number from %s", what, range);
+    }
+    *out = (int)x;
     return 1;
 }
 
@@ -184,7 +207,7 @@ static int load_items(loader *L, xmlNode *parent, tpl_item **items, size_t *n) {
 
 const char *const tpl_part_names[] = {
     "head", "title", "to", "body", "preamble", "findings", "rectification", "cases",
-    "requirements", "status", "statistics", "signature", "appendix-note", "chart",
+    "requirements", "status", "statistics", "items", "signature", "appendix-note", "chart",
     "appendix", "tail", NULL
 };
 
@@ -222,7 +245,7 @@ static int load_order(loader *L, xmlNode *n) {
         for (size_t i = 0; tpl_part_names[i]; i++) known |= !strcmp(w, tpl_part_names[i]);
         if (!known)
             return fail(L, n, "<order> names an unknown part \"%s\"; parts are head title to body preamble findings "
-                              "rectification cases requirements status statistics signature appendix-note chart appendix tail%s",
+                              "rectification cases requirements status statistics items signature appendix-note chart appendix tail%s",
                         w, NULL);
         if (tpl_has_part(t, w)) return fail(L, n, "<order> names \"%s\" twice%s", w, NULL);
         p = q;
@@ -304,24 +327,33 @@ static int load_appendix(loader *L, xmlNode *n) {
     return 0;
 }
 
-/* Styles the appendix and the chart use, for a template that does not
- * define them (an older copy with "appendix" added to its <order>): like
- * the GB/T 9704 page defaults, a template only states what it changes. */
+/* Styles the appendix, the chart and items use, for a template that does
+ * not define them (an older copy with "appendix" added to its <order>, a
+ * 督查通报 template given an items file): like the GB/T 9704 page
+ * defaults, a template only states what it changes. */
 static int default_styles(loader *L) {
     static const struct {
         const char *name, *font;
         double size;
         tpl_align align;
         double indent, before, after, pitch;
+        int bold, keep;
     } d[] = {
-        {"appendix-note", "fangsong", 0, TPL_LEFT, 2, 1, 0, 0},   /* 正文下空一行左空二字 */
-        {"appendix-label", "heiti", 0, TPL_LEFT, 0, 0, 0, 0},     /* 附件: 3号黑体, top-left */
-        {"appendix-title", "xiaobiaosong", 22, TPL_CENTER, 0, 1, 1, 0}, /* third line, centred */
-        {"table-head", "heiti", 12, TPL_CENTER, 0, 0, 0, 0.6},
-        {"table-cell", "fangsong", 12, TPL_JUSTIFY, 0, 0, 0, 0.6},
-        {"table-group", "heiti", 12, TPL_LEFT, 0, 0, 0, 0.6},
-        {"chart", "heiti", 10.5, TPL_LEFT, 0, 0, 0, 0},
-        {"caption", "heiti", 14, TPL_CENTER, 0, 0, 0, 0},
+        {"appendix-note", "fangsong", 0, TPL_LEFT, 2, 1, 0, 0, 0, 0},   /* 正文下空一行左空二字 */
+        {"appendix-label", "heiti", 0, TPL_LEFT, 0, 0, 0, 0, 0, 0},     /* 附件: 3号黑体, top-left */
+        {"appendix-title", "xiaobiaosong", 22, TPL_CENTER, 0, 1, 1, 0, 0, 0}, /* third line, centred */
+        {"table-head", "heiti", 12, TPL_CENTER, 0, 0, 0, 0.6, 0, 0},
+        {"table-cell", "fangsong", 12, TPL_JUSTIFY, 0, 0, 0, 0.6, 0, 0},
+        {"table-group", "heiti", 12, TPL_LEFT, 0, 0, 0, 0.6, 0, 0},
+        {"chart", "heiti", 10.5, TPL_LEFT, 0, 0, 0, 0, 0, 0},
+        {"caption", "heiti", 14, TPL_CENTER, 0, 0, 0, 0, 0, 0},
+        /* items (compose_items.c): 栏目 heading, bold run-ins, news lines */
+        {"column", "xiaobiaosong", 0, TPL_CENTER, 0, 0, 0, 0, 0, 1},
+        {"item-headline", "songti", 0, TPL_JUSTIFY, 0, 0, 0, 0, 1, 0},
+        {"item-point", "songti", 0, TPL_JUSTIFY, 0, 0, 0, 0, 1, 0},
+        {"news-headline", "songti", 0, TPL_CENTER, 0, 1, 0, 0, 1, 1},
+        {"news-author", "kaiti", 0, TPL_CENTER, 0, 0, 0, 0, 0, 1},
+        {"byline", "kaiti", 0, TPL_RIGHT, 0, 0, 0, 0, 0, 0},
     };
     tpl_template *t = L->t;
     size_t cap = t->n_styles;   /* arena_grow doubles from here */
@@ -340,6 +372,8 @@ static int default_styles(loader *L) {
         s->set = TPL_S_FONT | TPL_S_ALIGN | TPL_S_INDENT | TPL_S_BEFORE | TPL_S_AFTER;
         if (d[i].size > 0) s->size = d[i].size, s->set |= TPL_S_SIZE;
         if (d[i].pitch > 0) s->line_pitch = d[i].pitch, s->set |= TPL_S_LINES;
+        if (d[i].bold) s->bold = 1, s->set |= TPL_S_BOLD;
+        if (d[i].keep) s->keep_with_next = 1, s->set |= TPL_S_KEEP;
     }
     return 0;
 }
@@ -448,17 +482,14 @@ static int load_root(loader *L, xmlNode *root) {
     for (xmlNode *c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
         if (is(c, "page")) {
-            double x;
-            int r;
             if (length(L, c, "width", &t->page_w) < 0 || length(L, c, "height", &t->page_h) < 0 ||
                 length(L, c, "top", &t->top) < 0 || length(L, c, "left", &t->left) < 0 ||
                 length(L, c, "block-width", &t->block_w) < 0 || length(L, c, "block-height", &t->block_h) < 0 ||
                 length(L, c, "body-size", &t->body_size) < 0)
                 return -1;
-            if ((r = number(L, c, "lines", &x)) < 0) return -1;
-            if (r) t->lines = (int)x;
-            if ((r = number(L, c, "chars", &x)) < 0) return -1;
-            if (r) t->chars = (int)x;
+            if (count(L, c, "lines", 1, TPL_MAX_GRID, &t->lines) < 0 ||
+                count(L, c, "chars", 1, TPL_MAX_GRID, &t->chars) < 0)
+                return -1;
         } else if (is(c, "style")) {
             if (arena_grow(t->arena, (void **)&t->styles, &cap_styles, t->n_styles, sizeof *t->styles) < 0)
                 return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
@@ -467,9 +498,8 @@ static int load_root(loader *L, xmlNode *root) {
             if (load_style(L, c, s) < 0) return -1;
             t->n_styles++;
         } else if (is(c, "head")) {
-            double x = 0;
-            if (number(L, c, "lines", &x) < 0) return -1;
-            t->head_lines = (int)x;
+            t->head_lines = 0;
+            if (count(L, c, "lines", 0, TPL_MAX_GRID, &t->head_lines) < 0) return -1;
             if (load_items(L, c, &t->head, &t->n_head) < 0) return -1;
         } else if (is(c, "tail")) {
             if (load_items(L, c, &t->tail, &t->n_tail) < 0) return -1;

@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "testlib.h"
 #include "parse.h"
+#include "template.h"
 
 #include <dirent.h>
 #include <iconv.h>
@@ -236,6 +237,7 @@ static const char *const SEMANTIC_ONLY[] = {
     "line-separator.xml",
     "c1-next-line.xml",
     "nul-tail.xml",             /* libxml2 stops reading at the first zero byte */
+    "item-empty-lead.xml",      /* U+3000 only, in mixed content */
     NULL};
 
 static int semantic_only(const char *name) {
@@ -269,7 +271,9 @@ static void test_bad_corpus(void) {
     size_t n = 0;
     for (struct dirent *de; (de = readdir(d)) && n < 256;) {
         size_t l = strlen(de->d_name);
-        if (l > 4 && strcmp(de->d_name + l - 4, ".xml") == 0) names[n++] = strdup(de->d_name);
+        /* issue-*.xml parse; the history refuses them (tests/e2e_render.sh) */
+        if (l > 4 && strcmp(de->d_name + l - 4, ".xml") == 0 && strncmp(de->d_name, "issue-", 6) != 0)
+            names[n++] = strdup(de->d_name);
     }
     closedir(d);
     qsort(names, n, sizeof *names, name_cmp);
@@ -303,8 +307,13 @@ static void test_bad_corpus(void) {
 
         err e = {0};
         double t0 = now_ms();
-        int rejected;
-        if (strncmp(names[i], "rect-", 5) == 0) {
+        int rejected, want_code = TB_EINPUT;
+        if (strncmp(names[i], "tpl-", 4) == 0) {   /* a template (the fuzzer's finds) */
+            tpl_template *tp = tpl_load_file(path, &e);
+            rejected = tp == NULL;
+            want_code = TB_ETEMPLATE;
+            tpl_free(tp);
+        } else if (strncmp(names[i], "rect-", 5) == 0) {
             parse_rect_doc *r = parse_rectifications_file(path, &e);
             rejected = r == NULL;
             parse_rect_free(r);
@@ -316,12 +325,12 @@ static void test_bad_corpus(void) {
         double ms = now_ms() - t0;
         err_format(&e, got, sizeof got);
         snprintf(tname, sizeof tname, "bad/%s rejected with its message", names[i]);
-        CHECK(tname, rejected && e.code == TB_EINPUT && strstr(got, want) && !strchr(got, '\n'),
+        CHECK(tname, rejected && e.code == want_code && strstr(got, want) && !strchr(got, '\n'),
               "\n  got:  %s\n  want: %s", rejected ? got : "(accepted)", want);
         if (strstr(names[i], "laughs")) {
             CHECK("billion laughs refused quickly", ms < 50, "%.1f ms", ms);
         }
-        if (rng && !semantic_only(names[i])) {
+        if (rng && !semantic_only(names[i]) && want_code == TB_EINPUT) {
             int v = schema_says(rng, path);
             snprintf(tname, sizeof tname, "bad/%s schema agrees", names[i]);
             CHECK(tname, v != 1, "findings.rng accepts it: the schema and parse.c's checks drifted apart");
