@@ -150,11 +150,14 @@ static int load_style(loader *L, xmlNode *n, tpl_style *s) {
     if (a) {
         static const struct { const char *n; tpl_align a; } al[] = {
             {"left", TPL_LEFT}, {"center", TPL_CENTER}, {"right", TPL_RIGHT},
-            {"justify", TPL_JUSTIFY}, {"center-over-next", TPL_CENTER_OVER_NEXT}};
+            {"justify", TPL_JUSTIFY}, {"center-over-next", TPL_CENTER_OVER_NEXT},
+            {"under-previous", TPL_UNDER_PREVIOUS}};
         int ok = 0;
-        for (size_t i = 0; i < 5; i++)
+        for (size_t i = 0; i < sizeof al / sizeof al[0]; i++)
             if (!strcmp(a, al[i].n)) { s->align = al[i].a; ok = 1; }
-        if (!ok) return fail(L, n, "align=\"%s\": use left, center, right, justify or center-over-next%s", a, NULL);
+        if (!ok)
+            return fail(L, n, "align=\"%s\": use left, center, right, justify, center-over-next or under-previous%s", a,
+                        NULL);
         s->set |= TPL_S_ALIGN;
     }
     if ((r = number(L, n, "indent", &s->indent)) < 0) return -1; else if (r) s->set |= TPL_S_INDENT;
@@ -168,6 +171,22 @@ static int load_style(loader *L, xmlNode *n, tpl_style *s) {
     return 0;
 }
 
+/* after="4mm" or after="2lines": a flow item's distance below the previous
+ * item present (a 版头 item whose field is absent takes no room). */
+static int space_after(loader *L, xmlNode *n, tpl_item *it) {
+    const char *v = attr(L, n, "after");
+    if (!v) return 0;
+    char *end;
+    double x = strtod(v, &end);
+    if (end != v && x >= 0 && (!strcmp(end, "line") || !strcmp(end, "lines"))) {
+        it->after_lines = x;
+        return 0;
+    }
+    if (length(L, n, "after", &it->after) < 0) return -1;
+    if (it->after < 0) return fail(L, n, "after=\"%s\" must not be negative%s", v, NULL);
+    return 0;
+}
+
 static int load_items(loader *L, xmlNode *parent, tpl_item **items, size_t *n) {
     size_t cap = 0;
     for (xmlNode *c = parent->children; c; c = c->next) {
@@ -177,7 +196,7 @@ static int load_items(loader *L, xmlNode *parent, tpl_item **items, size_t *n) {
         tpl_item *it = &(*items)[*n];
         memset(it, 0, sizeof *it);
         it->top = -1;
-        if (length(L, c, "top", &it->top) < 0) return -1;
+        if (length(L, c, "top", &it->top) < 0 || space_after(L, c, it) < 0) return -1;
         if (is(c, "rule")) {
             it->kind = TPL_ITEM_RULE;
             it->weight = 0.35 * MM;
@@ -435,6 +454,31 @@ static int load_chart(loader *L, xmlNode *n) {
     return 0;
 }
 
+/* <lexicon>疫情 防控 暗访</lexicon>: words separated by white space (ASCII
+ * or U+3000). */
+static int load_lexicon(loader *L, xmlNode *n) {
+    tpl_template *t = L->t;
+    xmlChar *txt = xmlNodeGetContent(n);
+    const char *s = txt ? (const char *)txt : "";
+    size_t cap = t->n_lexicon;
+    static const char ideo_space[] = "\u3000";
+    while (*s) {
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || !strncmp(s, ideo_space, 3))
+            s += *s == ideo_space[0] ? 3 : 1;
+        const char *e = s;
+        while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r' && strncmp(e, ideo_space, 3)) e++;
+        if (e == s) break;
+        if (arena_grow(t->arena, (void **)&t->lexicon, &cap, t->n_lexicon, sizeof *t->lexicon) < 0 ||
+            !(t->lexicon[t->n_lexicon++] = arena_strndup(t->arena, s, (size_t)(e - s)))) {
+            if (txt) xmlFree(txt);
+            return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+        }
+        s = e;
+    }
+    if (txt) xmlFree(txt);
+    return 0;
+}
+
 /* <output formats="pdf ofd" pdfa="yes"/> */
 static int load_output(loader *L, xmlNode *n) {
     tpl_template *t = L->t;
@@ -477,6 +521,8 @@ static int load_root(loader *L, xmlNode *root) {
     t->folio_below = 7 * MM;
     t->folio_inset = 1;
     t->folio_outer = 1;
+    t->sides = 2;
+    t->head_gap = -1;
     t->appendix.pad_x = t->appendix.pad_y = t->appendix.rule_weight = -1;   /* appendix.c's defaults */
     size_t cap_styles = 0, cap_words = 0;
     int seen_appendix = 0;
@@ -491,6 +537,9 @@ static int load_root(loader *L, xmlNode *root) {
             if (count(L, c, "lines", 1, TPL_MAX_GRID, &t->lines) < 0 ||
                 count(L, c, "chars", 1, TPL_MAX_GRID, &t->chars) < 0)
                 return -1;
+            if (set_flag(L, c, "squeeze-adjacent", &t->squeeze_adjacent) < 0 ||
+                count(L, c, "sides", 1, 2, &t->sides) < 0)
+                return -1;
         } else if (is(c, "style")) {
             if (arena_grow(t->arena, (void **)&t->styles, &cap_styles, t->n_styles, sizeof *t->styles) < 0)
                 return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
@@ -501,6 +550,9 @@ static int load_root(loader *L, xmlNode *root) {
         } else if (is(c, "head")) {
             t->head_lines = 0;
             if (count(L, c, "lines", 0, TPL_MAX_GRID, &t->head_lines) < 0) return -1;
+            if (number(L, c, "gap", &t->head_gap) < 0) return -1;
+            if (t->head_gap != -1 && !(t->head_gap >= 0 && t->head_gap <= TPL_MAX_GRID))
+                return fail(L, c, "<head gap=…> is a number of grid lines from 0 up%s%s", NULL, NULL);
             if (load_items(L, c, &t->head, &t->n_head) < 0) return -1;
         } else if (is(c, "tail")) {
             if (load_items(L, c, &t->tail, &t->n_tail) < 0) return -1;
@@ -528,6 +580,8 @@ static int load_root(loader *L, xmlNode *root) {
                 if (!we->key) return fail(L, w, "<text> in <wording> needs key=\"…\"%s%s", NULL, NULL);
                 t->n_words++;
             }
+        } else if (is(c, "lexicon")) {
+            if (load_lexicon(L, c) < 0) return -1;
         } else if (is(c, "order")) {
             if (load_order(L, c) < 0) return -1;
         } else if (is(c, "appendix")) {
