@@ -41,11 +41,19 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev
             poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free
 # Only the tests use these (they write and read workbooks the way users'
 # programs do): `make check` and `make bench` install them, `make demo` not.
-TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools
+TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools \
+             chromium nodejs
 deps:
 	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS)"
 test-deps:
 	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS) $(TEST_PKGS)"
+	@$(MAKE) --no-print-directory tests/ofdjs/node_modules/.package-lock.json
+# The OFD reader the tests use (ofd.js, driven in chromium by playwright-core),
+# from the npm registry at the versions package-lock.json pins; test-only.
+tests/ofdjs/node_modules/.package-lock.json: tests/ofdjs/package-lock.json
+	@echo "npm ci (tests/ofdjs: ofd.js, playwright-core)"
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory install-pkgs PKG_LIST=npm
+	@cd tests/ofdjs && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
 install-pkgs:
 	@missing=""; for p in $(PKG_LIST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

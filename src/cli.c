@@ -98,10 +98,13 @@ int cli_validate(int argc, char **argv) {
 
 /* ---- render ----------------------------------------------------------- */
 static const char render_help[] =
-    "usage: tongbao render FILE.xml [-o OUT.pdf] [-t TEMPLATE] [--district D] [--appendix] [--chart] [--pdfa] [--text]\n"
+    "usage: tongbao render FILE.xml [-o OUT.pdf|OUT.ofd] [--format pdf|ofd] [-t TEMPLATE] [--district D]\n"
+    "                      [--appendix] [--chart] [--pdfa] [--text]\n"
     "Typesets one findings file without recording it in the history (a draft:\n"
     "no 期号, no finding IDs; use `tongbao issue` for the real thing).\n"
-    "  -o OUT.pdf      output file (default: FILE.pdf beside the input)\n"
+    "  -o OUT.pdf      output file (default: FILE.pdf beside the input); OUT.ofd writes\n"
+    "                  an OFD package (GB/T 33190) of the same pages\n"
+    "  --format F      pdf or ofd, when the output's name does not say it\n"
     "  -t TEMPLATE     template name or path (default: the file's template=, else dubao)\n"
     "  --district D    only the findings of district D (整改通知 extract)\n"
     "  --appendix      add the 附件 问题清单 table (--no-appendix: leave it out)\n"
@@ -112,12 +115,13 @@ static const char render_help[] =
 
 int cli_render(int argc, char **argv) {
     if (wants_help(argc, argv, render_help)) return 0;
-    const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL;
+    const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL, *format = NULL;
     int text = 0, appendix = 0, chart = 0, pdfa = 0;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
         if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) { if (r < 0) return TB_EUSAGE; format = v; }
         else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--template", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; district = v; }
@@ -141,6 +145,11 @@ int cli_render(int argc, char **argv) {
         return TB_EUSAGE;
     }
     err e = {0};
+    render_format fmt = RENDER_PDF;
+    if (render_format_of(out, out ? format : format ? format : "pdf", &fmt, &e) < 0) {
+        cli_error(&e);
+        return TB_EUSAGE;
+    }
     model_bulletin *b = parse_file(in, &e);
     if (!b) {
         cli_error(&e);
@@ -166,14 +175,16 @@ int cli_render(int argc, char **argv) {
         tpl_free(t);
         return TB_EINTERNAL;
     }
+    if (outbuf && fmt == RENDER_OFD) memcpy(outbuf + strlen(outbuf) - 4, ".ofd", 4);
     lay_ctx *lc = lay_ctx_new(&e);
     buf pdf;
     buf_init(&pdf);
     render_info info;
     render_info_init(&info);
     render_opts ro = {district, district != NULL, NULL};
+    render_forms forms = {fmt == RENDER_PDF ? &pdf : NULL, fmt == RENDER_OFD ? &pdf : NULL};
     rc = 0;
-    if (!lc || render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0 ||
+    if (!lc || render_bulletin_forms(lc, b, t, &ro, &forms, &info, &e) < 0 ||
         file_write_atomic(out, pdf.data, pdf.len, &e) < 0) {
         cli_error(&e);
         rc = e.code;

@@ -12,9 +12,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "appendix.h"
 #include "chart.h"
+#include "ofd.h"
 #include "pdf.h"
 
 void render_info_init(render_info *i) {
@@ -125,6 +127,12 @@ static int part_on(const tpl_template *t, int opt, const char *part) {
 
 int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
                     const render_opts *o, buf *pdf, render_info *info, err *e) {
+    render_forms f = {pdf, NULL};
+    return render_bulletin_forms(lc, b, t, o, &f, info, e);
+}
+
+int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
+                          const render_forms *f, render_info *info, err *e) {
     compose_opts co = {0};
     co.kind = o && o->kind ? o->kind : t->kind;
     co.district = o ? o->district : NULL;
@@ -156,9 +164,17 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
         doc_free(d);
         return -1;
     }
-    pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                  b->id, d->meta_date, t->pdfa};
-    int rc = pdf_render(r, &m, pdf, e);
+    int rc = 0;
+    if (f->pdf) {
+        pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
+                      b->id, d->meta_date, t->pdfa};
+        rc = pdf_render(r, &m, f->pdf, e);
+    }
+    if (f->ofd && !rc) {
+        ofd_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
+                      b->id, d->meta_date};
+        rc = ofd_render(r, &m, f->ofd, e);
+    }
     if (info) {
         info->pages = (int)r->n_pages;
         info->lines = r->lines_total;
@@ -170,4 +186,41 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
     lay_free(r);
     doc_free(d);
     return rc;
+}
+
+/* ---- output formats ------------------------------------------------------ */
+
+static const struct {
+    render_format f;
+    const char *name, *ext;
+} formats[] = {{RENDER_PDF, "pdf", ".pdf"}, {RENDER_OFD, "ofd", ".ofd"}};
+#define N_FORMATS (sizeof formats / sizeof formats[0])
+
+const char *render_format_ext(render_format f) {
+    for (size_t i = 0; i < N_FORMATS; i++)
+        if (formats[i].f == f) return formats[i].ext;
+    return ".pdf";
+}
+
+int render_format_of(const char *path, const char *format, render_format *out, err *e) {
+    int by_name = -1, by_ext = -1;
+    if (format) {
+        for (size_t i = 0; i < N_FORMATS; i++)
+            if (!strcasecmp(format, formats[i].name)) by_name = (int)i;
+        if (by_name < 0) return err_set(e, TB_EUSAGE, NULL, 0, 0, "--format %s: tongbao writes pdf and ofd", format);
+    }
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (dot && slash && dot < slash) dot = NULL;
+    for (size_t i = 0; dot && i < N_FORMATS; i++)
+        if (!strcasecmp(dot, formats[i].ext)) by_ext = (int)i;
+    if (by_name >= 0 && by_ext >= 0 && by_name != by_ext)
+        return err_set(e, TB_EUSAGE, path, 0, 0, "the name says %s but --format says %s; make them agree",
+                       formats[by_ext].name, formats[by_name].name);
+    if (by_name < 0 && by_ext < 0)
+        return err_set(e, TB_EUSAGE, path, 0, 0,
+                       "tongbao writes .pdf and .ofd, not %s; name the output so (or give --format pdf|ofd)",
+                       dot ? dot : "a file without an extension");
+    *out = formats[by_name >= 0 ? by_name : by_ext].f;
+    return 0;
 }

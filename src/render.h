@@ -33,6 +33,23 @@ void render_info_free(render_info *i);
 int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
                     const render_opts *o, buf *pdf, render_info *info, err *e);
 
+/* The fixed-layout forms of one bulletin from the same laid-out pages:
+ * each non-NULL buffer gets its form (the PDF as t->pdfa says, the OFD
+ * package of ofd.h). */
+typedef struct {
+    buf *pdf, *ofd;
+} render_forms;
+int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
+                          const render_forms *f, render_info *info, err *e);
+
+/* Output formats a command can write, by name (--format) or by the
+ * output's extension. */
+typedef enum { RENDER_PDF, RENDER_OFD } render_format;
+const char *render_format_ext(render_format f);     /* ".pdf", ".ofd" */
+/* The format for an output path and an optional --format name; a name and
+ * an extension that disagree, or neither known, are TB_EUSAGE. */
+int render_format_of(const char *path, const char *format, render_format *out, err *e);
+
 #define TONGBAO_VERSION "0.2.0"
 
 #endif
