@@ -3,6 +3,7 @@
 #   make check   the whole test suite (last line: "N passed, N failed")
 #   make bench   speed and memory figures
 #   make check SANITIZE=1   the same under ASan+UBSan
+#   make install [PREFIX=/usr/local] [DESTDIR=]   and make uninstall
 
 CC      ?= cc
 PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 sqlite3 libdeflate nettle libzip xlsxwriter
@@ -24,14 +25,24 @@ BUILD   := build/rel
 BIN     := bin/tongbao
 endif
 
+# Where make install puts things.  The binary is linked for the data
+# directory it is installed with, so it finds its templates and fonts
+# configuration from any working directory.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/tongbao
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/tongbao
+INSTALL ?= install
+
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 SRC     := $(filter-out src/main.c,$(wildcard src/*.c))
-OBJ     := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/findings_rng.o $(BUILD)/srgb_icc.o
+OBJ     := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/findings_rng.o $(BUILD)/srgb_icc.o $(BUILD)/datadir.o
 TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c)) $(BUILD)/tests/bboxcheck $(BUILD)/tests/benchrun $(BUILD)/tests/gen_history
 
-.PHONY: all deps test-deps install-pkgs demo check bench clean
+.PHONY: all deps test-deps install-pkgs demo check bench clean install uninstall FORCE
 all: $(BIN)
 
 # Debian packages the build, the fonts and the tests need.  Installs only
@@ -41,7 +52,7 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev
             poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free
 # Only the tests use these (they write and read workbooks the way users'
 # programs do): `make check` and `make bench` install them, `make demo` not.
-TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools \
+TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools mandoc groff-base \
              chromium nodejs
 deps:
 	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS)"
@@ -69,6 +80,55 @@ $(BIN): $(OBJ) $(BUILD)/main.o
 	@mkdir -p $(@D)
 	@echo "LD $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+# The data directory compiled in (src/template.c, tpl_data_dir): rewritten
+# only when DATADIR changes, so nothing relinks otherwise.  The build tree's
+# binary has the default; the installed one is linked apart with the
+# DATADIR of `make install`, so installing never changes bin/tongbao.
+$(BUILD)/datadir.c $(BUILD)/install/datadir.c: FORCE
+	@mkdir -p $(@D)
+	@printf 'const char tb_datadir[] = "%s";\n' '$(DATADIR)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
+$(BUILD)/datadir.o $(BUILD)/install/datadir.o: %.o: %.c
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/install/tongbao: $(filter-out $(BUILD)/datadir.o,$(OBJ)) $(BUILD)/install/datadir.o $(BUILD)/main.o
+	@echo "LD $@ (data in $(DATADIR))"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
+MAN1 := man/tongbao.1
+MAN5 := man/tongbao-format.5
+# sample units for the nightly run: copy them to /etc/systemd/system and
+# adjust User=, the paths and the time
+UNITS := examples/systemd/tongbao-nightly.service examples/systemd/tongbao-nightly.timer
+
+install: $(BUILD)/install/tongbao
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/fonts \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)/examples
+	$(INSTALL) -m 755 $(BUILD)/install/tongbao $(DESTDIR)$(BINDIR)/tongbao
+	$(INSTALL) -m 644 templates/*.xml $(DESTDIR)$(DATADIR)/templates/
+	$(INSTALL) -m 644 fonts/tongbao.conf $(DESTDIR)$(DATADIR)/fonts/
+	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 644 docs/format.md $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 644 templates/README.md $(DESTDIR)$(DOCDIR)/templates.md
+	$(INSTALL) -m 644 examples/worked-example.xml $(DESTDIR)$(DOCDIR)/examples/
+	for u in $(UNITS); do \
+	  sed 's|@BINDIR@|$(BINDIR)|g' $$u > $(DESTDIR)$(DOCDIR)/examples/$${u##*/} || exit 1; \
+	  chmod 644 $(DESTDIR)$(DOCDIR)/examples/$${u##*/}; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tongbao
+	rm -f $(patsubst templates/%,$(DESTDIR)$(DATADIR)/templates/%,$(wildcard templates/*.xml))
+	rm -f $(DESTDIR)$(DATADIR)/fonts/tongbao.conf
+	rm -f $(DESTDIR)$(MANDIR)/man1/tongbao.1 $(DESTDIR)$(MANDIR)/man5/tongbao-format.5
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(DOCDIR)/format.md $(DESTDIR)$(DOCDIR)/templates.md
+	rm -f $(DESTDIR)$(DOCDIR)/examples/worked-example.xml $(patsubst examples/systemd/%,$(DESTDIR)$(DOCDIR)/examples/%,$(UNITS))
+	-rmdir $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR) \
+	  $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
@@ -103,6 +163,13 @@ $(BUILD)/tests/%: tests/%.c $(OBJ)
 	@mkdir -p $(@D)
 	@echo "CC $<"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(LDLIBS)
+
+# The subsetting comparison of make bench links HarfBuzz's subsetter too
+# (libharfbuzz-subset0, part of libharfbuzz-dev); tongbao itself does not.
+$(BUILD)/tests/bench_subset: tests/bench_subset.c $(OBJ)
+	@mkdir -p $(@D)
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(shell pkg-config --libs harfbuzz-subset) $(LDLIBS)
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)

@@ -60,18 +60,48 @@ static int wants_help(int argc, char **argv, const char *text) {
 
 /* ---- validate --------------------------------------------------------- */
 int cli_validate(int argc, char **argv) {
-    if (wants_help(argc, argv, "usage: tongbao validate FILE...\n"
-                               "Checks each findings file against the schema and FORMAT rules;\n"
-                               "prints one line per file. Exit 3 if any file is rejected.\n"))
+    if (wants_help(argc, argv, "usage: tongbao validate FILE... [--sheet NAME] [--header H.xml] [--encoding ENC]\n"
+                               "Checks each findings file (XML, or a 问题清单 workbook .xlsx/.csv: see\n"
+                               "tongbao import --help for the workbook options) against the schema and\n"
+                               "the rules of the format (tongbao-format(5)); prints one line per file.\n"
+                               "Exit 3 if any file is rejected.\n"))
         return 0;
     if (argc < 2) {
         fprintf(stderr, "tongbao: validate needs at least one FILE; see tongbao validate --help\n");
         return TB_EUSAGE;
     }
-    int bad = 0;
+    int bad = 0, n_files = 0;
+    smap_opts so = {0};
+    for (int i = 1; i < argc; i++) {
+        int r = cli_sheet_opt(argc, argv, &i, &so);
+        if (r < 0) return TB_EUSAGE;
+        if (r == 0 && argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "tongbao: validate: unknown option %s; see tongbao validate --help\n", argv[i]);
+            return TB_EUSAGE;
+        }
+        n_files += r == 0;
+    }
+    if (!n_files) {
+        fprintf(stderr, "tongbao: validate needs at least one FILE; see tongbao validate --help\n");
+        return TB_EUSAGE;
+    }
     for (int i = 1; i < argc; i++) {
         err e = {0};
         size_t len;
+        smap_opts skip = {0};
+        if (cli_sheet_opt(argc, argv, &i, &skip) != 0) continue;
+        if (smap_is_sheet(argv[i])) {
+            model_bulletin *b = cli_parse_input(argv[i], &so, NULL, NULL, &e);
+            if (!b) {
+                cli_error(&e);
+                bad = 1;
+                continue;
+            }
+            printf("%s: ok, %zu categories, %zu findings, %zu cases\n", argv[i], b->n_categories,
+                   model_count_findings(b), b->n_cases);
+            model_free(b);
+            continue;
+        }
         char *data = file_read(argv[i], PARSE_MAX_BYTES, &len, &e);
         if (data && strstr(data, "<rectifications")) {
             /* a rectification-updates file: same schema, other root */
@@ -103,25 +133,29 @@ static const char render_help[] =
     "Typesets one findings file without recording it in the history (a draft:\n"
     "no 期号, no finding IDs; use `tongbao issue` for the real thing).\n"
     "  -o OUT.pdf      output file (default: FILE.pdf beside the input); OUT.ofd writes\n"
-    "                  an OFD package (GB/T 33190) of the same pages\n"
-    "  --format F      pdf or ofd, when the output's name does not say it\n"
-    "  -t TEMPLATE     template name or path (default: the file's template=, else dubao)\n"
+    "                  an OFD package (GB/T 33190) of the same pages; - for standard\n"
+    "                  output.  Never the input itself, a directory or a device\n"
+    "  --format F      pdf or ofd, when the output's name does not say it\n"    "  -t TEMPLATE     template name or path (default: the file's template=, else dubao)\n"
     "  --district D    only the findings of district D (整改通知 extract)\n"
     "  --appendix      add the 附件 问题清单 table (--no-appendix: leave it out)\n"
     "  --chart         add the chart of findings by district (--no-chart: leave it out)\n"
     "                  (without these the template's <order> decides)\n"
     "  --pdfa          write PDF/A-2b, the archive's form (default: the template's <output pdfa=…>)\n"
-    "  --text          also print the composed text on stdout\n";
+    "  --text          also print the composed text on stdout\n"
+    "FILE may be a 问题清单 workbook (.xlsx) or CSV; --sheet NAME, --header H.xml and\n"
+    "--encoding ENC as for tongbao import.\n";
 
 int cli_render(int argc, char **argv) {
     if (wants_help(argc, argv, render_help)) return 0;
     const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL, *format = NULL;
     int text = 0, appendix = 0, chart = 0, pdfa = 0;
+    smap_opts so = {0};
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
         if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
         else if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) { if (r < 0) return TB_EUSAGE; format = v; }
+        else if ((r = cli_sheet_opt(argc, argv, &i, &so)) != 0) { if (r < 0) return TB_EUSAGE; }
         else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--template", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; district = v; }
@@ -146,36 +180,48 @@ int cli_render(int argc, char **argv) {
     }
     err e = {0};
     render_format fmt = RENDER_PDF;
-    if (render_format_of(out, out ? format : format ? format : "pdf", &fmt, &e) < 0) {
+    int dash = out && !strcmp(out, "-");
+    if (render_format_of(out && !dash ? out : NULL, format ? format : out && !dash ? NULL : "pdf", &fmt, &e) < 0) {
         cli_error(&e);
         return TB_EUSAGE;
     }
-    model_bulletin *b = parse_file(in, &e);
+    char *outbuf = NULL;
+    if (!out && !(out = outbuf = cli_default_out(in))) return TB_EINTERNAL;
+    if (outbuf && fmt == RENDER_OFD) memcpy(outbuf + strlen(outbuf) - 4, ".ofd", 4);
+    const char *inputs[4] = {in, NULL, NULL, NULL};            /* what -o may not be */
+    size_t k = 1;
+    if (tname) inputs[k++] = tname;
+    if (so.header) inputs[k++] = so.header;
+    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, inputs, &e);
+    if (to_stdout == 1 && text)
+        err_set(&e, TB_EUSAGE, "", 0, 0, "--text and -o - both want standard output; drop one");
+    if (to_stdout < 0 || e.code) {
+        cli_error(&e);
+        free(outbuf);
+        return e.code;
+    }
+    model_bulletin *b = cli_parse_input(in, &so, NULL, NULL, &e);
     if (!b) {
         cli_error(&e);
+        free(outbuf);
         return e.code;
     }
     int rc = cli_setup_fonts();
     if (rc) {
         model_free(b);
+        free(outbuf);
         return rc;
     }
     tpl_template *t = tpl_load(tname ? tname : b->template_name ? b->template_name : "dubao", &e);
     if (!t) {
         cli_error(&e);
         model_free(b);
+        free(outbuf);
         return e.code;
     }
     t->force_appendix = appendix;
     t->force_chart = chart;
     if (pdfa) t->pdfa = 1;
-    char *outbuf = NULL;
-    if (!out && !(out = outbuf = cli_default_out(in))) {
-        model_free(b);
-        tpl_free(t);
-        return TB_EINTERNAL;
-    }
-    if (outbuf && fmt == RENDER_OFD) memcpy(outbuf + strlen(outbuf) - 4, ".ofd", 4);
     lay_ctx *lc = lay_ctx_new(&e);
     buf pdf;
     buf_init(&pdf);
@@ -185,13 +231,13 @@ int cli_render(int argc, char **argv) {
     render_forms forms = {fmt == RENDER_PDF ? &pdf : NULL, fmt == RENDER_OFD ? &pdf : NULL};
     rc = 0;
     if (!lc || render_bulletin_forms(lc, b, t, &ro, &forms, &info, &e) < 0 ||
-        file_write_atomic(out, pdf.data, pdf.len, &e) < 0) {
+        file_write_out(out, pdf.data, pdf.len, &e) < 0) {
         cli_error(&e);
         rc = e.code;
     } else {
         if (info.warnings.len) fprintf(stderr, "%s", buf_cstr(&info.warnings));
         if (text) fputs(buf_cstr(&info.text), stdout);
-        fprintf(stderr, "%s: %d pages, %zu bytes\n", out, info.pages, pdf.len);
+        fprintf(stderr, "%s: %d pages, %zu bytes\n", to_stdout ? "(standard output)" : out, info.pages, pdf.len);
     }
     render_info_free(&info);
     buf_free(&pdf);
@@ -204,7 +250,10 @@ int cli_render(int argc, char **argv) {
 
 /* ---- fonts ------------------------------------------------------------ */
 int cli_fonts(int argc, char **argv) {
-    if (wants_help(argc, argv, "usage: tongbao fonts\nShows, for each font role, the face and file fontconfig picks and whether\nit is the official office face or a free stand-in.\n"))
+    if (wants_help(argc, argv, "usage: tongbao fonts\nShows, for each font role, the face and file fontconfig picks and whether\n"
+                               "it is the official office face or a free stand-in, and the font\n"
+                               "configuration in use ($TONGBAO_FONTS_CONF, else fonts/tongbao.conf in\n"
+                               "tongbao's data directory).\n"))
         return 0;
     int rc = cli_setup_fonts();
     if (rc) return rc;
@@ -224,6 +273,8 @@ int cli_fonts(int argc, char **argv) {
         printf("%-14s %s%*s %s%*s %s\n", fonts_roles[i], f.official_name, wo < 16 ? (int)(16 - wo) : 0, "",
                used, wu < 30 ? (int)(30 - wu) : 0, "", f.file);
     }
+    const char *conf = fonts_config_file();
+    printf("\nconfiguration: %s\n", conf ? conf : "?");
     return missing ? TB_EFONT : 0;
 }
 

@@ -4,6 +4,8 @@
 #ifndef TB_CLI_H
 #define TB_CLI_H
 
+#include "model.h"
+#include "sheetmap.h"
 #include "util.h"
 
 int cli_validate(int argc, char **argv);
@@ -16,6 +18,21 @@ int cli_regen(int argc, char **argv);
 int cli_nightly(int argc, char **argv);   /* cli_nightly.c */
 int cli_rectify(int argc, char **argv);   /* cli_history.c */
 int cli_findings(int argc, char **argv);  /* cli_history.c */
+int cli_import(int argc, char **argv);    /* cli_sheet.c */
+int cli_ledger(int argc, char **argv);    /* cli_sheet.c */
+int cli_form(int argc, char **argv);      /* cli_sheet.c */
+/* rectify --file 台账.xlsx|.csv: a filled-in ledger back (cli_sheet.c) */
+int cli_rectify_ledger(const char *file, const char *db, const char *encoding);
+
+/* Workbook inputs (cli_sheet.c).  cli_sheet_opt takes --sheet, --header and
+ * --encoding (1 taken, 0 not this option, -1 usage error).  cli_read_input
+ * returns the findings XML of FILE.xml as read, or made from a workbook or
+ * CSV (malloc'd; sr remembers the cells for smap_map_error; smap_free it).
+ * cli_parse_input reads and parses, errors told at the cell; *xml (may be
+ * NULL) gets the bytes the bulletin was parsed from. */
+int cli_sheet_opt(int argc, char **argv, int *i, smap_opts *o);
+char *cli_read_input(const char *path, const smap_opts *o, size_t *len, smap_result *sr, err *e);
+model_bulletin *cli_parse_input(const char *path, const smap_opts *o, char **xml, size_t *len, err *e);
 
 /* Shared helpers */
 void cli_error(const err *e);                 /* "tongbao: file:line:col: msg" on stderr */

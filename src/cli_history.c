@@ -10,9 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <iconv.h>
 
 #include "cli.h"
 #include "compose.h"
+#include "ledger.h"
+#include "safecell.h"
 #include "parse.h"
 #include "store.h"
 
@@ -36,15 +40,20 @@ static int valid_day(const char *d) {
 static const char rectify_help[] =
     "usage: tongbao rectify ID... --done [--date YYYY-MM-DD] [--note TEXT] [--db PATH]\n"
     "       tongbao rectify ID... --open [--date YYYY-MM-DD] [--note REASON] [--db PATH]\n"
-    "       tongbao rectify --file R.xml [--db PATH]\n"
+    "       tongbao rectify --file R.xml|台账.xlsx|台账.csv [--encoding ENC] [--db PATH]\n"
     "Records rectification (整改) reports for findings, by the IDs printed in the\n"
     "bulletins (JC2026-007-003; lower case is fine).\n"
     "  --done          the findings were rectified (on --date, default today)\n"
     "  --open          reopen them (a check found them not rectified); --note says why\n"
     "  --note TEXT     what was done, or why it is still open\n"
     "  --series S      refuse IDs that belong to another series\n"
-    "  --file R.xml    a <rectifications> file (FORMAT.md): <done finding= date=>,\n"
+    "  --file R.xml    a <rectifications> file (tongbao-format(5)): <done finding= date=>,\n"
     "                  <open finding= reason=>; its series must own every ID\n"
+    "  --file 台账.xlsx a 整改台账 from `tongbao ledger`, filled in by a district: a\n"
+    "                  row whose 完成时间 is filled is rectified on that date (整改情况\n"
+    "                  is what was done); 整改情况 alone is noted as progress; rows as\n"
+    "                  exported change nothing, so the same file twice records nothing\n"
+    "                  the second time (.csv too; --encoding for a GB18030 CSV)\n"
     "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n"
     "All updates of one command are recorded together, or none is: an unknown ID\n"
     "(exit 8, every unknown ID named), an ID of another series or a date before\n"
@@ -59,7 +68,7 @@ static const char *open_note(arena *a, const parse_rect_item *it) {
 
 int cli_rectify(int argc, char **argv) {
     if (wants_help(argc, argv, rectify_help)) return 0;
-    const char *db = NULL, *date = NULL, *note = NULL, *file = NULL, *series = NULL;
+    const char *db = NULL, *date = NULL, *note = NULL, *file = NULL, *series = NULL, *encoding = NULL;
     int done = 0, reopen = 0;
     size_t n_ids = 0;
     const char **ids = calloc((size_t)(argc > 0 ? argc : 1), sizeof *ids);
@@ -78,6 +87,7 @@ int cli_rectify(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "--note", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else note = v; }
         else if ((r = cli_opt(argc, argv, &i, "--file", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else file = v; }
         else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else series = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--encoding", &v)) != 0) { if (r < 0) rc = TB_EUSAGE; else encoding = v; }
         else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "tongbao: rectify: unknown option %s; see tongbao rectify --help\n", argv[i]);
             rc = TB_EUSAGE;
@@ -101,6 +111,10 @@ int cli_rectify(int argc, char **argv) {
     if (rc) {
         free(ids);
         return rc;
+    }
+    if (file && smap_is_sheet(file)) {   /* a filled-in 整改台账 back */
+        free(ids);
+        return cli_rectify_ledger(file, db, encoding);
     }
 
     err e = {0};
@@ -173,7 +187,7 @@ done:
 /* ---- findings ------------------------------------------------------------ */
 
 static const char findings_help[] =
-    "usage: tongbao findings [--series S] [--district D] [--status STATUS] [--csv]\n"
+    "usage: tongbao findings [--series S] [--district D] [--status STATUS] [--csv [--encoding gb18030]]\n"
     "                        [--issue N [--year Y]] [--today YYYY-MM-DD] [--db PATH]\n"
     "Lists findings and their rectification status, oldest issue first:\n"
     "open (not rectified, deadline not passed), done (rectified) or overdue\n"
@@ -183,7 +197,10 @@ static const char findings_help[] =
     "  --status STATUS open, done, overdue, or undone (open or overdue)\n"
     "  --issue N       the findings of one bulletin (needs --series; --year Y, else\n"
     "                  the latest year with that issue)\n"
-    "  --csv           RFC 4180 CSV (UTF-8, CRLF) with every field, for spreadsheets\n"
+    "  --csv           CSV with every field for Excel and WPS: UTF-8 with a BOM, CRLF,\n"
+    "                  Chinese headers (编号, 系列 … 状态, 完成时间, 整改情况 …), cells\n"
+    "                  that could run as formulas neutralised; rectify --file reads it\n"
+    "  --encoding E    with --csv: gb18030 instead of UTF-8 (old Excel versions)\n"
     "  --today D       judge overdue as of this date (default: today)\n"
     "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n";
 
@@ -192,6 +209,7 @@ static const char *const col_head[N_COLS] = {"ID", "STATUS", "TIMES", "DEADLINE"
 
 typedef struct {
     int csv;
+    iconv_t cd;                 /* CSV in another encoding than UTF-8, else (iconv_t)-1 */
     int measuring;              /* first pass: widths only */
     size_t width[N_COLS];
     long n, n_open, n_done, n_overdue;
@@ -232,15 +250,18 @@ static const char *cell(list_ctx *c, int col, const store_finding_row *r) {
 }
 
 /* CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF;
- * quotes doubled. */
+ * quotes doubled; a value that could run as a formula gets a leading
+ * apostrophe (safecell.h). */
 static void csv_field(buf *o, const char *v, int first) {
     if (!first) buf_puts(o, ",");
     if (!v) return;
-    if (!strpbrk(v, ",\"\r\n")) {
+    int risky = safecell_risky(v);
+    if (!risky && !strpbrk(v, ",\"\r\n")) {
         buf_puts(o, v);
         return;
     }
     buf_puts(o, "\"");
+    if (risky) buf_puts(o, "'");
     for (const char *p = v; *p; p++) {
         if (*p == '"') buf_puts(o, "\"");
         buf_add(o, p, 1);
@@ -248,17 +269,35 @@ static void csv_field(buf *o, const char *v, int first) {
     buf_puts(o, "\"");
 }
 
+/* Chinese headers, as the office's spreadsheets name them (sheetmap.c
+ * reads them back: this CSV is also a 整改台账 for rectify --file). */
 static const char *const csv_head[] = {
-    "id", "series", "year", "issue", "bulletin_date", "category", "district", "street", "community",
-    "site", "unit", "text", "observed", "responsible", "deadline", "status", "done_date", "note",
-    "repeat_count", "repeat_of", "repeat_note"};
+    "编号", "系列", "年度", "期号", "通报日期", "问题类别", "区", "街道", "社区",
+    "点位", "单位", "问题描述", "发现时间", "责任单位", "整改时限", "状态", "完成时间", "整改情况",
+    "通报次数", "前次编号", "重复说明"};
 
 static int emit(list_ctx *c) {
     if (c->line.oom) {
         c->bad = 1;
         return 1;
     }
-    if (fwrite(c->line.data, 1, c->line.len, stdout) != c->line.len) {
+    const char *data = c->line.data;
+    size_t len = c->line.len;
+    char *conv = NULL;
+    if (c->cd != (iconv_t)-1 && len) {   /* --encoding gb18030 */
+        size_t cap = len * 2 + 8, ol = cap, il = len;
+        char *ip = c->line.data, *op = conv = malloc(cap);
+        if (!conv || iconv(c->cd, &ip, &il, &op, &ol) == (size_t)-1) {
+            free(conv);
+            c->bad = 3;
+            return 1;
+        }
+        data = conv;
+        len = cap - ol;
+    }
+    int bad = fwrite(data, 1, len, stdout) != len;
+    free(conv);
+    if (bad) {
         c->bad = 2;
         return 1;
     }
@@ -305,7 +344,7 @@ static int list_row(void *ctx, const store_finding_row *r) {
         snprintf(count, sizeof count, "%d", r->repeat_count);
         const char *v[] = {r->id, r->series, year, issue, r->bulletin_date, r->category, r->district,
                            r->street, r->community, r->site, r->unit, r->text, r->observed,
-                           r->responsible, r->deadline, r->status, r->done_date, r->note, count,
+                           r->responsible, r->deadline, ledger_status_word(r->status), r->done_date, r->note, count,
                            r->repeat_of, r->repeat_note};
         for (size_t k = 0; k < sizeof v / sizeof *v; k++) csv_field(&c->line, v[k], k == 0);
         buf_puts(&c->line, "\r\n");
@@ -336,7 +375,7 @@ static int parse_status(const char *s) {
 
 int cli_findings(int argc, char **argv) {
     if (wants_help(argc, argv, findings_help)) return 0;
-    const char *db = NULL, *status = NULL, *today = NULL;
+    const char *db = NULL, *status = NULL, *today = NULL, *encoding = NULL;
     store_finding_filter f = {0};
     int csv = 0;
     for (int i = 1; i < argc; i++) {
@@ -348,6 +387,7 @@ int cli_findings(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; f.district = v; }
         else if ((r = cli_opt(argc, argv, &i, "--status", &v)) != 0) { if (r < 0) return TB_EUSAGE; status = v; }
         else if ((r = cli_opt(argc, argv, &i, "--today", &v)) != 0) { if (r < 0) return TB_EUSAGE; today = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--encoding", &v)) != 0) { if (r < 0) return TB_EUSAGE; encoding = v; }
         else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) {
             if (r < 0) return TB_EUSAGE;
             f.issue_no = atoi(v);
@@ -384,6 +424,11 @@ int cli_findings(int argc, char **argv) {
         fprintf(stderr, "tongbao: findings: --year goes with --issue N\n");
         return TB_EUSAGE;
     }
+    if (encoding && !csv) {
+        fprintf(stderr, "tongbao: findings: --encoding goes with --csv\n");
+        return TB_EUSAGE;
+    }
+    int gb = encoding && strcasecmp(encoding, "utf-8") && strcasecmp(encoding, "utf8");
     char now[11];
     store_today(now);
     f.today = today ? today : now;
@@ -395,11 +440,18 @@ int cli_findings(int argc, char **argv) {
         cli_error(&e);
         return e.code;
     }
-    list_ctx c = {.csv = csv};
+    list_ctx c = {.csv = csv, .cd = (iconv_t)-1};
     buf_init(&c.line);
     buf_init(&c.cell);
     long n = 0;
+    if (csv && gb) c.cd = iconv_open(encoding, "UTF-8");
+    if (csv && gb && c.cd == (iconv_t)-1) {
+        fprintf(stderr, "tongbao: findings: unknown encoding \"%s\"; use utf-8 or gb18030\n", encoding);
+        store_close(s);
+        return TB_EUSAGE;
+    }
     if (csv) {
+        if (!gb) buf_puts(&c.line, "\xEF\xBB\xBF");   /* the BOM: Excel then reads UTF-8 */
         for (size_t k = 0; k < sizeof csv_head / sizeof *csv_head; k++) csv_field(&c.line, csv_head[k], k == 0);
         buf_puts(&c.line, "\r\n");
         emit(&c);
@@ -419,6 +471,9 @@ int cli_findings(int argc, char **argv) {
     } else if (c.bad == 1) {
         fprintf(stderr, "tongbao: out of memory\n");
         rc = TB_EINTERNAL;
+    } else if (c.bad == 3) {
+        fprintf(stderr, "tongbao: findings: a character %s cannot hold; write UTF-8 (leave out --encoding)\n", encoding);
+        rc = TB_EOUTPUT;
     } else if (c.bad == 2 || fflush(stdout) != 0) {
         fprintf(stderr, "tongbao: findings: cannot write the listing\n");
         rc = TB_EOUTPUT;
@@ -432,6 +487,7 @@ int cli_findings(int argc, char **argv) {
     }
     buf_free(&c.line);
     buf_free(&c.cell);
+    if (c.cd != (iconv_t)-1) iconv_close(c.cd);
     store_close(s);
     return rc;
 }

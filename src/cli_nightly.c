@@ -21,7 +21,8 @@ static const char nt_help[] =
     "Issues every INBOX/*.xml whose bulletin id is not issued yet in its series:\n"
     "validates, numbers, renders and archives it, and writes one 整改通知 extract\n"
     "per district into DIR/<series>/<year>/<NNN>/ as <series>-<year>-<NNN>.pdf\n"
-    "and <district>.pdf.  Inputs are taken in file-name order.  A done input moves\n"
+    "and <district>.pdf ('/', '\\' and '%' in a name are written %2F, %5C, %25;\n"
+    "a leading '.' %2E).  Inputs are taken in file-name order.  A done input moves\n"
     "to INBOX/done/; a bad one to INBOX/rejected/ beside FILE.xml.err, which says\n"
     "what to fix; the others go on.  An input issued before (same id, same bytes)\n"
     "gets any missing outputs rewritten from the archive and moves to done/; the\n"
@@ -29,7 +30,8 @@ static const char nt_help[] =
     "finished by running it again: nothing is issued twice and no number is lost.\n"
     "  --out DIR     where the PDFs go (default ./out)\n"
     "  --db PATH     history database (default $TONGBAO_DB, else ./tongbao.db);\n"
-    "                PATH.nightly.lock keeps a second nightly out\n"
+    "                PATH.nightly.lock and a lock on INBOX keep a second nightly\n"
+    "                on the same database or the same inbox out\n"
     "  --jobs N      render threads (default: the number of online CPUs)\n"
     "  --dry-run     validate and show what would be issued, with the numbers it\n"
     "                would get; writes and moves nothing (does not render)\n"
@@ -39,7 +41,7 @@ static const char nt_help[] =
     "exit status:\n"
     "   0  every input went through (or there was nothing to do)\n"
     "  10  some inputs were rejected (see INBOX/rejected/*.err), the others went through\n"
-    "  11  another nightly holds the lock on this database; nothing was done\n"
+    "  11  another nightly holds the lock on this database or inbox; nothing was done\n"
     "   5  a template does not load: the inputs using it stay in INBOX, the others went through\n"
     "   2  bad command line or unreadable INBOX      4  fonts      6  output (disk)\n"
     "   7  database      70  internal error: the run stopped; what is not done stays in INBOX\n"
@@ -77,46 +79,47 @@ static void cli_nightly_bar(nt_run *r) { cli_nightly_bar_draw(r, 0); }
 
 /* ---- setup ------------------------------------------------------------------ */
 
-static int cli_nightly_lock(const char *db, int *fd_out) {
-    size_t l = strlen(db) + sizeof ".nightly.lock";
-    char *p = malloc(l);
-    if (!p) {
-        fprintf(stderr, "tongbao: out of memory\n");
-        return TB_EINTERNAL;
+/* Lock `what` (the database, or the inbox) through p: two nightlies on one
+ * database would race for numbers, two on one inbox (each with its own
+ * database) would both issue its files.  For the database p is the lock
+ * file PATH.nightly.lock, which gets our pid; for the inbox it is the
+ * inbox directory itself (flock works on a directory, and the inbox gets
+ * no file of ours).  0 and *fd_out held until exit, or the exit status
+ * (the message printed). */
+static int cli_nightly_lock(const char *p, const char *what, int is_dir, int *fd_out) {
+    int fail_code = is_dir ? TB_EUSAGE : TB_EDB;
+    int fd = is_dir ? open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 && is_dir) {
+        fprintf(stderr, "tongbao: nightly: cannot read the inbox %s: %s\n", p, strerror(errno));
+        return fail_code;
     }
-    snprintf(p, l, "%s.nightly.lock", db);
-    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        fprintf(stderr, "tongbao: nightly: cannot create the lock file %s: %s; check that the database's directory exists and is writable\n",
-                p, strerror(errno));
-        free(p);
-        return TB_EDB;
+        fprintf(stderr, "tongbao: nightly: cannot create the lock file %s: %s; check that %s's directory exists and is writable\n",
+                p, strerror(errno), what);
+        return fail_code;
     }
     while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         if (errno == EINTR) continue;
         int en = errno;
         if (en == EWOULDBLOCK) {
             char pid[32] = "";
-            ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+            ssize_t n = is_dir ? 0 : pread(fd, pid, sizeof pid - 1, 0);
             pid[n > 0 ? n : 0] = 0;
             pid[strcspn(pid, "\n")] = 0;
             fprintf(stderr, "tongbao: nightly: another nightly is running on %s (it holds %s%s%s); "
                             "nothing was done — run again when it has finished\n",
-                    db, p, pid[0] ? ", process " : "", pid);
-            free(p);
+                    what, p, pid[0] ? ", process " : "", pid);
             close(fd);
             return TB_EBUSY;
         }
         fprintf(stderr, "tongbao: nightly: cannot lock %s: %s\n", p, strerror(en));
-        free(p);
         close(fd);
-        return TB_EDB;
+        return fail_code;
     }
-    free(p);
     /* The pid is only a hint for the busy message: failing to write it is harmless. */
     char pid[32];
     int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-    if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) != n) {
+    if (!is_dir && ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) != n) {
         /* ignored, see above */
     }
     *fd_out = fd;
@@ -224,6 +227,11 @@ static int cli_nightly_args(int argc, char **argv, nt_run *r, const char **db) {
         fprintf(stderr, "tongbao: nightly needs an INBOX directory; see tongbao nightly --help\n");
         return TB_EUSAGE;
     }
+    if (!strcmp(r->outdir, "-") || !*r->outdir) {
+        fprintf(stderr, "tongbao: nightly: --out wants a directory (the outputs are a tree of PDFs), not \"%s\"\n",
+                r->outdir);
+        return TB_EUSAGE;
+    }
     return -1;
 }
 
@@ -286,11 +294,24 @@ int cli_nightly(int argc, char **argv) {
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, &old_pipe);
 
-    int lockfd = -1;
-    rc = r->dry ? 0 : cli_nightly_lock(r->dbpath, &lockfd);
+    /* Two locks: the inbox's (the directory) and the database's
+     * (PATH.nightly.lock). */
+    int lockfd = -1, inboxfd = -1;
+    rc = 0;
+    char *dblock = malloc(strlen(r->dbpath) + sizeof ".nightly.lock");
+    if (!dblock) {
+        fprintf(stderr, "tongbao: out of memory\n");
+        rc = TB_EINTERNAL;
+    } else if (!r->dry) {
+        sprintf(dblock, "%s.nightly.lock", r->dbpath);
+        rc = cli_nightly_lock(r->inbox, r->inbox, 1, &inboxfd);
+        if (rc == 0) rc = cli_nightly_lock(dblock, r->dbpath, 0, &lockfd);
+    }
+    free(dblock);
     if (rc == 0) rc = cli_nightly_run(r);
     nt_free(r);
-    if (lockfd >= 0) close(lockfd);   /* releases the lock; the file stays */
+    if (inboxfd >= 0) close(inboxfd);
+    if (lockfd >= 0) close(lockfd);   /* releases the locks; the files stay */
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGPIPE, &old_pipe, NULL);

@@ -1,12 +1,15 @@
 /* cli_store.c — the commands that use the history database: issue,
  * archive (list, export, verify) and regen. */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "crash.h"
 #include "history.h"
 #include "parse.h"
 #include "render.h"
@@ -43,34 +46,102 @@ static int issue_render(void *ctx, model_bulletin *b, store_rendered *out, err *
     return 0;
 }
 
+/* The database and the files SQLite keeps beside it: inputs no output may
+ * overwrite.  paths[0..2] point into buf; paths[3] = NULL. */
+typedef struct {
+    char wal[1100], shm[1100];
+    const char *paths[4];
+} db_files;
+
+static void db_files_of(const char *db, db_files *f) {
+    snprintf(f->wal, sizeof f->wal, "%s-wal", db);
+    snprintf(f->shm, sizeof f->shm, "%s-shm", db);
+    f->paths[0] = db;
+    f->paths[1] = f->wal;
+    f->paths[2] = f->shm;
+    f->paths[3] = NULL;
+}
+
 /* Write the PDF beside its final name before the database commits: if the
  * disk is full we learn it while the transaction can still be rolled back. */
 static int write_tmp(const char *out, char **tmp, const void *data, size_t len, err *e) {
-    size_t l = strlen(out) + 32;
-    *tmp = malloc(l);
-    if (!*tmp) return err_set(e, TB_EINTERNAL, out, 0, 0, "out of memory");
-    snprintf(*tmp, l, "%s.part.%ld", out, (long)getpid());
-    FILE *f = fopen(*tmp, "wb");
-    if (!f) return err_set(e, TB_EOUTPUT, out, 0, 0, "cannot write: %s; check the directory exists and is writable", strerror(errno));
-    size_t w = fwrite(data, 1, len, f);
-    int bad = w != len || fflush(f) != 0 || fsync(fileno(f)) != 0;
-    int en = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = 1;
-        en = errno;
-    }
-    if (bad) {
-        unlink(*tmp);
-        return err_set(e, TB_EOUTPUT, out, 0, 0, "cannot write: %s%s", strerror(en),
-                       en == ENOSPC ? "; free some disk space and run again (nothing was recorded)" : "");
-    }
-    return 0;
+    if (file_write_temp(out, data, len, 1, tmp, e) == 0) return 0;
+    if (e->code == TB_EOUTPUT) err_append(e, " (nothing was recorded)");
+    return -1;
 }
 
 static int issue_before_commit(void *ctx, const model_bulletin *b, const store_rendered *r, err *e) {
     (void)b;
     issue_ctx *c = ctx;
-    return write_tmp(c->out, &c->tmp, r->pdf.data, r->pdf.len, e);
+    if (write_tmp(c->out, &c->tmp, r->pdf.data, r->pdf.len, e) < 0) return -1;
+    crash_point("issue-temp");
+    return 0;
+}
+
+/* A run of `tongbao issue` killed between its commit and its rename leaves
+ * its temporary of OUT (util.h) complete and synced, with the bulletin
+ * recorded.  The next
+ * issue of the same input to the same OUT finishes that rename when the
+ * part's bytes are the archived PDF (*completed = 1); any other part file
+ * of OUT whose process is gone is debris of a run killed before its
+ * commit, and goes.  Parts of a running process are left alone.
+ * archived: the issue to compare with, or NULL (nothing recorded for it). */
+static int issue_sweep_parts(store *s, const model_bulletin *b, const store_result *archived, const char *out,
+                             int *completed, err *e) {
+    *completed = 0;
+    const char *slash = strrchr(out, '/');
+    size_t dl = slash ? (size_t)(slash - out) : 0;
+    const char *base = slash ? slash + 1 : out;
+    char *dir = slash ? strndup(out, dl ? dl : 1) : strdup(".");
+    if (!dir) return err_set(e, TB_EINTERNAL, out, 0, 0, "out of memory");
+    DIR *d = opendir(dir);
+    if (!d) {
+        free(dir);
+        return 0;   /* nothing to sweep where nothing can be listed */
+    }
+    buf pdf;
+    buf_init(&pdf);
+    int have_pdf = 0, rc = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && rc == 0) {
+        const char *nm = de->d_name;
+        /* .OUT.PID.RANDOM.tmp, or OUT.part.PID from before 0.3 (util.h) */
+        if (!file_is_stale_temp(nm, base)) continue;
+        size_t pl = strlen(dir) + strlen(nm) + 2;
+        char *part = malloc(pl);
+        if (!part) {
+            rc = err_set(e, TB_EINTERNAL, out, 0, 0, "out of memory");
+            break;
+        }
+        snprintf(part, pl, "%s/%s", dir, nm);
+        if (archived && !*completed) {
+            if (!have_pdf) {
+                if (store_get_pdf(s, b->series, archived->year, archived->issue_no, &pdf, NULL, NULL, e) < 0) {
+                    free(part);
+                    rc = -1;
+                    break;
+                }
+                have_pdf = 1;
+            }
+            err ignored = {0};
+            size_t len;
+            char *data = file_read(part, (size_t)1 << 30, &len, &ignored);
+            int same = data && len == pdf.len && !memcmp(data, pdf.data, len);
+            free(data);
+            err ce = {0};
+            if (same && file_commit_temp(part, out, 1, &ce) == 0) {
+                *completed = 1;
+                free(part);
+                continue;
+            }
+        }
+        unlink(part);   /* best effort: debris, nothing refers to it */
+        free(part);
+    }
+    closedir(d);
+    buf_free(&pdf);
+    free(dir);
+    return rc;
 }
 
 static const char issue_help[] =
@@ -80,7 +151,10 @@ static const char issue_help[] =
     "database in one transaction.  Issuing the same bulletin id again does\n"
     "nothing and says which issue it already is.\n"
     "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n"
-    "  -o OUT.pdf      output (default FILE.pdf beside the input)\n";
+    "  -o OUT.pdf      output (default FILE.pdf beside the input); never the input,\n"
+    "                  the database, a directory or a device\n"
+    "FILE may be a 问题清单 workbook (.xlsx) or CSV (--sheet, --header, --encoding as\n"
+    "for tongbao import); the history keeps the findings XML made from it.\n";
 
 char *cli_default_out(const char *in) {
     size_t l = strlen(in);
@@ -88,17 +162,23 @@ char *cli_default_out(const char *in) {
     if (!o) return NULL;
     memcpy(o, in, l + 1);
     if (l > 4 && !strcmp(o + l - 4, ".xml")) o[l - 4] = 0;
+    else if (smap_is_sheet(in)) {   /* 问题清单.xlsx → 问题清单.pdf */
+        char *dot = strrchr(o, '.');
+        if (dot && !strchr(dot, '/')) *dot = 0;
+    }
     strcat(o, ".pdf");
     return o;
 }
 
 int cli_issue(int argc, char **argv) {
     const char *in = NULL, *out = NULL, *db = NULL, *tname = NULL;
+    smap_opts so = {0};
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(issue_help, stdout); return 0; }
         if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
+        else if ((r = cli_sheet_opt(argc, argv, &i, &so)) != 0) { if (r < 0) return TB_EUSAGE; }
         else if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
         else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if (argv[i][0] == '-' && argv[i][1]) {
@@ -115,25 +195,31 @@ int cli_issue(int argc, char **argv) {
         return TB_EUSAGE;
     }
     err e = {0};
-    size_t len;
-    char *xml = file_read(in, PARSE_MAX_BYTES, &len, &e);
-    model_bulletin *b = xml ? parse_memory(xml, len, in, &e) : NULL;
+    size_t len = 0;
+    char *xml = NULL;
+    model_bulletin *b = cli_parse_input(in, &so, &xml, &len, &e);
     if (!b) {
-        free(xml);
         cli_error(&e);
         return e.code;
     }
-    int rc = cli_setup_fonts();
     tpl_template *t = NULL;
     store *s = NULL;
     char *outbuf = NULL;
     issue_ctx c = {0};
     render_info_init(&c.info);
-    if (rc) goto done;
-    t = tpl_load(tname ? tname : b->template_name ? b->template_name : "dubao", &e);
-    if (!t) goto fail;
+    int rc = 0;
     if (!out) out = outbuf = cli_default_out(in);
     if (!out) { err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); goto fail; }
+    db_files dbf;
+    db_files_of(cli_db_path(db), &dbf);
+    const char *inputs[7] = {in, dbf.paths[0], dbf.paths[1], dbf.paths[2], NULL, NULL, NULL};
+    size_t k = 4;                                       /* what -o may not be */
+    if (tname) inputs[k++] = tname;
+    if (so.header) inputs[k++] = so.header;
+    if (file_out_check(out, 0, inputs, &e) < 0) goto fail;
+    if ((rc = cli_setup_fonts())) goto done;
+    t = tpl_load(tname ? tname : b->template_name ? b->template_name : "dubao", &e);
+    if (!t) goto fail;
     c.lc = lay_ctx_new(&e);
     if (!c.lc) goto fail;
     c.t = t;
@@ -150,15 +236,25 @@ int cli_issue(int argc, char **argv) {
         goto fail;
     }
     if (r == 1) {
+        int completed = 0;
+        if (issue_sweep_parts(s, b, res.source_differs ? NULL : &res, out, &completed, &e) < 0) goto fail;
         printf("%s: already issued as %s 第%d期 (%d); nothing new recorded%s\n", in, b->series, res.issue_no,
                res.year, res.source_differs ? " — note: the file differs from what was issued then" : "");
+        if (completed) printf("%s: the PDF of the interrupted run is now in place → %s\n", in, out);
         goto done;
     }
-    if (rename(c.tmp, out) < 0) {
-        err_set(&e, TB_EOUTPUT, out, 0, 0, "issued and archived as 第%d期, but the PDF could not be moved into place: %s; export it with `tongbao archive export`",
-                res.issue_no, strerror(errno));
-        unlink(c.tmp);
+    if (file_commit_temp(c.tmp, out, 1, &e) < 0) {
+        char sfx[200];
+        snprintf(sfx, sizeof sfx, "; %s was issued and archived as 第%d期: write the PDF with `tongbao archive "
+                 "export`", in, res.issue_no);
+        err_append(&e, sfx);
         goto fail;
+    }
+    crash_point("issue-renamed");
+    {   /* debris of earlier runs killed before their commit; best effort */
+        int completed;
+        err ignored = {0};
+        (void)issue_sweep_parts(s, b, NULL, out, &completed, &ignored);
     }
     if (c.info.warnings.len) fprintf(stderr, "%s", buf_cstr(&c.info.warnings));
     if (res.n_findings > 0)
@@ -202,10 +298,12 @@ static void fault_line(void *ctx, const char *fault) {
 
 static const char archive_help[] =
     "usage: tongbao archive list [--series S] [--db PATH]\n"
-    "       tongbao archive export --series S --issue N [--year Y] -o OUT.pdf [--db PATH]\n"
+    "       tongbao archive export --series S --issue N [--year Y] -o OUT.pdf|- [--db PATH]\n"
     "       tongbao archive verify [--db PATH]\n"
-    "list: every issued bulletin; export: the archived PDF, byte for byte;\n"
-    "verify: every stored PDF's SHA-256, SQLite integrity and foreign keys\n"
+    "list: every issued bulletin; export: the archived PDF, byte for byte, once its\n"
+    "SHA-256 matches the record (-o -: to standard output);\n"
+    "verify: the schema (every table, index and trigger, the version), every stored\n"
+    "PDF's and source's SHA-256, SQLite integrity and foreign keys\n"
     "(exit 9 on any fault).\n";
 
 int cli_archive(int argc, char **argv) {
@@ -218,6 +316,8 @@ int cli_archive(int argc, char **argv) {
     for (int i = 2; i < argc; i++) {
         const char *v;
         int r;
+        /* `archive list --help`, as every command takes --help */
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(archive_help, stdout); return 0; }
         if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
         else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) return TB_EUSAGE; series = v; }
         else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) { if (r < 0) return TB_EUSAGE; issue = atoi(v); }
@@ -244,6 +344,10 @@ int cli_archive(int argc, char **argv) {
             fprintf(stderr, "tongbao: archive export needs --series S --issue N -o OUT.pdf\n");
             return TB_EUSAGE;
         }
+        db_files dbf;
+        db_files_of(cli_db_path(db), &dbf);
+        int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
+        if (to_stdout < 0) { cli_error(&e); return e.code; }
         store *s = store_open_existing(cli_db_path(db), 1, &e);
         if (!s) { cli_error(&e); return e.code; }
         buf pdf;
@@ -252,17 +356,18 @@ int cli_archive(int argc, char **argv) {
         store_bulletin_info info;
         if (!a) rc = TB_EINTERNAL;
         else if (store_get_pdf(s, series, year, issue, &pdf, a, &info, &e) < 0 ||
-                 file_write_atomic(out, pdf.data, pdf.len, &e) < 0) {
+                 file_write_out(out, pdf.data, pdf.len, &e) < 0) {
             cli_error(&e);
             rc = e.code;
-        } else printf("%s %d年第%d期 → %s (%zu bytes, sha256 %s)\n", series, info.year, info.issue_no, out, pdf.len, info.pdf_sha256);
+        } else fprintf(to_stdout ? stderr : stdout, "%s %d年第%d期 → %s (%zu bytes, sha256 %s)\n", series, info.year,
+                       info.issue_no, to_stdout ? "(standard output)" : out, pdf.len, info.pdf_sha256);
         arena_free(a);
         buf_free(&pdf);
         store_close(s);
         return rc;
     }
     if (!strcmp(sub, "verify")) {
-        store *s = store_open_existing(cli_db_path(db), 1, &e);
+        store *s = store_open_verify(cli_db_path(db), &e);   /* a damaged schema is a fault to list */
         if (!s) { cli_error(&e); return e.code; }
         long nb = 0;
         long faults = store_verify(s, fault_line, NULL, &nb, &e);
@@ -279,7 +384,7 @@ int cli_archive(int argc, char **argv) {
 /* ---- regen ------------------------------------------------------------ */
 
 static const char regen_help[] =
-    "usage: tongbao regen --series S --issue N [--year Y] [--district D] -o OUT.pdf [--db PATH]\n"
+    "usage: tongbao regen --series S --issue N [--year Y] [--district D] -o OUT.pdf|- [--db PATH]\n"
     "Rebuilds an issued bulletin from the database alone (the source file may\n"
     "be gone).  Without --district the output is byte-identical to the archived\n"
     "PDF; with it, a district extract (整改通知): only that district's findings\n"
@@ -309,6 +414,10 @@ int cli_regen(int argc, char **argv) {
     }
     err e = {0};
     int rc = 0;
+    db_files dbf;
+    db_files_of(cli_db_path(db), &dbf);
+    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
+    if (to_stdout < 0) { cli_error(&e); return e.code; }
     store *s = store_open_existing(cli_db_path(db), 1, &e);
     arena *a = arena_new();
     model_bulletin *b = NULL;
@@ -353,9 +462,9 @@ int cli_regen(int argc, char **argv) {
             if (store_get_pdf(s, series, ar.info.year, ar.info.issue_no, &pdf, a, NULL, &e) < 0) goto fail;
         }
     }
-    if (file_write_atomic(out, pdf.data, pdf.len, &e) < 0) goto fail;
-    printf("%s %d年第%d期%s%s → %s (%d pages)\n", series, ar.info.year, ar.info.issue_no, district ? " extract for " : "",
-           district ? district : "", out, info.pages);
+    if (file_write_out(out, pdf.data, pdf.len, &e) < 0) goto fail;
+    fprintf(to_stdout ? stderr : stdout, "%s %d年第%d期%s%s → %s (%d pages)\n", series, ar.info.year, ar.info.issue_no,
+            district ? " extract for " : "", district ? district : "", to_stdout ? "(standard output)" : out, info.pages);
     goto done;
 fail:
     cli_error(&e);

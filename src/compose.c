@@ -1,6 +1,6 @@
 /* compose.c — model → document.
  *
- * Owns every Chinese phrasing decision of tongbao: the preamble (FORMAT.md
+ * Owns every Chinese phrasing decision of tongbao: the preamble (docs/format.md
  * rule 1), 一是/二是 numbering (2), location elision (3), joining punctuation
  * (4), the rectification sentence (5), requirements (6), date formats (5, 7),
  * the accountability cases, the district extract (整改通知) and the page

@@ -1,6 +1,6 @@
 /* compose.h — model → document.  All Chinese phrasing rules live here:
  * preamble, 一是/二是 numbering, location elision, joining punctuation,
- * rectification sentence, requirements, cases, date formats (FORMAT.md 1–7).
+ * rectification sentence, requirements, cases, date formats (docs/format.md 1–7).
  * compose does not know templates: wording a template may change reaches it
  * through compose_opts.word().
  *
@@ -113,7 +113,7 @@ typedef struct {
 /* Chinese numerals: 1→一 … 10→十, 11→十一, 20→二十, 21→二十一, 99→九十九,
  * 100→一百, 101→一百零一, 110→一百一十.  Writes into out (≥ 32 bytes). */
 void compose_cn_number(int n, char *out, size_t outlen);
-/* Date/time formatting per FORMAT.md rule 5/7.  ref_year: the bulletin's
+/* Date/time formatting per docs/format.md rule 5/7.  ref_year: the bulletin's
  * year (0 = always print the year).  "2026-11-22T17:00" → "11月22日17：00";
  * with a different year → "2025年11月22日17：00"; hours without a leading
  * zero ("9：05").  Accepts YYYY-MM-DD[THH:MM[:SS]] (seconds not printed).

@@ -1,5 +1,5 @@
 /* compose_text.c — the small text rules compose builds on: Chinese numerals
- * (一, 十一, 一百零一), dates in the bulletin's style (FORMAT.md rules 5 and
+ * (一, 十一, 一百零一), dates in the bulletin's style (docs/format.md rules 5 and
  * 7: 11月22日17：00, 2026年11月21日) and how a piece of text ends (its
  * closing mark), so joins never double a mark (rule 4). */
 #include "compose_int.h"
@@ -128,7 +128,7 @@ int compose_parse_iso(const char *s, compose_dt *t) {
 }
 
 /* "2025年11月22日17：00".  Hours without a leading zero, minutes with one,
- * full-width colon (FORMAT.md rule 5). */
+ * full-width colon (docs/format.md rule 5). */
 void compose_fmt_date(char *out, size_t outlen, const compose_dt *t, int show_year, int show_time) {
     char tmp[96];
     int k = 0;

@@ -29,6 +29,7 @@ static const struct {
 /* The process-wide font setup: written once under the mutex, read-only after. */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static FcConfig *config;
+static char config_path[PATH_MAX];   /* the file config was loaded from */
 
 int fonts_init(const char *data_dir, err *e) {
     pthread_mutex_lock(&init_lock);
@@ -66,8 +67,16 @@ int fonts_init(const char *data_dir, err *e) {
         return err_set(e, TB_EFONT, path, 0, 0, "cannot install the font configuration");
     }
     config = c;
+    snprintf(config_path, sizeof config_path, "%s", path);
     pthread_mutex_unlock(&init_lock);
     return 0;
+}
+
+const char *fonts_config_file(void) {
+    pthread_mutex_lock(&init_lock);
+    const char *p = config ? config_path : NULL;
+    pthread_mutex_unlock(&init_lock);
+    return p;
 }
 
 void fonts_cleanup(void) {

@@ -19,6 +19,8 @@ extern const char *const fonts_roles[FONTS_N_ROLES];
 /* Build and install the configuration.  data_dir holds fonts/tongbao.conf;
  * $TONGBAO_FONTS_CONF overrides the file.  Idempotent. */
 int fonts_init(const char *data_dir, err *e);
+/* The fontconfig file fonts_init loaded, or NULL before it did. */
+const char *fonts_config_file(void);
 void fonts_cleanup(void);
 
 /* A new Pango font map on the shared configuration (caller unrefs). */

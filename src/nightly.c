@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "compose.h"
+#include "crash.h"
 #include "history.h"
 #include "nightly.h"
 #include "parse.h"
@@ -87,27 +88,52 @@ char *nt_join(const char *a, const char *b) {
     return p;
 }
 
-/* A series or district as one path component: no '/', no control
- * characters, no leading dot, at most NT_NAME_MAX bytes of whole code points. */
+/* A series or district as one path component (file_name_escape: one to
+ * one, so "x/y" and "x_y" stay apart).  The names are checked when the
+ * input is (nt_names_ok), so this cannot fail for an item that gets this
+ * far; the fallback only keeps the path well-formed. */
 static void nt_fname(const char *s, char *out, size_t n) {
-    size_t o = 0, max = n - 1 < NT_NAME_MAX ? n - 1 : NT_NAME_MAX;
-    if (s && *s == '.' && o < max) out[o++] = '_';
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
-        size_t len = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
-        for (size_t k = 1; k < len; k++)
-            if (!p[k]) len = k;
-        if (o + len > max) break;
-        if (len == 1) {
-            unsigned char c = *p;
-            out[o++] = (c == '/' || c == '\\' || c < 0x20 || c == 0x7f) ? '_' : (char)c;
-        } else {
-            memcpy(out + o, p, len);
-            o += len;
-        }
-        p += len;
+    err e = {0};
+    if (file_name_escape(s, "name", out, n, &e) < 0) snprintf(out, n, "%%00");
+}
+
+/* The input's series and districts as file names: each valid, and no
+ * extract named like the bulletin itself (<series>-<year>-<NNN>.pdf, in the
+ * same directory).  Checked before anything is numbered or written, so a
+ * name that cannot be a file rejects the input instead of overwriting or
+ * losing an output.  0, or -1 with it->e (TB_EINPUT). */
+static int nt_names_ok(nt_item *it) {
+    char sname[FILE_NAME_MAX + 1], dname[FILE_NAME_MAX + 1];
+    err *e = &it->e;
+    if (file_name_escape(it->b->series, "series", sname, sizeof sname, e) < 0) goto bad;
+    arena *a = arena_new();
+    size_t nd = 0;
+    const char **ds = a ? compose_districts(it->b, a, &nd) : NULL;
+    if (!ds) {
+        arena_free(a);
+        return err_set(e, TB_EINTERNAL, it->path, 0, 0, "out of memory");
     }
-    if (!o) out[o++] = '_';
-    out[o] = 0;
+    size_t sl = strlen(sname);
+    for (size_t i = 0; i < nd; i++) {
+        if (file_name_escape(ds[i], "district", dname, sizeof dname, e) < 0) {
+            arena_free(a);
+            goto bad;
+        }
+        /* "<series>-YYYY-NNN": the bulletin's own file name for some issue */
+        const char *t = dname + sl;
+        if (!strncmp(dname, sname, sl) && strlen(t) >= 9 && t[0] == '-' && strspn(t + 1, "0123456789") == 4 &&
+            t[5] == '-' && strspn(t + 6, "0123456789") == strlen(t + 6)) {
+            err_set(e, TB_EINPUT, "", 0, 0, "district \"%s\" has the shape of the bulletin's own file name "
+                    "(%s-YYYY-NNN.pdf): its extract would overwrite the bulletin; rename the district", ds[i], sname);
+            arena_free(a);
+            goto bad;
+        }
+    }
+    arena_free(a);
+    return 0;
+bad:
+    snprintf(e->file, sizeof e->file, "%s", it->path);
+    return -1;
 }
 
 /* OUT/<series>/<year>/<NNN> (malloc'd) */
@@ -275,6 +301,7 @@ int nt_move(nt_run *r, nt_item *it, const char *sub, const char *errtext, char *
     if (errtext) {
         snprintf(errf, cap + 8, "%s.err", dest);
         if (file_write_atomic(errf, errtext, strlen(errtext), e) < 0) goto out;
+        crash_point("nightly-err");
     }
     if (rename(it->path, dest) < 0) {
         err_set(e, TB_EOUTPUT, it->path, 0, 0, "cannot move the input to %s: %s", dir, strerror(errno));
@@ -942,6 +969,10 @@ void nt_parse_all(nt_run *r) {
 void nt_check_templates(nt_run *r) {
     for (size_t k = 0; k < r->n && !r->fatal; k++) {
         nt_item *it = &r->items[k];
+        if (it->state == NT_PARSED && nt_names_ok(it) < 0) {
+            it->state = NT_BAD;
+            it->fate = nt_fate(&it->e);
+        }
         if (it->state == NT_PARSED) {
             const model_bulletin *b = it->b;
             if (!(it->t = nt_template(r, b->template_name ? b->template_name : "dubao", &it->e))) {

@@ -26,16 +26,18 @@
  * durable at each commit (store.c: WAL, synchronous=FULL); files are
  * derived from it and restorable.  A committed item goes to the writer
  * thread, which takes whatever has queued up as one batch:
- *   1. every file of every item to NAME.tmp.PID (written, not synced);
+ *   1. every file of every item to an O_EXCL temporary beside NAME
+ *      (util.h's output policy; written, not synced);
  *   2. syncfs: the data of the whole batch reaches the disk in one flush;
- *   3. each NAME.tmp.PID renamed to NAME;
+ *   3. each temporary renamed to NAME;
  *   4. syncfs again: the renames are on disk;
  *   5. the inputs move to done/.
  * So an input is in done/ only once its outputs are complete and durable,
  * also across a power cut and on file systems that do not order metadata
  * after data (this one is ext4 without a journal).  Before step 5 the
  * input is still in the inbox, and the next run treats it as issued
- * already: it sweeps NAME.tmp.* and rewrites any output that is missing or
+ * already: it sweeps the dead run's temporaries and rewrites any output
+ * that is missing or
  * damaged — the bulletin when its SHA-256 differs from the archive's, an
  * extract when it is not a whole PDF (a crash between rename and flush can
  * leave an empty or cut-off file; step 2 before step 3 rules that out for

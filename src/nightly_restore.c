@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "compose.h"
+#include "crash.h"
 #include "history.h"
 #include "nightly.h"
 #include "parse.h"
@@ -65,21 +66,10 @@ static int nt_pdf_whole(const char *path) {
     return whole;
 }
 
-/* Remove what file_write_atomic leaves behind when a run is killed while
- * writing: NAME.tmp.PID in dir. */
-void nt_sweep_tmp(const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        const char *t = strstr(de->d_name, ".tmp.");
-        if (!t || !t[5] || strspn(t + 5, "0123456789") != strlen(t + 5)) continue;
-        char *p = nt_join(dir, de->d_name);
-        if (p) unlink(p);
-        free(p);
-    }
-    closedir(d);
-}
+/* Remove what a killed run left behind in dir: the temporaries of
+ * processes that are gone (util.h, file_sweep_temps). */
+void nt_sweep_tmp(const char *dir) { file_sweep_temps(dir, NULL); }
+
 /* Make sure the outputs of an issued bulletin exist and are whole: the
  * bulletin from the archive (byte for byte) unless the file has the
  * archive's SHA-256, an extract that is missing or not a whole PDF
@@ -108,6 +98,7 @@ static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, e
         if (store_get_pdf(r->s, series, it->year, it->issue_no, &pdf, a, NULL, e) < 0 || nt_write(r, f, &pdf, e) < 0)
             goto out;
         r->restored++;
+        crash_point("nightly-restored");
     }
     size_t nd = 0;
     const char **ds = compose_districts(it->b, a, &nd);
@@ -142,6 +133,7 @@ static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, e
             nt_write(r, f, &pdf, e) < 0)
             goto out;
         r->restored++;
+        crash_point("nightly-restored");
     }
     rc = 0;
 out:

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crash.h"
 #include "nightly.h"
 
 #define NT_WBATCH_MAX 32        /* items per writer batch (one flush each) */
@@ -20,7 +21,7 @@
 /* One output file of a writer batch. */
 typedef struct {
     char *path;
-    char *tmp;                  /* path.tmp.PID while it exists */
+    char *tmp;                  /* its temporary while it exists */
     const buf *data;
 } nt_wfile;
 
@@ -46,13 +47,13 @@ static void nt_unwritten(nt_item *it) {
     buf_free(&t);
 }
 
-/* data → path.tmp.PID (the name nt_sweep_tmp removes), not synced: the
- * batch is flushed as a whole. */
+/* data → an O_EXCL temporary beside path (util.h; the next run sweeps it
+ * if this one is killed), not synced: the batch is flushed as a whole. */
 static int nt_write_tmp(nt_wfile *f, err *e) {
     return file_write_temp(f->path, f->data->data, f->data->len, 0, &f->tmp, e);
 }
 
-/* Step 1 for one item: its directory and every file as NAME.tmp.PID. */
+/* Step 1 for one item: its directory and every file as a temporary. */
 static int nt_witem_write(nt_run *r, nt_witem *w, err *e) {
     nt_item *it = w->it;
     const model_bulletin *b = it->b;
@@ -108,32 +109,42 @@ static size_t nt_write_batch(nt_run *r, nt_witem *b, size_t n) {
             nt_unwritten(b[k].it);
             ok = k;
         }
+    if (ok) crash_point("nightly-written");
     double t1 = nt_now();
     if (ok && nt_wsync(b, ok, &b[0].it->e) < 0) {   /* 2. flush the data */
         nt_unwritten(b[0].it);
         ok = 0;
     }
+    if (ok) crash_point("nightly-synced");
     double t2 = nt_now();
     for (size_t k = 0; k < ok; k++)             /* 3. into place */
         for (size_t i = 0; i < b[k].n_f; i++) {
             nt_wfile *f = &b[k].f[i];
-            if (rename(f->tmp, f->path) < 0) {
-                err_set(&b[k].it->e, TB_EOUTPUT, f->path, 0, 0, "cannot rename into place: %s", strerror(errno));
+            if (file_commit_temp(f->tmp, f->path, 0, &b[k].it->e) < 0) {
+                free(f->tmp);
+                f->tmp = NULL;
                 nt_unwritten(b[k].it);
                 ok = k;
                 break;
             }
             free(f->tmp);
             f->tmp = NULL;
+            crash_point("nightly-renamed");
         }
     double t3 = nt_now();
     if (ok && nt_wsync(b, ok, &b[0].it->e) < 0) {   /* 4. flush the renames */
         nt_unwritten(b[0].it);
         ok = 0;
     }
+    if (ok) crash_point("nightly-flushed");
     double t4 = nt_now();
-    for (size_t k = 0; k < ok; k++)             /* 5. the input to done/ */
-        if (nt_move(r, b[k].it, "done", NULL, NULL, &r->tw_move, &b[k].it->e) < 0) ok = k;
+    for (size_t k = 0; k < ok; k++) {           /* 5. the input to done/ */
+        if (nt_move(r, b[k].it, "done", NULL, NULL, &r->tw_move, &b[k].it->e) < 0) {
+            ok = k;
+            break;
+        }
+        crash_point("nightly-done");
+    }
     for (size_t k = 0; k < n; k++) {            /* clean up; a failed item's temporaries go */
         for (size_t i = 0; b[k].f && i < b[k].n_f; i++) {
             if (b[k].f[i].tmp) unlink(b[k].f[i].tmp);   /* best effort: the next run sweeps them */

@@ -628,7 +628,7 @@ static size_t trim_back(const char *s, size_t from, size_t n) {
     }
 }
 
-/* FORMAT decision D14: trim; a whitespace run with a line break disappears
+/* docs/format.md D14: trim; a whitespace run with a line break disappears
  * (Chinese wrapped in the editor) unless it sits between two ASCII
  * characters, where it becomes one space; other runs become one space. */
 void parse_norm_text(buf *b, const char *s, size_t n) {

@@ -22,7 +22,7 @@ model_bulletin *parse_memory(const char *data, size_t len, const char *name, err
 void parse_init(void);
 void parse_cleanup(void);
 
-/* ---- rectification updates (FORMAT.md "Rectification updates") --------
+/* ---- rectification updates (docs/format.md "Rectification updates") --------
  * <rectifications version="1" series="…"> with <done>/<open> children; the
  * same schema and the same rigour as bulletins. */
 typedef struct {

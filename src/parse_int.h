@@ -62,7 +62,7 @@ int parse_back_to(pstate *st, int line, int col, char ch);
 
 /* ---- text normalisation (parse.c) ---------------------------------------- */
 size_t parse_trim_front(const char *s, size_t n);
-void parse_norm_text(buf *b, const char *s, size_t n);      /* FORMAT D14 */
+void parse_norm_text(buf *b, const char *s, size_t n);      /* docs/format.md D14 */
 int parse_elem_text(xmlNodePtr n, buf *b);                   /* -1 on OOM */
 int parse_attr_text(xmlAttrPtr a, buf *b);                   /* -1 on OOM */
 /* User text quoted in a message: at most ~40 characters. */

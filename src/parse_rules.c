@@ -500,7 +500,7 @@ static int check_attrs(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, buf 
     return 0;
 }
 
-/* FORMAT D5: exactly one of district= or unit=; street/community need district. */
+/* docs/format.md D5: exactly one of district= or unit=; street/community need district. */
 static int check_finding(pstate *st, xmlNodePtr n) {
     int line, col;
     xmlAttrPtr d = parse_find_attr(n, "district"), u = parse_find_attr(n, "unit");

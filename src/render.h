@@ -50,6 +50,6 @@ const char *render_format_ext(render_format f);     /* ".pdf", ".ofd" */
  * an extension that disagree, or neither known, are TB_EUSAGE. */
 int render_format_of(const char *path, const char *format, render_format *out, err *e);
 
-#define TONGBAO_VERSION "0.2.0"
+#define TONGBAO_VERSION "0.3.0"
 
 #endif

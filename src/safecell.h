@@ -2,9 +2,9 @@
  * spreadsheet cell (CSV or XLSX): a value starting with = + - @ or a tab or
  * carriage return could run as a formula when the file is opened or edited
  * (CSV injection), so it is neutralised.  In CSV the value gets a leading
- * apostrophe ('=SUM(…) shows as =SUM(…) in Excel and WPS); in XLSX the cell
- * is written as text with the quote-prefix style, so it shows unchanged and
- * stays text when edited.  tongbao's readers undo the apostrophe, so what
+ * apostrophe ('=SUM(…), which Excel and WPS open as text); in XLSX the
+ * cell is a string with the Text number format (@), so it shows unchanged
+ * and stays text when edited (xlsxw.h).  tongbao's readers undo the apostrophe, so what
  * it writes reads back the same. */
 #ifndef TB_SAFECELL_H
 #define TB_SAFECELL_H

@@ -133,6 +133,145 @@ static const char *const migrations[] = {
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
+/* ---- schema check ------------------------------------------------------------
+ * The objects a database of this version must hold are what the migrations
+ * create: they are made once more in a private in-memory database and read
+ * back from its sqlite_schema, so the check cannot drift from the schema.
+ * Every table, index and trigger there must be in the file with the same
+ * SQL; anything else in the file (a trigger, a table nobody made through
+ * tongbao) is a fault for `archive verify` too. */
+typedef struct {
+    char *type, *name, *sql;
+} schema_obj;
+
+typedef struct {
+    schema_obj *o;
+    size_t n;
+} schema_list;
+
+static void schema_list_free(schema_list *l) {
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->o[i].type);
+        free(l->o[i].name);
+        free(l->o[i].sql);
+    }
+    free(l->o);
+    l->o = NULL;
+    l->n = 0;
+}
+
+/* The schema objects of db (SQLite's own sqlite_* ones aside). */
+static int schema_read(sqlite3 *db, schema_list *l) {
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT type, name, coalesce(sql, '') FROM sqlite_schema "
+                                    "WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!' "
+                                    "ORDER BY type <> 'table', type, name", -1, &st, NULL);
+    size_t cap = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        if (l->n == cap) {
+            size_t nc = cap ? cap * 2 : 32;
+            schema_obj *p = realloc(l->o, nc * sizeof *p);
+            if (!p) { rc = SQLITE_NOMEM; break; }
+            l->o = p;
+            cap = nc;
+        }
+        schema_obj *o = &l->o[l->n++];
+        o->type = strdup((const char *)sqlite3_column_text(st, 0));
+        o->name = strdup((const char *)sqlite3_column_text(st, 1));
+        o->sql = strdup((const char *)sqlite3_column_text(st, 2));
+        if (!o->type || !o->name || !o->sql) rc = SQLITE_NOMEM;
+    }
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int schema_expected(schema_list *l) {
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    for (int k = 0; rc == SQLITE_OK && k < (int)(sizeof migrations / sizeof migrations[0]); k++)
+        rc = sqlite3_exec(db, migrations[k], NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = schema_read(db, l);
+    sqlite3_close(db);
+    return rc;
+}
+
+static const schema_obj *schema_find(const schema_list *l, const char *type, const char *name) {
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->o[i].type, type) && !strcmp(l->o[i].name, name)) return &l->o[i];
+    return NULL;
+}
+
+long store_schema_faults(store *s, int extra_too, store_fault_fn cb, void *ctx, err *e) {
+    schema_list want = {0}, have = {0};
+    long faults = 0;
+    char line[600];
+    int rc = schema_expected(&want);
+    if (rc != SQLITE_OK) {
+        schema_list_free(&want);
+        return rc == SQLITE_NOMEM ? store_oom(s, e) : err_set(e, TB_EINTERNAL, s->path, 0, 0,
+                                   "internal: the schema does not build in memory (%s)", sqlite3_errstr(rc));
+    }
+    if ((rc = schema_read(s->db, &have)) != SQLITE_OK) {
+        schema_list_free(&want);
+        schema_list_free(&have);
+        return store_fail(s, rc, "checking the database's schema", e);
+    }
+    for (size_t i = 0; i < want.n; i++) {
+        const schema_obj *w = &want.o[i], *h = schema_find(&have, w->type, w->name);
+        if (!h) snprintf(line, sizeof line, "schema: %s %s is missing (dropped?)", w->type, w->name);
+        else if (strcmp(h->sql, w->sql)) snprintf(line, sizeof line, "schema: %s %s is not as tongbao creates it "
+                                                  "(changed by hand?)", w->type, w->name);
+        else continue;
+        faults++;
+        if (cb) cb(ctx, line);
+    }
+    for (size_t i = 0; extra_too && i < have.n; i++) {
+        if (schema_find(&want, have.o[i].type, have.o[i].name)) continue;
+        snprintf(line, sizeof line, "schema: %s %s is not one tongbao creates (added by another program?)",
+                 have.o[i].type, have.o[i].name);
+        faults++;
+        if (cb) cb(ctx, line);
+    }
+    schema_list_free(&want);
+    schema_list_free(&have);
+    long long v = 0, app = 0;
+    if (store_query_int(s, "PRAGMA user_version", &v, e) < 0 || store_query_int(s, "PRAGMA application_id", &app, e) < 0)
+        return -1;
+    if (v != STORE_SCHEMA_VERSION) {
+        snprintf(line, sizeof line, "schema: version (PRAGMA user_version) is %lld, this tongbao writes %d", v,
+                 STORE_SCHEMA_VERSION);
+        faults++;
+        if (cb) cb(ctx, line);
+    }
+    if (app != TB_APP_ID) {
+        snprintf(line, sizeof line, "schema: PRAGMA application_id is %lld, not tongbao's", app);
+        faults++;
+        if (cb) cb(ctx, line);
+    }
+    return faults;
+}
+
+/* Opening, phase 4: a damaged schema (a dropped table, index or trigger,
+ * one changed by hand) stops every command at once, saying what is wrong,
+ * instead of "no such table" halfway through.  `archive verify` opens with
+ * store_open_verify and lists it among the faults. */
+static void first_fault(void *ctx, const char *fault) {
+    char *out = ctx;
+    if (!out[0]) snprintf(out, 300, "%s", fault + (strncmp(fault, "schema: ", 8) ? 0 : 8));
+}
+
+static int open_check_schema(store *s, err *e) {
+    char first[300] = "";
+    long n = store_schema_faults(s, 0, first_fault, first, e);
+    if (n < 0) return -1;
+    if (n == 0) return 0;
+    return err_set(e, TB_EDB, s->path, 0, 0,
+                   "the history database is damaged: %s%s; nothing was done. Restore it from a backup; "
+                   "`tongbao archive verify` lists every fault", first, n > 1 ? " (and more)" : "");
+}
+
 /* ---- cached statements ------------------------------------------------------ */
 static const char *const qsql[Q__COUNT] = {
     [Q_SERIES_BY_NAME] = "SELECT id, code FROM series WHERE name = ?1",
@@ -473,7 +612,7 @@ static int open_journal(store *s, err *e) {
     return store_exec(s, "PRAGMA synchronous = FULL", "opening the history database", e);
 }
 
-static store *open_impl(const char *path, int create, int readonly, err *e) {
+static store *open_impl(const char *path, int create, int readonly, int check_schema, err *e) {
     if (!path || !*path) {
         err_set(e, TB_EUSAGE, "", 0, 0, "no database path given");
         return NULL;
@@ -519,17 +658,20 @@ static store *open_impl(const char *path, int create, int readonly, err *e) {
         }
         if (migrate(s, e) < 0) goto fail;
     }
+    if (check_schema && open_check_schema(s, e) < 0) goto fail;
     return s;
 fail:
     store_close(s);
     return NULL;
 }
 
-store *store_open(const char *path, err *e) { return open_impl(path, 1, 0, e); }
+store *store_open(const char *path, err *e) { return open_impl(path, 1, 0, 1, e); }
 
 store *store_open_existing(const char *path, int readonly, err *e) {
-    return open_impl(path, 0, readonly, e);
+    return open_impl(path, 0, readonly, 1, e);
 }
+
+store *store_open_verify(const char *path, err *e) { return open_impl(path, 0, 1, 0, e); }
 
 void store_close(store *s) {
     if (!s) return;

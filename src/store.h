@@ -44,6 +44,11 @@ store *store_open(const char *path, err *e);
 store *store_open_existing(const char *path, int readonly, err *e);
 void store_close(store *s);
 const char *store_path(const store *s);
+/* Every open checks the schema against what the migrations create (every
+ * table, index and trigger, with its SQL) and refuses a damaged one
+ * (TB_EDB, naming the first fault).  store_open_verify opens read-only
+ * without that check, for store_verify to list the faults. */
+store *store_open_verify(const char *path, err *e);
 
 /* WAL checkpoints.  A writing handle copies the write-ahead log back into
  * the database file whenever it has grown past about 4 MB (SQLite's
@@ -223,12 +228,19 @@ int store_get_archived(store *s, const char *series, int year, int issue_no,
  * up with what was recorded. */
 int store_restore(model_bulletin *b, const store_archived *ar, err *e);
 
-/* Verify the archive: every PDF's and source's SHA-256 and size, each
- * bulletin's finding count, PRAGMA integrity_check and foreign_key_check.
- * Each fault is reported through cb (one line of text).  Returns the number
- * of faults (0 = all good), or -1 + e when the check could not run. */
+/* Verify the archive: the schema (store_schema_faults, extra objects
+ * too), every PDF's and source's SHA-256 and size, each bulletin's finding
+ * count, PRAGMA integrity_check and foreign_key_check.  Each fault is
+ * reported through cb (one line of text).  Returns the number of faults
+ * (0 = all good), or -1 + e when the check could not run. */
 typedef void (*store_fault_fn)(void *ctx, const char *fault);
 long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err *e);
+/* The schema alone: every table, index and trigger the migrations create
+ * must be there with the same SQL, PRAGMA user_version must be
+ * STORE_SCHEMA_VERSION and application_id tongbao's; extra_too: objects
+ * tongbao does not create are faults as well.  Returns the number of
+ * faults, or -1 + e. */
+long store_schema_faults(store *s, int extra_too, store_fault_fn cb, void *ctx, err *e);
 
 /* ---- findings and rectification ---------------------------------------- */
 enum {
@@ -247,6 +259,7 @@ typedef struct {
                                 NULL = store_today(). */
     int year, issue_no;      /* issue_no > 0: only that bulletin (series
                                 required; year 0 = latest with that number) */
+    const char *id;          /* one finding by its ID (any case); NULL = all */
 } store_finding_filter;
 
 typedef struct {

@@ -161,8 +161,19 @@ int store_get_pdf(store *s, const char *series, int year, int issue_no,
     if (k > 0) {
         const void *p = sqlite3_column_blob(st, 0);
         int len = sqlite3_column_bytes(st, 0);
+        char hex[65];
         if (len > 0 && !p) {
             k = store_oom(s, e);
+        } else if (digest_sha256_hex(p, (size_t)len, hex), !info->pdf_sha256 || strcmp(hex, info->pdf_sha256) ||
+                   (long long)len != info->pdf_size) {
+            /* Never hand out bytes that are not what was issued. */
+            err_set(e, TB_EVERIFY, s->path, 0, 0,
+                    "the archived PDF of %s %d年第%d期 does not match its recorded SHA-256 (recorded %.16s…, "
+                    "now %.16s…, %d bytes against %lld): it was altered after issue; nothing was written. "
+                    "Restore the database from a backup; `tongbao archive verify` lists every fault",
+                    series, info->year, info->issue_no, info->pdf_sha256 ? info->pdf_sha256 : "none", hex, len,
+                    info->pdf_size);
+            k = -1;
         } else {
             buf_add(pdf, p, (size_t)len);
             if (pdf->oom) k = store_oom(s, e);
@@ -195,8 +206,18 @@ int store_get_archived(store *s, const char *series, int year, int issue_no,
         const void *p = sqlite3_column_blob(st, 0);
         int len = sqlite3_column_bytes(st, 0);
         unsigned char *copy = arena_alloc(a, (size_t)len + 1);   /* NUL-terminated for parsers */
+        char hex[65];
         if (!copy || (len > 0 && !p)) {
             bad = 1;
+        } else if (digest_sha256_hex(p, (size_t)len, hex), !out->info.source_sha256 ||
+                   strcmp(hex, out->info.source_sha256)) {
+            err_set(e, TB_EVERIFY, s->path, 0, 0,
+                    "the archived source of %s %d年第%d期 does not match its recorded SHA-256 (recorded %.16s…, "
+                    "now %.16s…): it was altered after issue, so nothing is rebuilt from it. Restore the "
+                    "database from a backup; `tongbao archive verify` lists every fault", series,
+                    out->info.year, out->info.issue_no,
+                    out->info.source_sha256 ? out->info.source_sha256 : "none", hex);
+            r = -1;
         } else {
             if (len) memcpy(copy, p, (size_t)len);
             out->source = copy;
@@ -302,6 +323,24 @@ long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err
     long faults = 0, nb = 0;
     /* One read transaction: a consistent picture even while someone issues. */
     if (store_tx_begin(s, 0, "verifying the archive", e) < 0) return -1;
+    long sf = store_schema_faults(s, 1, cb, ctx, e);
+    if (sf < 0) goto fail;
+    faults += sf;
+    if (sf) {
+        /* A table the queries below need may be gone: check what still can
+         * be, and say so rather than stopping at "no such table". */
+        sqlite3_stmt *probe = NULL;
+        int ok = sqlite3_prepare_v2(s->db, "SELECT 1 FROM bulletin b JOIN series s ON s.id = b.series_id "
+                                    "LEFT JOIN bulletin_file f ON f.bulletin_id = b.id "
+                                    "JOIN finding ON 0", -1, &probe, NULL) == SQLITE_OK;
+        sqlite3_finalize(probe);
+        if (!ok) {
+            if (pragma_faults(s, "PRAGMA integrity_check", 0, cb, ctx, &faults, e) < 0) goto fail;
+            store_tx_rollback(s);
+            if (n_bulletins) *n_bulletins = 0;
+            return faults;
+        }
+    }
     static const char sql[] =
         "SELECT s.name, b.year, b.issue_no, b.pdf_sha256, b.pdf_size, b.source_sha256, "
         "b.source_size, b.n_findings, f.bulletin_id IS NOT NULL, f.pdf, f.source_xml, "

@@ -41,6 +41,14 @@ long store_list_findings(store *s, const store_finding_filter *f,
     if (f->series) buf_puts(&sql, " AND f.series_id = :series");
     if (f->district) buf_puts(&sql, " AND f.district = :district");
     if (bid) buf_puts(&sql, " AND f.bulletin_id = :bulletin");
+    char id[64] = "";
+    if (f->id) {
+        /* IDs are stored in upper case: JC2026-007-003 */
+        snprintf(id, sizeof id, "%s", f->id);
+        for (char *p = id; *p; p++)
+            if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
+        buf_puts(&sql, " AND f.id = :id");
+    }
     switch (f->status) {
     case STORE_ST_OPEN:
         buf_puts(&sql, " AND f.status = 'open' AND (f.deadline IS NULL OR f.deadline >= :today)");
@@ -64,6 +72,7 @@ long store_list_findings(store *s, const store_finding_filter *f,
     store_bind_named_int(&bd, ":series", series_id);
     store_bind_named_text(&bd, ":district", f->district);
     store_bind_named_int(&bd, ":bulletin", bid);
+    store_bind_named_text(&bd, ":id", f->id ? id : NULL);
     int r = bd.rc == SQLITE_OK ? 1 : store_fail(s, bd.rc, "listing findings", e);
     long n = 0;
     while (r > 0 && (r = store_next_row(s, st, "listing findings", e)) > 0) {

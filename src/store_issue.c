@@ -7,6 +7,7 @@
  * Part of the store module (store_int.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "store_int.h"
+#include "crash.h"
 #include "digest.h"
 
 #include <stdio.h>
@@ -603,7 +604,9 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
         goto fail;
     }
     if (record(s, b, &a, src, &out, src_sha, pdf_sha, NULL, e) < 0) goto fail;
+    crash_point("tx-recorded");
     if (store_tx_commit(s, "issuing the bulletin", e) < 0) goto fail;
+    crash_point("tx-committed");
     fill_result(res, &a, &out, pdf_sha);
     store_rendered_free(&out);
     return 0;
@@ -683,11 +686,16 @@ int store_commit(store *s, model_bulletin *b, const store_source *src,
         res->issue_no = b->issue_no;
         return 1;
     }
-    if (record(s, b, &a, src, r, src_sha, pdf_sha, NULL, e) < 0 ||
-        store_tx_commit(s, "recording the bulletin", e) < 0) {
+    if (record(s, b, &a, src, r, src_sha, pdf_sha, NULL, e) < 0) {
         store_tx_rollback(s);
         return -1;
     }
+    crash_point("tx-recorded");
+    if (store_tx_commit(s, "recording the bulletin", e) < 0) {
+        store_tx_rollback(s);
+        return -1;
+    }
+    crash_point("tx-committed");
     fill_result(res, &a, r, pdf_sha);
     return 0;
 }

@@ -577,29 +577,43 @@ void tpl_free(tpl_template *t) {
     if (t) arena_free(t->arena);
 }
 
+/* Where make install put the templates and fonts/ (the Makefile writes it
+ * into the build, from PREFIX or DATADIR). */
+extern const char tb_datadir[];
+
+/* Is dir a data directory: does it hold templates/? */
+static int has_templates(const char *dir) {
+    char probe[PATH_MAX + 64];
+    struct stat st;
+    int k = snprintf(probe, sizeof probe, "%s/templates", dir);
+    return k > 0 && (size_t)k < sizeof probe && stat(probe, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 char *tpl_data_dir(void) {
     const char *home = getenv("TONGBAO_HOME");
     if (home && *home) return strdup(home);
+    /* beside the executable first, so a build tree uses its own files even
+     * when another version is installed: <root>/bin/tongbao or
+     * <root>/build/…/tests/x (walk up until templates/ exists), or an
+     * installed <prefix>/bin/tongbao next to <prefix>/share/tongbao, which
+     * also finds a tree staged with DESTDIR */
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
         exe[n] = 0;
-        /* <root>/bin/tongbao or <root>/build/…/tests/x → walk up until templates/ exists */
         for (int up = 0; up < 4; up++) {
             char *slash = strrchr(exe, '/');
             if (!slash || slash == exe) break;
             *slash = 0;
-            char probe[PATH_MAX + 32];
-            struct stat st;
-            snprintf(probe, sizeof probe, "%s/templates", exe);
-            if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) return strdup(exe);
-            snprintf(probe, sizeof probe, "%s/share/tongbao/templates", exe);
-            if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) {
-                snprintf(probe, sizeof probe, "%s/share/tongbao", exe);
-                return strdup(probe);
-            }
+            if (has_templates(exe)) return strdup(exe);
+            char share[PATH_MAX + 32];
+            int k = snprintf(share, sizeof share, "%s/share/tongbao", exe);
+            if (k > 0 && (size_t)k < sizeof share && has_templates(share)) return strdup(share);
         }
     }
+    /* the installed data directory, from any working directory and also
+     * when the binary was copied elsewhere */
+    if (tb_datadir[0] && has_templates(tb_datadir)) return strdup(tb_datadir);
     return strdup(".");
 }
 

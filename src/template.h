@@ -147,8 +147,10 @@ void tpl_free(tpl_template *t);
 /* Directories searched, in order; returns how many were written to dirs[]
  * (each a malloc'd string the caller frees). */
 size_t tpl_search_path(char *dirs[], size_t max);
-/* The directory holding tongbao's own data (templates/, fonts/): $TONGBAO_HOME,
- * else the parent of the executable's directory.  Malloc'd string. */
+/* The directory holding tongbao's own data (templates/, fonts/): $TONGBAO_HOME;
+ * else the one beside the executable (a build tree, or <prefix>/share/tongbao
+ * for <prefix>/bin/tongbao); else the directory make install wrote into the
+ * build (DATADIR, default /usr/local/share/tongbao); else ".".  Malloc'd. */
 char *tpl_data_dir(void);
 
 const tpl_style *tpl_style_get(const tpl_template *t, const char *name);

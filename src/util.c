@@ -1,13 +1,20 @@
-/* util.c — arenas, buffers, errors, UTF-8 and atomic file writes. */
+/* util.c — arenas, buffers, errors, UTF-8, and the output-file policy
+ * (util.h): checking output paths, O_EXCL temporaries, atomic writes,
+ * sweeping what killed processes left, names made from user data. */
 #define _POSIX_C_SOURCE 200809L
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- arena ---------------------------------------------------------- */
@@ -172,6 +179,16 @@ int err_set(err *e, int code, const char *file, int line, int col, const char *f
     return -1;
 }
 
+void err_append(err *e, const char *text) {
+    size_t have = strlen(e->msg), n = strlen(text);
+    if (have + n >= sizeof e->msg) {
+        n = sizeof e->msg - 1 - have;
+        while (n && ((unsigned char)text[n] & 0xC0) == 0x80) n--;
+    }
+    memcpy(e->msg + have, text, n);
+    e->msg[have + n] = 0;
+}
+
 void err_format(const err *e, char *out, size_t n) {
     if (e->file[0] && e->line > 0 && e->col > 0)
         snprintf(out, n, "%s:%d:%d: %s", e->file, e->line, e->col, e->msg);
@@ -316,17 +333,190 @@ char *file_read(const char *path, size_t max, size_t *len, err *e) {
     return b.data;
 }
 
+/* ---- output files (util.h: the policy) -------------------------------- */
+
+/* The directory part of path ("." when there is none), malloc'd. */
+static char *dir_of(const char *path) {
+    const char *slash = strrchr(path, '/');
+    if (!slash) return strdup(".");
+    if (slash == path) return strdup("/");
+    size_t n = (size_t)(slash - path);
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, path, n);
+        d[n] = 0;
+    }
+    return d;
+}
+
+static const char *base_of(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static const char *kind_of(mode_t m) {
+    return S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device" : S_ISFIFO(m) ? "a FIFO (named pipe)"
+         : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+int file_out_check(const char *path, int flags, const char *const *inputs, err *e) {
+    if (!path || !*path) return err_set(e, TB_EUSAGE, "", 0, 0, "no output file given");
+    if (!strcmp(path, "-")) {
+        if (!(flags & FILE_OUT_STDOUT))
+            return err_set(e, TB_EUSAGE, "-", 0, 0, "this command cannot write to standard output (-o -); "
+                           "give a file name, e.g. -o out.pdf");
+        if (isatty(STDOUT_FILENO))
+            return err_set(e, TB_EUSAGE, "-", 0, 0, "standard output is a terminal, where a PDF is unreadable; "
+                           "redirect it (-o - > out.pdf, or into a pipe) or give -o out.pdf");
+        return 1;
+    }
+    size_t l = strlen(path);
+    if (path[l - 1] == '/')
+        return err_set(e, TB_EOUTPUT, path, 0, 0, "this names a directory; give a file name inside it, "
+                       "e.g. %sout.pdf", path);
+    struct stat ls, os, is;
+    int have_l = lstat(path, &ls) == 0, have_o = stat(path, &os) == 0;
+    if (have_l && S_ISDIR(ls.st_mode))
+        return err_set(e, TB_EOUTPUT, path, 0, 0, "this is a directory; give a file name inside it, e.g. "
+                       "%s/out.pdf", path);
+    if (have_l && !S_ISREG(ls.st_mode) && !S_ISLNK(ls.st_mode))
+        return err_set(e, TB_EOUTPUT, path, 0, 0, "this is %s, not a regular file: tongbao writes only "
+                       "regular files (it would replace it); give a file name%s", kind_of(ls.st_mode),
+                       flags & FILE_OUT_STDOUT ? ", or -o - to write to standard output" : "");
+    for (size_t i = 0; inputs && inputs[i]; i++) {
+        if (stat(inputs[i], &is) != 0) continue;
+        if ((have_o && os.st_dev == is.st_dev && os.st_ino == is.st_ino) ||
+            (have_l && ls.st_dev == is.st_dev && ls.st_ino == is.st_ino))
+            return err_set(e, TB_EOUTPUT, path, 0, 0, "this is the same file as the input %s: writing it "
+                           "would destroy the input; give another output name", inputs[i]);
+    }
+    char *dir = dir_of(path);
+    if (!dir) return err_set(e, TB_EINTERNAL, path, 0, 0, "out of memory");
+    struct stat ds;
+    int rc = 0;
+    if (stat(dir, &ds) != 0)
+        rc = err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: the directory %s %s; create it first", dir,
+                     errno == ENOENT ? "does not exist" : strerror(errno));
+    else if (!S_ISDIR(ds.st_mode))
+        rc = err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: %s is not a directory", dir);
+    else if (access(dir, W_OK | X_OK) != 0)
+        rc = err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: no permission to create files in %s (%s)", dir,
+                     strerror(errno));
+    free(dir);
+    return rc;
+}
+
+/* The name part of a temporary: at most this many bytes of the output's
+ * base name, cut at a code point, so ".NAME.PID.RANDOM.tmp" fits NAME_MAX. */
+#define TMP_BASE_MAX 180
+
+static size_t tmp_base_len(const char *base) {
+    size_t n = strlen(base);
+    if (n <= TMP_BASE_MAX) return n;
+    n = TMP_BASE_MAX;
+    while (n && ((unsigned char)base[n] & 0xC0) == 0x80) n--;
+    return n;
+}
+
+/* 1 when name is a temporary (ours or an older tongbao's) of a process
+ * that is gone; if base is given, only one of that file's. */
+int file_is_stale_temp(const char *name, const char *base) {
+    size_t n = strlen(name);
+    long pid = 0;
+    const char *owner;          /* where the output's base name starts */
+    size_t owner_len;
+    if (name[0] == '.' && n > 5 && !strcmp(name + n - 4, ".tmp")) {
+        /* .NAME.PID.RANDOM.tmp */
+        const char *end = name + n - 4, *r = end;
+        while (r > name && r[-1] != '.') r--;
+        if (r - 1 <= name || end - r != 8 || strspn(r, "0123456789abcdef") != 8) return 0;
+        const char *p = r - 1;
+        while (p > name && p[-1] != '.') p--;
+        if (p - 1 <= name || strspn(p, "0123456789") != (size_t)(r - 1 - p) || r - 1 == p) return 0;
+        pid = strtol(p, NULL, 10);
+        owner = name + 1;
+        owner_len = (size_t)(p - 1 - owner);
+        if (base && (owner_len != tmp_base_len(base) || memcmp(owner, base, owner_len))) return 0;
+    } else {
+        /* NAME.tmp.PID or NAME.part.PID (tongbao before 0.3) */
+        const char *d = strrchr(name, '.');
+        if (!d || !d[1] || strspn(d + 1, "0123456789") != strlen(d + 1)) return 0;
+        size_t k = (size_t)(d - name);
+        if (k > 4 && !memcmp(d - 4, ".tmp", 4)) owner_len = k - 4;
+        else if (k > 5 && !memcmp(d - 5, ".part", 5)) owner_len = k - 5;
+        else return 0;
+        pid = strtol(d + 1, NULL, 10);
+        owner = name;
+        if (base && (owner_len != strlen(base) || memcmp(owner, base, owner_len))) return 0;
+    }
+    if (pid <= 0 || pid == (long)getpid()) return 0;
+    return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+void file_sweep_temps(const char *dir, const char *base) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!file_is_stale_temp(de->d_name, base)) continue;
+        size_t l = strlen(dir) + strlen(de->d_name) + 2;
+        char *p = malloc(l);
+        if (!p) break;
+        snprintf(p, l, "%s/%s", dir, de->d_name);
+        unlink(p);      /* best effort: a later run tries again */
+        free(p);
+    }
+    closedir(d);
+}
+
+/* 32 unpredictable bits for a temporary's name. */
+static unsigned rand32(void) {
+    unsigned v = 0;
+    if (getrandom(&v, sizeof v, GRND_NONBLOCK) != (ssize_t)sizeof v) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        v ^= (unsigned)ts.tv_nsec * 2654435761u ^ (unsigned)(uintptr_t)&ts;
+    }
+    return v;
+}
+
+static int write_failed(const char *path, int en, size_t len, err *e) {
+    if (en == EFBIG) {
+        struct rlimit rl;
+        char lim[64] = "smaller than the file";
+        if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+            snprintf(lim, sizeof lim, "%llu bytes", (unsigned long long)rl.rlim_cur);
+        return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: the file-size limit of this process "
+                       "(ulimit -f) is %s and the output is %zu bytes; raise the limit and run again; "
+                       "nothing was replaced", lim, len);
+    }
+    return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: %s%s", strerror(en),
+                   en == ENOSPC ? "; free some disk space and run again" : "");
+}
+
 int file_write_temp(const char *path, const void *data, size_t len, int sync, char **tmp_out, err *e) {
     *tmp_out = NULL;
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 32);
-    if (!tmp) return err_set(e, TB_EINTERNAL, path, 0, 0, "out of memory");
-    snprintf(tmp, pl + 32, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    char *dir = dir_of(path);
+    const char *base = base_of(path);
+    size_t bl = tmp_base_len(base), cap = (dir ? strlen(dir) : 0) + bl + 48;
+    char *tmp = dir ? malloc(cap) : NULL;
+    if (!tmp) {
+        free(dir);
+        return err_set(e, TB_EINTERNAL, path, 0, 0, "out of memory");
+    }
+    file_sweep_temps(dir, base);
+    int fd = -1, en = 0;
+    for (int tries = 0; tries < 100 && fd < 0; tries++) {
+        snprintf(tmp, cap, "%s/.%.*s.%ld.%08x.tmp", dir, (int)bl, base, (long)getpid(), rand32());
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        en = errno;
+        if (fd < 0 && en != EEXIST) break;      /* EEXIST: someone's file there, take another name */
+    }
+    free(dir);
     if (fd < 0) {
-        int en = errno;
         free(tmp);
-        return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: %s; check the directory exists and is writable", strerror(en));
+        return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: %s; check the directory exists and is writable",
+                       strerror(en));
     }
     const char *p = data;
     size_t left = len;
@@ -334,35 +524,98 @@ int file_write_temp(const char *path, const void *data, size_t len, int sync, ch
         ssize_t w = write(fd, p, left);
         if (w < 0) {
             if (errno == EINTR) continue;
-            int en = errno;
+            en = errno;
             close(fd);   /* the write already failed; that is the error to report */
             unlink(tmp);
             free(tmp);
-            return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: %s%s", strerror(en),
-                           en == ENOSPC ? "; free some disk space and run again" : "");
+            return write_failed(path, en, len, e);
         }
         p += w;
         left -= (size_t)w;
     }
     if ((sync && fsync(fd) < 0) || close(fd) < 0) {
-        int en = errno;
+        en = errno;
         unlink(tmp);
         free(tmp);
-        return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: %s", strerror(en));
+        return write_failed(path, en, len, e);
     }
     *tmp_out = tmp;
+    return 0;
+}
+
+int file_commit_temp(const char *tmp, const char *path, int sync, err *e) {
+    struct stat ls;
+    if (lstat(path, &ls) == 0 && !S_ISREG(ls.st_mode) && !S_ISLNK(ls.st_mode)) {
+        unlink(tmp);
+        return err_set(e, TB_EOUTPUT, path, 0, 0, "this became %s while tongbao was writing: refused, "
+                       "tongbao replaces only regular files", S_ISDIR(ls.st_mode) ? "a directory" : kind_of(ls.st_mode));
+    }
+    if (rename(tmp, path) < 0) {
+        int en = errno;
+        unlink(tmp);
+        return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot rename into place: %s", strerror(en));
+    }
+    if (sync) {
+        /* The rename is durable once the directory is: a crash after this
+         * cannot bring the old file back. */
+        char *dir = dir_of(path);
+        int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+        free(dir);
+        if (dfd >= 0) {
+            int bad = fsync(dfd) < 0 && errno != EINVAL && errno != EROFS;
+            int en = errno;
+            close(dfd);   /* read-only descriptor: nothing to lose */
+            if (bad) return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot flush the directory: %s", strerror(en));
+        }
+    }
     return 0;
 }
 
 int file_write_atomic(const char *path, const void *data, size_t len, err *e) {
     char *tmp;
     if (file_write_temp(path, data, len, 1, &tmp, e) < 0) return -1;
-    if (rename(tmp, path) < 0) {
-        int en = errno;
-        unlink(tmp);
-        free(tmp);
-        return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot rename into place: %s", strerror(en));
-    }
+    int rc = file_commit_temp(tmp, path, 1, e);
     free(tmp);
+    return rc;
+}
+
+int file_write_out(const char *path, const void *data, size_t len, err *e) {
+    if (strcmp(path, "-")) return file_write_atomic(path, data, len, e);
+    if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) != 0)
+        return write_failed("(standard output)", errno, len, e);
+    return 0;
+}
+
+int file_name_escape(const char *name, const char *what, char *out, size_t n, err *e) {
+    if (!name || !*name) return err_set(e, TB_EINPUT, "", 0, 0, "the %s is empty and cannot name a file", what);
+    if (!strcmp(name, ".") || !strcmp(name, ".."))
+        return err_set(e, TB_EINPUT, "", 0, 0, "%s \"%s\" cannot be a file name; rename it", what, name);
+    size_t len = strlen(name), o = 0, i = 0, adv;
+    while (i < len) {
+        uint32_t cp = utf8_decode(name + i, len - i, &adv);
+        if (cp == 0xFFFD && adv == 1)
+            return err_set(e, TB_EINPUT, "", 0, 0, "%s \"%s\" is not valid UTF-8 and cannot name a file", what, name);
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+            return err_set(e, TB_EINPUT, "", 0, 0, "%s \"%s\" holds the control character U+%04X, which cannot "
+                           "be part of a file name; remove it", what, name, (unsigned)cp);
+        char esc[4];
+        const char *put = name + i;
+        size_t k = adv;
+        if (cp == '/' || cp == '\\' || cp == '%' || (cp == '.' && i == 0)) {
+            snprintf(esc, sizeof esc, "%%%02X", (unsigned)cp);
+            put = esc;
+            k = 3;
+        }
+        if (o + k > FILE_NAME_MAX || o + k >= n) {
+            size_t cut = 60;                        /* quote the start, whole characters */
+            while (cut && ((unsigned char)name[cut] & 0xC0) == 0x80) cut--;
+            return err_set(e, TB_EINPUT, "", 0, 0, "%s \"%.*s…\" is too long for a file name (over %d bytes "
+                           "once written as one); shorten it", what, (int)cut, name, FILE_NAME_MAX);
+        }
+        memcpy(out + o, put, k);
+        o += k;
+        i += adv;
+    }
+    out[o] = 0;
     return 0;
 }

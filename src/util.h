@@ -73,6 +73,8 @@ typedef struct {
 /* Fill e (if no error is recorded yet) and return -1. */
 int err_set(err *e, int code, const char *file, int line, int col,
             const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Add text to the end of e->msg (cut at a code point if it does not fit). */
+void err_append(err *e, const char *text);
 /* "file:line:col: msg" (parts omitted when unknown). */
 void err_format(const err *e, char *out, size_t n);
 
@@ -92,11 +94,76 @@ int str_empty(const char *s);          /* NULL or only whitespace */
 int str_eq(const char *a, const char *b); /* NULL-safe */
 /* Read a whole file; returns malloc'd buffer (NUL-terminated) or NULL + err. */
 char *file_read(const char *path, size_t max, size_t *len, err *e);
-/* Write atomically: temp file in the same directory, fsync, rename. */
+
+/* ---- output files: the one policy for every command that writes ----------
+ *
+ * Every file tongbao writes for the user goes through these functions:
+ * render, issue, regen, archive export, the nightly's outputs and .err
+ * files, and any writer added later (ledgers, DOCX, OFD …): call
+ * file_out_check() on the output path before doing any work, then
+ * file_write_out() (or file_write_atomic(), or file_write_temp() +
+ * file_commit_temp() when something must happen between the two).  What
+ * that guarantees, and what the README's "Security" section promises:
+ *
+ *  - An output is a new name, an existing regular file, or a symbolic link
+ *    (which is replaced, never written through).  Directories, devices,
+ *    FIFOs and sockets are refused: `-o /dev/null` does not replace the
+ *    device node with a file.
+ *  - An output is never one of the command's inputs (same device and inode,
+ *    also through a link): `render in.xml -o in.xml`, or an export onto the
+ *    database, is refused before anything is read.
+ *  - "-" means standard output where the command allows it
+ *    (FILE_OUT_STDOUT), is refused elsewhere, and is refused when standard
+ *    output is a terminal.
+ *  - The data goes to a temporary created with O_CREAT|O_EXCL|O_NOFOLLOW
+ *    (a planted symlink or file at that name makes the create fail, it is
+ *    never followed or truncated), under an unpredictable name
+ *    (.NAME.PID.RANDOM.tmp) in the output's own directory; it is written,
+ *    fsync'd and renamed over NAME, and the directory is fsync'd.  NAME
+ *    holds the old file or the whole new one, never a part.
+ *  - Temporaries a killed process left for NAME (this scheme's and the
+ *    older NAME.tmp.PID and NAME.part.PID) are removed by the next write
+ *    into that directory, once their process is gone; a live process's
+ *    temporaries are never touched.
+ *  - A file-size limit (ulimit -f) is reported as such: main() ignores
+ *    SIGXFSZ, so the write fails with EFBIG instead of killing the process.
+ *
+ * Names made from user data (a series, a district) go through
+ * file_name_escape(), which maps them to file names one to one. */
+#define FILE_OUT_STDOUT 1      /* file_out_check: "-" may mean standard output */
+#define FILE_NAME_MAX 200      /* bytes of a file name made by file_name_escape */
+
+/* Check an output path against the policy above, before any work.
+ * inputs: NULL-terminated list of the command's input files (missing ones
+ * are skipped).  Returns 0 for a file, 1 for standard output ("-"), or -1
+ * with e (TB_EOUTPUT, or TB_EUSAGE for a "-" that cannot be) filled. */
+int file_out_check(const char *path, int flags, const char *const *inputs, err *e);
+/* Write data to path atomically, or to standard output when path is "-". */
+int file_write_out(const char *path, const void *data, size_t len, err *e);
+/* Write atomically: an O_EXCL temporary in the same directory, fsync,
+ * rename, fsync of the directory. */
 int file_write_atomic(const char *path, const void *data, size_t len, err *e);
-/* Its first half: data → PATH.tmp.PID, fsync'd when sync, closed; the
- * temporary's name (malloc'd) in *tmp_out for the caller to rename.  On
- * failure nothing is left behind and *tmp_out is NULL. */
+/* Its first half: stale temporaries of path swept, data → a new O_EXCL
+ * temporary beside path, fsync'd when sync, closed; the temporary's name
+ * (malloc'd) in *tmp_out.  On failure nothing is left behind and *tmp_out
+ * is NULL. */
 int file_write_temp(const char *path, const void *data, size_t len, int sync, char **tmp_out, err *e);
+/* Its second half: rename tmp over path (refused, and tmp removed, when
+ * path has meanwhile become a directory or a device); sync: fsync the
+ * directory too. */
+int file_commit_temp(const char *tmp, const char *path, int sync, err *e);
+/* Remove the stale temporaries in dir: those of file `base` only, or
+ * every one when base is NULL (see above: only of processes that are gone). */
+void file_sweep_temps(const char *dir, const char *base);
+/* 1 when a directory entry's name is such a stale temporary (of file base
+ * when base is not NULL): for callers that look at one before it goes. */
+int file_is_stale_temp(const char *name, const char *base);
+/* A series, district … as one file name, one to one: '/', '\\' and '%'
+ * become %2F, %5C and %25, a leading '.' becomes %2E; everything else is
+ * kept (Chinese stays readable).  Refused (TB_EINPUT; `what` names it in
+ * the message, e.g. "district"): empty, "." or "..", control characters,
+ * invalid UTF-8, or longer than FILE_NAME_MAX bytes once escaped.  out
+ * needs FILE_NAME_MAX + 1 bytes. */
+int file_name_escape(const char *name, const char *what, char *out, size_t n, err *e);
 
 #endif

@@ -672,8 +672,10 @@ static void sh_cell(sx *s, sh_state *st) {
         return;
     }
     if (!len) {
-        /* a formula without a cached value still matters: the caller names it */
-        if (st->has_f && !st->had_v && st->type != T_INLINE && grid_set(st->g, st->row, st->col, GRID_EMPTY, 1, "", 0, s->bk->name, s->e) < 0) {
+        /* a formula without a cached value still matters: the caller names
+         * it.  openpyxl writes <v></v> for one; only a string formula
+         * (t="str") can really give "" */
+        if (st->has_f && (!st->had_v || st->type != T_STR) && st->type != T_INLINE && grid_set(st->g, st->row, st->col, GRID_EMPTY, 1, "", 0, s->bk->name, s->e) < 0) {
             s->failed = 1;
             xmlStopParser(s->ctxt);
         }

@@ -166,7 +166,7 @@ h_eq "findings --status open excludes overdue" "$(tail -1 "$HD/open")" "(no find
 h_eq "findings --status overdue --district" "$(grep -c '^QX' "$HD/od")/$(grep -c '河西区' "$HD/od")" \
     "$(h_sql "SELECT count(*) FROM finding WHERE status = 'open' AND deadline < '2026-03-13' AND district = '河西区'")/1"
 "$TB" findings --db "$HDB" --series "$QX" --issue 3 --csv >"$HD/csv"
-h_eq "findings --csv: header" "$(head -1 "$HD/csv")" "$(printf 'id,series,year,issue,bulletin_date,category,district,street,community,site,unit,text,observed,responsible,deadline,status,done_date,note,repeat_count,repeat_of,repeat_note\r')"
+h_eq "findings --csv: BOM and Chinese header" "$(head -1 "$HD/csv")" "$(printf '\357\273\277编号,系列,年度,期号,通报日期,问题类别,区,街道,社区,点位,单位,问题描述,发现时间,责任单位,整改时限,状态,完成时间,整改情况,通报次数,前次编号,重复说明\r')"
 h_eq "findings --csv: CRLF on every line" "$(grep -c "$(printf '\r')\$" "$HD/csv")" 4
 h_eq "findings --csv: quoted field with a comma" "$(grep '^QX2026-003-001,' "$HD/csv" | grep -c '"已整改到位,复查合格"')" 1
 "$TB" findings --db "$HDB" --series "$QX" --issue 4 --csv >"$HD/csv4"

@@ -11,3 +11,137 @@ if "$TB" render "$H/utf32.xml" -o "$H/utf32.pdf" >/dev/null 2>"$H/utf32.err" &&
     pdftotext "$H/utf32.pdf" - | tr -d ' \n' | grep -q '北门无人值守' && ! grep -q "is not in" "$H/utf32.err"; then
     ok "UTF-32 input renders its text"
 else ko "UTF-32 input renders its text" "$(cat "$H/utf32.err")"; fi
+
+# hs_rc VAR CMD...: run CMD, stdout → $H/o, stderr → $H/e, exit status → VAR
+hs_rc() { _v=$1; shift; "$@" >"$H/o" 2>"$H/e"; eval "$_v=\$?"; }
+M=tests/good/minimal.xml
+
+# ---- item 1: an output that is an input, a device, a FIFO, "-" --------------
+cp "$M" "$H/in.xml"
+hs_rc rc "$TB" render "$H/in.xml" -o "$H/in.xml"
+[ $rc -eq 6 ] && cmp -s "$M" "$H/in.xml" && grep -q 'same file as the input' "$H/e" &&
+    ok "render -o INPUT is refused and the input is intact" ||
+    ko "render -o INPUT is refused and the input is intact" "exit $rc: $(cat "$H/e")"
+cp "$M" "$H/in.xml"      # each check on its own, also against an old binary
+ln -s in.xml "$H/alias.pdf"
+hs_rc rc "$TB" render "$H/in.xml" -o "$H/alias.pdf"
+[ $rc -eq 6 ] && cmp -s "$M" "$H/in.xml" && ok "render -o LINK-TO-INPUT is refused" ||
+    ko "render -o LINK-TO-INPUT is refused" "exit $rc: $(cat "$H/e")"
+mkfifo "$H/fifo"
+hs_rc rc "$TB" render "$H/in.xml" -o "$H/fifo"
+[ $rc -eq 6 ] && [ -p "$H/fifo" ] && grep -q 'FIFO' "$H/e" && ok "render -o FIFO is refused, the FIFO stays" ||
+    ko "render -o FIFO is refused, the FIFO stays" "exit $rc: $(cat "$H/e")"
+# a device node of our own (as root): never /dev/null itself
+if mknod "$H/null" c 1 3 2>/dev/null; then
+    hs_rc rc "$TB" render "$H/in.xml" -o "$H/null"
+    [ $rc -eq 6 ] && [ -c "$H/null" ] && grep -q 'character device' "$H/e" &&
+        ok "render -o DEVICE is refused, the device node stays" ||
+        ko "render -o DEVICE is refused, the device node stays" "exit $rc: $(cat "$H/e")"
+fi
+mkdir "$H/adir"
+hs_rc rc "$TB" render "$H/in.xml" -o "$H/adir"
+[ $rc -eq 6 ] && [ -d "$H/adir" ] && ok "render -o DIRECTORY is refused" || ko "render -o DIRECTORY is refused" "exit $rc: $(cat "$H/e")"
+(cd "$H" && "$TB" render in.xml -o - >"$H/stdout.pdf" 2>"$H/e"); rc=$?
+[ $rc -eq 0 ] && [ ! -e "$H/-" ] && qpdf --check "$H/stdout.pdf" >/dev/null 2>&1 && pdftotext "$H/stdout.pdf" - | grep -q '北门无人值守' &&
+    ok "render -o - writes the PDF to standard output, no file named -" ||
+    ko "render -o - writes the PDF to standard output, no file named -" "exit $rc: $(cat "$H/e")"
+hs_rc rc "$TB" render "$H/in.xml" -o - --text
+[ $rc -eq 2 ] && ok "render -o - --text is refused (both want standard output)" || ko "render -o - --text is refused (both want standard output)" "exit $rc"
+
+HDB="$H/h.db"
+hs_rc rc "$TB" issue "$H/in.xml" --db "$HDB" -o -
+[ $rc -eq 2 ] && [ ! -e "$HDB" ] && ok "issue -o - is refused before anything is recorded" ||
+    ko "issue -o - is refused before anything is recorded" "exit $rc: $(cat "$H/e")"
+hs_rc rc "$TB" issue "$H/in.xml" --db "$HDB" -o "$H/issued.pdf"
+[ $rc -eq 0 ] && ok "hostile setup: issue" || ko "hostile setup: issue" "exit $rc: $(cat "$H/e")"
+cp "$HDB" "$H/h.copy"
+for cmd in "archive export --series 江城市疫情防控督查通报 --issue 1" "regen --series 江城市疫情防控督查通报 --issue 1"; do
+    hs_rc rc "$TB" $cmd --db "$HDB" -o "$HDB"
+    [ $rc -eq 6 ] && cmp -s "$HDB" "$H/h.copy" && grep -q 'same file as the input' "$H/e" &&
+        ok "${cmd%% --*} -o DATABASE is refused, the database intact" ||
+        ko "${cmd%% --*} -o DATABASE is refused, the database intact" "exit $rc: $(cat "$H/e")"
+done
+sed 's/minimal-1/minimal-2/' "$M" >"$H/in2.xml"
+hs_rc rc "$TB" issue "$H/in2.xml" --db "$HDB" -o "$HDB"
+[ $rc -eq 6 ] && cmp -s "$HDB" "$H/h.copy" && [ "$(sqlite3 "$HDB" 'SELECT count(*) FROM bulletin')" = 1 ] &&
+    ok "issue -o DATABASE is refused, nothing recorded" || ko "issue -o DATABASE is refused, nothing recorded" "exit $rc: $(cat "$H/e")"
+"$TB" archive export --series 江城市疫情防控督查通报 --issue 1 --db "$HDB" -o - >"$H/exp.pdf" 2>"$H/e"
+cmp -s "$H/exp.pdf" "$H/issued.pdf" && ok "archive export -o - writes the archived bytes to standard output" ||
+    ko "archive export -o - writes the archived bytes to standard output" "$(cat "$H/e")"
+
+# ---- item 14: stale temporaries of a killed run go; a file-size limit is said -
+dead=$(sh -c 'echo $$')
+printf stale >"$H/again.pdf.part.$dead"
+printf stale >"$H/.again.pdf.$dead.0123abcd.tmp"
+printf live >"$H/again.pdf.part.$$"
+sed 's/minimal-1/minimal-3/' "$M" >"$H/in3.xml"
+hs_rc rc "$TB" issue "$H/in3.xml" --db "$HDB" -o "$H/again.pdf"
+[ $rc -eq 0 ] && [ ! -e "$H/again.pdf.part.$dead" ] && [ ! -e "$H/.again.pdf.$dead.0123abcd.tmp" ] &&
+    [ -e "$H/again.pdf.part.$$" ] && ok "issue sweeps the .part files a killed issue left (not a live one's)" ||
+    ko "issue sweeps the .part files a killed issue left (not a live one's)" "exit $rc: $(ls -a "$H" | grep again)"
+hs_rc rc sh -c "ulimit -f 8; exec '$TB' render '$H/in.xml' -o '$H/limited.pdf'"
+[ $rc -eq 6 ] && grep -q 'file-size limit' "$H/e" && [ ! -e "$H/limited.pdf" ] &&
+    [ -z "$(find "$H" -name '.limited.pdf.*')" ] && ok "a file-size limit is reported (exit 6), nothing left" ||
+    ko "a file-size limit is reported (exit 6), nothing left" "exit $rc: $(cat "$H/e")"
+
+# ---- item 3: names that used to collide on disk --------------------------------
+HI="$H/inbox"
+HO="$H/out"
+mkdir -p "$HI"
+sed 's/id="minimal-1" series="江城市疫情防控督查通报"/id="slash-1" series="督查\/通报"/' "$M" >"$HI/a.xml"
+sed 's/id="minimal-1" series="江城市疫情防控督查通报"/id="under-1" series="督查_通报"/' "$M" >"$HI/b.xml"
+sed 's/id="minimal-1" series="江城市疫情防控督查通报"/id="clash-1" series="督查通报C"/; s/district="东湖区"/district="督查通报C-2026-001"/' "$M" >"$HI/c.xml"
+sed 's/id="minimal-1" series="江城市疫情防控督查通报"/id="dots-1" series=".."/' "$M" >"$HI/d.xml"
+hs_rc rc "$TB" nightly "$HI" --out "$HO" --db "$H/n.db" --quiet
+[ -s "$HO/督查%2F通报/2026/001/督查%2F通报-2026-001.pdf" ] && [ -s "$HO/督查%2F通报/2026/001/东湖区.pdf" ] &&
+    [ -s "$HO/督查_通报/2026/001/督查_通报-2026-001.pdf" ] && [ -s "$HO/督查_通报/2026/001/东湖区.pdf" ] &&
+    ok "series x/y and x_y get directories of their own" || ko "series x/y and x_y get directories of their own" "$(cd "$HO" 2>/dev/null && find . -type f)"
+[ $rc -eq 10 ] && grep -q 'the shape of the bulletin' "$HI/rejected/c.xml.err" && [ ! -d "$HO/督查通报C" ] &&
+    grep -q 'cannot be a file name' "$HI/rejected/d.xml.err" &&
+    [ "$(sqlite3 "$H/n.db" "SELECT count(*) FROM bulletin")" = 2 ] &&
+    ok "a district named like the bulletin's file, a series '..': rejected before numbering or writing" ||
+    ko "a district named like the bulletin's file, a series '..': rejected before numbering or writing" "exit $rc: $(cat "$H/e") $(cat "$HI"/rejected/*.err 2>/dev/null)"
+
+# ---- item 13: the inbox is locked, not only the database ------------------------
+cp "$M" "$HI/e.xml"
+flock "$HI" sleep 10 &
+holder=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do flock -n "$HI" true 2>/dev/null || break; sleep 0.1; done
+hs_rc rc "$TB" nightly "$HI" --out "$HO" --db "$H/other.db"
+kill $holder 2>/dev/null
+wait $holder 2>/dev/null
+[ $rc -eq 11 ] && [ -e "$HI/e.xml" ] && [ ! -e "$H/other.db" ] && grep -q "another nightly is running on $HI" "$H/e" &&
+    ok "a second nightly on the same inbox (another database) is kept out (exit 11)" ||
+    ko "a second nightly on the same inbox (another database) is kept out (exit 11)" "exit $rc: $(cat "$H/e")"
+
+# ---- item 4: the archive hands out only what was issued --------------------------
+S1=江城市疫情防控督查通报
+cp "$H/h.copy" "$H/t1.db"
+sqlite3 "$H/t1.db" "UPDATE bulletin_file SET pdf = zeroblob(length(pdf)) WHERE bulletin_id = (SELECT min(id) FROM bulletin)"
+hs_rc rc "$TB" archive export --series $S1 --issue 1 --db "$H/t1.db" -o "$H/tampered.pdf"
+[ $rc -eq 9 ] && [ ! -e "$H/tampered.pdf" ] && grep -q 'does not match its recorded SHA-256' "$H/e" &&
+    ok "archive export of an altered PDF: exit 9, nothing written" ||
+    ko "archive export of an altered PDF: exit 9, nothing written" "exit $rc: $(cat "$H/e")"
+cp "$H/h.copy" "$H/t2.db"
+sqlite3 "$H/t2.db" "UPDATE bulletin_file SET source_xml = CAST(replace(CAST(source_xml AS TEXT), '北门', '南门') AS BLOB)"
+hs_rc rc "$TB" regen --series $S1 --issue 1 --district 东湖区 --db "$H/t2.db" -o "$H/tampered-x.pdf"
+[ $rc -eq 9 ] && [ ! -e "$H/tampered-x.pdf" ] && grep -q 'archived source .* does not match' "$H/e" &&
+    ok "regen from an altered source: exit 9, nothing written" ||
+    ko "regen from an altered source: exit 9, nothing written" "exit $rc: $(cat "$H/e")"
+
+# ---- item 5: a damaged schema is a fault, and every command says so --------------
+cp "$H/h.copy" "$H/t3.db"
+sqlite3 "$H/t3.db" "DROP TABLE rectification_event; CREATE TRIGGER sneaky AFTER INSERT ON finding BEGIN SELECT 1; END;"
+hs_rc rc "$TB" archive verify --db "$H/t3.db"
+[ $rc -eq 9 ] && grep -q 'FAULT schema: table rectification_event is missing' "$H/o" &&
+    grep -q 'FAULT schema: trigger sneaky is not one tongbao creates' "$H/o" &&
+    ok "archive verify: a dropped table and an added trigger are faults (exit 9)" ||
+    ko "archive verify: a dropped table and an added trigger are faults (exit 9)" "exit $rc: $(cat "$H/o" "$H/e")"
+hs_rc rc "$TB" rectify MINIMAL2026-001-001 --done --db "$H/t3.db"
+[ $rc -eq 7 ] && grep -q 'damaged: table rectification_event is missing' "$H/e" &&
+    ok "rectify on a database with a dropped table says what is wrong (exit 7)" ||
+    ko "rectify on a database with a dropped table says what is wrong (exit 7)" "exit $rc: $(cat "$H/e")"
+cp "$H/h.copy" "$H/t4.db"
+sqlite3 "$H/t4.db" "PRAGMA user_version = 0"
+hs_rc rc "$TB" archive verify --db "$H/t4.db"
+[ $rc -ne 0 ] && ok "archive verify: a wrong schema version is not intact" || ko "archive verify: a wrong schema version is not intact" "exit $rc: $(cat "$H/o")"

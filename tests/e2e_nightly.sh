@@ -95,7 +95,7 @@ check "outputs: restored extract = regen --district" sh -c "'$TB' regen --db '$D
 pdftotext "$D2/东湖区.pdf" - 2>/dev/null | tr -d ' \n' >"$NT/x.txt"
 grep -q '东湖区：' "$NT/x.txt" && grep -q 'JC2026-002-' "$NT/x.txt" && ! grep -q '西山区石桥' "$NT/x.txt" &&
     ok "extract: addressed to its district, its findings with IDs only" || ko "extract: addressed to its district, its findings with IDs only" "$(head -c 300 "$NT/x.txt")"
-[ -z "$(find "$OUT" "$IN" -name '*.tmp.*')" ] && ok "no temporary files left" || ko "no temporary files left" "$(find "$OUT" "$IN" -name '*.tmp.*')"
+[ -z "$(find "$OUT" "$IN" \( -name '*.tmp.*' -o -name '.*.tmp' \))" ] && ok "no temporary files left" || ko "no temporary files left" "$(find "$OUT" "$IN" \( -name '*.tmp.*' -o -name '.*.tmp' \))"
 
 # ---- running again is a no-op ----------------------------------------------
 before=$(cd "$NT" && find inbox out -type f | sort | xargs cksum | cksum)
@@ -238,7 +238,7 @@ nt_rc rc "$TB" nightly "$LIN" --out "$NT/lock-out" --db "$NT/l.db" --quiet
 [ $rc -eq 0 ] && [ -f "$LIN/done/jc-2026-11-21-night.xml" ] && ok "after the lock is released the run goes through" ||
     ko "after the lock is released the run goes through" "exit $rc: $(cat "$NT/e")"
 
-# ---- kill -9 mid-run, twice; the next run completes the night -----------------
+# ---- kill -9 mid-run, three times; the next run completes the night ---------
 KIN="$NT/kill"
 KDB="$NT/k.db"
 KOUT="$NT/kout"
@@ -250,24 +250,31 @@ while [ $i -lt $K ]; do
     n=$(printf '%02d' $i)
     sed "s/id=\"jc-2026-11-20-night\"/id=\"kill-$n\"/" "$N1" >"$KIN/k$n.xml"
 done
-# kill 1 early (while parsing or numbering), kills 2 and 3 once a few more
-# inputs are done, so they land between commits, writes and moves
+# Three real SIGKILLs, each landing at a known step: the crash points
+# (src/crash.h) with ":stop" make the run stop itself there (SIGSTOP) after
+# saying so on stderr, and the kill arrives while it is stopped.  Without
+# them the batch can finish before the first kill (nothing killed at all).
+# After a commit, between two renames of a batch, after a move to done/.
 partial=""
-for more in 0 3 3; do
-    have=$(nt_count "$KIN/done" '\.xml$')
-    "$TB" nightly "$KIN" --out "$KOUT" --db "$KDB" --jobs 2 --quiet >/dev/null 2>&1 &
+landed=0
+for at in tx-committed:3 nightly-renamed:7 nightly-done:2; do
+    TONGBAO_CRASH_AT=$at:stop "$TB" nightly "$KIN" --out "$KOUT" --db "$KDB" --jobs 2 --quiet >/dev/null 2>"$NT/kill.err" &
     pid=$!
-    if [ $more -eq 0 ]; then sleep 0.2; else
-        w=0
-        while [ $w -lt 600 ] && [ "$(nt_count "$KIN/done" '\.xml$')" -lt $((have + more)) ] && kill -0 $pid 2>/dev/null; do
-            sleep 0.05
-            w=$((w + 1))
-        done
-    fi
+    w=0
+    while [ $w -lt 1200 ] && ! grep -q 'crash point' "$NT/kill.err" && kill -0 $pid 2>/dev/null; do
+        sleep 0.05      # polling for the marker, not timing the kill
+        w=$((w + 1))
+    done
     kill -9 $pid 2>/dev/null
     wait $pid 2>/dev/null
-    partial="$partial $(nt_count "$KIN/done" '\.xml$')/$K"
+    st=$?
+    k=$(nt_count "$KIN/done" '\.xml$')
+    grep -q "^tongbao: crash point ${at%%:*} #${at#*:} " "$NT/kill.err" && [ $st -eq 137 ] && [ "$k" -lt $K ] &&
+        landed=$((landed + 1))
+    partial="$partial $at:$k/$K"
 done
+[ $landed -eq 3 ] && ok "kill -9 mid-run: all three kills landed at their step, before the night was done (done/ after each:$partial)" ||
+    ko "kill -9 mid-run: all three kills landed at their step, before the night was done (done/ after each:$partial)" "$landed landed; last stderr: $(cat "$NT/kill.err")"
 nt_rc rc "$TB" nightly "$KIN" --out "$KOUT" --db "$KDB"
 nums=$(sqlite3 "$KDB" "SELECT group_concat(issue_no) FROM (SELECT issue_no FROM bulletin ORDER BY issue_no)" 2>/dev/null)
 want=$(seq -s, 1 $K)
@@ -282,9 +289,9 @@ check "kill -9 then re-run: archive verify" "$TB" archive verify --db "$KDB"
     ok "kill -9 then re-run: every input in done/" || ko "kill -9 then re-run: every input in done/" "$(ls -R "$KIN")"
 kb=$(find "$KOUT" -name "$S-2026-*.pdf" | wc -l)
 kx=$(find "$KOUT" -name '*区.pdf' | wc -l)
-[ "$kb" -eq $K ] && [ "$kx" -eq $((K * 4)) ] && [ -z "$(find "$KOUT" -name '*.tmp.*')" ] &&
+[ "$kb" -eq $K ] && [ "$kx" -eq $((K * 4)) ] && [ -z "$(find "$KOUT" \( -name '*.tmp.*' -o -name '.*.tmp' \))" ] &&
     ok "kill -9 then re-run: every bulletin and extract written, no temporary files" ||
-    ko "kill -9 then re-run: every bulletin and extract written, no temporary files" "$kb bulletins, $kx extracts: $(find "$KOUT" -name '*.tmp.*')"
+    ko "kill -9 then re-run: every bulletin and extract written, no temporary files" "$kb bulletins, $kx extracts: $(find "$KOUT" \( -name '*.tmp.*' -o -name '.*.tmp' \))"
 kbad=0
 for d in "$KOUT/$S"/2026/*/; do
     no=$(basename "$d")

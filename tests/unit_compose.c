@@ -1,8 +1,8 @@
-/* unit_compose.c — compose: FORMAT.md rules 1–7, cases, kinds, fields.
+/* unit_compose.c — compose: docs/format.md rules 1–7, cases, kinds, fields.
  *
- * Models are built directly in C (no parser): skeleton() is FORMAT.md's
+ * Models are built directly in C (no parser): skeleton() is docs/format.md's
  * skeleton, and each test tweaks a fresh copy.  Expected texts are pinned
- * from FORMAT.md verbatim where it gives them. */
+ * from docs/format.md verbatim where it gives them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,7 +74,7 @@ static const char *INSPECTORS[] = {"市疫情防控指挥部督导组", "市委�
 static model_count COUNTS[] = {
     {"街道", "个", "6"}, {"社区（村）", "个", "41"}, {"卡点", "个", "58"}};
 
-/* FORMAT.md's skeleton, field by field. */
+/* docs/format.md's skeleton, field by field. */
 static model_bulletin *skeleton(void) {
     model_bulletin *b = new_model();
     b->id = "jc-2026-11-20-night";
@@ -255,26 +255,26 @@ static void test_dates(void) {
     CHECK("date_full rejects bad", compose_date_full("2026-02-30", out, sizeof out) == -1, "accepted");
 }
 
-/* FORMAT.md's skeleton, body text paragraph by paragraph, verbatim. */
+/* docs/format.md's skeleton, body text paragraph by paragraph, verbatim. */
 static void test_skeleton(void) {
     model_bulletin *b = skeleton();
     doc_document *d = run0(b);
     CHECK("skeleton composes", d != NULL, "NULL");
     if (!d) { free_model(b); return; }
-    CHECK_STR("rule1 preamble (FORMAT.md)", body(d, 0),
+    CHECK_STR("rule1 preamble (docs/format.md)", body(d, 0),
               "11月20日晚至11月21日，市疫情防控指挥部督导组、市委组织部对城区各街道疫情防控措施落实情况进行暗访，"
               "共涉及6个街道、41个社区（村）、58个卡点。总体来看，各街道防控措施基本落实到位，但仍存在一些薄弱环节，"
               "现将暗访中发现的问题通报如下：");
-    CHECK_STR("rules2-4 category 1 (FORMAT.md)", body(d, 1),
+    CHECK_STR("rules2-4 category 1 (docs/format.md)", body(d, 1),
               "一是卡点值守不到位。东湖区青山街道和平社区锦绣小区北门无人值守，进出人员未测体温；东苑小区登记册多日未填写；"
               "白沙街道新河社区新河菜市场入口未设测温点。西山区石桥街道石桥社区石桥三组卡点夜间无人值守。"
               "市交通运输局东湖路家属院未设志愿岗，无单位人员值守。");
-    CHECK_STR("rules2-4 category 2 (FORMAT.md)", body(d, 2),
+    CHECK_STR("rules2-4 category 2 (docs/format.md)", body(d, 2),
               "二是重点人员管控不严。西山区石桥街道红星社区红星小区居家隔离户门口未张贴告知书。");
-    CHECK_STR("rule5 rectification (FORMAT.md)", body(d, 3),
+    CHECK_STR("rule5 rectification (docs/format.md)", body(d, 3),
               "对以上通报中存在的问题，东湖区、西山区及相关单位要立即整改，并对相关责任人严肃问责处理，"
               "整改及处理结果务于11月22日17：00前以党组织名义报送市疫情防控指挥部督导问责组。");
-    CHECK_STR("rule6 requirements (FORMAT.md)", body(d, 4),
+    CHECK_STR("rule6 requirements (docs/format.md)", body(d, 4),
               "各区各部门要进一步压实责任，坚决堵塞防控漏洞。一要立行立改。对通报问题要逐项建立台账，限时整改销号。"
               "二要严肃问责。对整改不力的，依规依纪严肃追责问责。");
     CHECK("skeleton has 5 body blocks", find_block(d, "body", 5) == -1, "extra body block");
