@@ -181,7 +181,7 @@ int cli_render(int argc, char **argv) {
     err e = {0};
     render_format fmt = RENDER_PDF;
     int dash = out && !strcmp(out, "-");
-    if (render_format_of(out && !dash ? out : NULL, format ? format : out && !dash ? NULL : "pdf", &fmt, &e) < 0) {
+    if (render_format_of(dash ? NULL : out, format, &fmt, &e) < 0) {
         cli_error(&e);
         return TB_EUSAGE;
     }

@@ -217,10 +217,7 @@ int render_format_of(const char *path, const char *format, render_format *out, e
     if (by_name >= 0 && by_ext >= 0 && by_name != by_ext)
         return err_set(e, TB_EUSAGE, path, 0, 0, "the name says %s but --format says %s; make them agree",
                        formats[by_ext].name, formats[by_name].name);
-    if (by_name < 0 && by_ext < 0)
-        return err_set(e, TB_EUSAGE, path, 0, 0,
-                       "tongbao writes .pdf and .ofd, not %s; name the output so (or give --format pdf|ofd)",
-                       dot ? dot : "a file without an extension");
-    *out = formats[by_name >= 0 ? by_name : by_ext].f;
+    /* a name that says neither (out.bin, a FIFO, -) is a PDF unless --format says otherwise */
+    *out = by_name >= 0 ? formats[by_name].f : by_ext >= 0 ? formats[by_ext].f : RENDER_PDF;
     return 0;
 }

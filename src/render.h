@@ -46,8 +46,9 @@ int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_templa
  * output's extension. */
 typedef enum { RENDER_PDF, RENDER_OFD } render_format;
 const char *render_format_ext(render_format f);     /* ".pdf", ".ofd" */
-/* The format for an output path and an optional --format name; a name and
- * an extension that disagree, or neither known, are TB_EUSAGE. */
+/* The format for an output path (may be NULL) and an optional --format
+ * name: the name, else the extension, else PDF.  An unknown name, or a
+ * name and an extension that disagree, are TB_EUSAGE. */
 int render_format_of(const char *path, const char *format, render_format *out, err *e);
 
 #define TONGBAO_VERSION "0.3.0"
