@@ -28,6 +28,11 @@ static void trim(const char **s, size_t *n) {
 /* A number as a person writes it: integral values without a point, others
  * with the fewest digits that give the same double back. */
 static void number_text(const char *raw, char *out, size_t cap) {
+    size_t n = strspn(raw, "0123456789");
+    if (n && !raw[n] && n < 16 && n < cap && (raw[0] != '0' || n == 1)) {   /* a plain integer, as written */
+        memcpy(out, raw, n + 1);
+        return;
+    }
     char *end;
     double v = strtod(raw, &end);
     if (end == raw || *end || !isfinite(v)) {

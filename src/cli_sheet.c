@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cellval.h"
@@ -252,23 +253,76 @@ static int got_finding(void *ctx, const store_finding_row *r) {
     return 1;
 }
 
+/* A big ledger is matched in one pass over the history instead of one
+ * query per row: the ledger's IDs sorted, each finding looked up. */
+typedef struct {
+    const ledger_row **rows;   /* sorted by ID, upper case compare */
+    one_finding *info;         /* parallel to rows */
+    size_t n;
+} scan_ctx;
+
+static int cmp_row(const void *a, const void *b) {
+    return strcasecmp((*(const ledger_row *const *)a)->id, (*(const ledger_row *const *)b)->id);
+}
+
+static int scan_row(void *ctx, const store_finding_row *r) {
+    scan_ctx *c = ctx;
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int k = strcasecmp(c->rows[mid]->id, r->id);
+        if (k < 0) lo = mid + 1;
+        else if (k > 0) hi = mid;
+        else {
+            got_finding(&c->info[mid], r);
+            break;
+        }
+    }
+    return 0;
+}
+
+/* info[i] for d->rows[i]: what the history says of each row's finding. */
+static int look_up(store *s, const ledger_doc *d, one_finding *info, err *e) {
+    for (size_t i = 0; i < d->n; i++) info[i].a = d->arena;
+    if (d->n < 500) {
+        for (size_t i = 0; i < d->n; i++) {
+            store_finding_filter flt = {.id = d->rows[i].id};
+            if (store_list_findings(s, &flt, got_finding, &info[i], e) < 0) return -1;
+        }
+        return 0;
+    }
+    scan_ctx c = {calloc(d->n, sizeof *c.rows), calloc(d->n, sizeof *c.info), d->n};
+    int rc = 0;
+    if (!c.rows || !c.info) rc = err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (rc == 0) {
+        for (size_t i = 0; i < d->n; i++) c.rows[i] = &d->rows[i], c.info[i].a = d->arena;
+        qsort(c.rows, d->n, sizeof *c.rows, cmp_row);
+        store_finding_filter all = {0};
+        if (store_list_findings(s, &all, scan_row, &c, e) < 0) rc = -1;
+        for (size_t i = 0; i < d->n && rc == 0; i++) info[c.rows[i] - d->rows] = c.info[i];
+    }
+    free(c.rows);
+    free(c.info);
+    return rc;
+}
+
 int cli_rectify_ledger(const char *file, const char *db, const char *encoding) {
     err e = {0};
     ledger_doc d;
     store *s = NULL;
     store_rectification *items = NULL;
+    one_finding *info = NULL;
     buf unknown;
     buf_init(&unknown);
     size_t n = 0, n_unknown = 0, unchanged = 0, progress = 0;
     int rc = 0;
     if (ledger_read(file, encoding, &d, &e) < 0) goto fail;
     if (!(s = store_open_existing(cli_db_path(db), 0, &e))) goto fail;
-    if (!(items = calloc(d.n ? d.n : 1, sizeof *items))) goto oom;
+    if (!(items = calloc(d.n ? d.n : 1, sizeof *items)) || !(info = calloc(d.n ? d.n : 1, sizeof *info))) goto oom;
+    if (look_up(s, &d, info, &e) < 0) goto fail;
     for (size_t i = 0; i < d.n; i++) {
         const ledger_row *lr = &d.rows[i];
-        one_finding f = {.a = d.arena};
-        store_finding_filter flt = {.id = lr->id};
-        if (store_list_findings(s, &flt, got_finding, &f, &e) < 0) goto fail;
+        one_finding f = info[i];
         if (!f.found) {
             buf_printf(&unknown, "%s%s (%s)", n_unknown++ ? ", " : "", lr->id, lr->ref);
             continue;
@@ -314,6 +368,7 @@ fail:
 done:
     buf_free(&unknown);
     free(items);
+    free(info);
     store_close(s);
     ledger_doc_free(&d);
     return rc;

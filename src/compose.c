@@ -465,8 +465,10 @@ static int annotations(compose_ctx *c, para *p, const model_finding *f) {
         if (!t || para_run(p, t, "id") < 0) return -1;
     }
     if (!str_empty(f->repeat_note)) {
+        /* a problem back after being put right has its own key (issue 19) */
         compose_var v[] = {{"note", f->repeat_note}};
-        const char *t = compose_subst_str(c, compose_word(c, "finding-repeat", "（{note}）"), v, 1);
+        const char *t = compose_subst_str(c, compose_word(c, f->recurs ? "finding-recurring" : "finding-repeat",
+                                                          "（{note}）"), v, 1);
         if (!t || para_run(p, t, "repeat") < 0) return -1;
     }
     if (c->kind == COMPOSE_ZHENGGAI && !str_empty(f->deadline)) {
@@ -757,6 +759,26 @@ static int add_fields(compose_ctx *c, const char *title, const char *date_full, 
     return field(c, "issued-by", by);
 }
 
+/* ---- 附注 ------------------------------------------------------------------------------------ */
+
+/* <note>: on the line after the 成文日期, in （） (GB/T 9704 7.3.6); part
+ * "signature", so it stays with the 署名 wherever a template's <order>
+ * puts them. */
+static int add_note(compose_ctx *c) {
+    const char *n = c->b->note;
+    if (str_empty(n)) return 0;
+    uint32_t first;
+    size_t adv;
+    first = utf8_decode(n, strlen(n), &adv);
+    uint32_t last = utf8_last(n);
+    int wrapped = (first == 0xFF08 && last == 0xFF09) || (first == '(' && last == ')');
+    const char *t = wrapped ? n : arena_printf(c->d->arena, "（%s）", n);
+    if (!t) return compose_oom(c);
+    doc_block *blk = simple_block(c, "note", t);
+    if (!blk) return -1;
+    return doc_set_part(c->d, blk, "signature") < 0 ? compose_oom(c) : 0;
+}
+
 /* ---- entry --------------------------------------------------------------------------------- */
 
 static int parse_kind(const char *k) {
@@ -851,7 +873,7 @@ static int compose_all(compose_ctx *c) {
         }
         if (date_full[0] && !simple_block(c, "date", date_full)) return -1;
     }
-    return 0;
+    return add_note(c);
 }
 
 doc_document *compose_bulletin(const model_bulletin *b, const compose_opts *o, err *e) {

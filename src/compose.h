@@ -11,7 +11,9 @@
  *   requirement-lead   "{n}要"
  *   case-number        "{n}、"     {n} = Arabic digits
  *   finding-id         "（{id}）"
- *   finding-repeat     "（{note}）"
+ *   finding-repeat     "（{note}）"   {note} e.g. 该问题第2次通报，前次见第5期
+ *   finding-recurring  "（{note}）"   a problem put right that is back at the
+ *                       same place; {note} 该问题曾于第5期通报并已整改，现再次出现
  *   finding-deadline   "（整改时限：{deadline}）"   (zhenggai only)
  *   rectification      "对以上通报中存在的问题，{responsible}要立即整改，并对相关责任人
  *                       严肃问责处理，整改及处理结果[务于{deadline}前]{manner}
@@ -49,12 +51,13 @@
  *                      (the first issue has nothing cumulative to add).
  *                      Figures include this bulletin.  Default "截至目前，
  *                      {stats}。" with {stats} e.g. "共开展督查3轮，累计涉及街道
- *                      9个（次）、卡点44个（次），发现问题13个（含重复通报5个），
+ *                      9个（次）、卡点44个（次），发现问题13个（含重复通报5个，
+ *                      其中整改后复发1个 when there are such），
  *                      已整改4个，逾期未整改6个；印发督查通报3期，典型案例通报1期
  *                      2起2人；问责党组织1个、党员干部2人，其中乡科级领导干部1人、
  *                      村（社区）干部1人，诫勉1人、通报批评1人"; a 0 figure drops
  *                      its clause, an empty group its ；.  Placeholders:
- *                      {stats} {rounds} {scope} {findings} {repeats} {done}
+ *                      {stats} {rounds} {scope} {findings} {repeats} {recurring} {done}
  *                      {open} {overdue} {bulletins} {case-bulletins} {cases}
  *                      {people} {orgs} {ranks} {kinds} {date}; a figure of 0
  *                      is empty, so "[，问责{people}人]" drops out.

@@ -213,7 +213,9 @@ static void stats_clauses(compose_ctx *c, const model_history *h, const char *sc
         if (h->findings > 0) {
             CLAUSE();
             buf_printf(o, "发现问题%ld个", h->findings);
-            if (h->repeats > 0) buf_printf(o, "（含重复通报%ld个）", h->repeats);
+            if (h->repeats > 0 && h->recurring > 0)
+                buf_printf(o, "（含重复通报%ld个，其中整改后复发%ld个）", h->repeats, h->recurring);
+            else if (h->repeats > 0) buf_printf(o, "（含重复通报%ld个）", h->repeats);
         }
         if (h->done > 0) {
             CLAUSE();
@@ -279,6 +281,7 @@ int compose_history_stats(compose_ctx *c) {
                    {"scope", sc},
                    {"findings", num_var(c, h->findings)},
                    {"repeats", num_var(c, h->repeats)},
+                   {"recurring", num_var(c, h->recurring)},
                    {"done", num_var(c, h->done)},
                    {"open", num_var(c, h->open)},
                    {"overdue", num_var(c, h->overdue)},

@@ -22,7 +22,8 @@
  *   earlier	1                        (bulletins of the series before this one)
  *   bulletins	2  inspections	2  findings	66  done	27  open	34
  *   overdue-total	5  repeats	6  case-bulletins	0  cases	0  people	0  orgs	0
- *                                       (one NAME<TAB>NUMBER line each)
+ *                                       (one NAME<TAB>NUMBER line each; also
+ *                                       recurring	2, written only when not 0)
  *   scope	街道	个	26	2            (what, unit, total, rounds)
  *   rank	乡科级领导干部	3
  *   kind	诫勉	1
@@ -136,11 +137,12 @@ static int prepare_prev(store *s, model_bulletin *b, model_history *h, err *e) {
     if (p.bad) return oom(b, e);
     /* This bulletin's findings that repeat one of them: the store links a
      * repeat to the latest open finding at the place, so a link into the
-     * previous issue means the place was reported there and is again now. */
+     * previous issue means the place was reported there and is again now.
+     * A recurring finding links to one that was put right: not "仍未整改到位". */
     for (size_t c = 0; c < b->n_categories; c++)
         for (size_t j = 0; j < b->categories[c].n_findings; j++) {
             const char *of = b->categories[c].findings[j].repeat_of;
-            if (str_empty(of)) continue;
+            if (str_empty(of) || b->categories[c].findings[j].recurs) continue;
             for (size_t k = 0; k < p.n_ids; k++)
                 if (strcmp(p.ids[k], of) == 0) {
                     h->prev_repeated++;
@@ -201,6 +203,7 @@ static int prepare_stats(store *s, model_bulletin *b, model_history *h, err *e) 
             if (dl && strcmp(dl, h->today) < 0) st.overdue++;
             else st.open++;
             if (!str_empty(f->repeat_note)) st.repeats++;
+            if (f->recurs) st.recurring++;
         }
     if (b->has_cases && b->n_cases > 0) {
         st.case_bulletins++;
@@ -216,6 +219,7 @@ static int prepare_stats(store *s, model_bulletin *b, model_history *h, err *e) 
     h->open = st.open;
     h->overdue = st.overdue;
     h->repeats = st.repeats;
+    h->recurring = st.recurring;
     h->case_bulletins = st.case_bulletins;
     h->cases = st.cases;
     h->people = st.people;
@@ -276,6 +280,7 @@ static void write_context(const model_history *h, buf *o) {
     put_num(o, "open", h->open);
     put_num(o, "overdue-total", h->overdue);
     put_num(o, "repeats", h->repeats);
+    if (h->recurring) put_num(o, "recurring", h->recurring);   /* only then: older contexts stay as they were */
     put_num(o, "case-bulletins", h->case_bulletins);
     put_num(o, "cases", h->cases);
     put_num(o, "people", h->people);
@@ -396,6 +401,7 @@ static const char *restore_record(restore_state *st, char **f, size_t n) {
         {"open", offsetof(model_history, open)},
         {"overdue-total", offsetof(model_history, overdue)},
         {"repeats", offsetof(model_history, repeats)},
+        {"recurring", offsetof(model_history, recurring)},
         {"case-bulletins", offsetof(model_history, case_bulletins)},
         {"cases", offsetof(model_history, cases)},
         {"people", offsetof(model_history, people)},

@@ -442,3 +442,74 @@ void ledger_doc_free(ledger_doc *d) {
     arena_free(d->arena);
     memset(d, 0, sizeof *d);
 }
+
+/* ---- one district's ledger from a bulletin just issued (the nightly) ---------- */
+
+/* A finding of the model as the history lists it, status as of the
+ * bulletin's date. */
+static store_finding_row model_row(const model_bulletin *b, const model_category *cat, const model_finding *f) {
+    store_finding_row r = {0};
+    r.id = f->id, r.series = b->series, r.year = b->year, r.issue_no = b->issue_no;
+    r.bulletin_date = b->date, r.category = cat->title;
+    r.district = f->district, r.street = f->street, r.community = f->community, r.site = f->site, r.unit = f->unit;
+    r.text = f->text, r.observed = f->observed, r.responsible = f->responsible;
+    r.deadline = f->deadline ? f->deadline : b->rect_deadline;
+    r.status = r.deadline && b->date && strncmp(r.deadline, b->date, 10) < 0 ? "overdue" : "open";
+    r.repeat_of = f->repeat_of, r.repeat_note = f->repeat_note;
+    return r;
+}
+
+int ledger_for_district(const model_bulletin *b, const char *district, buf *out, err *e) {
+    const char *tmpdir = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/tongbao-ledger-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot make a temporary file: %s", strerror(errno));
+    close(fd);
+    ledger_stats st = {0};
+    sheet sh = {.key = district};
+    lctx c = {.st = &st, .e = e, .sheets = &sh, .n = 1, .series1 = b->series};
+    buf_init(&c.line);
+    buf_init(&c.cell);
+    for (size_t k = 0; k < b->n_categories; k++)
+        for (size_t i = 0; i < b->categories[k].n_findings; i++) {
+            const model_finding *f = &b->categories[k].findings[i];
+            if (!str_eq(f->district, district) || f->unit) continue;
+            store_finding_row r = model_row(b, &b->categories[k], f);
+            sh.n++;
+            if (str_eq(r.status, "overdue")) sh.overdue++;
+            else sh.open++;
+        }
+    ledger_opts o = {.today = b->date};
+    xlsxw x;
+    int rc = 0;
+    /* xlsxw writes PATH.tmp.PID and renames it onto the mkstemp name */
+    if (xlsxw_open(&x, path, 0, e) < 0) rc = -1;
+    else {
+        x.no_sync = 1;   /* read back below; the nightly's writer makes it durable */
+        c.x = &x;
+        if (sheet_start(&c, &sh, &o) < 0) rc = err_set(e, TB_EOUTPUT, path, 0, 0, "cannot start the ledger sheet");
+        for (size_t k = 0; k < b->n_categories && rc == 0; k++)
+            for (size_t i = 0; i < b->categories[k].n_findings && rc == 0; i++) {
+                const model_finding *f = &b->categories[k].findings[i];
+                if (!str_eq(f->district, district) || f->unit) continue;
+                store_finding_row r = model_row(b, &b->categories[k], f);
+                if (xlsx_row(&c, &r) || c.bad) rc = -1;
+            }
+        if (xlsxw_close(&x, rc == 0, e) < 0) rc = -1;
+    }
+    if (rc == 0) {
+        size_t len;
+        char *data = file_read(path, (size_t)64 << 20, &len, e);
+        if (!data) rc = -1;
+        else {
+            buf_add(out, data, len);
+            free(data);
+            if (out->oom) rc = err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        }
+    }
+    unlink(path);
+    buf_free(&c.line);
+    buf_free(&c.cell);
+    return rc;
+}

@@ -35,6 +35,13 @@ typedef struct {
  * 0, or -1 + e. */
 int ledger_write(store *s, const ledger_opts *o, const char *path, ledger_stats *st, err *e);
 
+/* One district's ledger of a bulletin being issued (the nightly writes it
+ * beside the district's 整改通知): its findings with their IDs, status as
+ * of the bulletin's date, as XLSX bytes appended to out.  Safe to call from
+ * several threads at once (it touches only b and its own files).  0 or -1
+ * + e. */
+int ledger_for_district(const model_bulletin *b, const char *district, buf *out, err *e);
+
 /* ---- reading a ledger back ------------------------------------------------ */
 typedef struct {
     const char *id;          /* as written */

@@ -24,6 +24,8 @@ typedef struct {
     const char *id;                     /* e.g. JC2026-007-003 */
     const char *repeat_note;            /* e.g. 该问题第2次通报，前次见第5期 */
     const char *repeat_of;              /* ID of the earlier finding it repeats */
+    int recurs;                         /* 1: that finding was put right; this one
+                                           is the problem back again (issue 19) */
     int line, col;                      /* where the <finding> starts */
 } model_finding;
 
@@ -90,7 +92,8 @@ typedef struct model_history {
     long earlier;                       /* bulletins of the series before this one */
     long bulletins, inspections;        /* 印发通报P期, 督查N轮 */
     long findings, done, open, overdue; /* done + open + overdue = findings */
-    long repeats;                       /* findings that repeat an earlier open one */
+    long repeats;                       /* findings reported again (recurring ones too) */
+    long recurring;                     /* of those, back after being put right */
     long case_bulletins, cases;         /* 典型案例通报Q期R起 */
     long people;                        /* 问责T人 (persons, distinct per case) */
     long orgs;                          /* 党组织/单位 held accountable */
@@ -113,6 +116,7 @@ typedef struct model_bulletin {
 
     /* <header> */
     const char *title, *issuer, *date, *doc_number, *to;
+    const char *note;                   /* 附注, printed after the date in （） */
 
     /* <inspection> (has_inspection = 0 when absent) */
     int has_inspection;

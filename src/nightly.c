@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +21,9 @@
 #include "crash.h"
 #include "history.h"
 #include "nightly.h"
+#include "ledger.h"
+#include "sheetmap.h"
+#include "xlsx.h"
 #include "parse.h"
 #include "render.h"
 
@@ -164,6 +168,15 @@ char *nt_extract_file(const char *dir, const char *district) {
     return p;
 }
 
+char *nt_ledger_file(const char *dir, const char *district) {
+    char d[NT_NAME_MAX + 8];
+    nt_fname(district, d, sizeof d);
+    size_t l = strlen(dir) + strlen(d) + 32;
+    char *p = malloc(l);
+    if (p) snprintf(p, l, "%s/%s-整改台账.xlsx", dir, d);
+    return p;
+}
+
 int nt_mkdir_p(const char *path, err *e) {
     char *p = strdup(path);
     if (!p) return err_set(e, TB_EINTERNAL, path, 0, 0, "out of memory");
@@ -189,7 +202,10 @@ void nt_item_drop_render(nt_item *it) {
     it->r.pdf_sha256[0] = 0;
     it->r.pdf_hashed_len = 0;
     it->r.pages = 0;
-    for (size_t i = 0; i < it->n_ex; i++) buf_free(&it->ex[i].pdf);
+    for (size_t i = 0; i < it->n_ex; i++) {
+        buf_free(&it->ex[i].pdf);
+        buf_free(&it->ex[i].xlsx);
+    }
     free(it->ex);
     it->ex = NULL;
     it->n_ex = 0;
@@ -278,20 +294,26 @@ int nt_move(nt_run *r, nt_item *it, const char *sub, const char *errtext, char *
         goto out;
     }
     size_t nl = strlen(it->name), cap = strlen(dir) + nl + 32;
+    const char *ext = strrchr(it->name, '.');   /* NAME.2.xml, NAME.2.xlsx */
+    if (!ext) ext = "";
     if (!(dest = malloc(cap)) || !(errf = malloc(cap + 8))) {
         err_set(e, TB_EINTERNAL, it->path, 0, 0, "out of memory");
         goto out;
     }
     for (int k = 1;; k++) {
         if (k == 1) snprintf(dest, cap, "%s/%s", dir, it->name);
-        else snprintf(dest, cap, "%s/%.*s.%d.xml", dir, (int)(nl - 4), it->name, k);
+        else snprintf(dest, cap, "%s/%.*s.%d%s", dir, (int)(nl - strlen(ext)), it->name, k, ext);
         struct stat sb;
         if (lstat(dest, &sb) < 0) break;                 /* free */
         err ignored = {0};
-        size_t len;
-        char *old = file_read(dest, PARSE_MAX_BYTES, &len, &ignored);
-        int same = old && it->xml && len == it->len && !memcmp(old, it->xml, len);
+        size_t len, ilen = 0;
+        char *old = file_read(dest, XLSX_MAX_FILE, &len, &ignored);
+        /* the input's own bytes (for a workbook it->xml is the XML made from it) */
+        char *mine = smap_is_sheet(it->name) ? file_read(it->path, XLSX_MAX_FILE, &ilen, &ignored) : NULL;
+        int same = old && (mine ? len == ilen && !memcmp(old, mine, len)
+                                : it->xml && len == it->len && !memcmp(old, it->xml, len));
         free(old);
+        free(mine);
         if (same) break;                                 /* a copy of ours (an earlier, killed run) */
         if (k > 999) {
             err_set(e, TB_EOUTPUT, dest, 0, 0, "too many files of this name in %s; clean it up", dir);
@@ -384,13 +406,33 @@ static void nt_worker_nice(void) {
 }
 
 /* Jobs return the item's next state; the worker stores it under the lock. */
+/* A CSV input's header: NAME.header.xml beside NAME.csv, if there. */
+static char *nt_csv_header(const char *path) {
+    size_t l = strlen(path);
+    if (l < 5 || strcasecmp(path + l - 4, ".csv")) return NULL;
+    char *h = malloc(l + 16);
+    if (!h) return NULL;
+    snprintf(h, l + 16, "%.*s.header.xml", (int)(l - 4), path);
+    if (access(h, R_OK) == 0) return h;
+    free(h);
+    return NULL;
+}
+
+/* The input's findings XML: the file as read, or made from a workbook or
+ * CSV (sheetmap.h); that XML is what the history archives. */
 static int nt_parse_job(nt_item *it) {
-    size_t len;
-    it->xml = file_read(it->path, PARSE_MAX_BYTES, &len, &it->e);
+    size_t len = 0;
+    smap_result sr;
+    char *hdr = nt_csv_header(it->path);
+    smap_opts o = {.header = hdr};
+    it->xml = cli_read_input(it->path, smap_is_sheet(it->path) ? &o : NULL, &len, &sr, &it->e);
     if (it->xml) {
         it->len = len;
         it->b = parse_memory(it->xml, len, it->path, &it->e);
+        if (!it->b) smap_map_error(&sr, &it->e);
     }
+    smap_free(&sr);
+    free(hdr);
     if (it->b) return NT_PARSED;
     it->fate = nt_fate(&it->e);
     return NT_BAD;
@@ -428,6 +470,7 @@ static int nt_render_job(nt_worker *w, nt_item *it) {
         nt_extract *x = &it->ex[it->n_ex++];
         x->district = ds[i];
         buf_init(&x->pdf);
+        buf_init(&x->xlsx);
         render_info_free(&info);
         render_info_init(&info);
         render_opts xo = {ds[i], 1, "zhenggai"};
@@ -441,6 +484,11 @@ static int nt_render_job(nt_worker *w, nt_item *it) {
             goto fail;
         }
         x->pages = info.pages;
+        /* and the district's 整改台账 to fill in, beside it */
+        if (ledger_for_district(it->b, ds[i], &x->xlsx, e) < 0) {
+            nt_msg_wrap(e, "writing the district's 整改台账: ", "");
+            goto fail;
+        }
     }
     double t2 = nt_now();
     w->t_extracts += t2 - t1;
@@ -866,7 +914,12 @@ int nt_scan(nt_run *r) {
     errno = 0;
     while ((de = readdir(d))) {
         size_t l = strlen(de->d_name);
-        if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".xml")) continue;
+        /* findings XML, or a 问题清单 workbook / CSV (a CSV's NAME.header.xml
+         * is its header, not an input); not dot files or Excel's ~$ locks */
+        if (de->d_name[0] == '.' || !strncmp(de->d_name, "~$", 2) || l < 5 ||
+            (strcmp(de->d_name + l - 4, ".xml") && !smap_is_sheet(de->d_name)) ||
+            (l > 11 && !strcmp(de->d_name + l - 11, ".header.xml")))
+            continue;
         char *path = nt_join(r->inbox, de->d_name);
         struct stat sb;
         if (!path) {

@@ -88,6 +88,7 @@ typedef struct {
     const char *district;       /* points into the item's model */
     buf pdf;
     int pages;
+    buf xlsx;                   /* the district's 整改台账 (ledger.h) */
 } nt_extract;
 
 typedef struct {
@@ -221,6 +222,8 @@ char *nt_join(const char *a, const char *b);
 char *nt_item_dir(const nt_run *r, const char *series, int year, int no);
 char *nt_bulletin_file(const char *dir, const char *series, int year, int no);
 char *nt_extract_file(const char *dir, const char *district);
+/* DIR/<district>-整改台账.xlsx, beside the extract */
+char *nt_ledger_file(const char *dir, const char *district);
 int nt_mkdir_p(const char *path, err *e);
 void nt_sweep_tmp(const char *dir);
 void nt_item_drop_render(nt_item *it);

@@ -15,6 +15,7 @@
 #include "compose.h"
 #include "crash.h"
 #include "history.h"
+#include "ledger.h"
 #include "nightly.h"
 #include "parse.h"
 #include "render.h"
@@ -75,11 +76,23 @@ void nt_sweep_tmp(const char *dir) { file_sweep_temps(dir, NULL); }
  * archive's SHA-256, an extract that is missing or not a whole PDF
  * (nt_pdf_whole) re-rendered from the archived source exactly as `tongbao
  * regen --district` would. */
+/* A workbook that is all there: it ends with the zip's end record. */
+static int nt_zip_whole(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    struct stat st;
+    unsigned char tail[22];
+    int ok = fstat(fd, &st) == 0 && st.st_size > 22 &&
+             pread(fd, tail, sizeof tail, st.st_size - 22) == (ssize_t)sizeof tail && !memcmp(tail, "PK\5\6", 4);
+    close(fd);
+    return ok;
+}
+
 static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, err *e) {
     double t = nt_now();
     const char *series = it->b->series;
     char *dir = nt_item_dir(r, series, it->year, it->issue_no);
-    char *f = dir ? nt_bulletin_file(dir, series, it->year, it->issue_no) : NULL;
+    char *f = dir ? nt_bulletin_file(dir, series, it->year, it->issue_no) : NULL, *lf = NULL;
     arena *a = arena_new();
     buf pdf;
     buf_init(&pdf);
@@ -112,7 +125,13 @@ static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, e
             err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
             goto out;
         }
-        if (nt_pdf_whole(f)) continue;
+        free(lf);
+        if (!(lf = nt_ledger_file(dir, ds[i]))) {
+            err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+            goto out;
+        }
+        int need_pdf = !nt_pdf_whole(f), need_xlsx = !nt_zip_whole(lf);
+        if (!need_pdf && !need_xlsx) continue;
         if (!ab) {
             store_archived ar;
             if (store_get_archived(r->s, series, it->year, it->issue_no, a, &ar, e) < 0) goto out;
@@ -125,6 +144,12 @@ static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, e
             }
             if (!r->lc && !(r->lc = lay_ctx_new(e))) goto out;
         }
+        if (need_xlsx) {   /* the district's 整改台账 */
+            buf_reset(&pdf);
+            if (ledger_for_district(ab, ds[i], &pdf, e) < 0 || nt_write(r, lf, &pdf, e) < 0) goto out;
+            r->restored++;
+        }
+        if (!need_pdf) continue;
         render_opts xo = {ds[i], 1, "zhenggai"};
         buf_reset(&pdf);
         render_info_free(&ri);
@@ -143,6 +168,7 @@ out:
     buf_free(&pdf);
     arena_free(a);
     free(f);
+    free(lf);
     free(dir);
     r->tm_restore += nt_now() - t;
     return rc;

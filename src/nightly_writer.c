@@ -58,7 +58,7 @@ static int nt_witem_write(nt_run *r, nt_witem *w, err *e) {
     nt_item *it = w->it;
     const model_bulletin *b = it->b;
     if (!(w->dir = nt_item_dir(r, b->series, it->year, it->issue_no)) ||
-        !(w->f = calloc(1 + it->n_ex, sizeof *w->f)))
+        !(w->f = calloc(1 + 2 * it->n_ex, sizeof *w->f)))
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     if (nt_mkdir_p(w->dir, e) < 0) return -1;
     struct stat sb;
@@ -68,9 +68,12 @@ static int nt_witem_write(nt_run *r, nt_witem *w, err *e) {
     w->f[0].path = nt_bulletin_file(w->dir, b->series, it->year, it->issue_no);
     w->f[0].data = &it->r.pdf;
     w->n_f = 1;
-    for (size_t i = 0; i < it->n_ex && w->f[i].path; i++, w->n_f++) {
-        w->f[i + 1].path = nt_extract_file(w->dir, it->ex[i].district);
-        w->f[i + 1].data = &it->ex[i].pdf;
+    for (size_t i = 0; i < it->n_ex && w->f[w->n_f - 1].path; i++) {
+        w->f[w->n_f].path = nt_extract_file(w->dir, it->ex[i].district);
+        w->f[w->n_f++].data = &it->ex[i].pdf;
+        if (!it->ex[i].xlsx.len) continue;
+        w->f[w->n_f].path = nt_ledger_file(w->dir, it->ex[i].district);
+        w->f[w->n_f++].data = &it->ex[i].xlsx;
     }
     for (size_t i = 0; i < w->n_f; i++) {
         if (!w->f[i].path) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");

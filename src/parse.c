@@ -981,6 +981,7 @@ static model_bulletin *fill_bulletin(pstate *st, xmlDocPtr doc) {
                 else if (is(h, "date")) b->date = T(&f, h);
                 else if (is(h, "doc-number")) b->doc_number = T(&f, h);
                 else if (is(h, "to")) b->to = T(&f, h);
+                else if (is(h, "note")) b->note = T(&f, h);
             }
         } else if (is(c, "inspection")) {
             fill_inspection(&f, c, b);

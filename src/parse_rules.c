@@ -76,7 +76,7 @@ static const parse_kid_spec K_BULLETIN[] = {
     {"header", 1, 1}, {"inspection", 0, 1}, {"findings", 0, 1}, {"rectification", 0, 1},
     {"requirements", 0, 1}, {"cases", 0, 1}, {"distribution", 0, 1}, {NULL, 0, 0}};
 static const parse_kid_spec K_HEADER[] = {
-    {"title", 1, 1}, {"issuer", 1, 1}, {"date", 1, 1}, {"doc-number", 0, 1}, {"to", 0, 1}, {NULL, 0, 0}};
+    {"title", 1, 1}, {"issuer", 1, 1}, {"date", 1, 1}, {"doc-number", 0, 1}, {"to", 0, 1}, {"note", 0, 1}, {NULL, 0, 0}};
 static const parse_kid_spec K_INSPECTION[] = {
     {"period", 0, 1}, {"inspectors", 0, 1}, {"action", 0, 1}, {"scope", 0, 1},
     {"assessment", 0, 1}, {NULL, 0, 0}};
@@ -100,6 +100,7 @@ static const parse_elem_spec SPECS[] = {
     {"date", "header", "the date of issue, e.g. <date>2026-11-21</date>", T_DATE, A_NONE, K_NONE, 0},
     {"doc-number", "header", "the document number, 发文字号", T_TEXT1, A_NONE, K_NONE, 0},
     {"to", "header", "the addressees, 主送机关", T_TEXT1, A_NONE, K_NONE, 0},
+    {"note", "header", "a note after the date, 附注 (printed in （）)", T_TEXT1, A_NONE, K_NONE, 0},
     {"inspection", "bulletin", "how the inspection was done", T_CHILDREN, A_INSPECTION, K_INSPECTION, 0},
     {"period", "inspection", "when the inspection took place", T_TEXT, A_PERIOD, K_NONE, 0},
     {"inspectors", "inspection", "who inspected", T_CHILDREN, A_NONE, K_INSPECTORS, 0},

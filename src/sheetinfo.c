@@ -454,14 +454,9 @@ static int tail(wr *w) {
 
 /* body's lines, each with the cell it came from */
 static int copy_body(smap_result *r, const smap_result *body) {
-    const char *p = body->xml.data ? body->xml.data : "";
-    for (size_t l = 1; l <= body->n_lines; l++) {
-        const char *nl = strchr(p, '\n');
-        if (!nl) break;
-        char *line = arena_strndup(r->arena, p, (size_t)(nl - p) + 1);
-        if (!line || smap_out(r, body->line_ref[l], line) < 0) return -1;
-        p = nl + 1;
-    }
+    if (smap_out_lines(r, body->xml.data ? body->xml.data : "", body->xml.len, body->line_ref ? body->line_ref + 1 : NULL,
+                       body->n_lines) < 0)
+        return -1;
     r->n_findings = body->n_findings;
     r->n_categories = body->n_categories;
     return 0;

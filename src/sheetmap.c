@@ -163,19 +163,42 @@ int smap_out(smap_result *r, const char *ref, const char *s) {
  * every element stays on its line; control characters XML cannot carry
  * become spaces. */
 void smap_escape(buf *b, const char *s, int attr) {
-    for (; s && *s; s++) {
+    if (!s) return;
+    const char *run = s;   /* bytes that need no escape go in one piece */
+    for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
+        const char *rep;
         switch (c) {
-        case '&': buf_puts(b, "&amp;"); break;
-        case '<': buf_puts(b, "&lt;"); break;
-        case '>': buf_puts(b, "&gt;"); break;
-        case '"': buf_puts(b, attr ? "&quot;" : "\""); break;
-        case '\n': buf_puts(b, "&#10;"); break;   /* one finding, one line (the line map) */
-        case '\t': buf_puts(b, attr ? "&#9;" : "\t"); break;
-        case '\r': break;
-        default: buf_add(b, c < 0x20 ? " " : s, 1);
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = attr ? "&quot;" : NULL; break;
+        case '\n': rep = "&#10;"; break;   /* one finding, one line (the line map) */
+        case '\t': rep = attr ? "&#9;" : NULL; break;
+        case '\r': rep = ""; break;
+        default: rep = c < 0x20 ? " " : NULL;
         }
+        if (!rep) continue;
+        buf_add(b, run, (size_t)(s - run));
+        buf_puts(b, rep);
+        run = s + 1;
     }
+    buf_add(b, run, (size_t)(s - run));
+}
+
+int smap_out_lines(smap_result *r, const char *data, size_t len, const char *const *refs, size_t n) {
+    size_t cap = r->cap_lines;
+    if (r->n_lines + n + 2 > cap) {
+        size_t want = r->n_lines + n + 2;
+        const char **p = arena_alloc(r->arena, want * 2 * sizeof *p);
+        if (!p) return -1;
+        if (r->line_ref) memcpy(p, r->line_ref, (r->n_lines + 1) * sizeof *p);
+        r->line_ref = p;
+        r->cap_lines = want * 2;
+    }
+    for (size_t i = 0; i < n; i++) r->line_ref[++r->n_lines] = refs[i];
+    buf_add(&r->xml, data, len);
+    return r->xml.oom ? -1 : 0;
 }
 
 /* ---- errors ------------------------------------------------------------------ */
@@ -391,16 +414,7 @@ static int findings_xml(smap_result *r, const grid *g, long hdr, const uint32_t 
             rc = line.oom ? -1 : smap_out(r, k->refs[0], line.data);
             buf_free(&line);
             /* one line per finding, each mapped to its row */
-            const char *p = k->lines.data;
-            for (size_t j = 0; j < k->n && rc == 0; j++) {
-                const char *nl = strchr(p, '\n');
-                buf one;
-                buf_init(&one);
-                buf_add(&one, p, (size_t)(nl - p) + 1);
-                rc = one.oom ? -1 : smap_out(r, k->refs[j], buf_cstr(&one));
-                buf_free(&one);
-                p = nl + 1;
-            }
+            if (rc == 0) rc = smap_out_lines(r, k->lines.data, k->lines.len, k->refs, k->n);
             if (rc == 0) rc = smap_out(r, k->refs[k->n - 1], "    </category>\n");
         }
         if (rc == 0) rc = smap_out(r, NULL, "  </findings>\n");
@@ -539,6 +553,9 @@ int smap_load(const char *path, const smap_opts *o, smap_result *r, err *e) {
         if (rc == 0) rc = sinfo_write(&info, r, &body, e);
         buf_free(&body.xml);
     }
+    /* sinfo_write frees the header's copied parts; an error before it did not */
+    buf_free(&info.xml_before);
+    buf_free(&info.xml_after);
     if (rc < 0 && e->code == 0) err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     grid_free(src.findings);
     grid_free(src.info);

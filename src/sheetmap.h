@@ -78,6 +78,8 @@ long smap_header_row(const grid *g, int need, int min_fields, uint32_t cols[SMAP
  * that s ends came from (NULL: the header as a whole); the escaping rules
  * for attribute values (attr = 1) and text; the header-name folding. */
 int smap_out(smap_result *r, const char *ref, const char *s);
+/* data (len bytes) holding exactly n lines, refs[i] the cell of line i. */
+int smap_out_lines(smap_result *r, const char *data, size_t len, const char *const *refs, size_t n);
 void smap_escape(buf *b, const char *s, int attr);
 void smap_norm(const char *s, char *out, size_t cap);
 

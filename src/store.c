@@ -128,6 +128,15 @@ static const char *const migrations[] = {
     "  date TEXT, person TEXT, rank TEXT, kind TEXT, text TEXT,\n"
     "  UNIQUE (case_id, seq)\n"
     ");\n",
+    /* 1 -> 2 (issue 19): a problem that was put right and comes back at
+     * the same place.  finding.recurs marks it (its repeat_of is the
+     * rectified finding); bulletin.n_recurring counts them for the
+     * statistics, as n_repeats does repeats; the partial index finds the
+     * latest rectified finding at a place as finding_open_loc finds the
+     * open one. */
+    "ALTER TABLE finding ADD COLUMN recurs INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE bulletin ADD COLUMN n_recurring INTEGER NOT NULL DEFAULT 0;\n"
+    "CREATE INDEX finding_done_loc ON finding(series_id, norm_location) WHERE status = 'done';\n",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -295,15 +304,22 @@ static const char *const qsql[Q__COUNT] = {
                  "WHERE f.series_id = ?1 AND f.norm_location = ?2 AND f.status = 'open' "
                  "AND (b.year < ?3 OR (b.year = ?3 AND b.issue_no < ?4)) "
                  "ORDER BY f.rowid DESC LIMIT 1",
+    /* No open finding at the place: the latest rectified one of an earlier
+     * issue makes this one recur (issue 19). */
+    [Q_RECUR] = "SELECT f.id, f.repeat_count, b.year, b.issue_no "
+                "FROM finding f JOIN bulletin b ON b.id = f.bulletin_id "
+                "WHERE f.series_id = ?1 AND f.norm_location = ?2 AND f.status = 'done' "
+                "AND (b.year < ?3 OR (b.year = ?3 AND b.issue_no < ?4)) "
+                "ORDER BY f.rowid DESC LIMIT 1",
     [Q_INS_SERIES] = "INSERT INTO series(name, code, created_at) "
                      "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
     [Q_INS_BULLETIN] =
         "INSERT INTO bulletin(series_id, input_id, year, issue_no, date, title, issuer, "
         "doc_number, has_inspection, method, period_from, period_to, rect_deadline, "
         "rect_report_to, template, tool_version, source_name, n_findings, n_repeats, "
-        "n_cases, pages, pdf_size, pdf_sha256, source_size, source_sha256, issued_at) "
+        "n_cases, pages, pdf_size, pdf_sha256, source_size, source_sha256, issued_at, n_recurring) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-        "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?26)",
     [Q_INS_FILE] = "INSERT INTO bulletin_file(bulletin_id, template_xml, context, source_xml, pdf) "
                    "VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_INS_SCOPE] = "INSERT INTO scope_count(bulletin_id, seq, what, unit, number) "
@@ -311,9 +327,9 @@ static const char *const qsql[Q__COUNT] = {
     [Q_INS_FINDING] =
         "INSERT INTO finding(id, bulletin_id, series_id, seq, category_no, category, "
         "district, street, community, site, unit, norm_location, text, observed, "
-        "responsible, deadline, repeat_of, repeat_count, repeat_note) "
+        "responsible, deadline, repeat_of, repeat_count, repeat_note, recurs) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-        "?17, ?18, ?19)",
+        "?17, ?18, ?19, ?20)",
     [Q_INS_CASE] = "INSERT INTO case_(bulletin_id, seq, subject, problem, facts) "
                    "VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_INS_OUTCOME] = "INSERT INTO outcome(case_id, seq, date, person, rank, kind, text) "
@@ -327,7 +343,7 @@ static const char *const qsql[Q__COUNT] = {
                     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
     [Q_FILE] = "SELECT source_xml, template_xml, context FROM bulletin_file WHERE bulletin_id = ?1",
     [Q_FILE_PDF] = "SELECT pdf FROM bulletin_file WHERE bulletin_id = ?1",
-    [Q_FINDING_IDS] = "SELECT id, repeat_note, repeat_of FROM finding WHERE bulletin_id = ?1 ORDER BY seq",
+    [Q_FINDING_IDS] = "SELECT id, repeat_note, repeat_of, recurs FROM finding WHERE bulletin_id = ?1 ORDER BY seq",
     /* Statistics (store_series_stats and its memo, store_stats.c).  Two counts
      * rather than one pass with sum(deadline < ?2): a bare count(*) walks
      * the partial index without evaluating anything per row, and the
@@ -338,7 +354,7 @@ static const char *const qsql[Q__COUNT] = {
     /* One bulletin's share of each series-wide statistics query (same
      * expressions, restricted to bulletin ?1; for one bulletin the order by
      * year and issue is the order by seq). */
-    [Q_BST_ROW] = "SELECT has_inspection, n_findings, n_repeats, n_cases FROM bulletin WHERE id = ?1",
+    [Q_BST_ROW] = "SELECT has_inspection, n_findings, n_repeats, n_cases, n_recurring FROM bulletin WHERE id = ?1",
     [Q_BST_OPEN] = "SELECT count(*) FROM finding WHERE bulletin_id = ?1 AND status = 'open'",
     [Q_BST_CASES] = "SELECT o.case_id, o.person, o.rank, o.kind FROM outcome o "
                     "JOIN case_ c ON c.id = o.case_id WHERE c.bulletin_id = ?1 ORDER BY c.seq, o.seq",
@@ -349,6 +365,8 @@ static const char *const qsql[Q__COUNT] = {
 };
 
 const char *store_path(const store *s) { return s ? s->path : ""; }
+
+const char *store_migration(int k) { return k >= 0 && k < N_MIGRATIONS ? migrations[k] : NULL; }
 
 /* ---- errors ------------------------------------------------------------------ */
 int store_fail(store *s, int rc, const char *doing, err *e) {

@@ -25,7 +25,7 @@
 #include "model.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 1      /* PRAGMA user_version this binary writes */
+#define STORE_SCHEMA_VERSION 2      /* PRAGMA user_version this binary writes */
 #define STORE_BUSY_MS 10000         /* wait this long for another writer */
 #define STORE_DEFAULT_PATH "tongbao.db"
 
@@ -219,6 +219,7 @@ typedef struct {
     const char **finding_ids;
     const char **repeat_notes;     /* entries NULL when not a repeat */
     const char **repeat_ofs;       /* the earlier finding's ID, or NULL */
+    int *recurs;                   /* 1: it recurs after being put right */
 } store_archived;
 int store_get_archived(store *s, const char *series, int year, int issue_no,
                        arena *a, store_archived *out, err *e);
@@ -306,7 +307,8 @@ typedef struct {
     long inspections;        /* bulletins with an <inspection> (督查N轮) */
     long findings;           /* 发现问题M个 */
     long done, open, overdue;/* open excludes overdue; done+open+overdue = findings */
-    long repeats;            /* findings reported again */
+    long repeats;            /* findings reported again (recurring ones included) */
+    long recurring;          /* of those, back after being put right (issue 19) */
     long case_bulletins;     /* bulletins with cases (典型案例通报Q期) */
     long cases;              /* R起 */
     long people;             /* 问责T人: distinct persons per case */

@@ -238,7 +238,8 @@ int store_get_archived(store *s, const char *series, int year, int issue_no,
     out->finding_ids = arena_alloc(a, (n + 1) * sizeof *out->finding_ids);
     out->repeat_notes = arena_alloc(a, (n + 1) * sizeof *out->repeat_notes);
     out->repeat_ofs = arena_alloc(a, (n + 1) * sizeof *out->repeat_ofs);
-    if (!out->finding_ids || !out->repeat_notes || !out->repeat_ofs) return store_oom(s, e);
+    out->recurs = arena_alloc(a, (n + 1) * sizeof *out->recurs);
+    if (!out->finding_ids || !out->repeat_notes || !out->repeat_ofs || !out->recurs) return store_oom(s, e);
     if (!(st = store_stmt(s, Q_FINDING_IDS, e))) return -1;
     bd = (store_binder){st, SQLITE_OK};
     store_bind_int(&bd, 1, bid);
@@ -255,6 +256,7 @@ int store_get_archived(store *s, const char *series, int year, int issue_no,
         out->finding_ids[k] = store_col_dup(a, st, 0, &bad);
         out->repeat_notes[k] = store_col_dup(a, st, 1, &bad);
         out->repeat_ofs[k] = store_col_dup(a, st, 2, &bad);
+        out->recurs[k] = sqlite3_column_int(st, 3);
         k++;
     }
     store_stmt_done(st);
@@ -280,6 +282,7 @@ int store_restore(model_bulletin *b, const store_archived *ar, err *e) {
             b->categories[c].findings[j].id = ar->finding_ids[k];
             b->categories[c].findings[j].repeat_note = ar->repeat_notes[k];
             b->categories[c].findings[j].repeat_of = ar->repeat_ofs ? ar->repeat_ofs[k] : NULL;
+            b->categories[c].findings[j].recurs = ar->recurs ? ar->recurs[k] : 0;
         }
     return 0;
 }

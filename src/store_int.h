@@ -33,7 +33,7 @@
 /* ---- cached statements (their SQL is in store.c) ------------------------- */
 enum {
     Q_SERIES_BY_NAME, Q_SERIES_BY_CODE, Q_ISSUED, Q_MAX_ISSUE, Q_ISSUE_TAKEN,
-    Q_REPEAT, Q_INS_SERIES, Q_INS_BULLETIN, Q_INS_FILE, Q_INS_SCOPE,
+    Q_REPEAT, Q_RECUR, Q_INS_SERIES, Q_INS_BULLETIN, Q_INS_FILE, Q_INS_SCOPE,
     Q_INS_FINDING, Q_INS_CASE, Q_INS_OUTCOME, Q_FINDING_OWNER,
     Q_SET_STATUS, Q_INS_EVENT, Q_FILE, Q_FILE_PDF, Q_FINDING_IDS,
     Q_ST_OVERDUE, Q_LATER_ISSUE, Q_BST_ROW, Q_BST_OPEN, Q_BST_CASES, Q_BST_SCOPE,
@@ -59,6 +59,10 @@ struct store {
     stats_memo *memo;
     size_t n_memo, cap_memo;
 };
+
+/* The SQL of migration k (user_version k → k+1), NULL past the last: for
+ * the tests that build an older database. */
+const char *store_migration(int k);
 
 /* ---- errors (store.c) ----------------------------------------------------- */
 /* Turn an SQLite failure into one message in the user's terms.  doing says

@@ -65,7 +65,8 @@ typedef struct {
     size_t n;                  /* findings, in input order */
     const char **ids, **norms, **repeat_of, **notes;
     int *repeat_count;
-    int n_repeats;
+    int *recurs;               /* 1: the earlier finding was put right (issue 19) */
+    int n_repeats, n_recurring;
 } assignment;
 
 /* Input-given code: ASCII letters and digits, starting with a letter,
@@ -243,32 +244,44 @@ static int assign_number(store *s, const model_bulletin *b, assignment *a, const
 }
 
 /* assign, phase 4 for finding k: the latest open finding at its place in
- * an earlier issue, if any, makes it a repeat. */
+ * an earlier issue, if any, makes it a repeat; else the latest rectified
+ * one makes it recur: put right, and back again (issue 19).  Both are
+ * counted in n_repeats, the second also in n_recurring. */
 static int assign_repeat(store *s, assignment *a, size_t k, arena *ar, err *e) {
-    sqlite3_stmt *st = store_stmt(s, Q_REPEAT, e);
-    if (!st) return -1;
-    store_binder bd = {st, SQLITE_OK};
-    store_bind_int(&bd, 1, a->series_id);
-    store_bind_text(&bd, 2, a->norms[k]);
-    store_bind_int(&bd, 3, a->year);
-    store_bind_int(&bd, 4, a->issue_no);
-    int r = bd.rc == SQLITE_OK ? store_next_row(s, st, "looking for repeated findings", e)
-                               : store_fail(s, bd.rc, "looking for repeated findings", e);
-    if (r > 0) {
-        int prev_year = sqlite3_column_int(st, 2), prev_no = sqlite3_column_int(st, 3);
-        a->repeat_of[k] = arena_strdup(ar, store_col_text(st, 0));
-        a->repeat_count[k] = sqlite3_column_int(st, 1) + 1;
-        /* The earlier issue's year is named only when it differs. */
-        a->notes[k] = prev_year == a->year
-            ? arena_printf(ar, "该问题第%d次通报，前次见第%d期", a->repeat_count[k], prev_no)
-            : arena_printf(ar, "该问题第%d次通报，前次见%d年第%d期", a->repeat_count[k],
-                           prev_year, prev_no);
-        a->n_repeats++;
-        if (!a->repeat_of[k] || !a->notes[k]) r = -2;
+    for (int q = 0; q < 2; q++) {
+        sqlite3_stmt *st = store_stmt(s, q ? Q_RECUR : Q_REPEAT, e);
+        if (!st) return -1;
+        store_binder bd = {st, SQLITE_OK};
+        store_bind_int(&bd, 1, a->series_id);
+        store_bind_text(&bd, 2, a->norms[k]);
+        store_bind_int(&bd, 3, a->year);
+        store_bind_int(&bd, 4, a->issue_no);
+        int r = bd.rc == SQLITE_OK ? store_next_row(s, st, "looking for repeated findings", e)
+                                   : store_fail(s, bd.rc, "looking for repeated findings", e);
+        if (r > 0) {
+            int prev_year = sqlite3_column_int(st, 2), prev_no = sqlite3_column_int(st, 3);
+            a->repeat_of[k] = arena_strdup(ar, store_col_text(st, 0));
+            a->repeat_count[k] = sqlite3_column_int(st, 1) + 1;
+            a->recurs[k] = q;
+            /* The earlier issue's year is named only when it differs. */
+            if (q)
+                a->notes[k] = prev_year == a->year
+                    ? arena_printf(ar, "该问题曾于第%d期通报并已整改，现再次出现", prev_no)
+                    : arena_printf(ar, "该问题曾于%d年第%d期通报并已整改，现再次出现", prev_year, prev_no);
+            else
+                a->notes[k] = prev_year == a->year
+                    ? arena_printf(ar, "该问题第%d次通报，前次见第%d期", a->repeat_count[k], prev_no)
+                    : arena_printf(ar, "该问题第%d次通报，前次见%d年第%d期", a->repeat_count[k],
+                                   prev_year, prev_no);
+            a->n_repeats++;
+            a->n_recurring += q;
+            if (!a->repeat_of[k] || !a->notes[k]) r = -2;
+        }
+        store_stmt_done(st);
+        if (r == -2) return store_oom(s, e);
+        if (r != 0) return r < 0 ? -1 : 0;
     }
-    store_stmt_done(st);
-    if (r == -2) return store_oom(s, e);
-    return r < 0 ? -1 : 0;
+    return 0;
 }
 
 /* assign, phase 4: finding IDs and repeats, in input order across
@@ -284,7 +297,8 @@ static int assign_findings(store *s, const model_bulletin *b, assignment *a, err
         a->repeat_of = arena_alloc(ar, n * sizeof *a->repeat_of);
         a->notes = arena_alloc(ar, n * sizeof *a->notes);
         a->repeat_count = arena_alloc(ar, n * sizeof *a->repeat_count);
-        if (!a->ids || !a->norms || !a->repeat_of || !a->notes || !a->repeat_count)
+        a->recurs = arena_alloc(ar, n * sizeof *a->recurs);
+        if (!a->ids || !a->norms || !a->repeat_of || !a->notes || !a->repeat_count || !a->recurs)
             return store_oom(s, e);
     }
     size_t k = 0;
@@ -337,6 +351,7 @@ static void model_set(model_bulletin *b, const assignment *a) {
             b->categories[c].findings[j].id = a->ids[k];
             b->categories[c].findings[j].repeat_note = a->notes[k];
             b->categories[c].findings[j].repeat_of = a->repeat_of[k];
+            b->categories[c].findings[j].recurs = a->recurs[k];
         }
 }
 
@@ -350,6 +365,7 @@ static void model_clear(model_bulletin *b) {
             b->categories[c].findings[j].id = NULL;
             b->categories[c].findings[j].repeat_note = NULL;
             b->categories[c].findings[j].repeat_of = NULL;
+            b->categories[c].findings[j].recurs = 0;
         }
 }
 
@@ -414,6 +430,7 @@ static int record_bulletin(store *s, const model_bulletin *b, const assignment *
     store_bind_text(&bd, 23, pdf_sha);
     store_bind_int(&bd, 24, src ? (long long)src->xml_len : 0);
     store_bind_text(&bd, 25, src_sha);
+    store_bind_int(&bd, 26, a->n_recurring);
     if (store_run(s, st, bd.rc, doing, e) < 0) return -1;
     sqlite3_int64 bid = sqlite3_last_insert_rowid(s->db);
     *bid_out = bid;
@@ -477,6 +494,7 @@ static int record_findings(store *s, const model_bulletin *b, const assignment *
             store_bind_text(&bd, 17, a->repeat_of[k]);
             store_bind_int(&bd, 18, a->repeat_count[k]);
             store_bind_text(&bd, 19, a->notes[k]);
+            store_bind_int(&bd, 20, a->recurs[k]);
             if (store_run(s, st, bd.rc, doing, e) < 0) return -1;
         }
     }

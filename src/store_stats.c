@@ -349,6 +349,7 @@ int store_memo_note(store *s, sqlite3_int64 series_id, sqlite3_int64 bid, int ye
         m->st.inspections += (long)sqlite3_column_int64(st, 0);
         m->st.findings += (long)sqlite3_column_int64(st, 1);
         m->st.repeats += (long)sqlite3_column_int64(st, 2);
+        m->st.recurring += (long)sqlite3_column_int64(st, 4);
         m->st.case_bulletins += cases > 0;
         m->st.cases += (long)cases;
     }
@@ -396,13 +397,13 @@ int store_series_stats(store *s, const char *series, const char *today,
      * findings; done is the rest.  No scan of the whole finding table. */
     static const char totals[] =
         "SELECT count(*), coalesce(sum(has_inspection), 0), coalesce(sum(n_findings), 0), "
-        "coalesce(sum(n_repeats), 0), coalesce(sum(n_cases > 0), 0), coalesce(sum(n_cases), 0) "
-        "FROM bulletin WHERE series_id = ?1";
+        "coalesce(sum(n_repeats), 0), coalesce(sum(n_cases > 0), 0), coalesce(sum(n_cases), 0), "
+        "coalesce(sum(n_recurring), 0) FROM bulletin WHERE series_id = ?1";
     static const char open[] =
         "SELECT count(*) FROM finding WHERE series_id = ?1 AND status = 'open'";
     const char *const sqls[] = {totals, open};
-    long long v[2][6] = {{0}};
-    int ncols[] = {6, 1};
+    long long v[2][7] = {{0}};
+    int ncols[] = {7, 1};
     /* One read transaction so the figures agree with each other. */
     int own_tx = sqlite3_get_autocommit(s->db);
     if (own_tx && store_tx_begin(s, 0, "computing statistics", e) < 0) return -1;
@@ -425,6 +426,7 @@ int store_series_stats(store *s, const char *series, const char *today,
     out->repeats = (long)v[0][3];
     out->case_bulletins = (long)v[0][4];
     out->cases = (long)v[0][5];
+    out->recurring = (long)v[0][6];
     out->overdue = (long)overdue;
     out->open = (long)(v[1][0] - overdue);
     out->done = (long)(v[0][2] - v[1][0]);

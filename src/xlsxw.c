@@ -91,8 +91,9 @@ int xlsxw_close(xlsxw *x, int keep, err *e) {
                          "is writable and has room", lxw_strerror(le));
     }
     if (keep && rc == 0) {
-        int fd = open(x->tmp, O_RDONLY);
-        if (fd < 0 || fsync(fd) != 0) rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot write: %s", strerror(errno));
+        int fd = x->no_sync ? -2 : open(x->tmp, O_RDONLY);
+        if (fd == -1 || (fd >= 0 && fsync(fd) != 0))
+            rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot write: %s", strerror(errno));
         if (fd >= 0) close(fd);
         if (rc == 0 && rename(x->tmp, x->path) != 0)
             rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot put the workbook in place: %s", strerror(errno));

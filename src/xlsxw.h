@@ -16,6 +16,7 @@
 typedef struct {
     lxw_workbook *wb;
     char *path, *tmp;
+    int no_sync;        /* a scratch file read back at once: no fsync */
     /* shared formats: header, title, note, locked (shaded) text, open
      * (to fill) text, open date, overdue (locked, red), example row */
     lxw_format *head, *title, *note, *locked, *open, *open_date, *overdue, *overdue_status, *example, *bold;

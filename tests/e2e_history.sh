@@ -32,10 +32,11 @@ h_issue() { # h_issue FILE N: issue as 第N期 into $HD/N.pdf
 h_figures() {
     h_s="(SELECT id FROM series WHERE name = '$QX')"
     printf '共开展督查%s轮，' "$(h_sql "SELECT count(*) FROM bulletin WHERE series_id = $h_s AND has_inspection")"
-    printf '发现问题%s个（含重复通报%s个），已整改%s个' \
-        "$(h_sql "SELECT count(*) FROM finding WHERE series_id = $h_s")" \
-        "$(h_sql "SELECT count(*) FROM finding WHERE series_id = $h_s AND repeat_of IS NOT NULL")" \
-        "$(h_sql "SELECT count(*) FROM finding WHERE series_id = $h_s AND status = 'done'")"
+    printf '发现问题%s个（含重复通报%s个' "$(h_sql "SELECT count(*) FROM finding WHERE series_id = $h_s")" \
+        "$(h_sql "SELECT count(*) FROM finding WHERE series_id = $h_s AND repeat_of IS NOT NULL")"
+    h_rc=$(h_sql "SELECT count(*) FROM finding WHERE series_id = $h_s AND recurs")
+    [ "$h_rc" -gt 0 ] && printf '，其中整改后复发%s个' "$h_rc"
+    printf '），已整改%s个' "$(h_sql "SELECT count(*) FROM finding WHERE series_id = $h_s AND status = 'done'")"
     h_od=$(h_sql "SELECT count(*) FROM finding WHERE series_id = $h_s AND status = 'open' AND deadline < '$2'")
     [ "$h_od" -gt 0 ] && printf '，逾期未整改%s个' "$h_od"
     printf '；印发督查通报%s期' "$(h_sql "SELECT count(*) FROM bulletin WHERE series_id = $h_s")"
@@ -45,7 +46,7 @@ h_prev() {
     h_p="(SELECT id FROM bulletin WHERE issue_no = $(($1 - 1)) AND series_id = (SELECT id FROM series WHERE name = '$QX'))"
     h_b="(SELECT id FROM bulletin WHERE issue_no = $1 AND series_id = (SELECT id FROM series WHERE name = '$QX'))"
     h_sql "SELECT count(*), sum(status = 'done'), sum(status = 'open' AND NOT deadline < '$2'), sum(status = 'open' AND deadline < '$2'),
-           (SELECT count(*) FROM finding WHERE bulletin_id = $h_b AND repeat_of IN (SELECT id FROM finding WHERE bulletin_id = $h_p))
+           (SELECT count(*) FROM finding WHERE bulletin_id = $h_b AND NOT recurs AND repeat_of IN (SELECT id FROM finding WHERE bulletin_id = $h_p))
            FROM finding WHERE bulletin_id = $h_p"
 }
 # h_ctx N KEY: a figure from 第N期's archived context
@@ -105,7 +106,7 @@ h_issue $SC/qx-3.xml 3
 h_has "qx-3: third report" "$HD/3.pdf" "柳营新村卡点仍无人值守（QX2026-003-001）（该问题第3次通报，前次见第2期）。"
 h_has "qx-3: repeat of a reopened finding" "$HD/3.pdf" "丽景小区登记仍不规范（QX2026-003-002）（该问题第2次通报，前次见第1期）；"
 h_has "qx-3: 上期 paragraph" "$HD/3.pdf" "上期通报的4个问题中，已整改1个，逾期未整改3个。逾期未整改的分别是：河西区柳营社区柳营新村（QX2026-002-002）、河西区北街社区北街广场（QX2026-002-003）、市卫生健康委家属院（QX2026-002-004）。此次督查发现，上期通报的问题中有1个仍未整改到位，已再次通报。"
-h_has "qx-3: 截至目前 with cases and accountability" "$HD/3.pdf" "截至目前，共开展督查3轮，累计涉及街道9个（次）、社区（村）18个（次）、卡点44个（次），发现问题13个（含重复通报5个），已整改4个，逾期未整改6个；印发督查通报3期，典型案例通报1期2起2人；问责党组织1个、党员干部2人，其中乡科级领导干部1人、村（社区）干部1人，组织处理1人、诫勉1人、通报批评1人。"
+h_has "qx-3: 截至目前 with cases and accountability" "$HD/3.pdf" "截至目前，共开展督查3轮，累计涉及街道9个（次）、社区（村）18个（次）、卡点44个（次），发现问题13个（含重复通报6个，其中整改后复发1个），已整改4个，逾期未整改6个；印发督查通报3期，典型案例通报1期2起2人；问责党组织1个、党员干部2人，其中乡科级领导干部1人、村（社区）干部1人，组织处理1人、诫勉1人、通报批评1人。"
 h_has "qx-3: case heading" "$HD/3.pdf" "1、河西区西门街道柳营社区党委书记张某落实卡点值守责任不力问题。"
 h_eq "qx-3: 上期 figures = sqlite3" "$(h_prev 3 2026-03-06)" "4|1|0|3|1"
 h_eq "qx-3: people, bodies = sqlite3" "$(h_ctx 3 people)/$(h_ctx 3 orgs)" \
@@ -122,13 +123,13 @@ h_eq "nothing left open" "$(h_sql "SELECT count(*) FROM finding WHERE status = '
 # ---- 第4期: 上期 all rectified; 第5期: 上期 within its deadline -----------------------
 h_issue $SC/qx-4.xml 4
 h_has "qx-4: 上期 all rectified" "$HD/4.pdf" "上期通报的3个问题已全部整改。"
-h_has "qx-4: 截至目前 without an overdue clause" "$HD/4.pdf" "截至目前，共开展督查4轮，累计涉及街道9个（次）、社区（村）18个（次）、卡点44个（次），发现问题15个（含重复通报5个），已整改13个；印发督查通报4期，典型案例通报1期2起2人；"
+h_has "qx-4: 截至目前 without an overdue clause" "$HD/4.pdf" "截至目前，共开展督查4轮，累计涉及街道9个（次）、社区（村）18个（次）、卡点44个（次），发现问题15个（含重复通报6个，其中整改后复发1个），已整改13个；印发督查通报4期，典型案例通报1期2起2人；"
 h_hasnt "qx-4: no 0 figures" "$HD/4.pdf" "逾期未整改0"
 check "rectify --done then --open (reopen with a reason)" sh -c "'$TB' rectify QX2026-004-001 --done --date 2026-03-09 --db '$HDB' && '$TB' rectify QX2026-004-001 --open --date 2026-03-10 --note 复查未整改到位 --db '$HDB'"
 h_eq "reopened: open again, two events" "$(h_sql "SELECT status || '/' || coalesce(done_date, '-') || '/' || note || '/' || (SELECT count(*) FROM rectification_event WHERE finding_id = 'QX2026-004-001') FROM finding WHERE id = 'QX2026-004-001'")" "open/-/复查未整改到位/2"
 h_issue $SC/qx-5.xml 5
 h_has "qx-5: 上期 within its deadline" "$HD/5.pdf" "上期通报的2个问题均在整改期限内。"
-h_has "qx-5: 截至目前" "$HD/5.pdf" "截至目前，共开展督查5轮，累计涉及街道10个（次）、社区（村）18个（次）、卡点44个（次），发现问题16个（含重复通报5个），已整改13个；印发督查通报5期，典型案例通报1期2起2人；问责党组织1个、党员干部2人，其中乡科级领导干部1人、村（社区）干部1人，组织处理1人、诫勉1人、通报批评1人。"
+h_has "qx-5: 截至目前" "$HD/5.pdf" "截至目前，共开展督查5轮，累计涉及街道10个（次）、社区（村）18个（次）、卡点44个（次），发现问题16个（含重复通报7个，其中整改后复发2个），已整改13个；印发督查通报5期，典型案例通报1期2起2人；问责党组织1个、党员干部2人，其中乡科级领导干部1人、村（社区）干部1人，组织处理1人、诫勉1人、通报批评1人。"
 h_eq "qx-5: 上期 figures = sqlite3" "$(h_prev 5 2026-03-10)" "2|0|2|0|0"
 h_has "qx-5: cumulative figures = sqlite3" "$HD/5.pdf" "$(h_figures 5 2026-03-10 | sed 's/共开展督查5轮，/&累计涉及街道10个（次）、社区（村）18个（次）、卡点44个（次），/')"
 

@@ -145,3 +145,20 @@ cp "$H/h.copy" "$H/t4.db"
 sqlite3 "$H/t4.db" "PRAGMA user_version = 0"
 hs_rc rc "$TB" archive verify --db "$H/t4.db"
 [ $rc -ne 0 ] && ok "archive verify: a wrong schema version is not intact" || ko "archive verify: a wrong schema version is not intact" "exit $rc: $(cat "$H/o")"
+
+# ---- item 19: a problem put right and back at the same place -------------------
+RDB="$H/recur.db"
+sed 's/<date>2026-11-21</<date>2026-11-20</' "$M" >"$H/r1.xml"
+sed 's/minimal-1/minimal-2/; s/<date>2026-11-21</<date>2026-11-25</' "$M" >"$H/r2.xml"
+"$TB" issue "$H/r1.xml" --db "$RDB" -o "$H/r1.pdf" >/dev/null 2>&1
+"$TB" rectify MINIMAL2026-001-001 --done --date 2026-11-22 --db "$RDB" >/dev/null 2>&1
+hs_rc rc "$TB" issue "$H/r2.xml" --db "$RDB" -o "$H/r2.pdf"
+pdftotext "$H/r2.pdf" - 2>/dev/null | tr -d ' \n' >"$H/r2.txt"
+[ $rc -eq 0 ] && grep -q '北门无人值守（MINIMAL2026-002-001）（该问题曾于第1期通报并已整改，现再次出现）' "$H/r2.txt" &&
+    ok "a rectified problem back at its place is marked as recurring" ||
+    ko "a rectified problem back at its place is marked as recurring" "exit $rc: $(cat "$H/e") $(head -c 400 "$H/r2.txt")"
+grep -q '发现问题2个（含重复通报1个，其中整改后复发1个）' "$H/r2.txt" &&
+    ok "the statistics count it (其中整改后复发1个)" || ko "the statistics count it (其中整改后复发1个)" "$(grep -o '截至目前[^。]*' "$H/r2.txt")"
+"$TB" regen --series 江城市疫情防控督查通报 --issue 2 --db "$RDB" -o "$H/r2-regen.pdf" >/dev/null 2>&1
+cmp -s "$H/r2.pdf" "$H/r2-regen.pdf" && ok "recurring bulletin: regen is byte-identical" ||
+    ko "recurring bulletin: regen is byte-identical" "differs"

@@ -258,6 +258,10 @@ done
 partial=""
 landed=0
 for at in tx-committed:3 nightly-renamed:7 nightly-done:2; do
+    # emptied here, not only by the child's redirection: the poll below may
+    # run before the child has opened the file, and must not see the last
+    # run's marker
+    : >"$NT/kill.err"
     TONGBAO_CRASH_AT=$at:stop "$TB" nightly "$KIN" --out "$KOUT" --db "$KDB" --jobs 2 --quiet >/dev/null 2>"$NT/kill.err" &
     pid=$!
     w=0

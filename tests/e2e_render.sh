@@ -117,3 +117,10 @@ sed -n '/^## A worked example/,/^## Commands/p' README.md | grep '^> ' | sed 's/
     grep -qxF -- "$line" "$T/we.txt" || { echo "not in output: $line"; exit 1; }
 done >"$T/we.diff" || missing=1
 [ $missing -eq 0 ] && [ -s "$T/we.txt" ] && ok "README worked example matches the output" || ko "README worked example matches the output" "$(cat "$T/we.diff")"
+
+# 附注: <note> prints on the line after the date, in （）
+sed 's|  </header>|    <note>此件公开发布</note>\n  </header>|' examples/worked-example.xml >"$T/note.xml"
+if "$TB" render "$T/note.xml" -o "$T/note.pdf" --text >"$T/note.txt" 2>"$T/note.err" &&
+    [ "$(tail -2 "$T/note.txt" | tr '\n' '|')" = "2026年11月21日|（此件公开发布）|" ] &&
+    pdftotext "$T/note.pdf" - | grep -q '^（此件公开发布）$'; then ok "note: 附注 after the date, in （）"
+else ko "note: 附注 after the date, in （）" "$(cat "$T/note.err"; tail -3 "$T/note.txt")"; fi

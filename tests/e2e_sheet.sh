@@ -303,3 +303,40 @@ s_eq "ledger: a cell starting with = is text with the Text format" \
 "$TB" rectify --db "$SD/loop/h.db" --file "$SD/f2.csv" >"$SD/out" 2>&1
 s_eq "the apostrophe is taken off again on the way back" "$(tail -1 "$SD/out" | cut -d: -f2 | cut -c1-12)" " nothing new"
 fi
+
+# ---- nightly: workbooks in the inbox, a 整改台账 beside each 整改通知 -------------
+if $PY -c 'import openpyxl' 2>/dev/null; then
+ND="$SD/night"
+mkdir -p "$ND/inbox"
+cp examples/inbox/jc-2026-11-20-night.xml "$ND/inbox/"
+cp "$SD/loop/night2.xlsx" "$ND/inbox/"
+cp "$SD/notext.xlsx" "$ND/inbox/"
+sed 's/jc-2026-11-20-night/csv-night/' "$SD/header.xml" >"$ND/inbox/c.header.xml"
+cp "$SD/gbk.csv" "$ND/inbox/c.csv"
+"$TB" nightly "$ND/inbox" --out "$ND/out" --db "$ND/n.db" --quiet >"$ND/out.txt" 2>&1
+s_eq "nightly: .xml, .xlsx and .csv (with NAME.header.xml) issued, a bad workbook rejected (exit 10)" \
+    "$?:$(ls "$ND/inbox/done" | tr '\n' ' ')" "10:c.csv jc-2026-11-20-night.xml night2.xlsx "
+s_eq "nightly: the rejected workbook's .err names the cell" "$(cat "$ND/inbox/rejected/notext.xlsx.err")" \
+    "$ND/inbox/notext.xlsx: 问题清单!H4: 问题描述 is empty; describe the problem, or delete the row"
+D1="$ND/out/江城市疫情防控督查通报/2026/001"
+s_eq "nightly: a 整改台账 beside each 整改通知" "$(cd "$D1" && ls *-整改台账.xlsx | sed 's/-整改台账.xlsx//' | tr '\n' ' ')" \
+    "$(cd "$D1" && ls *.pdf | grep -v 江城市 | sed 's/.pdf$//' | tr '\n' ' ')"
+$PY - "$D1/东湖区-整改台账.xlsx" >"$ND/read.txt" 2>&1 <<'PYEOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.worksheets[0]
+ids = [r[0] for r in ws.iter_rows(min_row=4, values_only=True) if r[0]]
+print(ws.title, len(ids), ids[0], ws["I4"].value, ws.protection.sheet)
+PYEOF
+s_eq "nightly: the district's ledger holds its findings with their IDs" "$(cat "$ND/read.txt")" \
+    "东湖区 $(sqlite3 "$ND/n.db" "SELECT count(*) FROM finding f JOIN bulletin b ON b.id = f.bulletin_id WHERE f.district = '东湖区' AND b.issue_no = 1 AND f.id LIKE 'JC%'") JC2026-001-001 未整改 True"
+D2="$ND/out/江城市疫情防控督查通报/2026/002"    # jc-2026-11-20-night.xml, after c.csv
+rm "$D2/西山区-整改台账.xlsx"
+printf 'PK' >"$D2/南江区-整改台账.xlsx"
+mv "$ND/inbox/done/jc-2026-11-20-night.xml" "$ND/inbox/"
+"$TB" nightly "$ND/inbox" --out "$ND/out" --db "$ND/n.db" --quiet >/dev/null 2>&1
+s_eq "nightly again: a missing or cut-short 整改台账 is written again" \
+    "$($PY -c "import sys, openpyxl; print(openpyxl.load_workbook(sys.argv[1]).worksheets[0].title, openpyxl.load_workbook(sys.argv[2]).worksheets[0].title)" "$D2/西山区-整改台账.xlsx" "$D2/南江区-整改台账.xlsx" 2>&1 | tail -1)" "西山区 南江区"
+"$TB" rectify --db "$ND/n.db" --file "$D1/东湖区-整改台账.xlsx" >"$ND/r.txt" 2>&1
+s_eq "nightly: its ledger reads back with rectify --file" "$(tail -1 "$ND/r.txt" | cut -d: -f2 | cut -c1-12)" " nothing new"
+fi

@@ -102,8 +102,8 @@ static int generate(const char *path, long n_bulletins, int per, int n_series) {
     CK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL));
     CK(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &ver, NULL));
     CK(sqlite3_step(ver));
-    if (sqlite3_column_int(ver, 0) != 1) {
-        fprintf(stderr, "gen_history: knows schema version 1 only, the store made %d; update gen_history\n",
+    if (sqlite3_column_int(ver, 0) != 2) {
+        fprintf(stderr, "gen_history: knows schema version 2 only, the store made %d; update gen_history\n",
                 sqlite3_column_int(ver, 0));
         goto fail;
     }

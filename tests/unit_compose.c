@@ -1,8 +1,12 @@
 /* unit_compose.c — compose: docs/format.md rules 1–7, cases, kinds, fields.
  *
  * Models are built directly in C (no parser): skeleton() is docs/format.md's
- * skeleton, and each test tweaks a fresh copy.  Expected texts are pinned
- * from docs/format.md verbatim where it gives them. */
+ * skeleton, and each test tweaks a fresh copy.  The skeleton's text and
+ * one example per rule live in the reference itself, which
+ * tests/unit_spec.c composes at test time; this file pins the rules'
+ * corner cases (including some a file cannot express: absent texts,
+ * malformed dates in a model), wording keys, and the document's structure
+ * (blocks, runs, styles, outlines, fields). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -255,28 +259,15 @@ static void test_dates(void) {
     CHECK("date_full rejects bad", compose_date_full("2026-02-30", out, sizeof out) == -1, "accepted");
 }
 
-/* docs/format.md's skeleton, body text paragraph by paragraph, verbatim. */
+/* The skeleton's structure: blocks, runs, outlines, fields.  Its text,
+ * paragraph by paragraph, is docs/format.md's section 2 example, which
+ * tests/unit_spec.c composes from the XML and compares at test time; the
+ * reference holds the expected texts, not this file. */
 static void test_skeleton(void) {
     model_bulletin *b = skeleton();
     doc_document *d = run0(b);
     CHECK("skeleton composes", d != NULL, "NULL");
     if (!d) { free_model(b); return; }
-    CHECK_STR("rule1 preamble (docs/format.md)", body(d, 0),
-              "11月20日晚至11月21日，市疫情防控指挥部督导组、市委组织部对城区各街道疫情防控措施落实情况进行暗访，"
-              "共涉及6个街道、41个社区（村）、58个卡点。总体来看，各街道防控措施基本落实到位，但仍存在一些薄弱环节，"
-              "现将暗访中发现的问题通报如下：");
-    CHECK_STR("rules2-4 category 1 (docs/format.md)", body(d, 1),
-              "一是卡点值守不到位。东湖区青山街道和平社区锦绣小区北门无人值守，进出人员未测体温；东苑小区登记册多日未填写；"
-              "白沙街道新河社区新河菜市场入口未设测温点。西山区石桥街道石桥社区石桥三组卡点夜间无人值守。"
-              "市交通运输局东湖路家属院未设志愿岗，无单位人员值守。");
-    CHECK_STR("rules2-4 category 2 (docs/format.md)", body(d, 2),
-              "二是重点人员管控不严。西山区石桥街道红星社区红星小区居家隔离户门口未张贴告知书。");
-    CHECK_STR("rule5 rectification (docs/format.md)", body(d, 3),
-              "对以上通报中存在的问题，东湖区、西山区及相关单位要立即整改，并对相关责任人严肃问责处理，"
-              "整改及处理结果务于11月22日17：00前以党组织名义报送市疫情防控指挥部督导问责组。");
-    CHECK_STR("rule6 requirements (docs/format.md)", body(d, 4),
-              "各区各部门要进一步压实责任，坚决堵塞防控漏洞。一要立行立改。对通报问题要逐项建立台账，限时整改销号。"
-              "二要严肃问责。对整改不力的，依规依纪严肃追责问责。");
     CHECK("skeleton has 5 body blocks", find_block(d, "body", 5) == -1, "extra body block");
 
     /* block order and furniture blocks */
@@ -284,11 +275,7 @@ static void test_skeleton(void) {
     int ok = d->n_blocks == 9;
     for (size_t i = 0; ok && i < 9; i++) ok = strcmp(d->blocks[i].style, styles[i]) == 0;
     CHECK("skeleton block order title,to,body×5,signature,date", ok, "n_blocks=%zu", d->n_blocks);
-    CHECK_STR("title block", btext(d, 0), "江城市城区疫情防控工作督查通报");
     CHECK_STR("title outline", d->blocks[0].outline, "江城市城区疫情防控工作督查通报");
-    CHECK_STR("to block with full-width colon", btext(d, 1), "东湖区、西山区疫情防控指挥部：");
-    CHECK_STR("signature block", btext(d, find_block(d, "signature", 0)), "江城市疫情防控指挥部督导组");
-    CHECK_STR("rule7 date block", btext(d, find_block(d, "date", 0)), "2026年11月21日");
 
     /* runs and outlines of categories and requirements */
     int c1 = find_block(d, "body", 1), c2 = find_block(d, "body", 2), rq = find_block(d, "body", 4);

@@ -194,7 +194,7 @@ static void check_figures(const char *label, const model_bulletin *b) {
             snprintf(name, sizeof name, "%s: 上期 %s = SQL", label, prev[i].what);
             CHECK(name, v == prev[i].have, "history %ld, SQL %lld", prev[i].have, v);
         }
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM finding WHERE bulletin_id = %lld AND repeat_of IN "
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM finding WHERE bulletin_id = %lld AND NOT recurs AND repeat_of IN "
                  "(SELECT id FROM finding WHERE bulletin_id = %lld)", bid, pb);
         long long rep = qn(sql, NULL, NULL);
         snprintf(name, sizeof name, "%s: 上期 repeated now = SQL", label);
@@ -220,6 +220,7 @@ static void check_figures(const char *label, const model_bulletin *b) {
         {"overdue", "SELECT count(*) FROM finding WHERE series_id = " SERIES_ID " AND status = 'open' AND deadline < ?2", h->overdue},
         {"open", "SELECT count(*) FROM finding WHERE series_id = " SERIES_ID " AND status = 'open' AND (deadline IS NULL OR deadline >= ?2)", h->open},
         {"repeats", "SELECT count(*) FROM finding WHERE series_id = " SERIES_ID " AND repeat_of IS NOT NULL", h->repeats},
+        {"recurring", "SELECT count(*) FROM finding WHERE series_id = " SERIES_ID " AND recurs", h->recurring},
         {"case bulletins", "SELECT count(DISTINCT c.bulletin_id) FROM case_ c JOIN bulletin b ON b.id = c.bulletin_id WHERE b.series_id = " SERIES_ID, h->case_bulletins},
         {"cases", "SELECT count(*) FROM case_ c JOIN bulletin b ON b.id = c.bulletin_id WHERE b.series_id = " SERIES_ID, h->cases},
         {"people", "SELECT count(*) FROM " PEOPLE " WHERE NOT " IS_ORG, h->people},
@@ -308,17 +309,17 @@ static const char *const S3_STATUS =
     "问题中有1个仍未整改到位，已再次通报。";
 static const char *const S3_STATS =
     "截至目前，共开展督查3轮，累计涉及街道9个（次）、社区（村）18个（次）、卡点44个（次），发现问题13个"
-    "（含重复通报5个），已整改4个，逾期未整改6个；印发督查通报3期，典型案例通报1期2起2人；问责党组织1个、"
+    "（含重复通报6个，其中整改后复发1个），已整改4个，逾期未整改6个；印发督查通报3期，典型案例通报1期2起2人；问责党组织1个、"
     "党员干部2人，其中乡科级领导干部1人、村（社区）干部1人，组织处理1人、诫勉1人、通报批评1人。";
 static const char *const S4_STATUS = "上期通报的3个问题已全部整改。";
 static const char *const S4_STATS =
     "截至目前，共开展督查4轮，累计涉及街道9个（次）、社区（村）18个（次）、卡点44个（次），发现问题15个"
-    "（含重复通报5个），已整改13个；印发督查通报4期，典型案例通报1期2起2人；问责党组织1个、党员干部2人，"
+    "（含重复通报6个，其中整改后复发1个），已整改13个；印发督查通报4期，典型案例通报1期2起2人；问责党组织1个、党员干部2人，"
     "其中乡科级领导干部1人、村（社区）干部1人，组织处理1人、诫勉1人、通报批评1人。";
 static const char *const S5_STATUS = "上期通报的2个问题均在整改期限内。";
 static const char *const S5_STATS =
     "截至目前，共开展督查5轮，累计涉及街道10个（次）、社区（村）18个（次）、卡点44个（次），发现问题16个"
-    "（含重复通报5个），已整改13个；印发督查通报5期，典型案例通报1期2起2人；问责党组织1个、党员干部2人，"
+    "（含重复通报7个，其中整改后复发2个），已整改13个；印发督查通报5期，典型案例通报1期2起2人；问责党组织1个、党员干部2人，"
     "其中乡科级领导干部1人、村（社区）干部1人，组织处理1人、诫勉1人、通报批评1人。";
 static const char *const W2_STATS =
     "截至目前，共印发典型案例通报2期6起9人；问责党组织1个、党员干部9人，其中乡科级领导干部3人、一般干部1人、"
@@ -399,7 +400,9 @@ static void test_scenario(issued *log, size_t *n_log) {
     check_para("qx-3: 截至目前 paragraph with cases and accountability", &h.text, S3_STATS);
     CHECK("qx-3: third report", strstr(h.text.data, "卡点仍无人值守（QX2026-003-001）（该问题第3次通报，前次见第2期）。") != NULL, "%s", h.text.data);
     CHECK("qx-3: repeat of a reopened finding", strstr(h.text.data, "丽景小区登记仍不规范（QX2026-003-002）（该问题第2次通报，前次见第1期）；") != NULL, "%s", h.text.data);
-    CHECK("qx-3: a rectified place is not a repeat", strstr(h.text.data, "新华小区南门值守人员脱岗（QX2026-003-003）。") != NULL, "%s", h.text.data);
+    /* issue 19: the place was put right (第2期's finding) and is reported again */
+    CHECK("qx-3: a rectified place reported again recurs", strstr(h.text.data, "新华小区南门值守人员脱岗（QX2026-003-003）"
+          "（该问题曾于第2期通报并已整改，现再次出现）。") != NULL, "%s", h.text.data);
     CHECK("qx-3: order: rectification, status, cases, stats",
           strstr(h.text.data, S3_STATUS) < strstr(h.text.data, "现将2起典型问题通报如下：") &&
           strstr(h.text.data, "被调整工作岗位。\n截至目前") != NULL, "order");
@@ -432,6 +435,8 @@ static void test_scenario(issued *log, size_t *n_log) {
     check_figures("qx-5", in.b);
     check_para("qx-5: 上期 within deadline", &h.text, S5_STATUS);
     check_para("qx-5: 截至目前", &h.text, S5_STATS);
+    CHECK("qx-5: 新华小区 rectified in 第3期 and back: recurs", strstr(h.text.data, "北门夜间无人值守（QX2026-005-001）"
+          "（该问题曾于第3期通报并已整改，现再次出现）。") != NULL, "%s", h.text.data);
     LOG(in.b);
     unload(&in);
 
@@ -474,8 +479,9 @@ static void test_scenario(issued *log, size_t *n_log) {
     store_stats st;
     int r = store_series_stats(s, QX, "2026-03-10", a, &st, &e);
     CHECK("store_series_stats agrees with 第5期's figures", r == 0 && st.bulletins == 5 && st.findings == 16 &&
-          st.done == 13 && st.overdue == 0 && st.open == 3 && st.repeats == 5 && st.people == 2 && st.orgs == 1,
-          "r=%d b%ld f%ld d%ld o%ld op%ld", r, st.bulletins, st.findings, st.done, st.overdue, st.open);
+          st.done == 13 && st.overdue == 0 && st.open == 3 && st.repeats == 7 && st.recurring == 2 &&
+          st.people == 2 && st.orgs == 1, "r=%d b%ld f%ld d%ld o%ld op%ld rep%ld rec%ld", r, st.bulletins,
+          st.findings, st.done, st.overdue, st.open, st.repeats, st.recurring);
     arena_free(a);
     buf_free(&h.text);
     store_close(s);

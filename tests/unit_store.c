@@ -6,6 +6,7 @@
  * connection.  Protocol: tests/testlib.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
+#include "store_int.h"
 #include "digest.h"
 #include "testlib.h"
 
@@ -231,19 +232,42 @@ static void test_open_and_migrate(void) {
     if (f) fclose(f);
     memset(&e, 0, sizeof e);
     s = store_open(pe, &e);
-    CHECK("migrate empty file", s != NULL && sql1(pe, "PRAGMA user_version") == 1, "%s", e.msg);
+    CHECK("migrate empty file", s != NULL && sql1(pe, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "%s", e.msg);
+    store_close(s);
+
+    /* a database of schema 1 (tongbao 0.2), with a bulletin in it, is
+     * upgraded in place: the schema check then finds nothing wrong */
+    const char *p1 = dbpath("v1.db");
+    {
+        sqlite3 *db = NULL;
+        int ok = sqlite3_open(p1, &db) == SQLITE_OK &&
+                 sqlite3_exec(db, store_migration(0), NULL, NULL, NULL) == SQLITE_OK &&
+                 sqlite3_exec(db, "PRAGMA user_version = 1; INSERT INTO series VALUES (1, 'S', 'S', 'x');"
+                                  "INSERT INTO bulletin(id, series_id, input_id, year, issue_no, date, n_findings, "
+                                  "pages, pdf_size, pdf_sha256, source_size, source_sha256, issued_at) "
+                                  "VALUES (1, 1, 'old', 2026, 1, '2026-01-01', 0, 1, 0, 'x', 0, 'x', 'x')",
+                              NULL, NULL, NULL) == SQLITE_OK;
+        sqlite3_close(db);
+        CHECK("build a schema-1 database", ok, "sqlite");
+    }
+    memset(&e, 0, sizeof e);
+    s = store_open(p1, &e);
+    long faults = s ? store_schema_faults(s, 1, NULL, NULL, &e) : -1;
+    CHECK("schema 1 upgraded: version 2, schema intact, rows kept",
+          s && faults == 0 && sql1(p1, "PRAGMA user_version") == STORE_SCHEMA_VERSION &&
+          sql1(p1, "SELECT n_recurring FROM bulletin WHERE input_id = 'old'") == 0, "faults %ld: %s", faults, e.msg);
     store_close(s);
 
     /* a newer database is refused and left untouched */
     const char *pn = dbpath("newer.db");
     s = store_open(pn, &e);
     store_close(s);
-    sqlexec(pn, "PRAGMA user_version = 2");
+    sqlexec(pn, "PRAGMA user_version = 99");
     memset(&e, 0, sizeof e);
     s = store_open(pn, &e);
     CHECK("refuse newer schema", s == NULL && e.code == TB_EDB && strstr(e.msg, "newer tongbao"), "%s", e.msg);
     store_close(s);
-    CHECK("newer left untouched", sql1(pn, "PRAGMA user_version") == 2, "changed");
+    CHECK("newer left untouched", sql1(pn, "PRAGMA user_version") == 99, "changed");
     memset(&e, 0, sizeof e);
     s = store_open_existing(pn, 1, &e);
     CHECK("refuse newer schema read-only", s == NULL && e.code == TB_EDB, "%s", e.msg);
@@ -550,15 +574,56 @@ static void test_repeats(void) {
     memset(&e, 0, sizeof e);
     int r = store_rectify(s, "S", rc, 3, "cli", &e);
     CHECK("rectify chain", r == 0, "%s", e.msg);
+    /* issue 19: a place put right and reported again recurs, with its own
+     * note, linked to the rectified finding, and counted */
     b = mk("S", "r4", "2026-11-12", one);
     issue(s, b, NULL, &res, &e);
-    CHECK("done place not a repeat", nth(b, 0)->repeat_note == NULL, "%s", nth(b, 0)->repeat_note);
+    CHECK_STR("rectified place reported again recurs", nth(b, 0)->repeat_note,
+              "该问题曾于第3期通报并已整改，现再次出现");
+    CHECK("recurring: flagged, linked to the rectified finding, counted",
+          nth(b, 0)->recurs == 1 && str_eq(nth(b, 0)->repeat_of, "S2026-003-001") && res.n_repeats == 2,
+          "recurs %d of %s, n_repeats %d", nth(b, 0)->recurs, nth(b, 0)->repeat_of, res.n_repeats);
     CHECK_STR("still-open place is a repeat", nth(b, 1)->repeat_note, "该问题第3次通报，前次见第3期");
+    CHECK("a repeat of an open finding does not recur", nth(b, 1)->recurs == 0, "recurs");
     mfree(b);
+    CHECK("recurs and n_recurring stored", sql1(p, "SELECT recurs FROM finding WHERE id='S2026-006-001'") == 1 &&
+          sql1(p, "SELECT n_recurring FROM bulletin WHERE input_id='r4'") == 1 &&
+          sql1(p, "SELECT recurs FROM finding WHERE id='S2026-006-002'") == 0, "not stored");
+    arena *sa = arena_new();
+    store_stats st;
+    memset(&e, 0, sizeof e);
+    CHECK("statistics count the recurring finding", store_series_stats(s, "S", "2026-11-12", sa, &st, &e) == 0 &&
+          st.recurring == 1 && st.repeats == 6, "recurring %ld repeats %ld %s", st.recurring, st.repeats, e.msg);
+    arena_free(sa);
+    store_archived ar;
+    sa = arena_new();
+    memset(&e, 0, sizeof e);
+    CHECK("the archive gives the recurring mark back (regen)",
+          store_get_archived(s, "S", 2026, 6, sa, &ar, &e) == 0 && ar.n_findings == 2 && ar.recurs[0] == 1 &&
+          ar.recurs[1] == 0, "%s", e.msg);
+    arena_free(sa);
     /* across the year boundary the earlier issue's year is named */
     b = mk("S", "r5", "2027-01-05", one);
     issue(s, b, NULL, &res, &e);
-    CHECK_STR("cross-year note", nth(b, 0)->repeat_note, "该问题第2次通报，前次见2026年第6期");
+    CHECK_STR("cross-year note", nth(b, 0)->repeat_note, "该问题第5次通报，前次见2026年第6期");
+    mfree(b);
+    store_rectification rc5[] = {{"S2027-001-001", 1, "2027-01-06", NULL}, {"S2026-006-001", 1, "2027-01-06", NULL}};
+    memset(&e, 0, sizeof e);
+    store_rectify(s, "S", rc5, 2, "cli", &e);
+    b = mk("S", "r6", "2027-02-01", one);
+    issue(s, b, NULL, &res, &e);
+    CHECK_STR("recurring, same year", nth(b, 0)->repeat_note, "该问题曾于第1期通报并已整改，现再次出现");
+    mfree(b);
+    const char *const u1[] = {"南江区|x|y|z|门岗无人", NULL};
+    b = mk("U", "u1", "2026-12-20", u1);
+    issue(s, b, NULL, &res, &e);
+    mfree(b);
+    store_rectification rcu[] = {{"U2026-001-001", 1, "2026-12-28", NULL}};
+    store_rectify(s, "U", rcu, 1, "cli", &e);
+    b = mk("U", "u2", "2027-01-08", u1);
+    issue(s, b, NULL, &res, &e);
+    CHECK_STR("recurring across the year boundary", nth(b, 0)->repeat_note,
+              "该问题曾于2026年第1期通报并已整改，现再次出现");
     mfree(b);
     /* another series never counts */
     b = mk("T", "t1", "2027-01-06", one);
