@@ -133,7 +133,7 @@ uninstall:
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	@echo "CC $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
 
 # The RELAX NG schema is compiled into the binary so tongbao works from any
 # directory; src/findings.rng stays the one source of truth.
@@ -162,14 +162,14 @@ $(BUILD)/srgb_icc.o: $(BUILD)/srgb_icc.c
 $(BUILD)/tests/%: tests/%.c $(OBJ)
 	@mkdir -p $(@D)
 	@echo "CC $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(LDLIBS)
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(LDLIBS)
 
 # The subsetting comparison of make bench links HarfBuzz's subsetter too
 # (libharfbuzz-subset0, part of libharfbuzz-dev); tongbao itself does not.
 $(BUILD)/tests/bench_subset: tests/bench_subset.c $(OBJ)
 	@mkdir -p $(@D)
 	@echo "CC $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(shell pkg-config --libs harfbuzz-subset) $(LDLIBS)
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(shell pkg-config --libs harfbuzz-subset) $(LDLIBS)
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
