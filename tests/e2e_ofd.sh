@@ -106,11 +106,13 @@ cp examples/inbox/jc-2026-11-20-night.xml "$O/night.xml"
 [ $rc -eq 2 ] && grep -q 'x.pdf: the name says pdf but --format says ofd' "$O/err" && [ ! -e "$O/x.pdf" ] &&
     ok "ofd: a name and a --format that disagree are a usage error (exit 2)" || ko "ofd: name and --format disagree" "exit $rc: $(cat "$O/err")"
 "$TB" render examples/inbox/jc-2026-11-20-night.xml --format odf -o "$O/x.ofd" >/dev/null 2>"$O/err"; rc=$?
-[ $rc -eq 2 ] && grep -q -- '--format odf: tongbao writes pdf and ofd' "$O/err" && [ ! -e "$O/x.ofd" ] &&
+[ $rc -eq 2 ] && grep -q -- '--format odf: tongbao writes pdf, ofd and docx' "$O/err" && [ ! -e "$O/x.ofd" ] &&
     ok "ofd: an unknown --format is a usage error" || ko "ofd: unknown --format" "exit $rc: $(cat "$O/err")"
-"$TB" render examples/inbox/jc-2026-11-20-night.xml -o "$O/x.bin" >/dev/null 2>&1 && head -c 5 "$O/x.bin" | grep -q '%PDF-' &&
-    "$TB" render examples/inbox/jc-2026-11-20-night.xml --format ofd -o - 2>/dev/null | head -c 2 | grep -q PK &&
-    ok "ofd: a name that says neither is a PDF, unless --format says ofd (also for -o -)" || ko "ofd: a name that says neither" "$(head -c 8 "$O/x.bin")"
+"$TB" render examples/inbox/jc-2026-11-20-night.xml --format ofd -o - 2>/dev/null | head -c 2 | grep -q PK &&
+    ok "ofd: -o - --format ofd writes the package to standard output" || ko "ofd: -o - --format ofd" "not a zip"
+"$TB" render examples/inbox/jc-2026-11-20-night.xml --pdfa -o "$O/x.ofd" >/dev/null 2>"$O/err"; rc=$?
+[ $rc -eq 2 ] && grep -q -- '--pdfa is a form of PDF' "$O/err" && [ ! -e "$O/x.ofd" ] &&
+    ok "ofd: --pdfa with an .ofd output is a usage error" || ko "ofd: --pdfa with .ofd" "exit $rc: $(cat "$O/err")"
 sed 's|</fontconfig>|<match target="font"><test name="family"><string>FandolFang</string></test><edit name="embolden" mode="assign"><bool>true</bool></edit></match></fontconfig>|' \
     fonts/tongbao.conf >"$O/emb.conf"
 TONGBAO_FONTS_CONF="$O/emb.conf" "$TB" render examples/inbox/jc-2026-11-20-night.xml -o "$O/emb.ofd" >/dev/null 2>"$O/err"; rc=$?
