@@ -6,7 +6,7 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=]   and make uninstall
 
 CC      ?= cc
-PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 sqlite3 libdeflate nettle libzip xlsxwriter
+PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 sqlite3 libdeflate nettle libzip xlsxwriter libpng
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -lm -lpthread
@@ -49,10 +49,12 @@ all: $(BIN)
 # what is missing, so it is quick on a prepared machine.
 DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev \
             libsqlite3-dev libdeflate-dev nettle-dev fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai texlive-lang-chinese \
-            poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free
+            poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free libpng-dev
 # Only the tests use these (they write and read workbooks the way users'
-# programs do): `make check` and `make bench` install them, `make demo` not.
-TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools mandoc groff-base
+# programs do, and open the .docx drafts): `make check` and `make bench`
+# install them, `make demo` not.
+TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools mandoc groff-base \
+             python3-docx libreoffice-writer-nogui
 deps:
 	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS)"
 test-deps:
@@ -100,7 +102,7 @@ install: $(BUILD)/install/tongbao
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)/examples
 	$(INSTALL) -m 755 $(BUILD)/install/tongbao $(DESTDIR)$(BINDIR)/tongbao
 	$(INSTALL) -m 644 templates/*.xml $(DESTDIR)$(DATADIR)/templates/
-	$(INSTALL) -m 644 fonts/tongbao.conf $(DESTDIR)$(DATADIR)/fonts/
+	$(INSTALL) -m 644 fonts/tongbao.conf fonts/office-faces.conf $(DESTDIR)$(DATADIR)/fonts/
 	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
@@ -115,7 +117,7 @@ install: $(BUILD)/install/tongbao
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tongbao
 	rm -f $(patsubst templates/%,$(DESTDIR)$(DATADIR)/templates/%,$(wildcard templates/*.xml))
-	rm -f $(DESTDIR)$(DATADIR)/fonts/tongbao.conf
+	rm -f $(DESTDIR)$(DATADIR)/fonts/tongbao.conf $(DESTDIR)$(DATADIR)/fonts/office-faces.conf
 	rm -f $(DESTDIR)$(MANDIR)/man1/tongbao.1 $(DESTDIR)$(MANDIR)/man5/tongbao-format.5
 	rm -f $(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(DOCDIR)/format.md $(DESTDIR)$(DOCDIR)/templates.md
 	rm -f $(DESTDIR)$(DOCDIR)/examples/worked-example.xml $(patsubst examples/systemd/%,$(DESTDIR)$(DOCDIR)/examples/%,$(UNITS))
@@ -125,7 +127,7 @@ uninstall:
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h)
 	@mkdir -p $(@D)
 	@echo "CC $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
 
 # The RELAX NG schema is compiled into the binary so tongbao works from any
 # directory; src/findings.rng stays the one source of truth.
@@ -154,14 +156,14 @@ $(BUILD)/srgb_icc.o: $(BUILD)/srgb_icc.c
 $(BUILD)/tests/%: tests/%.c $(OBJ)
 	@mkdir -p $(@D)
 	@echo "CC $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(LDLIBS)
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(LDLIBS)
 
 # The subsetting comparison of make bench links HarfBuzz's subsetter too
 # (libharfbuzz-subset0, part of libharfbuzz-dev); tongbao itself does not.
 $(BUILD)/tests/bench_subset: tests/bench_subset.c $(OBJ)
 	@mkdir -p $(@D)
 	@echo "CC $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(shell pkg-config --libs harfbuzz-subset) $(LDLIBS)
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(shell pkg-config --libs harfbuzz-subset) $(LDLIBS)
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)

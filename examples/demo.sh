@@ -16,8 +16,9 @@ cp examples/inbox/*.xml out/inbox/
 rc=0
 bin/tongbao nightly out/inbox --out out --db out/tongbao.db || rc=$?
 echo
-echo "PDFs are in $PWD/out/ (series/year/number/: the bulletin and one 整改通知 per district):"
-find out -mindepth 2 -name '*.pdf' | sort | sed 's/^/  /'
-echo "history: $PWD/out/tongbao.db  (try: bin/tongbao archive list --db out/tongbao.db)"
+echo "PDFs are in $PWD/out/ (series/year/number/: the bulletin, one 整改通知 per district and its 整改台账.xlsx):"
+find out -mindepth 2 \( -name '*.pdf' -o -name '*.xlsx' \) | sort | sed 's/^/  /'
+echo "history: $PWD/out/tongbao.db  (try: bin/tongbao archive list --db out/tongbao.db,"
+echo "         bin/tongbao ledger --db out/tongbao.db -o out/整改台账.xlsx, bin/tongbao form -o out/问题清单.xlsx)"
 echo "inputs:  $PWD/out/inbox/done/ (issued), out/inbox/rejected/ (with .err, if any)"
 exit $rc

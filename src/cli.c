@@ -128,11 +128,16 @@ int cli_validate(int argc, char **argv) {
 
 /* ---- render ----------------------------------------------------------- */
 static const char render_help[] =
-    "usage: tongbao render FILE.xml [-o OUT.pdf] [-t TEMPLATE] [--district D] [--appendix] [--chart] [--pdfa] [--text]\n"
+    "usage: tongbao render FILE.xml [-o OUT.pdf|OUT.docx] [--format pdf|docx] [-t TEMPLATE] [--district D]\n"
+    "                      [--appendix] [--chart] [--pdfa] [--text]\n"
     "Typesets one findings file without recording it in the history (a draft:\n"
     "no 期号, no finding IDs; use `tongbao issue` for the real thing).\n"
-    "  -o OUT.pdf      output file (default: FILE.pdf beside the input); - for\n"
-    "                  standard output.  Never the input itself, a directory or a device\n"
+    "  -o OUT          output file (default: FILE.pdf beside the input); its\n"
+    "                  extension picks the format: .pdf, or .docx for a Word\n"
+    "                  draft to edit (the same text; never archived); - for\n"
+    "                  standard output (PDF unless --format).  Never the input\n"
+    "                  itself, a directory or a device\n"
+    "  --format F      pdf or docx, whatever the output is called\n"
     "  -t TEMPLATE     template name or path (default: the file's template=, else dubao)\n"
     "  --district D    only the findings of district D (整改通知 extract)\n"
     "  --appendix      add the 附件 问题清单 table (--no-appendix: leave it out)\n"
@@ -145,7 +150,7 @@ static const char render_help[] =
 
 int cli_render(int argc, char **argv) {
     if (wants_help(argc, argv, render_help)) return 0;
-    const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL;
+    const char *in = NULL, *out = NULL, *tname = NULL, *district = NULL, *format = NULL;
     int text = 0, appendix = 0, chart = 0, pdfa = 0;
     smap_opts so = {0};
     for (int i = 1; i < argc; i++) {
@@ -156,6 +161,7 @@ int cli_render(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--template", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; district = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) { if (r < 0) return TB_EUSAGE; format = v; }
         else if (!strcmp(argv[i], "--text")) text = 1;
         else if (!strcmp(argv[i], "--pdfa")) pdfa = 1;
         else if (!strcmp(argv[i], "--appendix")) appendix = 1;
@@ -176,13 +182,24 @@ int cli_render(int argc, char **argv) {
         return TB_EUSAGE;
     }
     err e = {0};
-    char *outbuf = NULL;
-    if (!out && !(out = outbuf = cli_default_out(in))) return TB_EINTERNAL;
     const char *inputs[4] = {in, NULL, NULL, NULL};            /* what -o may not be */
     size_t k = 1;
     if (tname) inputs[k++] = tname;
     if (so.header) inputs[k++] = so.header;
-    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, inputs, &e);
+    /* what the output may be first (the input itself, a device …), then
+     * its format: the extension, or --format ("-", standard output, has
+     * none: PDF unless --format says otherwise) */
+    int to_stdout = out ? file_out_check(out, FILE_OUT_STDOUT, inputs, &e) : 0;
+    render_format fmt = RENDER_PDF;
+    const char *named = out && to_stdout == 0 ? out : NULL;
+    if (to_stdout >= 0 && (named || format) && render_format_of(named, format, &fmt, &e) < 0) to_stdout = -1;
+    if (to_stdout >= 0 && pdfa && fmt != RENDER_PDF)
+        to_stdout = err_set(&e, TB_EUSAGE, "", 0, 0, "--pdfa is a form of PDF; drop it for a %s", render_format_ext(fmt));
+    char *outbuf = NULL;
+    if (to_stdout >= 0 && !out) {
+        if (!(out = outbuf = cli_default_out(in, render_format_ext(fmt)))) return TB_EINTERNAL;
+        to_stdout = file_out_check(out, FILE_OUT_STDOUT, inputs, &e);
+    }
     if (to_stdout == 1 && text)
         err_set(&e, TB_EUSAGE, "", 0, 0, "--text and -o - both want standard output; drop one");
     if (to_stdout < 0 || e.code) {
@@ -196,7 +213,9 @@ int cli_render(int argc, char **argv) {
         free(outbuf);
         return e.code;
     }
-    int rc = cli_setup_fonts();
+    /* the PDF needs the faces; a .docx only names them (render_docx sets
+     * them up when it draws a chart) */
+    int rc = fmt == RENDER_PDF ? cli_setup_fonts() : 0;
     if (rc) {
         model_free(b);
         free(outbuf);
@@ -212,21 +231,24 @@ int cli_render(int argc, char **argv) {
     t->force_appendix = appendix;
     t->force_chart = chart;
     if (pdfa) t->pdfa = 1;
-    lay_ctx *lc = lay_ctx_new(&e);
+    lay_ctx *lc = fmt == RENDER_PDF ? lay_ctx_new(&e) : NULL;
     buf pdf;
     buf_init(&pdf);
     render_info info;
     render_info_init(&info);
     render_opts ro = {district, district != NULL, NULL};
     rc = 0;
-    if (!lc || render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0 ||
+    if ((fmt == RENDER_PDF ? !lc || render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0
+                           : render_docx(b, t, &ro, &pdf, &info, &e) < 0) ||
         file_write_out(out, pdf.data, pdf.len, &e) < 0) {
         cli_error(&e);
         rc = e.code;
     } else {
         if (info.warnings.len) fprintf(stderr, "%s", buf_cstr(&info.warnings));
         if (text) fputs(buf_cstr(&info.text), stdout);
-        fprintf(stderr, "%s: %d pages, %zu bytes\n", to_stdout ? "(standard output)" : out, info.pages, pdf.len);
+        const char *where = to_stdout ? "(standard output)" : out;
+        if (fmt == RENDER_PDF) fprintf(stderr, "%s: %d pages, %zu bytes\n", where, info.pages, pdf.len);
+        else fprintf(stderr, "%s: Word draft, %zu bytes\n", where, pdf.len);
     }
     render_info_free(&info);
     buf_free(&pdf);

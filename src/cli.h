@@ -39,8 +39,8 @@ void cli_error(const err *e);                 /* "tongbao: file:line:col: msg" o
 int cli_setup_fonts(void);                    /* fonts_init with the data dir; prints errors */
 /* History database path: the option, else $TONGBAO_DB, else ./tongbao.db. */
 const char *cli_db_path(const char *opt);
-/* FILE.xml -> FILE.pdf (malloc'd). */
-char *cli_default_out(const char *in);
+/* FILE.xml (or a workbook) -> FILE.EXT beside it, ext ".pdf" or ".docx" (malloc'd). */
+char *cli_default_out(const char *in, const char *ext);
 /* Matches --name VALUE and --name=VALUE; advances *i. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 

@@ -145,11 +145,15 @@ int cli_import(int argc, char **argv) {
     } else if (b) file_write_atomic(out, xml, len, &e);
     if (!b || e.code) rc = e.code ? e.code : TB_EINTERNAL;
     if (rc) cli_error(&e);
-    else
+    else {
+        if (sr.ignored)
+            fprintf(stderr, "%s: note: columns not read (no field of that name; see the README's table): %s\n", in,
+                    sr.ignored);
         fprintf(stderr, "%s: %zu categor%s, %zu finding%s (sheet %s, header from %s) → %s\n", in, sr.n_categories,
                 sr.n_categories == 1 ? "y" : "ies", sr.n_findings, sr.n_findings == 1 ? "" : "s",
                 sr.findings_sheet ? sr.findings_sheet : "?",
                 o.header ? o.header : sr.info_sheet ? sr.info_sheet : "?", strcmp(out, "-") ? out : "stdout");
+    }
     model_free(b);
     smap_free(&sr);
     free(xml);

@@ -158,9 +158,9 @@ static const char issue_help[] =
     "FILE may be a 问题清单 workbook (.xlsx) or CSV (--sheet, --header, --encoding as\n"
     "for tongbao import); the history keeps the findings XML made from it.\n";
 
-char *cli_default_out(const char *in) {
+char *cli_default_out(const char *in, const char *ext) {
     size_t l = strlen(in);
-    char *o = malloc(l + 5);
+    char *o = malloc(l + strlen(ext) + 1);
     if (!o) return NULL;
     memcpy(o, in, l + 1);
     if (l > 4 && !strcmp(o + l - 4, ".xml")) o[l - 4] = 0;
@@ -168,8 +168,27 @@ char *cli_default_out(const char *in) {
         char *dot = strrchr(o, '.');
         if (dot && !strchr(dot, '/')) *dot = 0;
     }
-    strcat(o, ".pdf");
+    strcat(o, ext);
     return o;
+}
+
+/* issue and archive export write the archive's PDF: a .docx is a draft and
+ * never enters the archive (regen -o X.docx gives an issued bulletin's
+ * text as one), and any other extension is refused like render's. */
+static int pdf_output(const char *cmd, const char *out) {
+    err e = {0};
+    render_format f;
+    if (!strcmp(out, "-")) return 0;   /* standard output: file_out_check's to judge */
+    if (render_format_of(out, NULL, &f, &e) < 0) {
+        cli_error(&e);
+        return TB_EUSAGE;
+    }
+    if (f == RENDER_PDF) return 0;
+    fprintf(stderr,
+            "tongbao: %s: %s: %s writes the archived PDF (-o OUT.pdf); a %s is a draft and never enters the archive: "
+            "after issuing, `tongbao regen --series S --issue N -o OUT%s` gives the issued text as one\n",
+            cmd, out, cmd, render_format_ext(f), render_format_ext(f));
+    return TB_EUSAGE;
 }
 
 int cli_issue(int argc, char **argv) {
@@ -212,7 +231,7 @@ int cli_issue(int argc, char **argv) {
     issue_ctx c = {0};
     render_info_init(&c.info);
     int rc = 0;
-    if (!out) out = outbuf = cli_default_out(in);
+    if (!out) out = outbuf = cli_default_out(in, ".pdf");
     if (!out) { err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); goto fail; }
     db_files dbf;
     db_files_of(cli_db_path(db), &dbf);
@@ -221,6 +240,7 @@ int cli_issue(int argc, char **argv) {
     if (tname) inputs[k++] = tname;
     if (so.header) inputs[k++] = so.header;
     if (file_out_check(out, 0, inputs, &e) < 0) goto fail;
+    if ((rc = pdf_output("issue", out))) goto done;
     if ((rc = cli_setup_fonts())) goto done;
     t = tpl_load(tname ? tname : b->template_name ? b->template_name : "dubao", &e);
     if (!t) goto fail;
@@ -353,6 +373,7 @@ int cli_archive(int argc, char **argv) {
         db_files_of(cli_db_path(db), &dbf);
         int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
         if (to_stdout < 0) { cli_error(&e); return e.code; }
+        if (pdf_output("archive export", out)) return TB_EUSAGE;
         store *s = store_open_existing(cli_db_path(db), 1, &e);
         if (!s) { cli_error(&e); return e.code; }
         buf pdf;
@@ -389,19 +410,23 @@ int cli_archive(int argc, char **argv) {
 /* ---- regen ------------------------------------------------------------ */
 
 static const char regen_help[] =
-    "usage: tongbao regen --series S --issue N [--year Y] [--district D] -o OUT.pdf|- [--db PATH]\n"
+    "usage: tongbao regen --series S --issue N [--year Y] [--district D] -o OUT.pdf|OUT.docx|-\n"
+    "                     [--format pdf|docx] [--db PATH]\n"
     "Rebuilds an issued bulletin from the database alone (the source file may\n"
     "be gone).  Without --district the output is byte-identical to the archived\n"
     "PDF; with it, a district extract (整改通知): only that district's findings\n"
-    "with their IDs and deadlines, addressed to the district.\n";
+    "with their IDs and deadlines, addressed to the district.\n"
+    "OUT.docx (or --format docx): the same, issued text (期号, finding IDs,\n"
+    "history) as a Word file to edit; it is not recorded anywhere.\n";
 
 int cli_regen(int argc, char **argv) {
-    const char *db = NULL, *series = NULL, *out = NULL, *district = NULL;
+    const char *db = NULL, *series = NULL, *out = NULL, *district = NULL, *format = NULL;
     int issue = 0, year = 0;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(regen_help, stdout); return 0; }
+        if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) { if (r < 0) return TB_EUSAGE; format = v; continue; }
         if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
         else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) return TB_EUSAGE; series = v; }
         else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) { if (r < 0) return TB_EUSAGE; issue = atoi(v); }
@@ -414,7 +439,7 @@ int cli_regen(int argc, char **argv) {
         }
     }
     if (!series || issue <= 0 || !out) {
-        fprintf(stderr, "tongbao: regen needs --series S --issue N -o OUT.pdf; see tongbao regen --help\n");
+        fprintf(stderr, "tongbao: regen needs --series S --issue N -o OUT.pdf (or OUT.docx); see tongbao regen --help\n");
         return TB_EUSAGE;
     }
     err e = {0};
@@ -423,6 +448,11 @@ int cli_regen(int argc, char **argv) {
     db_files_of(cli_db_path(db), &dbf);
     int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
     if (to_stdout < 0) { cli_error(&e); return e.code; }
+    render_format fmt = RENDER_PDF;   /* "-" (standard output): PDF unless --format */
+    if ((!to_stdout || format) && render_format_of(to_stdout ? NULL : out, format, &fmt, &e) < 0) {
+        cli_error(&e);
+        return TB_EUSAGE;
+    }
     store *s = store_open_existing(cli_db_path(db), 1, &e);
     arena *a = arena_new();
     model_bulletin *b = NULL;
@@ -437,7 +467,7 @@ int cli_regen(int argc, char **argv) {
     if (store_get_archived(s, series, year, issue, a, &ar, &e) < 0) goto fail;
     b = parse_memory((const char *)ar.source, ar.source_len, ar.info.source_name ? ar.info.source_name : "archived source", &e);
     if (!b || store_restore(b, &ar, &e) < 0 || history_restore(b, ar.context, &e) < 0) goto fail;
-    if ((rc = cli_setup_fonts())) goto done;
+    if (fmt == RENDER_PDF && (rc = cli_setup_fonts())) goto done;
     t = ar.template_xml ? tpl_load_memory(ar.template_xml, strlen(ar.template_xml), ar.info.template_name, &e)
                         : tpl_load(ar.info.template_name ? ar.info.template_name : "dubao", &e);
     if (!t) goto fail;
@@ -451,9 +481,19 @@ int cli_regen(int argc, char **argv) {
             t = z;
         }
     }
+    render_opts ro = {district, 1, district ? "zhenggai" : NULL};
+    if (fmt == RENDER_DOCX) {
+        /* the issued text, composed again from the archived source, IDs,
+         * template and history; a Word file is never compared or stored */
+        if (render_docx(b, t, &ro, &pdf, &info, &e) < 0 || file_write_out(out, pdf.data, pdf.len, &e) < 0)
+            goto fail;
+        fprintf(to_stdout ? stderr : stdout, "%s %d年第%d期%s%s → %s (Word, the issued text)\n", series, ar.info.year,
+                ar.info.issue_no, district ? " extract for " : "", district ? district : "",
+                to_stdout ? "(standard output)" : out);
+        goto done;
+    }
     lc = lay_ctx_new(&e);
     if (!lc) goto fail;
-    render_opts ro = {district, 1, district ? "zhenggai" : NULL};
     if (render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0) goto fail;
     if (!district) {
         char hex[65];

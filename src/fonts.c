@@ -103,6 +103,12 @@ const char *fonts_role_family(const char *role) {
     return role_table[0].family;
 }
 
+const char *fonts_role_official(const char *role) {
+    for (int i = 0; i < FONTS_N_ROLES; i++)
+        if (role && !strcmp(role, role_table[i].role)) return role_table[i].official;
+    return role_table[0].official;
+}
+
 int fonts_resolve(const char *role, fonts_face *out) {
     memset(out, 0, sizeof *out);
     int r = -1;

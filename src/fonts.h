@@ -28,6 +28,10 @@ PangoFontMap *fonts_new_fontmap(void);
 
 /* Family name Pango is asked for a role ("tongbao-fangsong"). */
 const char *fonts_role_family(const char *role);
+/* The office face of a role, as offices name it ("仿宋_GB2312"); the first
+ * role's for an unknown one.  Needs no fonts_init (the .docx names faces,
+ * it does not embed them). */
+const char *fonts_role_official(const char *role);
 
 typedef struct {
     char family[128], style[64], file[512];

@@ -22,16 +22,30 @@ static const char *dt(const char *iso, char *out, size_t cap) {
     return out;
 }
 
-static void validation_list(lxw_worksheet *ws, uint16_t col, const char *range, const char *title, const char *msg,
-                            int strict) {
+/* A drop-down of items: written into the rule itself when it fits Excel's
+ * 255 characters, else as a range of the hidden 下拉选项 sheet.  (The
+ * inline form is also what libxlsxwriter 1.1 frees: its range form leaks
+ * the formula text.) */
+static void validation_list(lxw_worksheet *ws, uint16_t col, const char *const *items, size_t n, const char *range,
+                            const char *title, const char *msg) {
     lxw_data_validation dv = {0};
-    dv.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
-    dv.value_formula = (char *)range;
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++) chars += utf8_count(items[i]) + 1;
+    const char *list[65];
+    if (chars <= 255 && n < 65) {
+        for (size_t i = 0; i < n; i++) list[i] = items[i];
+        list[n] = NULL;
+        dv.validate = LXW_VALIDATION_TYPE_LIST;
+        dv.value_list = (char **)list;
+    } else {
+        dv.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+        dv.value_formula = (char *)range;
+    }
     dv.input_title = (char *)title;
     dv.input_message = (char *)msg;
-    dv.error_type = strict ? LXW_VALIDATION_ERROR_TYPE_STOP : LXW_VALIDATION_ERROR_TYPE_INFORMATION;
+    dv.error_type = LXW_VALIDATION_ERROR_TYPE_INFORMATION;
     dv.error_title = (char *)title;
-    dv.error_message = strict ? "请从下拉列表中选择" : "不在常用列表中；如确需新增，请点“确定”";
+    dv.error_message = "不在常用列表中；如确需新增，请点“确定”";
     worksheet_data_validation_range(ws, 1, col, FORM_ROWS, col, &dv);
 }
 
@@ -79,12 +93,14 @@ static int findings_sheet(xlsxw *x, const form_opts *o) {
     if (o->n_districts) {
         char range[64];
         snprintf(range, sizeof range, "=下拉选项!$A$1:$A$%zu", o->n_districts);
-        validation_list(ws, F_DISTRICT, range, "区", "从列表选择区（县、市）；市直单位的问题填在“单位”列", 0);
+        validation_list(ws, F_DISTRICT, o->districts, o->n_districts, range, "区",
+                        "从列表选择区（县、市）；市直单位的问题填在“单位”列");
     }
     if (o->n_categories) {
         char range[64];
         snprintf(range, sizeof range, "=下拉选项!$B$1:$B$%zu", o->n_categories);
-        validation_list(ws, F_CATEGORY, range, "问题类别", "常用类别；同一类别的问题归为一段（一是…）", 0);
+        validation_list(ws, F_CATEGORY, o->categories, o->n_categories, range, "问题类别",
+                        "常用类别；同一类别的问题归为一段（一是…）");
     }
     validation_date(ws, 1, F_DEADLINE, FORM_ROWS, "整改时限");
     validation_date(ws, 1, F_OBSERVED, FORM_ROWS, "发现时间");

@@ -203,6 +203,8 @@ static int summary(lctx *c, const ledger_opts *o) {
     static const char *const h[] = {"区（单位）", "问题数", "已整改", "未整改", "逾期", "整改率"};
     static const double w[] = {20, 10, 10, 10, 10, 10};
     for (int k = 0; k < 6; k++) worksheet_set_column(ws, (lxw_col_t)k, (lxw_col_t)k, w[k], NULL);
+    worksheet_set_paper(ws, 9);
+    worksheet_fit_to_pages(ws, 1, 0);   /* the title is wider than the table: one page across */
     char title[400];
     snprintf(title, sizeof title, "%s问题整改情况汇总（截至%s）", c->many_series || !c->series1 ? "" : c->series1, o->today);
     worksheet_set_row(ws, 0, 30, NULL);

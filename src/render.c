@@ -7,14 +7,21 @@
  * status, statistics, …) that the order does not name go where it says
  * "body", in compose's order, as do parts this version does not know; any
  * other part the order leaves out is left out of the bulletin.  Without an <order>, compose's order is kept.  The 附件说明
- * (appendix-note) goes right before the signature unless named. */
+ * (appendix-note) goes right before the signature unless named.
+ *
+ * The arranged document goes to one of two writers: layout → pdf, or docx
+ * (render_docx), chosen by the output's extension or --format
+ * (render_format_of). */
 #include "render.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "appendix.h"
 #include "chart.h"
+#include "docx.h"
+#include "fonts.h"
 #include "pdf.h"
 
 void render_info_init(render_info *i) {
@@ -123,8 +130,9 @@ static int part_on(const tpl_template *t, int opt, const char *part) {
     return opt > 0 || (opt == 0 && tpl_has_part(t, part));
 }
 
-int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
-                    const render_opts *o, buf *pdf, render_info *info, err *e) {
+/* compose → appendix/chart → order: the document both writers take. */
+static doc_document *render_compose(const model_bulletin *b, const tpl_template *t, const render_opts *o,
+                                    render_info *info, err *e) {
     compose_opts co = {0};
     co.kind = o && o->kind ? o->kind : t->kind;
     co.district = o ? o->district : NULL;
@@ -132,25 +140,26 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
     co.word = tpl_word;
     co.word_ctx = (void *)t;
     doc_document *d = compose_bulletin(b, &co, e);
-    if (!d) return -1;
+    if (!d) return NULL;
     int rows = 0, chart = 0;
-    if (part_on(t, t->force_chart, "chart") && (chart = chart_add(d, b, t, co.district, 1, e)) < 0) {
+    if ((part_on(t, t->force_chart, "chart") && (chart = chart_add(d, b, t, co.district, 1, e)) < 0) ||
+        (part_on(t, t->force_appendix, "appendix") && (rows = appendix_add(d, b, t, co.district, e)) < 0) ||
+        arrange(d, t, e) < 0) {
         doc_free(d);
-        return -1;
-    }
-    if (part_on(t, t->force_appendix, "appendix") && (rows = appendix_add(d, b, t, co.district, e)) < 0) {
-        doc_free(d);
-        return -1;
-    }
-    if (arrange(d, t, e) < 0) {
-        doc_free(d);
-        return -1;
+        return NULL;
     }
     if (info) {
         doc_write_text(d, &info->text);
         info->appendix_rows = rows;
         info->chart = chart;
     }
+    return d;
+}
+
+int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
+                    const render_opts *o, buf *pdf, render_info *info, err *e) {
+    doc_document *d = render_compose(b, t, o, info, e);
+    if (!d) return -1;
     lay_result *r = lay_document(lc, d, t, e);
     if (!r) {
         doc_free(d);
@@ -170,4 +179,59 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
     lay_free(r);
     doc_free(d);
     return rc;
+}
+
+int render_docx(const model_bulletin *b, const tpl_template *t, const render_opts *o, buf *out,
+                render_info *info, err *e) {
+    doc_document *d = render_compose(b, t, o, info, e);
+    if (!d) return -1;
+    /* only a chart needs faces (its PNG's labels): a draft without one
+     * starts no font machinery */
+    int rc = 0;
+    if (docx_needs_fonts(d)) {
+        char *dir = tpl_data_dir();
+        rc = fonts_init(dir, e);
+        free(dir);
+    }
+    if (rc == 0) rc = docx_write(d, t, "tongbao " TONGBAO_VERSION, out, e);
+    doc_free(d);
+    return rc;
+}
+
+/* ---- output formats ------------------------------------------------------ */
+
+static const struct {
+    render_format f;
+    const char *name, *ext;
+} formats[] = {{RENDER_PDF, "pdf", ".pdf"}, {RENDER_DOCX, "docx", ".docx"}};
+#define N_FORMATS (sizeof formats / sizeof formats[0])
+
+const char *render_format_ext(render_format f) {
+    for (size_t i = 0; i < N_FORMATS; i++)
+        if (formats[i].f == f) return formats[i].ext;
+    return ".pdf";
+}
+
+int render_format_of(const char *path, const char *format, render_format *out, err *e) {
+    int by_name = -1, by_ext = -1;
+    if (format) {
+        for (size_t i = 0; i < N_FORMATS; i++)
+            if (!strcasecmp(format, formats[i].name)) by_name = (int)i;
+        if (by_name < 0)
+            return err_set(e, TB_EUSAGE, NULL, 0, 0, "--format %s: tongbao writes pdf and docx", format);
+    }
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (dot && slash && dot < slash) dot = NULL;
+    for (size_t i = 0; dot && i < N_FORMATS; i++)
+        if (!strcasecmp(dot, formats[i].ext)) by_ext = (int)i;
+    if (by_name >= 0 && by_ext >= 0 && by_name != by_ext)
+        return err_set(e, TB_EUSAGE, path, 0, 0, "the name says %s but --format says %s; make them agree",
+                       formats[by_ext].name, formats[by_name].name);
+    if (by_name < 0 && by_ext < 0)
+        return err_set(e, TB_EUSAGE, path, 0, 0,
+                       "tongbao writes .pdf and .docx, not %s; name the output so (or give --format pdf|docx)",
+                       dot ? dot : "a file without an extension");
+    *out = formats[by_name >= 0 ? by_name : by_ext].f;
+    return 0;
 }

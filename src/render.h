@@ -1,6 +1,6 @@
-/* render.h — the pipeline in one call: model + template → PDF bytes.
- * compose → (appendix, chart) → order → layout → pdf; used by every command
- * that makes a PDF. */
+/* render.h — the pipeline in one call: model + template → PDF (or .docx)
+ * bytes.  compose → (appendix, chart) → order → layout → pdf, or → docx;
+ * used by every command that writes a bulletin. */
 #ifndef TB_RENDER_H
 #define TB_RENDER_H
 
@@ -32,6 +32,21 @@ void render_info_free(render_info *i);
 
 int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
                     const render_opts *o, buf *pdf, render_info *info, err *e);
+
+/* The same document as a Word .docx (docx.h): a draft to edit.  info gets
+ * the composed text and appendix/chart figures; pages stays 0 (Word
+ * paginates).  Sets up the fonts (fonts_init) itself when there is a chart
+ * to draw; without one it needs none. */
+int render_docx(const model_bulletin *b, const tpl_template *t, const render_opts *o, buf *out,
+                render_info *info, err *e);
+
+/* Output formats: the output's extension decides (.pdf, .docx, any case),
+ * or --format's value (pdf, docx) when given.  TB_EUSAGE for an extension
+ * or format tongbao does not write (the message names the ones it does),
+ * or a --format that contradicts a known extension. */
+typedef enum { RENDER_PDF = 0, RENDER_DOCX } render_format;
+int render_format_of(const char *path, const char *format, render_format *out, err *e);
+const char *render_format_ext(render_format f);     /* ".pdf", ".docx" */
 
 #define TONGBAO_VERSION "0.3.0"
 

@@ -436,6 +436,32 @@ static void found_headers(const grid *g, long row, buf *b) {
     }
 }
 
+/* Header cells that name no field (or a field named before): import says
+ * so, a column the clerk filled must not vanish unnoticed. */
+static const char *ignored_columns(arena *a, const grid *g, long hdr) {
+    if (hdr < 0 || (size_t)hdr >= g->n_rows) return NULL;
+    const grid_row *r = &g->rows[hdr];
+    int seen[SMAP_N_FIELDS] = {0};
+    buf b;
+    buf_init(&b);
+    for (uint32_t k = 0; k < r->n; k++) {
+        char t[200];
+        const char *h = r->cells[k].kind == GRID_TEXT ? r->cells[k].text : NULL;
+        int f = smap_column(h);
+        if (f && !seen[f]++) continue;
+        if (!h || !*h) continue;
+        snprintf(t, sizeof t, "%s", h);
+        for (char *p = t; *p; p++)
+            if (*p == '\n') *p = ' ';
+        char col[8];
+        grid_col_name(r->cells[k].col, col);
+        buf_printf(&b, "%s%s %s", b.len ? ", " : "", col, t);
+    }
+    const char *out = b.len && !b.oom ? arena_strdup(a, b.data) : NULL;
+    buf_free(&b);
+    return out;
+}
+
 /* The first row that has any text: what the user probably meant as header. */
 static long first_row(const grid *g) {
     for (size_t r = 0; r < g->n_rows && r < 30; r++)
@@ -535,6 +561,7 @@ int smap_load(const char *path, const smap_opts *o, smap_result *r, err *e) {
     sinfo_init(&info, r->arena);
     if (rc == 0) {
         r->findings_sheet = arena_strdup(r->arena, src.findings->name);
+        r->ignored = ignored_columns(r->arena, src.findings, hdr);
         if (src.info) r->info_sheet = arena_strdup(r->arena, src.info->name);
         if (o->header) rc = sinfo_from_xml(&info, o->header, e);
         else if (src.info) rc = sinfo_from_grid(&info, src.info, date1904, path, e);

@@ -38,6 +38,7 @@ typedef struct {
     const char *header_file;/* --header FILE, for errors in its lines */
     size_t n_findings, n_categories;
     const char *findings_sheet, *info_sheet;   /* which sheets were read */
+    const char *ignored;    /* header cells that name no field, "H 照片, K 备注2", or NULL */
 } smap_result;
 
 /* 1 when path names a spreadsheet by its extension (.xlsx .xlsm .csv .xls

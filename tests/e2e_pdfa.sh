@@ -8,7 +8,7 @@
 # be clean.  Files: every template × every example, the chart and appendix
 # variants, and the 300-finding night with its appendix table.
 A="$T/pdfa"
-mkdir -p "$A"
+mkdir -p "$A" "$A/x"   # x/: files kept out of the "$A"/*.pdf set checked below
 PY=/usr/bin/python3      # Debian's, with python3-fonttools
 
 for tp in dubao jianbao wenze zhenggai; do
@@ -45,15 +45,15 @@ fi
 
 # the checker can fail: a plain PDF, and a PDF/A whose XMP says part 1 and
 # whose Info title differs from dc:title (same lengths, so the file stays whole)
-"$TB" render examples/inbox/jc-2026-11-20-night.xml -o "$A/plain.pdf.x" >/dev/null 2>&1
-"$PY" tests/pdfa_check.py "$A/plain.pdf.x" >"$A/neg1" 2>&1
+"$TB" render examples/inbox/jc-2026-11-20-night.xml -o "$A/x/plain.pdf" >/dev/null 2>&1
+"$PY" tests/pdfa_check.py "$A/x/plain.pdf" >"$A/neg1" 2>&1
 for c in "6.2.3 output intent" "6.6.2.1 XMP metadata stream" "6.6.4 PDF/A identification"; do
     grep -q "^FAIL pdfa $c" "$A/neg1" || { ko "pdfa_check fails a plain PDF" "no FAIL for $c: $(cat "$A/neg1")"; break; }
 done && ok "pdfa_check fails a plain PDF (no output intent, no XMP, no identification)"
 LC_ALL=C sed -e 's|<pdfaid:part>2</pdfaid:part>|<pdfaid:part>1</pdfaid:part>|' \
     -e 's|<rdf:li xml:lang="x-default">关于|<rdf:li xml:lang="x-default">对于|' \
-    "$A/dubao-jc-2026-11-20-night.pdf" >"$A/tampered.pdf.x"
-"$PY" tests/pdfa_check.py "$A/tampered.pdf.x" >"$A/neg2" 2>&1
+    "$A/dubao-jc-2026-11-20-night.pdf" >"$A/x/tampered.pdf"
+"$PY" tests/pdfa_check.py "$A/x/tampered.pdf" >"$A/neg2" 2>&1
 grep -q '^FAIL pdfa 6.6.4' "$A/neg2" && grep -q '^FAIL pdfa info=xmp' "$A/neg2" && grep -q '^PASS pdfa 6.2.3' "$A/neg2" &&
     ok "pdfa_check fails a PDF/A whose XMP says part 1 and whose dc:title differs from Info" ||
     ko "pdfa_check fails a tampered PDF/A" "$(grep -v '^PASS' "$A/neg2")"
@@ -75,38 +75,38 @@ done
     ko "pdfa: Ghostscript, poppler and qpdf open every file without a warning" "$bad"
 
 # ---- the same pages as the plain PDF ------------------------------------------
-"$TB" render examples/inbox/jc-2026-11-20-night.xml -t dubao -o "$A/plain.pdf.x" >/dev/null 2>&1
-pdftotext "$A/plain.pdf.x" "$A/plain.txt" && pdftotext "$A/dubao-jc-2026-11-20-night.pdf" "$A/a.txt" &&
+"$TB" render examples/inbox/jc-2026-11-20-night.xml -t dubao -o "$A/x/plain.pdf" >/dev/null 2>&1
+pdftotext "$A/x/plain.pdf" "$A/plain.txt" && pdftotext "$A/dubao-jc-2026-11-20-night.pdf" "$A/a.txt" &&
     cmp -s "$A/plain.txt" "$A/a.txt" && ok "pdfa: the same text as the plain PDF" || ko "pdfa: the same text as the plain PDF" "pdftotext differs"
-pdftoppm -r 40 -gray "$A/plain.pdf.x" "$A/pl" && pdftoppm -r 40 -gray "$A/dubao-jc-2026-11-20-night.pdf" "$A/pa" &&
+pdftoppm -r 40 -gray "$A/x/plain.pdf" "$A/pl" && pdftoppm -r 40 -gray "$A/dubao-jc-2026-11-20-night.pdf" "$A/pa" &&
     for p in "$A"/pl-*.pgm; do cmp -s "$p" "$A/pa-${p##*/pl-}" || exit 1; done &&
     ok "pdfa: pixel-identical pages to the plain PDF (pdftoppm)" || ko "pdfa: pixel-identical pages to the plain PDF" "pages differ"
-! grep -aq '/Metadata\|GTS_PDFA1' "$A/plain.pdf.x" && head -c 8 "$A/plain.pdf.x" | grep -q '%PDF-1.5' &&
-    ok "pdfa: plain PDFs are unchanged (1.5, no XMP, no output intent)" || ko "pdfa: plain PDFs are unchanged" "$(head -c 8 "$A/plain.pdf.x")"
-"$TB" render examples/inbox/jc-2026-11-20-night.xml --pdfa -o "$A/again.pdf.x" >/dev/null 2>&1
-check "pdfa: reproducible (same input, same bytes)" cmp "$A/dubao-jc-2026-11-20-night.pdf" "$A/again.pdf.x"
-a=$(wc -c <"$A/dubao-jc-2026-11-20-night.pdf"); p=$(wc -c <"$A/plain.pdf.x")
+! grep -aq '/Metadata\|GTS_PDFA1' "$A/x/plain.pdf" && head -c 8 "$A/x/plain.pdf" | grep -q '%PDF-1.5' &&
+    ok "pdfa: plain PDFs are unchanged (1.5, no XMP, no output intent)" || ko "pdfa: plain PDFs are unchanged" "$(head -c 8 "$A/x/plain.pdf")"
+"$TB" render examples/inbox/jc-2026-11-20-night.xml --pdfa -o "$A/x/again.pdf" >/dev/null 2>&1
+check "pdfa: reproducible (same input, same bytes)" cmp "$A/dubao-jc-2026-11-20-night.pdf" "$A/x/again.pdf"
+a=$(wc -c <"$A/dubao-jc-2026-11-20-night.pdf"); p=$(wc -c <"$A/x/plain.pdf")
 [ $((a - p)) -le 10240 ] && ok "pdfa: $((a - p)) bytes over the plain PDF (≤ 10 KB)" || ko "pdfa: ≤ 10 KB over the plain PDF" "$((a - p)) bytes"
 
 # ---- where it is switched on ------------------------------------------------
 mkdir -p "$A/tpl"
 sed 's|</template>|  <output pdfa="yes"/>\n</template>|' templates/dubao.xml >"$A/tpl/dubao.xml"
-TONGBAO_TEMPLATES="$A/tpl" "$TB" render examples/inbox/jc-2026-11-20-night.xml -o "$A/tpl.pdf.x" >/dev/null 2>"$A/err"
-grep -aq 'pdfaid:part>2<' "$A/tpl.pdf.x" && cmp -s "$A/tpl.pdf.x" "$A/dubao-jc-2026-11-20-night.pdf" &&
+TONGBAO_TEMPLATES="$A/tpl" "$TB" render examples/inbox/jc-2026-11-20-night.xml -o "$A/x/tpl.pdf" >/dev/null 2>"$A/err"
+grep -aq 'pdfaid:part>2<' "$A/x/tpl.pdf" && cmp -s "$A/x/tpl.pdf" "$A/dubao-jc-2026-11-20-night.pdf" &&
     ok "pdfa: a template's <output pdfa=\"yes\"/> makes PDF/A without --pdfa" || ko "pdfa: a template's <output pdfa=\"yes\"/>" "$(cat "$A/err")"
 sed 's|</template>|  <output pdfa="maybe"/>\n</template>|' templates/dubao.xml >"$A/tpl/bad.xml"
-"$TB" render examples/inbox/jc-2026-11-20-night.xml -t "$A/tpl/bad.xml" -o "$A/bad.pdf.x" >/dev/null 2>"$A/err"; rc=$?
-[ $rc -eq 5 ] && grep -q 'bad.xml:[0-9]*:.*pdfa="maybe".*yes or no' "$A/err" && [ ! -e "$A/bad.pdf.x" ] &&
+"$TB" render examples/inbox/jc-2026-11-20-night.xml -t "$A/tpl/bad.xml" -o "$A/x/bad.pdf" >/dev/null 2>"$A/err"; rc=$?
+[ $rc -eq 5 ] && grep -q 'bad.xml:[0-9]*:.*pdfa="maybe".*yes or no' "$A/err" && [ ! -e "$A/x/bad.pdf" ] &&
     ok "pdfa: <output pdfa=\"maybe\"> is a template error naming the line (exit 5)" || ko "pdfa: bad <output pdfa>" "exit $rc: $(cat "$A/err")"
 # a face only Cairo can draw (here: one fontconfig emboldens) is refused,
 # not written as a PDF that is not PDF/A; the plain PDF still falls back
 sed 's|</fontconfig>|<match target="font"><test name="family"><string>FandolFang</string></test><edit name="embolden" mode="assign"><bool>true</bool></edit></match></fontconfig>|' \
     fonts/tongbao.conf >"$A/emb.conf"
-TONGBAO_FONTS_CONF="$A/emb.conf" "$TB" render examples/inbox/jc-2026-11-20-night.xml --pdfa -o "$A/emb.pdf.x" >/dev/null 2>"$A/err"; rc=$?
-TONGBAO_FONTS_CONF="$A/emb.conf" "$TB" render examples/inbox/jc-2026-11-20-night.xml -o "$A/embp.pdf.x" >/dev/null 2>&1; rcp=$?
-[ $rc -eq 4 ] && grep -q 'PDF/A: tongbao cannot embed FandolFang' "$A/err" && [ ! -e "$A/emb.pdf.x" ] && [ $rcp -eq 0 ] &&
+TONGBAO_FONTS_CONF="$A/emb.conf" "$TB" render examples/inbox/jc-2026-11-20-night.xml --pdfa -o "$A/x/emb.pdf" >/dev/null 2>"$A/err"; rc=$?
+TONGBAO_FONTS_CONF="$A/emb.conf" "$TB" render examples/inbox/jc-2026-11-20-night.xml -o "$A/x/embp.pdf" >/dev/null 2>&1; rcp=$?
+[ $rc -eq 4 ] && grep -q 'PDF/A: tongbao cannot embed FandolFang' "$A/err" && [ ! -e "$A/x/emb.pdf" ] && [ $rcp -eq 0 ] &&
     ok "pdfa: a face only Cairo could draw is refused (exit 4, names the face); the plain PDF falls back" ||
     ko "pdfa: a face only Cairo could draw is refused" "exit $rc/$rcp: $(cat "$A/err")"
-TONGBAO_PDF_WRITER=cairo "$TB" render examples/inbox/jc-2026-11-20-night.xml --pdfa -o "$A/cairo.pdf.x" >/dev/null 2>&1
-cmp -s "$A/cairo.pdf.x" "$A/dubao-jc-2026-11-20-night.pdf" && ok "pdfa: TONGBAO_PDF_WRITER=cairo does not apply to PDF/A" ||
+TONGBAO_PDF_WRITER=cairo "$TB" render examples/inbox/jc-2026-11-20-night.xml --pdfa -o "$A/x/cairo.pdf" >/dev/null 2>&1
+cmp -s "$A/x/cairo.pdf" "$A/dubao-jc-2026-11-20-night.pdf" && ok "pdfa: TONGBAO_PDF_WRITER=cairo does not apply to PDF/A" ||
     ko "pdfa: TONGBAO_PDF_WRITER=cairo does not apply to PDF/A" "a different file"
