@@ -2,7 +2,10 @@
 # examples/demo.sh — what `make demo` runs: one nightly over the example
 # inbox into out/, with the history database out/tongbao.db.  The examples
 # are copied to a scratch inbox (out/inbox/) first, so examples/inbox/ is
-# never moved; running the demo again starts a fresh night.
+# never moved; running the demo again starts a fresh night.  The 简报 and
+# 动态 made of items (examples/items/) go into the same night: their names
+# sort after the 督查通报 whose figures they quote, so nightly issues them
+# after it.
 set -e
 export TONGBAO_HOME="$PWD"
 mkdir -p out
@@ -12,7 +15,7 @@ for d in out/*/; do
     [ -d "$d" ] && [ "$d" != out/inbox/ ] && rm -rf "$d"
 done
 mkdir -p out/inbox
-cp examples/inbox/*.xml out/inbox/
+cp examples/inbox/*.xml examples/items/*.xml out/inbox/
 rc=0
 bin/tongbao nightly out/inbox --out out --db out/tongbao.db || rc=$?
 echo

@@ -415,7 +415,9 @@ static const char regen_help[] =
     "Rebuilds an issued bulletin from the database alone (the source file may\n"
     "be gone).  Without --district the output is byte-identical to the archived\n"
     "PDF; with it, a district extract (整改通知): only that district's findings\n"
-    "with their IDs and deadlines, addressed to the district.\n"
+    "with their IDs and deadlines, addressed to the district.  A bulletin made\n"
+    "of items gives the items of that district (district=, else source=) under\n"
+    "its own 报头.\n"
     "OUT.docx (or --format docx): the same, issued text (期号, finding IDs,\n"
     "history) as a Word file to edit; it is not recorded anywhere.\n";
 
@@ -471,7 +473,10 @@ int cli_regen(int argc, char **argv) {
     t = ar.template_xml ? tpl_load_memory(ar.template_xml, strlen(ar.template_xml), ar.info.template_name, &e)
                         : tpl_load(ar.info.template_name ? ar.info.template_name : "dubao", &e);
     if (!t) goto fail;
-    if (district) {
+    /* a bulletin made of items (no findings) is extracted in its own
+     * template: the district's items under the same 报头 (issue 11) */
+    int items_extract = district && b->has_items && b->n_categories == 0;
+    if (district && !items_extract) {
         /* the extract is a 整改通知: the zhenggai template when installed,
          * else the bulletin's own template composed as a zhenggai */
         err e2 = {0};
@@ -481,7 +486,7 @@ int cli_regen(int argc, char **argv) {
             t = z;
         }
     }
-    render_opts ro = {district, 1, district ? "zhenggai" : NULL};
+    render_opts ro = {district, 1, district && !items_extract ? "zhenggai" : NULL};
     if (fmt == RENDER_DOCX) {
         /* the issued text, composed again from the archived source, IDs,
          * template and history; a Word file is never compared or stored */

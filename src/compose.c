@@ -748,6 +748,7 @@ static int add_fields(compose_ctx *c, const char *title, const char *date_full, 
     }
     if (b->has_distribution) {
         rc |= field(c, "send", b->dist_send);
+        rc |= field(c, "deliver", b->dist_deliver);
         rc |= field(c, "cc", b->dist_cc);
         rc |= field(c, "editors", b->dist_editors);
         if (rc) return -1;
@@ -865,6 +866,7 @@ static int compose_all(compose_ctx *c) {
         if (compose_history_stats(c) < 0) return -1;
         if (add_requirements(c) < 0) return -1;
     }
+    if (compose_items(c) < 0) return -1;      /* compose_items.c */
     if (c->kind != COMPOSE_JIANBAO) {
         if (!str_empty(b->issuer)) {
             doc_block *blk = simple_block(c, "signature", b->issuer);
@@ -908,16 +910,17 @@ doc_document *compose_bulletin(const model_bulletin *b, const compose_opts *o, e
             return NULL;
         }
         for (i = 0; i < n && strcmp(ds[i], c.district) != 0; i++) {}
-        if (i == n) {
+        if (i == n && !compose_items_in_district(b, c.district)) {
             buf l;
             buf_init(&l);
             for (i = 0; i < n; i++) {
                 if (i) buf_puts(&l, "、");
                 buf_puts(&l, ds[i]);
             }
+            compose_items_districts(b, &l);
             const char *ls = buf_cstr(&l);
             err_set(e, TB_ENOTFOUND, b->source, 0, 0,
-                    "no findings for district \"%s\" in this bulletin; districts with findings: %s",
+                    "no findings or items for district \"%s\" in this bulletin; districts with some: %s",
                     c.district, ls && *ls ? ls : "(none)");
             buf_free(&l);
             doc_free(c.d);

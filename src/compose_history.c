@@ -193,14 +193,16 @@ static void count_list(const model_history_count *xs, size_t n, int (*order)(con
  *   已整改27个，逾期未整改5个；印发督查通报3期，典型案例通报1期4起7人；问责党组织1个、
  *   党员干部7人，其中乡科级领导干部3人、村（社区）干部4人，诫勉1人、通报批评2人
  * A wenze (问责通报) keeps to the cases and accountability. */
+enum { STATS_FINDINGS = 1, STATS_BULLETINS = 2, STATS_ACCOUNTABILITY = 4, STATS_ALL = 7 };
+
 static void stats_clauses(compose_ctx *c, const model_history *h, const char *scope, const char *ranks,
-                          const char *kinds, buf *o) {
+                          const char *kinds, unsigned want, const char *bulletin_name, buf *o) {
     int cases_only = c->kind == COMPOSE_WENZE;
     int groups = 0, clauses = 0;
 #define GROUP() (clauses = 0)
 #define CLAUSE() buf_puts(o, clauses++ ? "，" : groups++ ? "；" : "")
     GROUP();
-    if (!cases_only) {
+    if (!cases_only && (want & STATS_FINDINGS)) {
         if (h->inspections > 0) {
             CLAUSE();
             buf_printf(o, "共开展%s%ld轮", compose_word(c, "method-default", "督查"), h->inspections);
@@ -227,18 +229,17 @@ static void stats_clauses(compose_ctx *c, const model_history *h, const char *sc
         }
     }
     GROUP();
-    if (!cases_only && h->bulletins > 0) {
+    if (!cases_only && h->bulletins > 0 && (want & STATS_BULLETINS)) {
         CLAUSE();
-        buf_printf(o, "印发%s%ld期", compose_word(c, "history-bulletin-name",
-                                           c->kind == COMPOSE_JIANBAO ? "简报" : "督查通报"), h->bulletins);
+        buf_printf(o, "印发%s%ld期", bulletin_name, h->bulletins);
     }
-    if (h->case_bulletins > 0 && h->cases > 0) {
+    if (h->case_bulletins > 0 && h->cases > 0 && (want & STATS_BULLETINS)) {
         CLAUSE();
         buf_printf(o, "%s典型案例通报%ld期%ld起", cases_only ? "共印发" : "", h->case_bulletins, h->cases);
         if (h->people > 0) buf_printf(o, "%ld人", h->people);
     }
     GROUP();
-    if (h->people > 0 || h->orgs > 0) {
+    if ((h->people > 0 || h->orgs > 0) && (want & STATS_ACCOUNTABILITY)) {
         CLAUSE();
         buf_puts(o, "问责");
         if (h->orgs > 0) buf_printf(o, "党组织%ld个%s", h->orgs, h->people > 0 ? "、" : "");
@@ -254,10 +255,44 @@ static void stats_clauses(compose_ctx *c, const model_history *h, const char *sc
 #undef CLAUSE
 }
 
+/* The {stats} clause for an item's <stats/> (compose_items.c): all of it,
+ * or one group (part = findings, bulletins, accountability).  A quoted
+ * series' bulletins are named by the wording key quoted-bulletin-name
+ * (default 督查通报), the bulletin's own series' as for history-stats. */
+int compose_history_clause(compose_ctx *c, const model_history *h, const char *part, int quoted, buf *out) {
+    unsigned want = STATS_ALL;
+    if (part) want = !strcmp(part, "findings") ? STATS_FINDINGS : !strcmp(part, "bulletins") ? STATS_BULLETINS
+                                                                                           : STATS_ACCOUNTABILITY;
+    buf scope, ranks, kinds;
+    buf_init(&scope);
+    buf_init(&ranks);
+    buf_init(&kinds);
+    scope_list(h, &scope);
+    count_list(h->by_rank, h->n_by_rank, rank_order, &ranks);
+    count_list(h->by_kind, h->n_by_kind, kind_order, &kinds);
+    const char *sc = buf_cstr(&scope), *rs = buf_cstr(&ranks), *ks = buf_cstr(&kinds);
+    int rc = sc && rs && ks ? 0 : compose_oom(c);
+    if (rc == 0) {
+        const char *name = quoted ? compose_word(c, "quoted-bulletin-name", "督查通报")
+                                  : compose_word(c, "history-bulletin-name",
+                                                 c->kind == COMPOSE_JIANBAO ? "简报" : "督查通报");
+        stats_clauses(c, h, sc, rs, ks, want, name, out);
+        if (out->oom) rc = compose_oom(c);
+    }
+    buf_free(&scope);
+    buf_free(&ranks);
+    buf_free(&kinds);
+    return rc;
+}
+
 int compose_history_stats(compose_ctx *c) {
     const model_history *h = c->b->history;
     const char *pat;
-    int mode = history_mode(c, "history-stats", c->kind != COMPOSE_ZHENGGAI, &pat);
+    /* a bulletin made only of items reports no inspections: running
+     * totals of the series are for items to quote (<stats/>), not a
+     * paragraph of their own */
+    int own = c->b->n_categories > 0 || c->b->has_cases;
+    int mode = history_mode(c, "history-stats", c->kind != COMPOSE_ZHENGGAI && own, &pat);
     /* The first bulletin of a series has no "so far" beyond itself. */
     if (mode == H_OFF || h->earlier <= 0) return 0;
     buf scope, ranks, kinds, clauses;
@@ -270,7 +305,9 @@ int compose_history_stats(compose_ctx *c) {
     count_list(h->by_kind, h->n_by_kind, kind_order, &kinds);
     const char *sc = buf_cstr(&scope), *rs = buf_cstr(&ranks), *ks = buf_cstr(&kinds);
     int rc = sc && rs && ks ? 0 : compose_oom(c);
-    if (rc == 0) stats_clauses(c, h, sc, rs, ks, &clauses);
+    if (rc == 0)
+        stats_clauses(c, h, sc, rs, ks, STATS_ALL, compose_word(c, "history-bulletin-name",
+                      c->kind == COMPOSE_JIANBAO ? "简报" : "督查通报"), &clauses);
     const char *cs = rc == 0 ? buf_cstr(&clauses) : NULL;
     if (rc == 0 && !cs) rc = compose_oom(c);
     if (rc == 0 && (*cs || mode == H_PATTERN)) {

@@ -5,6 +5,7 @@
  *   compose.c          the document: title, 主送, body parts, furniture fields
  *   compose_text.c     numerals, dates, how a text ends (its closing mark)
  *   compose_history.c  上期整改情况 and 截至目前
+ *   compose_items.c    items: 简报 and news style, <column>, <stats/>
  *
  * Every name this header declares starts with compose_ (COMPOSE_ for
  * constants). */
@@ -71,5 +72,20 @@ const char *compose_closing_mark(const char *s, size_t *body, const char *joiner
 
 int compose_history_status(compose_ctx *c);
 int compose_history_stats(compose_ctx *c);
+/* The {stats} clause of h appended to out: all of it, or the group part
+ * names (findings, bulletins, accountability); quoted = h is another
+ * series' (its bulletins are named by quoted-bulletin-name). */
+int compose_history_clause(compose_ctx *c, const model_history *h, const char *part, int quoted, buf *out);
+
+/* ---- compose_items.c ------------------------------------------------------------- */
+
+/* The items and their <column> headings (part "items"); an extract only
+ * the district's.  0, or -1 with the error recorded. */
+int compose_items(compose_ctx *c);
+/* Does any item belong to district d (district=, else source=)? */
+int compose_items_in_district(const model_bulletin *b, const char *d);
+/* The districts and sources items belong to, joined with 、 after what
+ * out holds (for the message of an extract nobody is in). */
+void compose_items_districts(const model_bulletin *b, buf *out);
 
 #endif

@@ -30,7 +30,14 @@
  *   end
  *
  * "prev"/"prev-counts"/"overdue" are absent for the first issue of a
- * series.  A reader refuses a version it does not know, an unknown record,
+ * series.
+ *
+ * Version 2 (written only when the bulletin's items quote other series with
+ * <stats series="…"/>, issue 11; version 1 otherwise, so nothing else
+ * changes) adds, after the bulletin's own figures and before "end", one
+ * section per quoted series: a line "quote<TAB>SERIES", then that series'
+ * figures in the records above (earlier … orgs, scope, rank, kind), as
+ * the history stood when the bulletin was issued.  A reader refuses a version it does not know, an unknown record,
  * a wrong field count or a missing "end" (TB_EVERIFY): the context is part
  * of the archive, and a half-read one would print wrong figures.  A NULL or
  * empty context (bulletins archived before issue 5) means "no history". */
@@ -41,7 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HISTORY_CONTEXT_VERSION 1
+#define HISTORY_CONTEXT_VERSION 2     /* the newest this tongbao reads and writes */
 
 /* ---- small helpers --------------------------------------------------- */
 
@@ -238,6 +245,60 @@ static int prepare_stats(store *s, model_bulletin *b, model_history *h, err *e) 
     return 0;
 }
 
+/* ---- series the items quote (issue 11) ------------------------------------ */
+
+/* Each series an item's <stats series="…"/> names, other than the
+ * bulletin's own, with its figures now (this bulletin is not part of
+ * them).  A series the history does not have is the input's mistake, told
+ * at the <stats/>. */
+static int prepare_quotes(store *s, model_bulletin *b, model_history *h, err *e) {
+    size_t cap = 0;
+    for (size_t i = 0; i < b->n_stats; i++) {
+        const model_stats_ref *r = &b->stats[i];
+        if (str_empty(r->series) || str_eq(r->series, b->series)) continue;
+        size_t k = 0;
+        while (k < h->n_quotes && !str_eq(h->quotes[k].series, r->series)) k++;
+        if (k < h->n_quotes) continue;
+        store_stats st;
+        err e2 = {0};
+        if (store_series_stats(s, r->series, h->today, b->arena, &st, &e2) < 0) {
+            if (e2.code != TB_ENOTFOUND) {
+                if (e && !e->code) *e = e2;
+                return -1;
+            }
+            return err_set(e, TB_EINPUT, b->source ? b->source : "", r->line, r->col,
+                           "<stats series=\"%s\"/> quotes a series the history does not have: issue "
+                           "its bulletins first, or correct the name (`tongbao archive list` shows "
+                           "the series there are)", r->series);
+        }
+        if (arena_grow(b->arena, (void **)&h->quotes, &cap, h->n_quotes, sizeof *h->quotes) < 0) return oom(b, e);
+        model_history *q = &h->quotes[h->n_quotes++];
+        memset(q, 0, sizeof *q);
+        q->series = arena_strdup(b->arena, r->series);
+        if (!q->series) return oom(b, e);
+        q->today = h->today;
+        q->earlier = st.bulletins;
+        q->bulletins = st.bulletins;
+        q->inspections = st.inspections;
+        q->findings = st.findings;
+        q->done = st.done;
+        q->open = st.open;
+        q->overdue = st.overdue;
+        q->repeats = st.repeats;
+        q->case_bulletins = st.case_bulletins;
+        q->cases = st.cases;
+        q->people = st.people;
+        q->orgs = st.orgs;
+        q->by_rank = st.by_rank;
+        q->n_by_rank = st.n_by_rank;
+        q->by_kind = st.by_kind;
+        q->n_by_kind = st.n_by_kind;
+        q->scope = st.scope;
+        q->n_scope = st.n_scope;
+    }
+    return 0;
+}
+
 /* ---- the context text ----------------------------------------------------- */
 
 static void put_text(buf *o, const char *s) {
@@ -254,24 +315,8 @@ static void put_text(buf *o, const char *s) {
 
 static void put_num(buf *o, const char *key, long v) { buf_printf(o, "%s\t%ld\n", key, v); }
 
-static void write_context(const model_history *h, buf *o) {
-    buf_printf(o, "tongbao-history\t%d\n", HISTORY_CONTEXT_VERSION);
-    buf_puts(o, "today\t");
-    put_text(o, h->today);
-    buf_puts(o, "\n");
-    if (h->has_prev) {
-        buf_printf(o, "prev\t%d\t%d\t", h->prev_year, h->prev_issue);
-        put_text(o, h->prev_date);
-        buf_printf(o, "\nprev-counts\t%ld\t%ld\t%ld\t%ld\t%ld\n", h->prev_findings, h->prev_done,
-                   h->prev_open, h->prev_overdue, h->prev_repeated);
-        for (size_t i = 0; i < h->n_prev_overdue_items; i++) {
-            buf_puts(o, "overdue\t");
-            put_text(o, h->prev_overdue_items[i].id);
-            buf_puts(o, "\t");
-            put_text(o, h->prev_overdue_items[i].place);
-            buf_puts(o, "\n");
-        }
-    }
+/* The cumulative figures of h (the bulletin's series or a quoted one). */
+static void write_figures(const model_history *h, buf *o) {
     put_num(o, "earlier", h->earlier);
     put_num(o, "bulletins", h->bulletins);
     put_num(o, "inspections", h->inspections);
@@ -303,6 +348,35 @@ static void write_context(const model_history *h, buf *o) {
             put_text(o, lists[l].xs[i].name);
             buf_printf(o, "\t%ld\n", lists[l].xs[i].n);
         }
+}
+
+static void write_context(const model_history *h, buf *o) {
+    /* version 1 unless there are quotes: contexts that need nothing new
+     * stay readable by the tongbao before issue 11 */
+    buf_printf(o, "tongbao-history\t%d\n", h->n_quotes ? 2 : 1);
+    buf_puts(o, "today\t");
+    put_text(o, h->today);
+    buf_puts(o, "\n");
+    if (h->has_prev) {
+        buf_printf(o, "prev\t%d\t%d\t", h->prev_year, h->prev_issue);
+        put_text(o, h->prev_date);
+        buf_printf(o, "\nprev-counts\t%ld\t%ld\t%ld\t%ld\t%ld\n", h->prev_findings, h->prev_done,
+                   h->prev_open, h->prev_overdue, h->prev_repeated);
+        for (size_t i = 0; i < h->n_prev_overdue_items; i++) {
+            buf_puts(o, "overdue\t");
+            put_text(o, h->prev_overdue_items[i].id);
+            buf_puts(o, "\t");
+            put_text(o, h->prev_overdue_items[i].place);
+            buf_puts(o, "\n");
+        }
+    }
+    write_figures(h, o);
+    for (size_t i = 0; i < h->n_quotes; i++) {
+        buf_puts(o, "quote\t");
+        put_text(o, h->quotes[i].series);
+        buf_puts(o, "\n");
+        write_figures(&h->quotes[i], o);
+    }
     buf_puts(o, "end\n");
 }
 
@@ -325,7 +399,7 @@ int history_prepare(store *s, model_bulletin *b, const char *today, buf *context
     }
     h->today = arena_strndup(b->arena, day, 10);
     if (!h->today) return oom(b, e);
-    if (prepare_prev(s, b, h, e) < 0 || prepare_stats(s, b, h, e) < 0) return -1;
+    if (prepare_prev(s, b, h, e) < 0 || prepare_stats(s, b, h, e) < 0 || prepare_quotes(s, b, h, e) < 0) return -1;
     write_context(h, context);
     if (context->oom) return oom(b, e);
     b->history = h;
@@ -380,9 +454,11 @@ static const char *text_or_null(arena *a, const char *s, int *bad) {
 /* history_restore's reading state: the figures so far and the capacities
  * of their arrays; bad = a string copy failed, oom = an array did not grow. */
 typedef struct {
-    model_history *h;
+    model_history *h;       /* where figures go: the bulletin's, or the quote being read */
+    model_history *main;
     arena *a;
-    size_t cap_items, cap_scope, cap_rank, cap_kind;
+    int version;
+    size_t cap_items, cap_scope, cap_rank, cap_kind, cap_quotes;
     int ended, bad, oom;
 } restore_state;
 
@@ -417,6 +493,23 @@ static const char *restore_record(restore_state *st, char **f, size_t n) {
         long v = n == 2 ? parse_count(f[1]) : -1;
         if (v < 0) return "a figure is not a number";
         *(long *)((char *)h + nums[i].off) = v;
+    } else if (strcmp(k, "quote") == 0) {
+        /* a quoted series' figures follow (version 2); its arrays are new */
+        if (st->version < 2 || n != 2 || !*f[1]) return "bad quote record";
+        model_history *m = st->main;
+        if (arena_grow(a, (void **)&m->quotes, &st->cap_quotes, m->n_quotes, sizeof *m->quotes) < 0) {
+            st->oom = 1;
+            return NULL;
+        }
+        model_history *q = &m->quotes[m->n_quotes++];
+        memset(q, 0, sizeof *q);
+        q->series = text_or_null(a, f[1], &st->bad);
+        q->today = m->today;
+        st->h = q;
+        st->cap_scope = st->cap_rank = st->cap_kind = 0;
+    } else if (st->h != st->main && (strcmp(k, "today") == 0 || strncmp(k, "prev", 4) == 0 ||
+                                     strcmp(k, "overdue") == 0)) {
+        return "a record of the bulletin's own after a quote";
     } else if (strcmp(k, "today") == 0) {
         if (n != 2 || !is_day(f[1])) return "bad today record";
         h->today = text_or_null(a, f[1], &st->bad);
@@ -488,7 +581,7 @@ int history_restore(model_bulletin *b, const char *context, err *e) {
     model_history *h = arena_alloc(a, sizeof *h);
     char *copy = arena_strdup(a, context);
     if (!h || !copy) return oom(b, e);
-    restore_state st = {.h = h, .a = a};
+    restore_state st = {.h = h, .main = h, .a = a};
     int line_no = 0;
     const char *why = NULL;
     char *save = copy;
@@ -509,10 +602,11 @@ int history_restore(model_bulletin *b, const char *context, err *e) {
         if (line_no == 1) {
             if (n != 2 || strcmp(f[0], "tongbao-history") != 0) { why = "not a tongbao history context"; break; }
             long v = parse_count(f[1]);
-            if (v != HISTORY_CONTEXT_VERSION) {
+            st.version = (int)v;
+            if (v < 1 || v > HISTORY_CONTEXT_VERSION) {
                 err_set(e, TB_EVERIFY, src, 0, 0,
                         "the archived history figures have format version %s, which this tongbao "
-                        "does not read (it knows version %d); use the tongbao that issued the "
+                        "does not read (it knows versions 1 to %d); use the tongbao that issued the "
                         "bulletin, or `tongbao archive export` for the archived PDF",
                         f[1], HISTORY_CONTEXT_VERSION);
                 return -1;

@@ -50,6 +50,42 @@ typedef struct {
     size_t n_outcomes;
 } model_case;
 
+/* ---- items (issue 11): 简报/信息 made of what units report ---------------
+ * <items> holds <column> headings and <item>s in input order; both are
+ * model_item entries (column != NULL marks a heading).  Texts that may
+ * hold <stats/> (lead, point text, paragraphs) carry MODEL_STATS_MARK where
+ * each one stands; model_bulletin.stats lists them in document order, and
+ * an item's first one is stats[first_stats].  The mark is U+0001, which no
+ * XML 1.0 file can contain, so it never comes from the input. */
+#define MODEL_STATS_MARK "\x01"
+#define MODEL_STATS_MARK_CHAR '\x01'
+
+typedef struct {
+    const char *series;     /* <stats series=…/>; NULL = the bulletin's own series */
+    const char *part;       /* part=: findings, bulletins, accountability; NULL = all */
+    int line, col;          /* where the <stats/> is */
+} model_stats_ref;
+
+typedef struct {
+    const char *title;      /* title=, as written */
+    const char *text;       /* may hold MODEL_STATS_MARK */
+} model_point;
+
+typedef struct {
+    const char *column;     /* a <column> heading: only this (and line/col) is set */
+    const char *style;      /* style=: "jianbao", "news"; NULL = the template's */
+    const char *points_mode;/* points=: "paragraphs", "run-in"; NULL = the template's */
+    const char *source, *district, *reporter, *author, *byline;
+    const char *headline;
+    const char *lead;       /* may hold MODEL_STATS_MARK; NULL = none */
+    model_point *points;
+    size_t n_points;
+    const char **paras;     /* <p>s; may hold MODEL_STATS_MARK */
+    size_t n_paras;
+    size_t first_stats;     /* index into model_bulletin.stats of its first mark */
+    int line, col;          /* where the <item> or <column> starts */
+} model_item;
+
 /* ---- what the history says (issue 5) ---------------------------------
  * Filled by history_prepare (history.c) from the store when a bulletin is
  * issued, or by history_restore from the archived context for regen; read
@@ -103,6 +139,13 @@ typedef struct model_history {
     size_t n_by_rank;
     model_history_count *by_kind;       /* people by kind of outcome */
     size_t n_by_kind;
+
+    /* Other series an item quotes with <stats series="…"/> (issue 11): their
+     * cumulative figures (the fields above, prev* unused) as the history
+     * stood when this bulletin was issued; series names the quoted series. */
+    const char *series;
+    struct model_history *quotes;
+    size_t n_quotes;
 } model_history;
 
 typedef struct model_bulletin {
@@ -147,9 +190,16 @@ typedef struct model_bulletin {
     model_case *cases;
     size_t n_cases;
 
+    /* <items> (issue 11) */
+    int has_items;
+    model_item *items;                  /* columns and items, in input order */
+    size_t n_items;
+    model_stats_ref *stats;             /* every <stats/> of the items, in order */
+    size_t n_stats;
+
     /* <distribution> */
     int has_distribution;
-    const char *dist_send, *dist_cc, *dist_issued_by, *dist_editors, *dist_copies;
+    const char *dist_send, *dist_deliver, *dist_cc, *dist_issued_by, *dist_editors, *dist_copies;
 
     /* Assigned by store when issued (0/NULL before). */
     int issue_no;                       /* 第N期 within series and year */

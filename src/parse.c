@@ -645,8 +645,10 @@ void parse_norm_text(buf *b, const char *s, size_t n) {
         size_t j = i;
         for (; j < end && parse_is_ws((unsigned char)s[j]); j++)
             if (s[j] == '\n' || s[j] == '\r') nl = 1;
-        int prev_ascii = b->len > 0 && (unsigned char)b->data[b->len - 1] < 0x80;
-        int next_ascii = (unsigned char)s[j] < 0x80;
+        /* the <stats/> mark stands for Chinese text: it is not ASCII */
+        unsigned char pc = b->len > 0 ? (unsigned char)b->data[b->len - 1] : 0, nc = (unsigned char)s[j];
+        int prev_ascii = b->len > 0 && pc < 0x80 && pc != (unsigned char)MODEL_STATS_MARK_CHAR;
+        int next_ascii = nc < 0x80 && nc != (unsigned char)MODEL_STATS_MARK_CHAR;
         if (!nl || (prev_ascii && next_ascii)) buf_add(b, " ", 1);
         i = j;
     }
@@ -673,6 +675,23 @@ int parse_elem_text(xmlNodePtr n, buf *b) {
 }
 
 /* Normalised value of an attribute node into b; -1 on OOM. */
+int parse_mixed_text(xmlNodePtr n, buf *b) {
+    buf raw;
+    buf_init(&raw);
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+            buf_puts(&raw, (const char *)c->content);
+        else if (c->type == XML_ELEMENT_NODE && strcmp(parse_nm(c), "stats") == 0)
+            buf_puts(&raw, MODEL_STATS_MARK);
+    }
+    buf_reset(b);
+    parse_norm_text(b, raw.data ? raw.data : "", raw.len);
+    int bad = raw.oom || b->oom;
+    buf_free(&raw);
+    if (!bad && !b->data) buf_add(b, "", 0);
+    return bad ? -1 : 0;
+}
+
 int parse_attr_text(xmlAttrPtr a, buf *b) {
     buf_reset(b);
     xmlChar *v = a->children ? xmlNodeListGetString(a->doc, a->children, 1) : NULL;
@@ -950,6 +969,61 @@ static void fill_cases(filler *f, xmlNodePtr n, model_bulletin *b) {
     }
 }
 
+/* Mixed text (lead, point, p): the text with its marks, and each <stats/>
+ * appended to b->stats in document order. */
+static const char *M(filler *f, xmlNodePtr n, model_bulletin *b, size_t *cap) {
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (!is(c, "stats")) continue;
+        if (arena_grow(f->a, (void **)&b->stats, cap, b->n_stats, sizeof *b->stats) < 0) {
+            f->oom = 1;
+            return NULL;
+        }
+        model_stats_ref *r = &b->stats[b->n_stats++];
+        r->series = A(f, c, "series");
+        r->part = A(f, c, "part");
+        parse_elem_pos(f->st, c, &r->line, &r->col);
+    }
+    if (parse_mixed_text(n, &f->tmp) < 0) { f->oom = 1; return NULL; }
+    if (!f->tmp.data[0]) return NULL;
+    return keep_buf(f);
+}
+
+static void fill_items(filler *f, xmlNodePtr n, model_bulletin *b) {
+    size_t cap_stats = 0;
+    b->has_items = 1;
+    b->items = alloc_n(f, count_named(n, "item") + count_named(n, "column"), sizeof *b->items);
+    for (xmlNodePtr c = n->children; c && b->items; c = c->next) {
+        if (!is(c, "item") && !is(c, "column")) continue;
+        model_item *it = &b->items[b->n_items++];
+        parse_elem_pos(f->st, c, &it->line, &it->col);
+        if (is(c, "column")) {
+            it->column = T(f, c);
+            continue;
+        }
+        it->style = A(f, c, "style");
+        it->points_mode = A(f, c, "points");
+        it->source = A(f, c, "source");
+        it->district = A(f, c, "district");
+        it->reporter = A(f, c, "reporter");
+        it->author = A(f, c, "author");
+        it->byline = A(f, c, "byline");
+        it->first_stats = b->n_stats;
+        it->points = alloc_n(f, count_named(c, "point"), sizeof *it->points);
+        it->paras = alloc_n(f, count_named(c, "p"), sizeof *it->paras);
+        for (xmlNodePtr k = c->children; k; k = k->next) {
+            if (is(k, "headline")) it->headline = T(f, k);
+            else if (is(k, "lead")) it->lead = M(f, k, b, &cap_stats);
+            else if (is(k, "point") && it->points) {
+                model_point *pt = &it->points[it->n_points++];
+                pt->title = A(f, k, "title");
+                pt->text = M(f, k, b, &cap_stats);
+            } else if (is(k, "p") && it->paras) {
+                it->paras[it->n_paras++] = M(f, k, b, &cap_stats);
+            }
+        }
+    }
+}
+
 static int parse_int(const char *s) {
     int v = 0;
     for (; s && *s >= '0' && *s <= '9'; s++) v = v * 10 + (*s - '0');
@@ -997,10 +1071,13 @@ static model_bulletin *fill_bulletin(pstate *st, xmlDocPtr doc) {
             fill_requirements(&f, c, b);
         } else if (is(c, "cases")) {
             fill_cases(&f, c, b);
+        } else if (is(c, "items")) {
+            fill_items(&f, c, b);
         } else if (is(c, "distribution")) {
             b->has_distribution = 1;
             for (xmlNodePtr d = c->children; d; d = d->next) {
                 if (is(d, "send")) b->dist_send = T(&f, d);
+                else if (is(d, "deliver")) b->dist_deliver = T(&f, d);
                 else if (is(d, "cc")) b->dist_cc = T(&f, d);
                 else if (is(d, "issued-by")) b->dist_issued_by = T(&f, d);
                 else if (is(d, "editors")) b->dist_editors = T(&f, d);

@@ -65,6 +65,9 @@ size_t parse_trim_front(const char *s, size_t n);
 void parse_norm_text(buf *b, const char *s, size_t n);      /* docs/format.md D14 */
 int parse_elem_text(xmlNodePtr n, buf *b);                   /* -1 on OOM */
 int parse_attr_text(xmlAttrPtr a, buf *b);                   /* -1 on OOM */
+/* Mixed content (an item's <lead>, <point>, <p>): the text with
+ * MODEL_STATS_MARK where each <stats/> stands, normalised.  -1 on OOM. */
+int parse_mixed_text(xmlNodePtr n, buf *b);
 /* User text quoted in a message: at most ~40 characters. */
 const char *parse_clip(const char *s, char *out, size_t n);
 
@@ -74,7 +77,11 @@ enum {
     T_EMPTY,        /* nothing at all */
     T_TEXT,         /* optional text */
     T_TEXT1,        /* non-empty text */
-    T_DATE, T_DATETIME, T_KEY, T_TEMPLATE, T_CODE, T_ISSUE, T_VERSION, T_KIND, T_COUNT, T_POSINT
+    T_DATE, T_DATETIME, T_KEY, T_TEMPLATE, T_CODE, T_ISSUE, T_VERSION, T_KIND, T_COUNT, T_POSINT,
+    T_MIXED,        /* non-empty text that may hold <stats/> elements (items) */
+    T_ISTYLE,       /* <item style=>: jianbao | news */
+    T_POINTS,       /* <item points=>: paragraphs | run-in */
+    T_SPART         /* <stats part=>: findings | bulletins | accountability */
 };
 
 typedef struct {
@@ -96,8 +103,11 @@ typedef struct {
     unsigned char any_order;
 } parse_elem_spec;
 
-/* The rule table: one entry per element, ended by a NULL name.  It mirrors
- * src/findings.rng (tests/unit_parse_rules.c checks both directions). */
+/* The rule table: one entry per element and parent, ended by a NULL name
+ * (an element may appear under several parents with different rules: the
+ * <lead> of <requirements> is plain text, an <item>'s may hold <stats/>).
+ * It mirrors src/findings.rng (tests/unit_parse_rules.c checks both
+ * directions). */
 const parse_elem_spec *parse_rule_table(void);
 xmlAttrPtr parse_find_attr(xmlNodePtr n, const char *name);
 /* Step 1b: no NUL, C1 control, line/paragraph separator, bidirectional

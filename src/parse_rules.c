@@ -17,6 +17,11 @@ static const char *const KINDS[] = {
 };
 #define KINDS_LIST "提醒谈话, 批评教育, 诫勉, 通报批评, 党纪处分, 政务处分, 立案审查, 组织处理, 其他"
 
+/* The closed value sets of items (issue 11). */
+static const char *const ISTYLES[] = {"jianbao", "news", NULL};
+static const char *const POINTS[] = {"paragraphs", "run-in", NULL};
+static const char *const SPARTS[] = {"findings", "bulletins", "accountability", NULL};
+
 static const parse_attr_spec A_NONE[] = {{NULL, 0, 0, NULL}};
 static const parse_attr_spec A_BULLETIN[] = {
     {"version", T_VERSION, 1, "the format version, version=\"1\""},
@@ -58,6 +63,16 @@ static const parse_attr_spec A_OUTCOME[] = {
     {"rank", T_TEXT1, 0, NULL},
     {"kind", T_KIND, 1, "the kind of accountability, one of " KINDS_LIST},
     {NULL, 0, 0, NULL}};
+static const parse_attr_spec A_ITEM[] = {
+    {"style", T_ISTYLE, 0, NULL}, {"points", T_POINTS, 0, NULL},
+    {"source", T_TEXT1, 0, NULL}, {"district", T_TEXT1, 0, NULL},
+    {"reporter", T_TEXT1, 0, NULL}, {"author", T_TEXT1, 0, NULL},
+    {"byline", T_TEXT1, 0, NULL},
+    {NULL, 0, 0, NULL}};
+static const parse_attr_spec A_POINT[] = {
+    {"title", T_TEXT1, 1, "the point's title, e.g. title=\"扛责在肩，立下“军令状”\""}, {NULL, 0, 0, NULL}};
+static const parse_attr_spec A_STATS[] = {
+    {"series", T_TEXT1, 0, NULL}, {"part", T_SPART, 0, NULL}, {NULL, 0, 0, NULL}};
 static const parse_attr_spec A_RECTIFICATIONS[] = {
     {"version", T_VERSION, 1, "the format version, version=\"1\""},
     {"series", T_TEXT1, 1, "the publication the findings were issued in"},
@@ -74,9 +89,10 @@ static const parse_attr_spec A_OPEN[] = {
 static const parse_kid_spec K_NONE[] = {{NULL, 0, 0}};
 static const parse_kid_spec K_BULLETIN[] = {
     {"header", 1, 1}, {"inspection", 0, 1}, {"findings", 0, 1}, {"rectification", 0, 1},
-    {"requirements", 0, 1}, {"cases", 0, 1}, {"distribution", 0, 1}, {NULL, 0, 0}};
+    {"requirements", 0, 1}, {"cases", 0, 1}, {"items", 0, 1}, {"distribution", 0, 1}, {NULL, 0, 0}};
+/* <title> is required unless the bulletin has <items>: see check_items_rules(). */
 static const parse_kid_spec K_HEADER[] = {
-    {"title", 1, 1}, {"issuer", 1, 1}, {"date", 1, 1}, {"doc-number", 0, 1}, {"to", 0, 1}, {"note", 0, 1}, {NULL, 0, 0}};
+    {"title", 0, 1}, {"issuer", 1, 1}, {"date", 1, 1}, {"doc-number", 0, 1}, {"to", 0, 1}, {"note", 0, 1}, {NULL, 0, 0}};
 static const parse_kid_spec K_INSPECTION[] = {
     {"period", 0, 1}, {"inspectors", 0, 1}, {"action", 0, 1}, {"scope", 0, 1},
     {"assessment", 0, 1}, {NULL, 0, 0}};
@@ -88,8 +104,14 @@ static const parse_kid_spec K_REQUIREMENTS[] = {{"lead", 0, 1}, {"requirement", 
 static const parse_kid_spec K_CASES[] = {{"case", 1, 0}, {NULL, 0, 0}};
 static const parse_kid_spec K_CASE[] = {
     {"subject", 1, 1}, {"problem", 1, 1}, {"facts", 1, 1}, {"outcome", 1, 0}, {NULL, 0, 0}};
+/* columns and items interleaved; at least one <item>: see check_children() */
+static const parse_kid_spec K_ITEMS[] = {{"column", 0, 0}, {"item", 0, 0}, {NULL, 0, 0}};
+/* at least one of lead/point/p besides the headline: see check_item() */
+static const parse_kid_spec K_ITEM[] = {
+    {"headline", 1, 1}, {"lead", 0, 1}, {"point", 0, 0}, {"p", 0, 0}, {NULL, 0, 0}};
+static const parse_kid_spec K_MIXED[] = {{"stats", 0, 0}, {NULL, 0, 0}};
 static const parse_kid_spec K_DISTRIBUTION[] = {
-    {"send", 0, 1}, {"cc", 0, 1}, {"issued-by", 0, 1}, {"editors", 0, 1}, {"copies", 0, 1}, {NULL, 0, 0}};
+    {"send", 0, 1}, {"deliver", 0, 1}, {"cc", 0, 1}, {"issued-by", 0, 1}, {"editors", 0, 1}, {"copies", 0, 1}, {NULL, 0, 0}};
 static const parse_kid_spec K_RECTIFICATIONS[] = {{"done", 0, 0}, {"open", 0, 0}, {NULL, 0, 0}};
 
 static const parse_elem_spec SPECS[] = {
@@ -122,8 +144,19 @@ static const parse_elem_spec SPECS[] = {
     {"problem", "case", "the problem, e.g. 履行疫情防控职责不力", T_TEXT1, A_NONE, K_NONE, 0},
     {"facts", "case", "the facts of the case", T_TEXT1, A_NONE, K_NONE, 0},
     {"outcome", "case", "how the person was dealt with, e.g. 被给予诫勉谈话处理", T_TEXT1, A_OUTCOME, K_NONE, 0},
+    {"items", "bulletin", "the items (简报/信息 made of reports), with <column> headings", T_CHILDREN, A_NONE, K_ITEMS, 1},
+    {"column", "items", "the heading of a column (栏目), e.g. 坚定信心 众志成城 坚决打赢疫情防控阻击战（三）", T_TEXT1, A_NONE, K_NONE, 0},
+    {"item", "items", "one item: a headline and its text", T_CHILDREN, A_ITEM, K_ITEM, 0},
+    {"headline", "item", "the item's headline, e.g. 中心路街道全力打响联防联控阻击战", T_TEXT1, A_NONE, K_NONE, 0},
+    {"lead", "item", "the item's opening sentences", T_MIXED, A_NONE, K_MIXED, 0},
+    {"point", "item", "the point's text after its title", T_MIXED, A_POINT, K_MIXED, 0},
+    {"p", "item", "a paragraph of the item", T_MIXED, A_NONE, K_MIXED, 0},
+    {"stats", "lead", "the series' cumulative figures (empty)", T_EMPTY, A_STATS, K_NONE, 0},
+    {"stats", "point", "the series' cumulative figures (empty)", T_EMPTY, A_STATS, K_NONE, 0},
+    {"stats", "p", "the series' cumulative figures (empty)", T_EMPTY, A_STATS, K_NONE, 0},
     {"distribution", "bulletin", "who receives the bulletin", T_CHILDREN, A_NONE, K_DISTRIBUTION, 0},
     {"send", "distribution", "who it is sent to, 本期送", T_TEXT1, A_NONE, K_NONE, 0},
+    {"deliver", "distribution", "who else it goes to, 发", T_TEXT1, A_NONE, K_NONE, 0},
     {"cc", "distribution", "copies to, 抄送", T_TEXT1, A_NONE, K_NONE, 0},
     {"issued-by", "distribution", "the printing office, 印发机关", T_TEXT1, A_NONE, K_NONE, 0},
     {"editors", "distribution", "the responsible editors, 责任编辑", T_TEXT1, A_NONE, K_NONE, 0},
@@ -133,10 +166,27 @@ static const parse_elem_spec SPECS[] = {
     {"open", "rectifications", "a finding still open", T_TEXT, A_OPEN, K_NONE, 0},
     {NULL, NULL, NULL, 0, NULL, NULL, 0}};
 
-static const parse_elem_spec *spec_of(const char *name) {
+/* The rule for element `name` inside `parent` (NULL: the first rule of that
+ * name, whatever its parent). */
+static const parse_elem_spec *spec_of(const char *name, const char *parent) {
     for (const parse_elem_spec *s = SPECS; s->name; s++)
-        if (strcmp(s->name, name) == 0) return s;
+        if (strcmp(s->name, name) == 0 && (!parent || (s->parent && strcmp(s->parent, parent) == 0))) return s;
     return NULL;
+}
+
+/* "<requirements> or <item>": every parent an element may have, for the
+ * message about one in the wrong place. */
+static void list_parents(const char *name, char *out, size_t n) {
+    size_t k = 0, total = 0, used = 0;
+    for (const parse_elem_spec *s = SPECS; s->name; s++) total += s->parent && strcmp(s->name, name) == 0;
+    out[0] = 0;
+    for (const parse_elem_spec *s = SPECS; s->name; s++) {
+        if (!s->parent || strcmp(s->name, name) != 0) continue;
+        k++;
+        int w = snprintf(out + used, n - used, "%s<%s>", k == 1 ? "" : k == total ? " or " : ", ", s->parent);
+        if (w < 0 || (size_t)w >= n - used) break;
+        used += (size_t)w;
+    }
 }
 
 /* Edit distance between two short ASCII names (typos: distirct, findng). */
@@ -246,11 +296,13 @@ static int match_set(const char *s, size_t min, size_t max, const char *set_extr
     return 1;
 }
 
-static int is_kind(const char *v) {
-    for (size_t i = 0; KINDS[i]; i++)
-        if (strcmp(v, KINDS[i]) == 0) return 1;
+static int in_set(const char *v, const char *const *set) {
+    for (size_t i = 0; set[i]; i++)
+        if (strcmp(v, set[i]) == 0) return 1;
     return 0;
 }
+
+static int is_kind(const char *v) { return in_set(v, KINDS); }
 
 /* The fast yes/no for each value type; check_value() explains a no. */
 static int value_ok(int type, const char *v) {
@@ -267,6 +319,10 @@ static int value_ok(int type, const char *v) {
     case T_KIND: return is_kind(v);
     case T_COUNT: return match_set(v, 1, 9, NULL, 0, 1);
     case T_POSINT: return match_set(v, 1, 9, NULL, 0, 1) && v[0] != '0';
+    case T_MIXED: return v[0] != 0;
+    case T_ISTYLE: return in_set(v, ISTYLES);
+    case T_POINTS: return in_set(v, POINTS);
+    case T_SPART: return in_set(v, SPARTS);
     default: return 1;
     }
 }
@@ -282,11 +338,19 @@ static int check_value(pstate *st, xmlNodePtr n, int type, const char *v,
     else parse_elem_pos(st, n, &line, &col);
     switch (type) {
     case T_TEXT1:
-        if (aname)
+        if (aname) {
+            /* a required one cannot be left out: say what it is instead */
+            const parse_elem_spec *sp = spec_of(ename, n->parent && n->parent->type == XML_ELEMENT_NODE
+                                                       ? parse_nm(n->parent) : NULL);
+            for (const parse_attr_spec *as = sp ? sp->attrs : A_NONE; as->name; as++)
+                if (as->required && as->hint && strcmp(as->name, aname) == 0)
+                    return parse_fail_at(st, line, col, "%s= on <%s> is empty; write %s", aname, ename, as->hint);
             return parse_fail_at(st, line, col, "%s= on <%s> is empty; write its text or leave the attribute out",
                            aname, ename);
+        }
         {
-            const parse_elem_spec *sp = spec_of(ename);
+            const parse_elem_spec *sp = spec_of(ename, n->parent && n->parent->type == XML_ELEMENT_NODE
+                                                           ? parse_nm(n->parent) : NULL);
             return parse_fail_at(st, line, col, "<%s> is empty; write %s", ename, sp ? sp->what : "its text");
         }
     case T_DATE:
@@ -320,6 +384,20 @@ static int check_value(pstate *st, xmlNodePtr n, int type, const char *v,
     case T_POSINT:
         return parse_fail_at(st, line, col, "%s is not a number of copies: write a whole number of at least 1, "
                        "e.g. <copies>40</copies>", subj);
+    case T_MIXED: {
+        const parse_elem_spec *sp = spec_of(ename, n->parent && n->parent->type == XML_ELEMENT_NODE
+                                                   ? parse_nm(n->parent) : NULL);
+        return parse_fail_at(st, line, col, "<%s> is empty; write %s", ename, sp ? sp->what : "its text");
+    }
+    case T_ISTYLE:
+        return parse_fail_at(st, line, col, "%s is not an item style: write style=\"jianbao\" (简报: run-in "
+                       "headline, （单位） at the end) or style=\"news\" (新闻: centred headline, 本报讯)", subj);
+    case T_POINTS:
+        return parse_fail_at(st, line, col, "%s: write points=\"paragraphs\" (each point after the first "
+                       "starts a paragraph) or points=\"run-in\" (the points run on in the lead's paragraph)", subj);
+    case T_SPART:
+        return parse_fail_at(st, line, col, "%s is not a part of the statistics: use part=\"findings\", "
+                       "part=\"bulletins\" or part=\"accountability\", or leave it out for the whole clause", subj);
     default:
         return 0;
     }
@@ -585,14 +663,16 @@ static int check_children(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, b
         size_t p = 0;
         while (p < nk && strcmp(k[p].name, parse_nm(c)) != 0) p++;
         if (p == nk) {
-            const parse_elem_spec *other = spec_of(parse_nm(c));
+            const parse_elem_spec *other = spec_of(parse_nm(c), NULL);
             parse_elem_pos(st, c, &line, &col);
             if (sp->content == T_EMPTY)
                 return parse_fail_at(st, line, col, "unexpected element <%s> here: <%s> must be empty "
                                "(everything goes in its attributes)", parse_nm(c), sp->name);
-            if (other && other->parent)
-                return parse_fail_at(st, line, col, "unexpected element <%s> here: <%s> belongs inside <%s>, "
-                               "not <%s>", parse_nm(c), parse_nm(c), other->parent, sp->name);
+            if (other && other->parent) {
+                list_parents(parse_nm(c), list, sizeof list);
+                return parse_fail_at(st, line, col, "unexpected element <%s> here: <%s> belongs inside %s, "
+                               "not <%s>", parse_nm(c), parse_nm(c), list, sp->name);
+            }
             list_kids(k, list, sizeof list);
             const char *names[16];
             for (size_t m = 0; m < nk && m < 16; m++) names[m] = k[m].name;
@@ -615,7 +695,7 @@ static int check_children(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, b
             }
             for (size_t m = idx; m < p; m++) {
                 if (cnt[m] >= k[m].min) continue;
-                const parse_elem_spec *ms = spec_of(k[m].name);
+                const parse_elem_spec *ms = spec_of(k[m].name, sp->name);
                 for (xmlNodePtr later = c->next; later; later = later->next) {
                     if (!is_elem(later, k[m].name)) continue;   /* there, but too late */
                     list_kids(k, list, sizeof list);
@@ -631,13 +711,13 @@ static int check_children(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, b
         }
         cnt[p]++;
         total++;
-        const parse_elem_spec *cs = spec_of(parse_nm(c));
+        const parse_elem_spec *cs = spec_of(parse_nm(c), sp->name);
         if (!cs) return parse_oom(st);                 /* cannot happen: kids are all in SPECS */
         if (check_elem(st, c, cs, tmp) < 0) return -1;
     }
     for (size_t m = sp->any_order ? 0 : idx; m < nk; m++) {
         if (cnt[m] >= k[m].min) continue;
-        const parse_elem_spec *ms = spec_of(k[m].name);
+        const parse_elem_spec *ms = spec_of(k[m].name, sp->name);
         parse_elem_pos(st, n, &line, &col);
         if (k[m].max == 0)
             return parse_fail_at(st, line, col, "<%s> needs at least one <%s> (%s)", sp->name, k[m].name,
@@ -656,13 +736,44 @@ static int check_children(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, b
     if (strcmp(sp->name, "bulletin") == 0) {
         int has = 0;
         for (xmlNodePtr c = n->children; c; c = c->next)
-            if (c->type == XML_ELEMENT_NODE && (strcmp(parse_nm(c), "findings") == 0 || strcmp(parse_nm(c), "cases") == 0))
+            if (c->type == XML_ELEMENT_NODE && (strcmp(parse_nm(c), "findings") == 0 || strcmp(parse_nm(c), "cases") == 0 ||
+                                                strcmp(parse_nm(c), "items") == 0))
                 has = 1;
         if (!has) {
             parse_elem_pos(st, n, &line, &col);
             return parse_fail_at(st, line, col, "the bulletin has neither <findings> nor <cases>: there is "
-                           "nothing to report; add <findings> with at least one <category>");
+                           "nothing to report; add <findings> with at least one <category> (or <items>)");
         }
+    }
+    return 0;
+}
+
+/* Items (issue 11): what the content model leaves to prose.  <header>
+ * needs <title> unless the bulletin is made of <items>; <items> needs an
+ * <item> (columns alone head nothing); an <item> needs text besides its
+ * headline.  Called after the children were checked. */
+static int has_child(xmlNodePtr n, const char *name) {
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (is_elem(c, name)) return 1;
+    return 0;
+}
+
+static int check_items_rules(pstate *st, xmlNodePtr n, const parse_elem_spec *sp) {
+    int line, col;
+    if (strcmp(sp->name, "header") == 0 && !has_child(n, "title") && !has_child(n->parent, "items")) {
+        parse_elem_pos(st, n, &line, &col);
+        return parse_fail_at(st, line, col, "missing <title> in <header> (the bulletin's title); only a "
+                             "bulletin made of <items> may go without one");
+    }
+    if (strcmp(sp->name, "items") == 0 && !has_child(n, "item")) {
+        parse_elem_pos(st, n, &line, &col);
+        return parse_fail_at(st, line, col, "<items> has no <item>: a <column> heads the items after it; "
+                             "add at least one <item> with a <headline>");
+    }
+    if (strcmp(sp->name, "item") == 0 && !has_child(n, "lead") && !has_child(n, "point") && !has_child(n, "p")) {
+        parse_elem_pos(st, n, &line, &col);
+        return parse_fail_at(st, line, col, "<item> has only a headline: write its text in a <lead>, "
+                             "<point title=\"…\"> or <p> after the <headline>");
     }
     return 0;
 }
@@ -672,15 +783,28 @@ static int check_elem(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, buf *
     if (check_attrs(st, n, sp, tmp) < 0) return -1;
     if (strcmp(sp->name, "finding") == 0 && check_finding(st, n) < 0) return -1;
     if (strcmp(sp->name, "period") == 0 && check_period(st, n, tmp) < 0) return -1;
-    if (sp->content == T_CHILDREN || sp->content == T_EMPTY) return check_children(st, n, sp, tmp);
-    /* text content: no elements inside */
+    /* a missing title first, as before <title> became optional */
+    if (strcmp(sp->name, "header") == 0 && check_items_rules(st, n, sp) < 0) return -1;
+    if (sp->content == T_CHILDREN || sp->content == T_EMPTY)
+        return check_children(st, n, sp, tmp) < 0 ? -1 : check_items_rules(st, n, sp);
+    /* text content: no elements inside (mixed content: only its kids) */
     for (xmlNodePtr c = n->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
+        const parse_elem_spec *cs = NULL;
+        for (const parse_kid_spec *k = sp->kids; k->name && !c->ns && !cs; k++)
+            if (strcmp(k->name, parse_nm(c)) == 0) cs = spec_of(k->name, sp->name);
+        if (cs) {
+            if (check_elem(st, c, cs, tmp) < 0) return -1;
+            continue;
+        }
         parse_elem_pos(st, c, &line, &col);
+        if (sp->content == T_MIXED)
+            return parse_fail_at(st, line, col, "unexpected element <%s> here: <%s> holds text and "
+                           "<stats/> only", parse_nm(c), sp->name);
         return parse_fail_at(st, line, col, "unexpected element <%s> here: <%s> holds plain text only",
                        parse_nm(c), sp->name);
     }
-    if (parse_elem_text(n, tmp) < 0) return parse_oom(st);
+    if ((sp->content == T_MIXED ? parse_mixed_text(n, tmp) : parse_elem_text(n, tmp)) < 0) return parse_oom(st);
     if (check_value_chars(st, n, NULL, tmp->data) < 0) return -1;
     if (value_ok(sp->content, tmp->data)) return 0;
     char q[200], subj[300];
@@ -730,7 +854,7 @@ int parse_check_doc(pstate *st, xmlDocPtr doc, const char *want) {
                          "version=\"1\" files", parse_clip(tmp.data, q, sizeof q));
         }
     }
-    if (rc == 0) rc = check_elem(st, root, spec_of(parse_nm(root)), &tmp);
+    if (rc == 0) rc = check_elem(st, root, spec_of(parse_nm(root), NULL), &tmp);
     buf_free(&tmp);
     return rc;
 }

@@ -40,7 +40,7 @@ static int is_body_part(const char *p) {
      * (history-status, history-stats); here they only follow the body
      * unless the order places them itself */
     static const char *const body[] = {"body", "preamble", "findings", "rectification", "status",
-                                       "cases", "statistics", "requirements"};
+                                       "cases", "statistics", "requirements", "items"};
     for (size_t i = 0; i < sizeof body / sizeof body[0]; i++)
         if (!strcmp(p, body[i])) return 1;
     for (size_t i = 0; tpl_part_names[i]; i++)

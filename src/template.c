@@ -184,7 +184,7 @@ static int load_items(loader *L, xmlNode *parent, tpl_item **items, size_t *n) {
 
 const char *const tpl_part_names[] = {
     "head", "title", "to", "body", "preamble", "findings", "rectification", "cases",
-    "requirements", "status", "statistics", "signature", "appendix-note", "chart",
+    "requirements", "status", "statistics", "items", "signature", "appendix-note", "chart",
     "appendix", "tail", NULL
 };
 
@@ -222,7 +222,7 @@ static int load_order(loader *L, xmlNode *n) {
         for (size_t i = 0; tpl_part_names[i]; i++) known |= !strcmp(w, tpl_part_names[i]);
         if (!known)
             return fail(L, n, "<order> names an unknown part \"%s\"; parts are head title to body preamble findings "
-                              "rectification cases requirements status statistics signature appendix-note chart appendix tail%s",
+                              "rectification cases requirements status statistics items signature appendix-note chart appendix tail%s",
                         w, NULL);
         if (tpl_has_part(t, w)) return fail(L, n, "<order> names \"%s\" twice%s", w, NULL);
         p = q;
@@ -304,24 +304,33 @@ static int load_appendix(loader *L, xmlNode *n) {
     return 0;
 }
 
-/* Styles the appendix and the chart use, for a template that does not
- * define them (an older copy with "appendix" added to its <order>): like
- * the GB/T 9704 page defaults, a template only states what it changes. */
+/* Styles the appendix, the chart and items use, for a template that does
+ * not define them (an older copy with "appendix" added to its <order>, a
+ * 督查通报 template given an items file): like the GB/T 9704 page
+ * defaults, a template only states what it changes. */
 static int default_styles(loader *L) {
     static const struct {
         const char *name, *font;
         double size;
         tpl_align align;
         double indent, before, after, pitch;
+        int bold, keep;
     } d[] = {
-        {"appendix-note", "fangsong", 0, TPL_LEFT, 2, 1, 0, 0},   /* 正文下空一行左空二字 */
-        {"appendix-label", "heiti", 0, TPL_LEFT, 0, 0, 0, 0},     /* 附件: 3号黑体, top-left */
-        {"appendix-title", "xiaobiaosong", 22, TPL_CENTER, 0, 1, 1, 0}, /* third line, centred */
-        {"table-head", "heiti", 12, TPL_CENTER, 0, 0, 0, 0.6},
-        {"table-cell", "fangsong", 12, TPL_JUSTIFY, 0, 0, 0, 0.6},
-        {"table-group", "heiti", 12, TPL_LEFT, 0, 0, 0, 0.6},
-        {"chart", "heiti", 10.5, TPL_LEFT, 0, 0, 0, 0},
-        {"caption", "heiti", 14, TPL_CENTER, 0, 0, 0, 0},
+        {"appendix-note", "fangsong", 0, TPL_LEFT, 2, 1, 0, 0, 0, 0},   /* 正文下空一行左空二字 */
+        {"appendix-label", "heiti", 0, TPL_LEFT, 0, 0, 0, 0, 0, 0},     /* 附件: 3号黑体, top-left */
+        {"appendix-title", "xiaobiaosong", 22, TPL_CENTER, 0, 1, 1, 0, 0, 0}, /* third line, centred */
+        {"table-head", "heiti", 12, TPL_CENTER, 0, 0, 0, 0.6, 0, 0},
+        {"table-cell", "fangsong", 12, TPL_JUSTIFY, 0, 0, 0, 0.6, 0, 0},
+        {"table-group", "heiti", 12, TPL_LEFT, 0, 0, 0, 0.6, 0, 0},
+        {"chart", "heiti", 10.5, TPL_LEFT, 0, 0, 0, 0, 0, 0},
+        {"caption", "heiti", 14, TPL_CENTER, 0, 0, 0, 0, 0, 0},
+        /* items (compose_items.c): 栏目 heading, bold run-ins, news lines */
+        {"column", "xiaobiaosong", 0, TPL_CENTER, 0, 0, 0, 0, 0, 1},
+        {"item-headline", "songti", 0, TPL_JUSTIFY, 0, 0, 0, 0, 1, 0},
+        {"item-point", "songti", 0, TPL_JUSTIFY, 0, 0, 0, 0, 1, 0},
+        {"news-headline", "songti", 0, TPL_CENTER, 0, 1, 0, 0, 1, 1},
+        {"news-author", "kaiti", 0, TPL_CENTER, 0, 0, 0, 0, 0, 1},
+        {"byline", "kaiti", 0, TPL_RIGHT, 0, 0, 0, 0, 0, 0},
     };
     tpl_template *t = L->t;
     size_t cap = t->n_styles;   /* arena_grow doubles from here */
@@ -340,6 +349,8 @@ static int default_styles(loader *L) {
         s->set = TPL_S_FONT | TPL_S_ALIGN | TPL_S_INDENT | TPL_S_BEFORE | TPL_S_AFTER;
         if (d[i].size > 0) s->size = d[i].size, s->set |= TPL_S_SIZE;
         if (d[i].pitch > 0) s->line_pitch = d[i].pitch, s->set |= TPL_S_LINES;
+        if (d[i].bold) s->bold = 1, s->set |= TPL_S_BOLD;
+        if (d[i].keep) s->keep_with_next = 1, s->set |= TPL_S_KEEP;
     }
     return 0;
 }

@@ -19,7 +19,8 @@ from docx.oxml.ns import qn
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # paragraphs of the 版头 and tongbao's own (rules, pictures): not composed text
-FURNITURE = {"mark", "docnum", "masthead", "issue-no", "compiler", "tongbao rule", "tongbao figure"}
+FURNITURE = {"mark", "docnum", "masthead", "issue-no", "compiler", "issuer-line", "dateline", "tongbao rule",
+             "tongbao figure"}
 MM = 36000  # EMU per mm
 
 
@@ -140,7 +141,7 @@ def check_picture(d, z, name):
 def check_tail(d, name):
     last = d.tables[-1] if d.tables else None
     text = "".join(c.text for r in last.rows for c in r.cells) if last is not None else ""
-    ok = last is not None and ("抄送" in text or "印发" in text or "共印" in text)
+    ok = last is not None and ("抄送" in text or "印发" in text or "共印" in text or "本期送" in text)
     report(name, "版记/报尾: a table at the end", "" if ok else "last table holds %r" % text[:60])
 
 

@@ -86,6 +86,8 @@ for f in tests/bad/*.xml; do
     want=$(cat "tests/bad/$n.expect" 2>/dev/null)
     case $n in
     rect-*) "$TB" validate "$f" >/dev/null 2>"$T/bad.err" ;;   # rectification updates
+    # refused only when issued, against the history (a fresh one)
+    issue-*) "$TB" issue "$f" --db "$T/bad-$n.db" -o "$T/bad-$n.pdf" >/dev/null 2>"$T/bad.err" ;;
     *) "$TB" render "$f" -o "$T/bad-$n.pdf" >/dev/null 2>"$T/bad.err" ;;
     esac
     rc=$?

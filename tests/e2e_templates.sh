@@ -71,10 +71,10 @@ fonts_embedded() {
 
 # ---- tongbao templates ---------------------------------------------------
 "$TB" templates >"$X/list" 2>&1; rc=$?
-if [ $rc -eq 0 ] && for n in dubao jianbao wenze zhenggai; do
+if [ $rc -eq 0 ] && for n in dubao jianbao dongtai wenze zhenggai; do
         grep -q "^\* $n .*built-in .*/templates/$n\.xml\$" "$X/list" || exit 1
-    done; then ok "templates: the four built-in ones, each marked as used"
-else ko "templates: the four built-in ones, each marked as used" "exit $rc: $(cat "$X/list")"; fi
+    done; then ok "templates: the five built-in ones, each marked as used"
+else ko "templates: the five built-in ones, each marked as used" "exit $rc: $(cat "$X/list")"; fi
 # CJK-aware columns: the FILE column starts at the same display column on
 # every row, whatever the description's mix of wide and narrow characters
 cols=$(grep '^\* [a-z]' "$X/list" | while IFS= read -r l; do
@@ -87,7 +87,7 @@ done | sort -u | wc -l)
     ko "templates: columns aligned under CJK descriptions" "$(cat "$X/list")"
 
 # ---- every template renders every example --------------------------------
-for tp in dubao jianbao wenze zhenggai; do
+for tp in dubao jianbao dongtai wenze zhenggai; do
     for f in examples/inbox/*.xml; do
         n=$(basename "$f" .xml)
         o="$X/$tp-$n.pdf"

@@ -600,8 +600,25 @@ static void test_context(void) {
           h->n_by_rank == 1 && h->by_rank[0].n == 2 && h->n_by_kind == 1, "r=%d %s", r, e.msg);
     CHECK("restore: escapes undone", h && h->n_prev_overdue_items == 2 && strcmp(h->prev_overdue_items[0].place, "a\tb\\c\nd") == 0 &&
           h->prev_overdue_items[1].place == NULL, "place");
+    /* version 2: the figures of series an item quotes (issue 11) */
+    static const char quotes[] =
+        "tongbao-history\t2\ntoday\t2026-03-04\nearlier\t1\nbulletins\t2\nscope\t街道\t个\t3\t1\nrank\t一般干部\t1\n"
+        "quote\t甲通报\nearlier\t3\nbulletins\t3\ncase-bulletins\t2\ncases\t4\npeople\t10\n"
+        "scope\t社区\t个\t9\t2\nscope\t卡点\t个\t5\t1\nrank\t村（社区）干部\t6\nkind\t诫勉\t2\n"
+        "quote\t乙通报\nbulletins\t1\nend\n";
+    memset(&e, 0, sizeof e);
+    r = history_restore(in.b, quotes, &e);
+    h = in.b->history;
+    CHECK("restore: quoted series (version 2)",
+          r == 0 && h && h->bulletins == 2 && h->n_scope == 1 && h->n_by_rank == 1 && h->n_quotes == 2 &&
+          !strcmp(h->quotes[0].series, "甲通报") && h->quotes[0].bulletins == 3 && h->quotes[0].people == 10 &&
+          h->quotes[0].n_scope == 2 && h->quotes[0].scope[1].total == 5 && h->quotes[0].n_by_rank == 1 &&
+          h->quotes[0].n_by_kind == 1 && !strcmp(h->quotes[1].series, "乙通报") && h->quotes[1].bulletins == 1 &&
+          h->quotes[1].n_scope == 0 && !strcmp(h->quotes[0].today, "2026-03-04"), "r=%d %s", r, e.msg);
     static const char *const bad[][2] = {
-        {"tongbao-history\t2\nend\n", "version 2"},
+        {"tongbao-history\t3\nend\n", "version 3"},
+        {"tongbao-history\t1\ntoday\t2026-03-04\nquote\tX\nend\n", "bad quote record"},
+        {"tongbao-history\t2\ntoday\t2026-03-04\nquote\tX\nprev\t2026\t1\t2026-03-02\nend\n", "after a quote"},
         {"tongbao-history\t1\ntoday\t2026-03-04\nearlier\t1\n", "no end record"},
         {"tongbao-history\t1\ntoday\t2026-03-04\nfindings\tmany\nend\n", "not a number"},
         {"tongbao-history\t1\ntoday\t2026-03-04\nwhatever\t1\nend\n", "unknown record"},

@@ -236,6 +236,7 @@ static const char *const SEMANTIC_ONLY[] = {
     "line-separator.xml",
     "c1-next-line.xml",
     "nul-tail.xml",             /* libxml2 stops reading at the first zero byte */
+    "item-empty-lead.xml",      /* U+3000 only, in mixed content */
     NULL};
 
 static int semantic_only(const char *name) {
@@ -269,7 +270,9 @@ static void test_bad_corpus(void) {
     size_t n = 0;
     for (struct dirent *de; (de = readdir(d)) && n < 256;) {
         size_t l = strlen(de->d_name);
-        if (l > 4 && strcmp(de->d_name + l - 4, ".xml") == 0) names[n++] = strdup(de->d_name);
+        /* issue-*.xml parse; the history refuses them (tests/e2e_render.sh) */
+        if (l > 4 && strcmp(de->d_name + l - 4, ".xml") == 0 && strncmp(de->d_name, "issue-", 6) != 0)
+            names[n++] = strdup(de->d_name);
     }
     closedir(d);
     qsort(names, n, sizeof *names, name_cmp);

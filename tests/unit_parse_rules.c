@@ -80,6 +80,26 @@ static int type_of_pattern(const char *pat) {
     return -1;
 }
 
+/* A choice of fixed values: which closed set it is, told by its first
+ * value (-1: not a choice of values). */
+static int choice_type(xmlNodePtr c) {
+    static const struct { const char *first; int t; } sets[] = {
+        {"提醒谈话", T_KIND}, {"jianbao", T_ISTYLE}, {"paragraphs", T_POINTS}, {"findings", T_SPART}};
+    xmlNodePtr first = NULL;
+    for (xmlNodePtr k = c->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE) continue;
+        if (!is_rng(k, "value")) return -1;
+        if (!first) first = k;
+    }
+    if (!first) return -1;
+    xmlChar *v = xmlNodeGetContent(first);
+    int t = -1;
+    for (size_t i = 0; v && i < sizeof sets / sizeof *sets; i++)
+        if (strcmp((const char *)v, sets[i].first) == 0) t = sets[i].t;
+    xmlFree(v);
+    return t;
+}
+
 /* The value type of an attribute's or element's content pattern(s). */
 static int value_type(schema_model *m, xmlNodePtr first) {
     char buf[200];
@@ -93,10 +113,8 @@ static int value_type(schema_model *m, xmlNodePtr first) {
             xmlFree(v);
             return t;
         } else if (is_rng(c, "choice")) {
-            int values = 1;
-            for (xmlNodePtr k = c->children; k; k = k->next)
-                if (k->type == XML_ELEMENT_NODE && !is_rng(k, "value")) values = 0;
-            if (values) return T_KIND;
+            int t = choice_type(c);
+            if (t >= 0) return t;
         } else if (is_rng(c, "data")) {
             for (xmlNodePtr p = c->children; p; p = p->next)
                 if (is_rng(p, "param") && strcmp(prop(p, "name", buf, sizeof buf), "pattern") == 0) {
@@ -111,13 +129,16 @@ static int value_type(schema_model *m, xmlNodePtr first) {
     return -1;
 }
 
-static r_elem *elem_named(schema_model *m, const char *name) {
+/* Elements are told apart by name and parent: one name may have other
+ * rules under another parent (the <lead> of <requirements> and of <item>). */
+static r_elem *elem_named(schema_model *m, const char *name, const char *parent) {
     for (int i = 0; i < m->n_elems; i++)
-        if (strcmp(m->elems[i].name, name) == 0) return &m->elems[i];
+        if (strcmp(m->elems[i].name, name) == 0 && strcmp(m->elems[i].parent, parent) == 0) return &m->elems[i];
     if (m->n_elems == MAXE) return NULL;
     r_elem *e = &m->elems[m->n_elems++];
     memset(e, 0, sizeof *e);
     snprintf(e->name, sizeof e->name, "%s", name);
+    snprintf(e->parent, sizeof e->parent, "%s", parent);
     e->content = -1;
     return e;
 }
@@ -138,7 +159,7 @@ static void walk(schema_model *m, xmlNodePtr p, r_elem *cur, int min, int max, i
         if (p->type != XML_ELEMENT_NODE) continue;
         if (is_rng(p, "element")) {
             prop(p, "name", name, sizeof name);
-            r_elem *e = elem_named(m, name);
+            r_elem *e = elem_named(m, name, cur ? cur->name : "");
             if (!e) { snprintf(m->problem, sizeof m->problem, "too many elements"); return; }
             if (cur) {
                 cur->has_kids = 1;
@@ -155,7 +176,6 @@ static void walk(schema_model *m, xmlNodePtr p, r_elem *cur, int min, int max, i
                     k->min = min;
                     k->max = max;
                 }
-                snprintf(e->parent, sizeof e->parent, "%s", cur->name);
             }
             if (e->walked) continue;            /* one define, referenced twice */
             e->walked = 1;
@@ -174,10 +194,8 @@ static void walk(schema_model *m, xmlNodePtr p, r_elem *cur, int min, int max, i
         } else if (is_rng(p, "oneOrMore")) {
             walk(m, p->children, cur, min, 0, 0, depth + 1);
         } else if (is_rng(p, "choice")) {
-            int values = 1;
-            for (xmlNodePtr k = p->children; k; k = k->next)
-                if (k->type == XML_ELEMENT_NODE && !is_rng(k, "value")) values = 0;
-            if (values) { if (cur) set_content(m, cur, T_KIND); continue; }
+            int t = choice_type(p);
+            if (t >= 0) { if (cur) set_content(m, cur, t); continue; }
             for (xmlNodePtr k = p->children; k; k = k->next) {
                 if (k->type != XML_ELEMENT_NODE) continue;
                 xmlNodePtr next = k->next;           /* each branch on its own */
@@ -185,6 +203,10 @@ static void walk(schema_model *m, xmlNodePtr p, r_elem *cur, int min, int max, i
                 walk(m, k, cur, 0, max, max == 0, depth + 1);
                 k->next = next;
             }
+        } else if (is_rng(p, "mixed")) {
+            /* text with elements in it: the elements are its children */
+            if (cur) set_content(m, cur, T_MIXED);
+            walk(m, p->children, cur, min, max, rep_choice, depth + 1);
         } else if (is_rng(p, "group")) {
             walk(m, p->children, cur, min, max, rep_choice, depth + 1);
         } else if (is_rng(p, "ref")) {
@@ -221,7 +243,8 @@ static int load_schema(schema_model *m) {
 }
 
 static const char *TYPE_NAMES[] = {"children", "empty", "text", "text1", "date", "datetime", "key",
-                                   "template", "code", "issue", "version", "kind", "count", "posint"};
+                                   "template", "code", "issue", "version", "kind", "count", "posint",
+                                   "mixed", "item-style", "points", "stats-part"};
 
 static const char *tn(int t) {
     return t >= 0 && t < (int)(sizeof TYPE_NAMES / sizeof *TYPE_NAMES) ? TYPE_NAMES[t] : "?";
@@ -290,8 +313,14 @@ int main(void) {
     for (const parse_elem_spec *t = table; t->name; t++, n_table++) {
         const r_elem *r = NULL;
         for (int i = 0; i < m->n_elems; i++)
-            if (strcmp(m->elems[i].name, t->name) == 0) r = &m->elems[i];
-        snprintf(name, sizeof name, "rules: table <%s> = schema", t->name);
+            if (strcmp(m->elems[i].name, t->name) == 0 && strcmp(m->elems[i].parent, t->parent ? t->parent : "") == 0)
+                r = &m->elems[i];
+        int same = 0;
+        for (const parse_elem_spec *u = table; u->name; u++) same += strcmp(u->name, t->name) == 0;
+        if (same == 1)
+            snprintf(name, sizeof name, "rules: table <%s> = schema", t->name);
+        else
+            snprintf(name, sizeof name, "rules: table <%s> in <%s> = schema", t->name, t->parent ? t->parent : "");
         if (!r) { CHECK(name, 0, "<%s> is in the rule table but not in findings.rng", t->name); continue; }
         compare(t, r, why, sizeof why);
         CHECK(name, why[0] == 0, "%s", why);
@@ -300,7 +329,8 @@ int main(void) {
     int missing = 0;
     for (int i = 0; i < m->n_elems; i++) {
         int found = 0;
-        for (const parse_elem_spec *t = table; t->name; t++) found |= strcmp(t->name, m->elems[i].name) == 0;
+        for (const parse_elem_spec *t = table; t->name; t++)
+            found |= strcmp(t->name, m->elems[i].name) == 0 && strcmp(t->parent ? t->parent : "", m->elems[i].parent) == 0;
         if (!found) {
             missing++;
             CHECK("rules: every schema element is in the table", 0,
