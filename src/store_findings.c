@@ -2,6 +2,7 @@
  * rectification reports, all or nothing.  Part of the store module
  * (store_int.h). */
 #define _POSIX_C_SOURCE 200809L
+#include "date.h"
 #include "store_int.h"
 
 #include <stdio.h>
@@ -14,7 +15,7 @@ long store_list_findings(store *s, const store_finding_filter *f,
     store_finding_filter none = {0};
     if (!f) f = &none;
     char today[11];
-    store_norm_today(f->today, today);
+    if (store_norm_today(s, f->today, today, e) < 0) return -1;
     sqlite3_int64 series_id = 0, bid = 0;
     if (f->series && store_series_exists(s, f->series, &series_id, e) <= 0) return -1;
     if (f->issue_no > 0) {
@@ -107,15 +108,6 @@ static int norm_id(const char *in, char out[64]) {
     return 0;
 }
 
-/* A calendar day YYYY-MM-DD (store_iso_year only checks the shape). */
-static int real_day(const char *d) {
-    if (!store_iso_year(d) || strlen(d) != 10) return 0;
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y = atoi(d), m = atoi(d + 5), day = atoi(d + 8);
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return day <= days[m - 1] + (m == 2 && leap);
-}
-
 /* A note as it is recorded: white space (line breaks and tabs included,
  * as a spreadsheet cell or a shell may bring them) folded to single
  * spaces and trimmed.  Other control characters and bidirectional
@@ -179,7 +171,7 @@ int store_rectify_ex(store *s, const char *series, const store_rectification *it
                      size_t n, const char *source, int *already, err *e) {
     const char *doing = "recording rectification";
     char today[11];
-    store_today(today);
+    date_today(today);
     buf unknown;
     buf_init(&unknown);
     size_t n_unknown = 0;
@@ -208,9 +200,13 @@ int store_rectify_ex(store *s, const char *series, const store_rectification *it
             goto fail;
         }
         const char *date = it->date ? it->date : today;
-        if (!real_day(date)) {
-            err_set(e, TB_EINPUT, source, 0, 0,
-                    "date \"%s\" for %s is not a date like 2026-11-22", date, id);
+        char why[200];
+        if (date_parse(date, 0, NULL, why, sizeof why) < 0) {
+            if (why[0])
+                err_set(e, TB_EINPUT, source, 0, 0, "date %s for %s is not a real date: %s", date, id, why);
+            else
+                err_set(e, TB_EINPUT, source, 0, 0,
+                        "date \"%s\" for %s is not a date like 2026-11-22", date, id);
             goto fail;
         }
         if (strcmp(date, today) > 0) {
