@@ -34,11 +34,11 @@ lone character: nothing comes down@src/layout_line.c@        if (lone_rest(p, e)
 adjacent marks: squeezed at a line end only@src/layout_line.c@        give->squeeze = 0;@        if (squeeze) give->squeeze = 0;
 lists: break anywhere@src/layout_line.c@    if (p->mode == LAY_BREAK_LIST)@    if (0)
 titles: break anywhere@src/layout_line.c@    if (p->mode == LAY_BREAK_WORDS) return b->wb ? BRK_GOOD : BRK_LAST;@
-titles: equal lines allowed@src/layout_title.c@    if (all_equal) return 0;@
+titles: equal lines allowed@src/layout_title.c@    if (all_equal) return 0;@    if (all_equal && 0) return 0;
 widows: a last line alone at a page top@src/layout.c@        if (!brk && !top && pc->n_lines >= 2@        if (0 && !brk && !top && pc->n_lines >= 2
 版记: on an odd page after an odd body page@src/layout.c@        if (t->sides == 2 && cu->page % 2 == 1) {@        if (0) {
 版记: the blank page numbered@src/layout.c@                cu->pg->no_folio = 1;\n                if (next_page(j, cu) < 0) return -1;\n                cu->pg->no_folio = 1;@                if (next_page(j, cu) < 0) return -1;
-署名: may stand alone on a page@src/layout.c@    *force_at = n >= 2 ? n - 2 : 0;@    *force_at = SIZE_MAX;
+署名: may stand alone on a page@src/layout.c@    *force_at = n >= 2 ? n - 2 : 0;@    *force_at = n >= 2 ? SIZE_MAX : SIZE_MAX;
 页码: the em top, not the 一字线, 7 mm under the block@src/layout_furniture.c@t->folio_below + lay_ink_top(&pc.p);@t->folio_below;
 EOF
 

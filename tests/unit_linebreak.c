@@ -298,13 +298,13 @@ static void test_pages(void) {
     /* 22 lines a page: 20 one-line paragraphs and a 3-line one whose
      * last line would stand alone at the top of page 2 (a widow) */
     int lens[24];
-    for (int i = 0; i < 21; i++) lens[i] = 20;
-    lens[21] = 60;
-    doc_document *d = doc_of(lens, 22, 0);
+    for (int i = 0; i < 20; i++) lens[i] = 20;
+    lens[20] = 60;  /* three lines from grid line 21: the third would be alone on page 2 */
+    doc_document *d = doc_of(lens, 21, 0);
     lay_result *r = d ? lay(d, "") : NULL;
     CHECK("paginator: lays out", r != NULL, "%s", "failed");
     if (r) {
-        int on2 = lines_on(r, "第22段", 1);
+        int on2 = lines_on(r, "第21段", 1);
         CHECK("paginator: no widow at a page top (the last line goes down with the one before)", on2 != 1,
               "%d line(s) of the paragraph on page 2", on2);
     }
@@ -312,6 +312,7 @@ static void test_pages(void) {
     doc_free(d);
 
     /* the 版记 on the last even page; the blank page rule */
+    int blanks = 0;
     for (int n = 1; n <= 46; n += 3) {
         int l2[64];
         for (int i = 0; i < n; i++) l2[i] = 40;
@@ -327,8 +328,11 @@ static void test_pages(void) {
         char name[128];
         snprintf(name, sizeof name, "paginator: %d paragraphs: 版记 on the last page, an even one", n);
         CHECK(name, tp == (int)r->n_pages && r->n_pages % 2 == 0, "版记 on %d of %zu", tp, r->n_pages);
-        snprintf(name, sizeof name, "paginator: %d paragraphs: a blank page only after an even body page", n);
-        CHECK(name, !blank || (body % 2 == 0 && (int)r->n_pages == body + 2 && r->pages[r->n_pages - 1].no_folio),
+        int extra = (int)r->n_pages - body;
+        blanks += extra == 2;
+        snprintf(name, sizeof name, "paginator: %d paragraphs: a blank page only after an even body page, unnumbered", n);
+        CHECK(name, extra == 0 || (extra == 1 && body % 2 == 1 && !r->pages[r->n_pages - 1].no_folio) ||
+                        (extra == 2 && body % 2 == 0 && blank && r->pages[r->n_pages - 1].no_folio),
               "body ends on %d, %zu pages", body, r->n_pages);
         /* the 署名 never alone: a body line on its page */
         double sy = 0;
@@ -344,6 +348,7 @@ static void test_pages(void) {
         lay_free(r);
         doc_free(d);
     }
+    CHECK("paginator: the lengths include a blank page before the 版记 page", blanks > 0, "%d", blanks);
     /* single-sided: the 版记 on the last page whatever its number */
     int one[1] = {40};
     d = doc_of(one, 1, 1);
