@@ -6,7 +6,7 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=]   and make uninstall
 
 CC      ?= cc
-PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 sqlite3 libdeflate nettle libzip xlsxwriter libpng
+PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 sqlite3 libdeflate nettle libzip xlsxwriter libpng icu-uc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -lm -lpthread
@@ -40,7 +40,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 SRC     := $(filter-out src/main.c,$(wildcard src/*.c))
 OBJ     := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/findings_rng.o $(BUILD)/srgb_icc.o $(BUILD)/datadir.o
-TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c)) $(BUILD)/tests/bboxcheck $(BUILD)/tests/benchrun $(BUILD)/tests/gen_history
+TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c)) $(BUILD)/tests/bboxcheck $(BUILD)/tests/inkcheck $(BUILD)/tests/benchrun $(BUILD)/tests/gen_history
 
 .PHONY: all deps test-deps install-pkgs demo check bench clean install uninstall FORCE
 all: $(BIN)
@@ -49,7 +49,7 @@ all: $(BIN)
 # what is missing, so it is quick on a prepared machine.
 DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev \
             libsqlite3-dev libdeflate-dev nettle-dev fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai texlive-lang-chinese \
-            poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free libpng-dev
+            poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free libpng-dev libicu-dev
 # Only the tests use these (they write and read workbooks the way users'
 # programs do, and open the .docx drafts): `make check` and `make bench`
 # install them, `make demo` not.

@@ -127,11 +127,14 @@ static int load_style(loader *L, xmlNode *n, tpl_style *s) {
     if (a) {
         static const struct { const char *n; tpl_align a; } al[] = {
             {"left", TPL_LEFT}, {"center", TPL_CENTER}, {"right", TPL_RIGHT},
-            {"justify", TPL_JUSTIFY}, {"center-over-next", TPL_CENTER_OVER_NEXT}};
+            {"justify", TPL_JUSTIFY}, {"center-over-next", TPL_CENTER_OVER_NEXT},
+            {"under-previous", TPL_UNDER_PREVIOUS}};
         int ok = 0;
-        for (size_t i = 0; i < 5; i++)
+        for (size_t i = 0; i < sizeof al / sizeof al[0]; i++)
             if (!strcmp(a, al[i].n)) { s->align = al[i].a; ok = 1; }
-        if (!ok) return fail(L, n, "align=\"%s\": use left, center, right, justify or center-over-next%s", a, NULL);
+        if (!ok)
+            return fail(L, n, "align=\"%s\": use left, center, right, justify, center-over-next or under-previous%s", a,
+                        NULL);
         s->set |= TPL_S_ALIGN;
     }
     if ((r = number(L, n, "indent", &s->indent)) < 0) return -1; else if (r) s->set |= TPL_S_INDENT;
@@ -145,6 +148,22 @@ static int load_style(loader *L, xmlNode *n, tpl_style *s) {
     return 0;
 }
 
+/* after="4mm" or after="2lines": a flow item's distance below the previous
+ * item present (a 版头 item whose field is absent takes no room). */
+static int space_after(loader *L, xmlNode *n, tpl_item *it) {
+    const char *v = attr(L, n, "after");
+    if (!v) return 0;
+    char *end;
+    double x = strtod(v, &end);
+    if (end != v && x >= 0 && (!strcmp(end, "line") || !strcmp(end, "lines"))) {
+        it->after_lines = x;
+        return 0;
+    }
+    if (length(L, n, "after", &it->after) < 0) return -1;
+    if (it->after < 0) return fail(L, n, "after=\"%s\" must not be negative%s", v, NULL);
+    return 0;
+}
+
 static int load_items(loader *L, xmlNode *parent, tpl_item **items, size_t *n) {
     size_t cap = 0;
     for (xmlNode *c = parent->children; c; c = c->next) {
@@ -154,7 +173,7 @@ static int load_items(loader *L, xmlNode *parent, tpl_item **items, size_t *n) {
         tpl_item *it = &(*items)[*n];
         memset(it, 0, sizeof *it);
         it->top = -1;
-        if (length(L, c, "top", &it->top) < 0) return -1;
+        if (length(L, c, "top", &it->top) < 0 || space_after(L, c, it) < 0) return -1;
         if (is(c, "rule")) {
             it->kind = TPL_ITEM_RULE;
             it->weight = 0.35 * MM;
@@ -412,6 +431,31 @@ static int load_chart(loader *L, xmlNode *n) {
     return 0;
 }
 
+/* <lexicon>疫情 防控 暗访</lexicon>: words separated by white space (ASCII
+ * or U+3000). */
+static int load_lexicon(loader *L, xmlNode *n) {
+    tpl_template *t = L->t;
+    xmlChar *txt = xmlNodeGetContent(n);
+    const char *s = txt ? (const char *)txt : "";
+    size_t cap = t->n_lexicon;
+    static const char ideo_space[] = "\u3000";
+    while (*s) {
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || !strncmp(s, ideo_space, 3))
+            s += *s == ideo_space[0] ? 3 : 1;
+        const char *e = s;
+        while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r' && strncmp(e, ideo_space, 3)) e++;
+        if (e == s) break;
+        if (arena_grow(t->arena, (void **)&t->lexicon, &cap, t->n_lexicon, sizeof *t->lexicon) < 0 ||
+            !(t->lexicon[t->n_lexicon++] = arena_strndup(t->arena, s, (size_t)(e - s)))) {
+            if (txt) xmlFree(txt);
+            return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+        }
+        s = e;
+    }
+    if (txt) xmlFree(txt);
+    return 0;
+}
+
 /* <output formats="pdf ofd" pdfa="yes"/> */
 static int load_output(loader *L, xmlNode *n) {
     tpl_template *t = L->t;
@@ -454,6 +498,8 @@ static int load_root(loader *L, xmlNode *root) {
     t->folio_below = 7 * MM;
     t->folio_inset = 1;
     t->folio_outer = 1;
+    t->sides = 2;
+    t->head_gap = -1;
     t->appendix.pad_x = t->appendix.pad_y = t->appendix.rule_weight = -1;   /* appendix.c's defaults */
     size_t cap_styles = 0, cap_words = 0;
     for (xmlNode *c = root->children; c; c = c->next) {
@@ -470,6 +516,10 @@ static int load_root(loader *L, xmlNode *root) {
             if (r) t->lines = (int)x;
             if ((r = number(L, c, "chars", &x)) < 0) return -1;
             if (r) t->chars = (int)x;
+            if (set_flag(L, c, "squeeze-adjacent", &t->squeeze_adjacent) < 0) return -1;
+            if ((r = number(L, c, "sides", &x)) < 0) return -1;
+            if (r && x != 1 && x != 2) return fail(L, c, "sides=\"%s\": 2 (printed on both sides) or 1%s", attr(L, c, "sides"), NULL);
+            if (r) t->sides = (int)x;
         } else if (is(c, "style")) {
             if (arena_grow(t->arena, (void **)&t->styles, &cap_styles, t->n_styles, sizeof *t->styles) < 0)
                 return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
@@ -481,6 +531,7 @@ static int load_root(loader *L, xmlNode *root) {
             double x = 0;
             if (number(L, c, "lines", &x) < 0) return -1;
             t->head_lines = (int)x;
+            if (number(L, c, "gap", &t->head_gap) < 0) return -1;
             if (load_items(L, c, &t->head, &t->n_head) < 0) return -1;
         } else if (is(c, "tail")) {
             if (load_items(L, c, &t->tail, &t->n_tail) < 0) return -1;
@@ -508,6 +559,8 @@ static int load_root(loader *L, xmlNode *root) {
                 if (!we->key) return fail(L, w, "<text> in <wording> needs key=\"…\"%s%s", NULL, NULL);
                 t->n_words++;
             }
+        } else if (is(c, "lexicon")) {
+            if (load_lexicon(L, c) < 0) return -1;
         } else if (is(c, "order")) {
             if (load_order(L, c) < 0) return -1;
         } else if (is(c, "appendix")) {
