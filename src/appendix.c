@@ -47,8 +47,6 @@ typedef struct {
     err *e;
 } actx;
 
-static int oom(actx *a) { return err_set(a->e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); }
-
 static int is_unit(const model_finding *f) { return !str_empty(f->unit); }
 
 static int included(const actx *a, const model_finding *f) {
@@ -67,7 +65,7 @@ static const char *date_cell(actx *a, const char *iso) {
     return arena_strdup(a->d->arena, out);
 }
 
-/* One cell of one finding; NULL only when out of memory. */
+/* One cell of one finding. */
 static const char *cell(actx *a, const char *field, const model_category *cat, const model_finding *f, int seq) {
     arena *ar = a->d->arena;
     if (!strcmp(field, "seq")) return arena_printf(ar, "%d", seq);
@@ -88,14 +86,12 @@ static const char *cell(actx *a, const char *field, const model_category *cat, c
         for (size_t i = 0; i < 4; i++)
             if (!str_empty(parts[i])) buf_puts(&s, parts[i]);
         const char *r = s.len ? arena_strdup(ar, buf_cstr(&s)) : a->empty;
-        int bad = s.oom;
         buf_free(&s);
-        return bad ? NULL : r;
+        return r;
     }
     if (!strcmp(field, "text")) {
         /* no joining mark in front, none at the end: every cell alike */
         const char *txt = str_empty(f->text) ? a->empty : compose_cell_text(ar, f->text);
-        if (!txt) return NULL;
         if (str_empty(f->repeat_note)) return txt;
         return arena_printf(ar, "%s（%s）", txt, f->repeat_note);
     }
@@ -130,23 +126,24 @@ int appendix_add(doc_document *d, const model_bulletin *b, const tpl_template *t
     const char *label = ap->label ? ap->label : "附件";
     /* 附件说明 under the body (GB/T 9704 7.3.5): 附件：问题清单 */
     const char *note = ap->note ? ap->note : arena_printf(d->arena, "%s：%s", label, title);
-    if (!note) return oom(a);
     if (*note) {
         doc_block *nb = doc_add_block(d, ap->note_style ? ap->note_style : "appendix-note");
-        if (!nb || doc_add_run(d, nb, note, NULL) < 0 || doc_set_part(d, nb, "appendix-note") < 0) return oom(a);
+        doc_add_run(d, nb, note, NULL);
+        doc_set_part(d, nb, "appendix-note");
     }
     doc_block *lb = doc_add_block(d, ap->label_style ? ap->label_style : "appendix-label");
-    if (!lb || doc_add_run(d, lb, label, NULL) < 0 || doc_set_part(d, lb, "appendix") < 0) return oom(a);
+    doc_add_run(d, lb, label, NULL);
+    doc_set_part(d, lb, "appendix");
     lb->page_break = 1;
     lb->keep_with_next = 1;
     lb->outline = arena_printf(d->arena, "%s %s", label, title);
-    if (!lb->outline) return oom(a);
     doc_block *tb = doc_add_block(d, ap->title_style ? ap->title_style : "appendix-title");
-    if (!tb || doc_add_run(d, tb, title, NULL) < 0 || doc_set_part(d, tb, "appendix") < 0) return oom(a);
+    doc_add_run(d, tb, title, NULL);
+    doc_set_part(d, tb, "appendix");
     tb->keep_with_next = 1;
 
-    doc_block *blk = doc_add_table(d, n_cols);
-    if (!blk || doc_set_part(d, blk, "appendix") < 0) return oom(a);
+    doc_block *blk = doc_add_table(d, n_cols);   /* n_cols >= 1: the defaults, or the template's */
+    doc_set_part(d, blk, "appendix");
     doc_table *tab = blk->table;
     tab->head_style = ap->head_style ? ap->head_style : "table-head";
     tab->cell_style = ap->cell_style ? ap->cell_style : "table-cell";
@@ -166,16 +163,14 @@ int appendix_add(doc_document *d, const model_bulletin *b, const tpl_template *t
                            : cols[i].align == TPL_RIGHT ? DOC_ALIGN_RIGHT : DOC_ALIGN_JUSTIFY;
     }
 
-    const char **cells = calloc(n_cols, sizeof *cells);
-    if (!cells) return oom(a);
-    int rc = 0;
+    const char **cells = xcalloc(n_cols, sizeof *cells);
     for (size_t i = 0; i < n_cols; i++) cells[i] = cols[i].head ? cols[i].head : default_head(cols[i].field);
-    if (doc_table_add_row(d, tab, cells, 0, 1) < 0) rc = oom(a);
+    doc_table_add_row(d, tab, cells, 0, 1);
     /* a group row per category: 300 rows read better in their categories,
      * and the body numbers them the same way (一是 …) */
     int group = ap->group ? ap->group > 0 : 1;
     int seq = 0, cat_no = 0;
-    for (size_t c = 0; rc == 0 && c < b->n_categories; c++) {
+    for (size_t c = 0; c < b->n_categories; c++) {
         const model_category *cat = &b->categories[c];
         int any = 0;
         for (size_t i = 0; i < cat->n_findings; i++) any |= included(a, &cat->findings[i]);
@@ -185,17 +180,16 @@ int appendix_add(doc_document *d, const model_bulletin *b, const tpl_template *t
             char num[32];
             compose_cn_number(cat_no, num, sizeof num);
             const char *g = arena_printf(d->arena, "%s、%s", num, or_empty(a, cat->title));
-            if (!g || doc_table_add_row(d, tab, &g, 1, 0) < 0) { rc = oom(a); break; }
+            doc_table_add_row(d, tab, &g, 1, 0);
         }
-        for (size_t i = 0; rc == 0 && i < cat->n_findings; i++) {
+        for (size_t i = 0; i < cat->n_findings; i++) {
             const model_finding *f = &cat->findings[i];
             if (!included(a, f)) continue;
             seq++;
-            for (size_t k = 0; rc == 0 && k < n_cols; k++)
-                if (!(cells[k] = cell(a, cols[k].field, cat, f, seq))) rc = oom(a);
-            if (rc == 0 && doc_table_add_row(d, tab, cells, 0, 0) < 0) rc = oom(a);
+            for (size_t k = 0; k < n_cols; k++) cells[k] = cell(a, cols[k].field, cat, f, seq);
+            doc_table_add_row(d, tab, cells, 0, 0);
         }
     }
     free(cells);
-    return rc < 0 ? -1 : (int)n_found;
+    return (int)n_found;
 }

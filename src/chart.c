@@ -46,7 +46,6 @@ typedef struct {
     size_t n_pal;
 } cctx;
 
-static int oom(cctx *c) { return err_set(c->e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); }
 
 static double est_width(const cctx *c, const char *s, double size) {
     return (double)utf8_width(s) * size / 2 * c->grid;
@@ -78,20 +77,18 @@ static int is_unit(const model_finding *f) { return !str_empty(f->unit); }
 
 /* chart_add, step 1: the groups (districts in order of first appearance,
  * then the units; only district's own with one) and the counts. */
-static int chart_count(cctx *c, const char *district) {
+static void chart_count(cctx *c, const char *district) {
     const model_bulletin *b = c->b;
     doc_document *d = c->d;
     const tpl_chart *tc = &c->t->chart;
     size_t n_d = 0;
     const char **ds = compose_districts(b, d->arena, &n_d);
-    if (!ds && n_d) return oom(c);
     int units = 0;
     for (size_t k = 0; k < b->n_categories; k++)
         for (size_t i = 0; i < b->categories[k].n_findings; i++) units |= is_unit(&b->categories[k].findings[i]);
     size_t n_g = 0, n_c = b->n_categories;
     const char **groups = arena_alloc(d->arena, (n_d + 2) * sizeof *groups);
     int *count = arena_alloc(d->arena, (n_d + 2) * (n_c + 1) * sizeof *count);
-    if (!groups || !count) return oom(c);
     for (size_t g = 0; g < n_d; g++)
         if (!district || !strcmp(ds[g], district)) groups[n_g++] = ds[g];
     size_t unit_g = n_g;
@@ -114,9 +111,8 @@ static int chart_count(cctx *c, const char *district) {
     c->n_c = n_c;
     c->count = count;
     c->total = total;
-    if (total == 0) return 0;
+    if (total == 0) return;
     int *used = arena_alloc(d->arena, (n_c + 1) * sizeof *used);
-    if (!used) return oom(c);
     for (size_t g = 0; g < n_g; g++) {
         int sum = 0;
         for (size_t k = 0; k < n_c; k++) sum += count[g * n_c + k], used[k] |= count[g * n_c + k] > 0;
@@ -124,11 +120,10 @@ static int chart_count(cctx *c, const char *district) {
     }
     c->used = used;
     c->max = max;
-    return 0;
 }
 
 /* Step 2: the caption on the last grid line of the figure. */
-static int chart_caption(cctx *c, const char *cap_style, double cap_size, int number) {
+static void chart_caption(cctx *c, const char *cap_style, double cap_size, int number) {
     const tpl_chart *tc = &c->t->chart;
     const char *cap_pat = tc->caption ? tc->caption : "图{n} 各区发现问题数量（按类别）";
     buf cap;
@@ -140,16 +135,14 @@ static int chart_caption(cctx *c, const char *cap_style, double cap_size, int nu
         buf_puts(&cap, ph + 3);
     } else buf_puts(&cap, cap_pat);
     double lp = c->t->line_pitch;
-    int rc = buf_cstr(&cap) ? doc_fig_text(c->d, c->f, c->W / 2, c->H - lp + (lp - cap_size) / 2, 0,
-                                           DOC_ALIGN_CENTER, buf_cstr(&cap), cap_style, NULL)
-                            : -1;
+    doc_fig_text(c->d, c->f, c->W / 2, c->H - lp + (lp - cap_size) / 2, 0, DOC_ALIGN_CENTER, buf_cstr(&cap),
+                 cap_style, NULL);
     buf_free(&cap);
-    return rc < 0 ? oom(c) : 0;
 }
 
 /* Step 3: the legend, swatch + name flowing in centred rows above the
  * caption.  *top: where it starts. */
-static int chart_legend(cctx *c, double *top) {
+static void chart_legend(cctx *c, double *top) {
     const model_bulletin *b = c->b;
     doc_document *d = c->d;
     size_t n_c = c->n_c;
@@ -158,7 +151,6 @@ static int chart_legend(cctx *c, double *top) {
     double *ew = arena_alloc(d->arena, (n_c + 1) * sizeof *ew);
     int *erow = arena_alloc(d->arena, (n_c + 1) * sizeof *erow);
     double *rw = arena_alloc(d->arena, (n_c + 1) * sizeof *rw);
-    if (!ew || !erow || !rw) return oom(c);
     int n_rows = 0;
     double x = 0;
     for (size_t k = 0; k < n_c; k++) {
@@ -185,20 +177,18 @@ static int chart_legend(cctx *c, double *top) {
         }
         double y = leg_top + row * row_h + (row_h - fs) / 2;
         const double *col = c->pal[k % c->n_pal];
-        if (doc_fig_rect(d, c->f, x, y + (fs - sw) / 2, sw, sw, col) < 0 ||
-            doc_fig_text(d, c->f, x + sw + gap, y, 0, DOC_ALIGN_LEFT, b->categories[k].title, c->style, NULL) < 0)
-            return oom(c);
+        doc_fig_rect(d, c->f, x, y + (fs - sw) / 2, sw, sw, col);
+        doc_fig_text(d, c->f, x + sw + gap, y, 0, DOC_ALIGN_LEFT, b->categories[k].title, c->style, NULL);
         x += ew[k] + sep;
     }
     *top = leg_top;
-    return 0;
 }
 
 static const double black[3] = {0, 0, 0}, white[3] = {1, 1, 1}, light[3] = {0.82, 0.82, 0.82};
 
 /* Step 4b: one stacked bar centred on cx, its segments' counts inside,
  * its total above and its group's label below. */
-static int chart_bar(cctx *c, size_t g, double cx, double bw, double plot_b, double scale, double label_w) {
+static void chart_bar(cctx *c, size_t g, double cx, double bw, double plot_b, double scale, double label_w) {
     doc_document *d = c->d;
     double fs = c->fs, y = plot_b;
     const char *style = c->style;
@@ -209,21 +199,18 @@ static int chart_bar(cctx *c, size_t g, double cx, double bw, double plot_b, dou
         if (!v) continue;
         double h = v * scale;
         const double *col = c->pal[k % c->n_pal];
-        if (doc_fig_rect(d, c->f, cx - bw / 2, y - h, bw, h, col) < 0) return oom(c);
-        if (sum > 0 && doc_fig_rule(d, c->f, cx - bw / 2, y, cx + bw / 2, y, 0.8, white) < 0) return oom(c);
+        doc_fig_rect(d, c->f, cx - bw / 2, y - h, bw, h, col);
+        if (sum > 0) doc_fig_rule(d, c->f, cx - bw / 2, y, cx + bw / 2, y, 0.8, white);
         snprintf(num, sizeof num, "%d", v);
-        if (h >= fs * 1.15 && est_width(c, num, fs) < bw - 2 &&
+        if (h >= fs * 1.15 && est_width(c, num, fs) < bw - 2)
             doc_fig_text(d, c->f, cx, y - h / 2 - fs / 2, 0, DOC_ALIGN_CENTER, num, style,
-                         luminance(col) < 0.3 ? white : black) < 0)
-            return oom(c);
+                         luminance(col) < 0.3 ? white : black);
         y -= h;
         sum += v;
     }
     snprintf(num, sizeof num, "%d", sum);
-    if (doc_fig_text(d, c->f, cx, y - fs * 1.25, 0, DOC_ALIGN_CENTER, num, style, NULL) < 0 ||
-        doc_fig_text(d, c->f, cx, plot_b + fs * 0.4, label_w, DOC_ALIGN_CENTER, c->groups[g], style, NULL) < 0)
-        return oom(c);
-    return 0;
+    doc_fig_text(d, c->f, cx, y - fs * 1.25, 0, DOC_ALIGN_CENTER, num, style, NULL);
+    doc_fig_text(d, c->f, cx, plot_b + fs * 0.4, label_w, DOC_ALIGN_CENTER, c->groups[g], style, NULL);
 }
 
 /* Step 4: the plot between the top and the legend: y axis label and scale,
@@ -270,24 +257,22 @@ static int chart_plot(cctx *c, double leg_top, int lines) {
     c->f->flex_bottom = plot_b;
     c->f->min_height = c->f->height - (plot_b - plot_t) / 2;
 
-    if (doc_fig_text(d, c->f, 0, y0, 0, DOC_ALIGN_LEFT, axis, style, NULL) < 0) return oom(c);
+    doc_fig_text(d, c->f, 0, y0, 0, DOC_ALIGN_LEFT, axis, style, NULL);
     for (int v = 0; v <= top_v; v += step) {
         double y = plot_b - v * scale;
         snprintf(num, sizeof num, "%d", v);
-        if ((v > 0 && doc_fig_rule(d, c->f, plot_l, y, plot_r, y, 0.4, light) < 0) ||
-            doc_fig_rule(d, c->f, plot_l - fs * 0.3, y, plot_l, y, 0.6, black) < 0 ||
-            doc_fig_text(d, c->f, plot_l - fs * 0.45, y - fs / 2, 0, DOC_ALIGN_RIGHT, num, style, NULL) < 0)
-            return oom(c);
+        if (v > 0) doc_fig_rule(d, c->f, plot_l, y, plot_r, y, 0.4, light);
+        doc_fig_rule(d, c->f, plot_l - fs * 0.3, y, plot_l, y, 0.6, black);
+        doc_fig_text(d, c->f, plot_l - fs * 0.45, y - fs / 2, 0, DOC_ALIGN_RIGHT, num, style, NULL);
     }
 
     double bw = slot * 0.56;
     if (bw > fs * 3.6) bw = fs * 3.6;
     for (size_t g = 0; g < n_g; g++)
-        if (chart_bar(c, g, plot_l + slot * ((double)g + 0.5), bw, plot_b, scale, label_w) < 0) return -1;
+        chart_bar(c, g, plot_l + slot * ((double)g + 0.5), bw, plot_b, scale, label_w);
     /* axes last, over the bars' feet */
-    if (doc_fig_rule(d, c->f, plot_l, plot_t - fs * 0.5, plot_l, plot_b, 0.75, black) < 0 ||
-        doc_fig_rule(d, c->f, plot_l, plot_b, plot_r, plot_b, 0.75, black) < 0)
-        return oom(c);
+    doc_fig_rule(d, c->f, plot_l, plot_t - fs * 0.5, plot_l, plot_b, 0.75, black);
+    doc_fig_rule(d, c->f, plot_l, plot_b, plot_r, plot_b, 0.75, black);
     return 0;
 }
 
@@ -296,7 +281,7 @@ int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, c
     const tpl_chart *tc = &t->chart;
     cctx C = {.d = d, .t = t, .fs = 10.5, .grid = t->char_pitch / t->body_size, .e = e, .b = b}, *c = &C;
     if (district && !*district) district = NULL;
-    if (chart_count(c, district) < 0) return -1;
+    chart_count(c, district);
     if (c->total == 0) return 0;
 
     c->style = tc->style ? tc->style : "chart";
@@ -309,7 +294,7 @@ int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, c
     c->W = t->block_w;
     c->H = lines * t->line_pitch;
     doc_block *blk = doc_add_figure(d, c->H);
-    if (!blk || doc_set_part(d, blk, "chart") < 0) return oom(c);
+    doc_set_part(d, blk, "chart");
     c->f = blk->figure;
 
     c->n_pal = tc->n_palette;
@@ -320,8 +305,8 @@ int chart_add(doc_document *d, const model_bulletin *b, const tpl_template *t, c
             for (int q = 0; q < 3; q++) c->pal[k][q] = ((default_palette[k] >> (16 - 8 * q)) & 255) / 255.0;
     }
     double leg_top = 0;
-    if (chart_caption(c, cap_style, cst.size, number) < 0 || chart_legend(c, &leg_top) < 0 ||
-        chart_plot(c, leg_top, lines) < 0)
-        return -1;
+    chart_caption(c, cap_style, cst.size, number);
+    chart_legend(c, &leg_top);
+    if (chart_plot(c, leg_top, lines) < 0) return -1;
     return 1;
 }

@@ -347,8 +347,7 @@ static void templates_absolute(char **dirs, size_t n) {
         if (dirs[i][0] == '/' || !getcwd(cwd, sizeof cwd)) continue;
         const char *rel = dirs[i][0] == '.' && dirs[i][1] == '/' ? dirs[i] + 2 : dirs[i];
         size_t l = strlen(cwd) + strlen(rel) + 2;
-        char *abs = malloc(l);
-        if (!abs) continue;
+        char *abs = xmalloc(l);
         snprintf(abs, l, "%s/%s", cwd, rel);
         free(dirs[i]);
         dirs[i] = abs;
@@ -367,30 +366,29 @@ static int templates_scan_dir(char **dirs, size_t i, tpl_row **rows, size_t *n_r
         if (l < 5 || strcmp(de->d_name + l - 4, ".xml")) continue;
         if (*n_rows == *cap) {
             size_t nc = *cap ? *cap * 2 : 16;
-            tpl_row *p = realloc(*rows, nc * sizeof *p);
-            if (!p) { rc = TB_EINTERNAL; break; }
+            tpl_row *p = xrealloc(*rows, nc * sizeof *p);
             *rows = p;
             *cap = nc;
         }
         tpl_row *r = &(*rows)[*n_rows];
         memset(r, 0, sizeof *r);
         r->src = (int)i;
-        r->name = strndup(de->d_name, l - 4);
+        r->name = xstrndup(de->d_name, l - 4);
         size_t pl = strlen(dirs[i]) + l + 2;
-        r->path = malloc(pl);
+        r->path = xmalloc(pl);
         if (r->path) snprintf(r->path, pl, "%s/%s", dirs[i], de->d_name);
         err e = {0};
         tpl_template *t = r->path ? tpl_load_file(r->path, &e) : NULL;
         if (t) {
-            r->kind = strdup(t->kind ? t->kind : "");
-            r->desc = strdup(t->description ? t->description : "");
+            r->kind = xstrdup(t->kind ? t->kind : "");
+            r->desc = xstrdup(t->description ? t->description : "");
         } else {
             /* the reason goes under the table: it is long */
             r->broken = 1;
-            r->kind = strdup("?");
+            r->kind = xstrdup("?");
             char msg[1200];
             err_format(&e, msg, sizeof msg);
-            r->desc = strdup(msg);
+            r->desc = xstrdup(msg);
         }
         tpl_free(t);
         (*n_rows)++;

@@ -69,11 +69,7 @@ int cli_rectify(int argc, char **argv) {
     const char *db = NULL, *date = NULL, *note = NULL, *file = NULL, *series = NULL, *encoding = NULL;
     int done = 0, reopen = 0;
     size_t n_ids = 0;
-    const char **ids = calloc((size_t)(argc > 0 ? argc : 1), sizeof *ids);
-    if (!ids) {
-        fprintf(stderr, "tongbao: out of memory\n");
-        return TB_EINTERNAL;
-    }
+    const char **ids = xcalloc((size_t)(argc > 0 ? argc : 1), sizeof *ids);
     int rc = 0;
     for (int i = 1; i < argc && rc == 0; i++) {
         const char *v;
@@ -128,8 +124,7 @@ int cli_rectify(int argc, char **argv) {
         source = file;
         series = doc->series;
         n = doc->n_items;
-        items = calloc(n ? n : 1, sizeof *items);
-        if (!items) goto oom;
+        items = xcalloc(n ? n : 1, sizeof *items);
         for (size_t i = 0; i < n; i++) {
             const parse_rect_item *it = &doc->items[i];
             items[i].finding_id = it->finding;
@@ -140,8 +135,7 @@ int cli_rectify(int argc, char **argv) {
         }
     } else {
         n = n_ids;
-        items = calloc(n, sizeof *items);
-        if (!items) goto oom;
+        items = xcalloc(n, sizeof *items);
         for (size_t i = 0; i < n; i++)
             items[i] = (store_rectification){ids[i], done, date, str_empty(note) ? NULL : note};
     }
@@ -151,8 +145,7 @@ int cli_rectify(int argc, char **argv) {
     }
     s = store_open_existing(cli_db_path(db), 0, &e);
     if (!s) goto fail;
-    already = calloc(n, sizeof *already);
-    if (!already) goto oom;
+    already = xcalloc(n, sizeof *already);
     if (store_rectify_ex(s, series, items, n, source, already, &e) < 0) goto fail;
     char today[11];
     date_today(today);
@@ -287,16 +280,12 @@ static const char *const csv_head[] = {
     "通报次数", "前次编号", "重复说明"};
 
 static int emit(list_ctx *c) {
-    if (c->line.oom) {
-        c->bad = 1;
-        return 1;
-    }
     const char *data = c->line.data;
     size_t len = c->line.len;
     char *conv = NULL;
     if (c->cd != (iconv_t)-1 && len) {   /* --encoding gb18030 */
         size_t cap = len * 2 + 8, ol = cap, il = len;
-        char *ip = c->line.data, *op = conv = malloc(cap);
+        char *ip = c->line.data, *op = conv = xmalloc(cap);
         if (!conv || iconv(c->cd, &ip, &il, &op, &ol) == (size_t)-1) {
             free(conv);
             c->bad = 3;
@@ -337,7 +326,6 @@ static int list_row(void *ctx, const store_finding_row *r) {
     if (c->measuring) {
         for (int k = 0; k < N_COLS - 1; k++) {   /* the last column is not padded */
             const char *v = cell(c, k, r);
-            if (!v) { c->bad = 1; return 1; }
             size_t w = utf8_width(v);
             if (w > c->width[k]) c->width[k] = w;
         }
@@ -362,7 +350,6 @@ static int list_row(void *ctx, const store_finding_row *r) {
     }
     for (int k = 0; k < N_COLS; k++) {
         const char *v = cell(c, k, r);
-        if (!v) { c->bad = 1; return 1; }
         if (k == N_COLS - 1) buf_puts(&c->line, v);
         else {
             pad_to(&c->line, v, c->width[k]);
@@ -475,9 +462,6 @@ int cli_findings(int argc, char **argv) {
     if (n < 0) {
         cli_error(&e);
         rc = e.code ? e.code : TB_EINTERNAL;
-    } else if (c.bad == 1) {
-        fprintf(stderr, "tongbao: out of memory\n");
-        rc = TB_EINTERNAL;
     } else if (c.bad == 3) {
         fprintf(stderr, "tongbao: findings: a character %s cannot hold; write UTF-8 (leave out --encoding)\n", encoding);
         rc = TB_EOUTPUT;

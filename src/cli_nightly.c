@@ -303,7 +303,7 @@ int cli_nightly(int argc, char **argv) {
      * (PATH.nightly.lock). */
     int lockfd = -1, inboxfd = -1;
     rc = 0;
-    char *dblock = malloc(strlen(r->dbpath) + sizeof ".nightly.lock");
+    char *dblock = xmalloc(strlen(r->dbpath) + sizeof ".nightly.lock");
     if (!dblock) {
         fprintf(stderr, "tongbao: out of memory\n");
         rc = TB_EINTERNAL;

@@ -44,11 +44,7 @@ char *cli_read_input(const char *path, const smap_opts *o, size_t *len, smap_res
                 "workbook", PARSE_MAX_BYTES >> 20);
         return NULL;
     }
-    char *x = malloc(sr->xml.len + 1);
-    if (!x) {
-        err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
+    char *x = xmalloc(sr->xml.len + 1);
     memcpy(x, sr->xml.data, sr->xml.len);
     x[sr->xml.len] = 0;
     *len = sr->xml.len;
@@ -91,8 +87,7 @@ static char *default_xml(const char *in) {
     const char *dot = strrchr(in, '.');
     const char *slash = strrchr(in, '/');
     if (dot && (!slash || dot > slash)) l = (size_t)(dot - in);
-    char *o = malloc(l + 5);
-    if (!o) return NULL;
+    char *o = xmalloc(l + 5);
     memcpy(o, in, l);
     memcpy(o + l, ".xml", 5);
     return o;
@@ -289,7 +284,7 @@ static int look_up(store *s, const ledger_doc *d, one_finding *info, err *e) {
         }
         return 0;
     }
-    scan_ctx c = {calloc(d->n, sizeof *c.rows), calloc(d->n, sizeof *c.info), d->n};
+    scan_ctx c = {xcalloc(d->n, sizeof *c.rows), xcalloc(d->n, sizeof *c.info), d->n};
     int rc = 0;
     if (!c.rows || !c.info) rc = err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     if (rc == 0) {
@@ -316,7 +311,8 @@ int cli_rectify_ledger(const char *file, const char *db, const char *encoding) {
     int rc = 0;
     if (ledger_read(file, encoding, &d, &e) < 0) goto fail;
     if (!(s = store_open_existing(cli_db_path(db), 0, &e))) goto fail;
-    if (!(items = calloc(d.n ? d.n : 1, sizeof *items)) || !(info = calloc(d.n ? d.n : 1, sizeof *info))) goto oom;
+    items = xcalloc(d.n ? d.n : 1, sizeof *items);
+    info = xcalloc(d.n ? d.n : 1, sizeof *info);
     if (look_up(s, &d, info, &e) < 0) goto fail;
     for (size_t i = 0; i < d.n; i++) {
         const ledger_row *lr = &d.rows[i];
@@ -339,7 +335,6 @@ int cli_rectify_ledger(const char *file, const char *db, const char *encoding) {
             progress++;
         } else unchanged++;
     }
-    if (unknown.oom) goto oom;
     if (n_unknown) {
         err_set(&e, TB_ENOTFOUND, file, 0, 0, "%s %s not in the history; check the 编号 (the ledger must come from this "
                 "database: `tongbao findings` lists them). Nothing was recorded", n_unknown == 1 ? "finding" : "findings",
@@ -358,8 +353,6 @@ int cli_rectify_ledger(const char *file, const char *db, const char *encoding) {
     printf("%s: recorded %zu rectified, %zu progress note%s; %zu row%s unchanged, in %s\n", file, n - progress, progress,
            progress == 1 ? "" : "s", unchanged, unchanged == 1 ? "" : "s", store_path(s));
     goto done;
-oom:
-    err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
 fail:
     cli_error(&e);
     rc = e.code ? e.code : TB_EINTERNAL;
@@ -392,25 +385,21 @@ typedef struct {
     arena *a;
     const char **d, **c;
     size_t nd, nc, capd, capc;
-    int oom;
 } lists;
 
 static void add_distinct(lists *l, const char ***v, size_t *n, size_t *cap, const char *s) {
     if (!s || *n >= 200) return;
     for (size_t i = 0; i < *n; i++)
         if (!strcmp((*v)[i], s)) return;
-    if (arena_grow(l->a, (void **)v, cap, *n, sizeof **v) < 0 || !((*v)[*n] = arena_strdup(l->a, s))) {
-        l->oom = 1;
-        return;
-    }
-    (*n)++;
+    arena_grow(l->a, (void **)v, cap, *n, sizeof **v);
+    (*v)[(*n)++] = arena_strdup(l->a, s);
 }
 
 static int list_row(void *ctx, const store_finding_row *r) {
     lists *l = ctx;
     add_distinct(l, &l->d, &l->nd, &l->capd, r->district);
     add_distinct(l, &l->c, &l->nc, &l->capc, r->category);
-    return l->oom;
+    return 0;
 }
 
 int cli_form(int argc, char **argv) {
@@ -446,7 +435,8 @@ int cli_form(int argc, char **argv) {
     fo.from = b;
     const char *dbp = cli_db_path(db);
     if (series && (db || access(dbp, F_OK) == 0)) {
-        if (!(s = store_open_existing(dbp, 1, &e)) || !(l.a = arena_new())) goto fail;
+        if (!(s = store_open_existing(dbp, 1, &e))) goto fail;
+        l.a = arena_new();
         store_finding_filter f = {.series = series};
         if (store_list_findings(s, &f, list_row, &l, &e) < 0 && e.code != TB_ENOTFOUND) goto fail;
         e = (err){0};   /* a series with no history yet: no lists */

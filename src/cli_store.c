@@ -92,7 +92,7 @@ static int issue_sweep_parts(store *s, const model_bulletin *b, const store_resu
     const char *slash = strrchr(out, '/');
     size_t dl = slash ? (size_t)(slash - out) : 0;
     const char *base = slash ? slash + 1 : out;
-    char *dir = slash ? strndup(out, dl ? dl : 1) : strdup(".");
+    char *dir = slash ? xstrndup(out, dl ? dl : 1) : xstrdup(".");
     if (!dir) return err_set(e, TB_EINTERNAL, out, 0, 0, "out of memory");
     DIR *d = opendir(dir);
     if (!d) {
@@ -108,7 +108,7 @@ static int issue_sweep_parts(store *s, const model_bulletin *b, const store_resu
         /* .OUT.PID.RANDOM.tmp, or OUT.part.PID from before 0.3 (util.h) */
         if (!file_is_stale_temp(nm, base)) continue;
         size_t pl = strlen(dir) + strlen(nm) + 2;
-        char *part = malloc(pl);
+        char *part = xmalloc(pl);
         if (!part) {
             rc = err_set(e, TB_EINTERNAL, out, 0, 0, "out of memory");
             break;
@@ -160,7 +160,7 @@ static const char issue_help[] =
 
 char *cli_default_out(const char *in, const char *ext) {
     size_t l = strlen(in);
-    char *o = malloc(l + strlen(ext) + 1);
+    char *o = xmalloc(l + strlen(ext) + 1);
     if (!o) return NULL;
     memcpy(o, in, l + 1);
     if (l > 4 && !strcmp(o + l - 4, ".xml")) o[l - 4] = 0;

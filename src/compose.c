@@ -29,7 +29,6 @@ const char **compose_districts(const model_bulletin *b, arena *a, size_t *n) {
     *n = 0;
     for (size_t i = 0; i < b->n_categories; i++) total += b->categories[i].n_findings;
     const char **out = arena_alloc(a, (total ? total : 1) * sizeof *out);
-    if (!out) return NULL;
     for (size_t i = 0; i < b->n_categories; i++) {
         const model_category *cat = &b->categories[i];
         for (size_t j = 0; j < cat->n_findings; j++) {
@@ -130,10 +129,8 @@ const char *compose_subst_str(compose_ctx *c, const char *pat, const compose_var
     buf o;
     buf_init(&o);
     compose_subst(&o, pat, v, nv);
-    const char *s = buf_cstr(&o);
-    const char *r = s ? arena_strdup(c->d->arena, s) : NULL;
+    const char *r = arena_strdup(c->d->arena, buf_cstr(&o));
     buf_free(&o);
-    if (!r) compose_oom(c);
     return r;
 }
 
@@ -155,7 +152,7 @@ static int para_begin(compose_ctx *c, para *p, const char *style, const char *pa
     p->fail = 0;
     buf_init(&p->pend);
     p->blk = doc_add_block(c->d, style);
-    if (!p->blk || doc_set_part(c->d, p->blk, part) < 0) return compose_oom(c);
+    doc_set_part(c->d, p->blk, part);
     return 0;
 }
 
@@ -164,21 +161,14 @@ static void para_textn(para *p, const char *s, size_t n) { if (s) buf_add(&p->pe
 
 static int para_flush(para *p) {
     if (p->fail) return -1;
-    const char *s = buf_cstr(&p->pend);
-    if (!s || doc_add_run(p->c->d, p->blk, s, NULL) < 0) {
-        p->fail = 1;
-        return compose_oom(p->c);
-    }
+    doc_add_run(p->c->d, p->blk, buf_cstr(&p->pend), NULL);
     buf_reset(&p->pend);
     return 0;
 }
 
 static int para_run(para *p, const char *text, const char *style) {
     if (para_flush(p) < 0) return -1;
-    if (doc_add_run(p->c->d, p->blk, text, style) < 0) {
-        p->fail = 1;
-        return compose_oom(p->c);
-    }
+    doc_add_run(p->c->d, p->blk, text, style);
     return 0;
 }
 
@@ -191,26 +181,20 @@ static int para_end(para *p, int rc) {
 
 static int set_outline(compose_ctx *c, doc_block *blk, const char *s, size_t n) {
     blk->outline = arena_strndup(c->d->arena, s, n);
-    return blk->outline ? 0 : compose_oom(c);
+    return 0;
 }
 
 /* A block holding one plain string (title, to, signature, date). */
 static doc_block *simple_block(compose_ctx *c, const char *style, const char *text) {
     doc_block *blk = doc_add_block(c->d, style);
-    if (!blk || doc_add_run(c->d, blk, text, NULL) < 0) {
-        compose_oom(c);
-        return NULL;
-    }
+    doc_add_run(c->d, blk, text, NULL);
     return blk;
 }
 
 /* A "body" paragraph of one string, tagged with its part. */
 doc_block *compose_body_block(compose_ctx *c, const char *part, const char *text) {
     doc_block *blk = simple_block(c, "body", text);
-    if (blk && doc_set_part(c->d, blk, part) < 0) {
-        compose_oom(c);
-        return NULL;
-    }
+    doc_set_part(c->d, blk, part);
     return blk;
 }
 
@@ -360,11 +344,7 @@ static int add_preamble(compose_ctx *c, int has_findings) {
         compose_var v[] = {{"method", method_of(c)}};
         compose_subst(&s, compose_word(c, "preamble-tail", "现将{method}中发现的问题通报如下："), v, 1);
     }
-    if (rc == 0 && s.len) {
-        const char *t = buf_cstr(&s);
-        if (!t || !compose_body_block(c, "preamble", t)) rc = t ? -1 : compose_oom(c);
-    }
-    if (rc == 0 && (s.oom || piece.oom)) rc = compose_oom(c);
+    if (rc == 0 && s.len) compose_body_block(c, "preamble", buf_cstr(&s));
     buf_free(&s);
     buf_free(&piece);
     return rc;
@@ -385,18 +365,14 @@ static int add_zhenggai_intro(compose_ctx *c) {
     }
     if (rc == 0) {
         const char *ps = buf_cstr(&period), *ws = buf_cstr(&who), *is = buf_cstr(&insp);
-        if (!ps || !ws || !is) {
-            rc = compose_oom(c);
-        } else {
-            const char *action = b->has_inspection && b->action ? b->action : "";
-            compose_var v[] = {{"period", ps}, {"inspectors-action", ws}, {"inspectors", is},
-                       {"action", action}, {"method", method_of(c)},
-                       {"district", c->district ? c->district : ""}};
-            const char *t = compose_subst_str(c, compose_word(c, "zhenggai-intro",
-                                              "[{period}，][{inspectors-action}，]发现你区存在以下问题，现通知如下："),
-                                      v, sizeof v / sizeof *v);
-            if (!t || !compose_body_block(c, "preamble", t)) rc = -1;
-        }
+        const char *action = b->has_inspection && b->action ? b->action : "";
+        compose_var v[] = {{"period", ps}, {"inspectors-action", ws}, {"inspectors", is},
+                   {"action", action}, {"method", method_of(c)},
+                   {"district", c->district ? c->district : ""}};
+        const char *t = compose_subst_str(c, compose_word(c, "zhenggai-intro",
+                                          "[{period}，][{inspectors-action}，]发现你区存在以下问题，现通知如下："),
+                                  v, sizeof v / sizeof *v);
+        compose_body_block(c, "preamble", t);
     }
     buf_free(&period);
     buf_free(&who);
@@ -425,8 +401,7 @@ static int numbered_lead(compose_ctx *c, para *p, const char *key, const char *d
     size_t olen = lead.len;
     buf_puts(&lead, mark);
     const char *s = buf_cstr(&lead);
-    if (!s) rc = compose_oom(c);
-    if (rc == 0 && outline) rc = set_outline(c, p->blk, s, olen);
+    if (outline) rc = set_outline(c, p->blk, s, olen);
     if (rc == 0) rc = para_run(p, s, "lead");
     buf_free(&lead);
     return rc;
@@ -553,7 +528,6 @@ static int default_responsible(compose_ctx *c, buf *out) {
     }
     size_t n;
     const char **ds = compose_districts(c->b, c->d->arena, &n);
-    if (!ds) return compose_oom(c);
     int units = 0;
     for (size_t i = 0; i < c->b->n_categories && !units; i++)
         for (size_t j = 0; j < c->b->categories[i].n_findings; j++)
@@ -586,7 +560,6 @@ static int add_rectification(compose_ctx *c) {
     else
         rc = default_responsible(c, &resp);
     const char *rs = buf_cstr(&resp);
-    if (rc == 0 && !rs) rc = compose_oom(c);
     if (rc == 0) {
         compose_var v[] = {{"responsible", rs},
                    {"deadline", dl},
@@ -665,14 +638,10 @@ static int add_case(compose_ctx *c, const model_case *k, int n) {
         size_t olen = h.len;
         buf_puts(&h, "。");
         const char *s = buf_cstr(&h);
-        doc_block *blk = s ? simple_block(c, "case-title", s) : NULL;
-        if (!s) rc = compose_oom(c);
-        else if (!blk) rc = -1;
-        else if (doc_set_part(c->d, blk, "cases") < 0) rc = compose_oom(c);
-        else {
-            blk->keep_with_next = 1;
-            rc = set_outline(c, blk, s, olen);
-        }
+        doc_block *blk = simple_block(c, "case-title", s);
+        doc_set_part(c->d, blk, "cases");
+        blk->keep_with_next = 1;
+        rc = set_outline(c, blk, s, olen);
     }
     buf_free(&h);
     if (rc < 0) return rc;
@@ -715,7 +684,7 @@ static int add_case(compose_ctx *c, const model_case *k, int n) {
 static int add_cases(compose_ctx *c) {
     const model_bulletin *b = c->b;
     if (!b->has_cases) return 0;
-    if (!str_empty(b->cases_lead) && !compose_body_block(c, "cases", b->cases_lead)) return -1;
+    if (!str_empty(b->cases_lead)) compose_body_block(c, "cases", b->cases_lead);
     for (size_t i = 0; i < b->n_cases; i++)
         if (add_case(c, &b->cases[i], (int)i + 1) < 0) return -1;
     return 0;
@@ -724,16 +693,14 @@ static int add_cases(compose_ctx *c) {
 /* ---- furniture ------------------------------------------------------------------------------- */
 
 static int field(compose_ctx *c, const char *name, const char *value) {
-    if (str_empty(value)) return 0;
-    return doc_set_field(c->d, name, value) < 0 ? compose_oom(c) : 0;
+    if (!str_empty(value)) doc_set_field(c->d, name, value);
+    return 0;
 }
 
 /* A distribution list without its final mark (NULL stays NULL). */
 static const char *list_field(compose_ctx *c, const char *v) {
     if (str_empty(v)) return v;
-    const char *s = arena_strndup(c->d->arena, v, compose_stripped_len(v));
-    if (!s) compose_oom(c);
-    return s;
+    return arena_strndup(c->d->arena, v, compose_stripped_len(v));
 }
 
 /* 发文字号: the word "doc-number" is its pattern ({doc-number} the input's,
@@ -820,10 +787,8 @@ static int add_note(compose_ctx *c) {
     uint32_t last = utf8_last(n);
     int wrapped = (first == 0xFF08 && last == 0xFF09) || (first == '(' && last == ')');
     const char *t = wrapped ? n : arena_printf(c->d->arena, "（%s）", n);
-    if (!t) return compose_oom(c);
-    doc_block *blk = simple_block(c, "note", t);
-    if (!blk) return -1;
-    return doc_set_part(c->d, blk, "signature") < 0 ? compose_oom(c) : 0;
+    doc_set_part(c->d, simple_block(c, "note", t), "signature");
+    return 0;
 }
 
 /* ---- entry --------------------------------------------------------------------------------- */
@@ -853,9 +818,8 @@ static const char *without_breaks(compose_ctx *c, const char *s, const char *by)
         buf_puts(&o, by);
         while (p[1] == ' ') p++;
     }
-    const char *r = buf_cstr(&o) ? arena_strdup(c->d->arena, buf_cstr(&o)) : NULL;
+    const char *r = arena_strdup(c->d->arena, buf_cstr(&o));
     buf_free(&o);
-    if (!r) compose_oom(c);
     return r;
 }
 
@@ -904,11 +868,10 @@ static int compose_all(compose_ctx *c) {
     const char *flat = title ? without_breaks(c, title, "") : NULL;
     if (title && !flat) return -1;
     if (add_fields(c, flat, date_full, to) < 0) return -1;
-    if ((flat && !(c->d->meta_title = arena_strdup(a, flat))) ||
-        (b->issuer && !(c->d->meta_author = arena_strdup(a, b->issuer))) ||
-        (b->series && !(c->d->meta_subject = arena_strdup(a, b->series))) ||
-        (iso[0] && !(c->d->meta_date = arena_strdup(a, iso))))
-        return compose_oom(c);
+    c->d->meta_title = arena_strdup(a, flat);
+    c->d->meta_author = arena_strdup(a, b->issuer);
+    c->d->meta_subject = arena_strdup(a, b->series);
+    if (iso[0]) c->d->meta_date = arena_strdup(a, iso);
 
     if (!str_empty(title) && add_title(c, title) < 0) return -1;
     if (c->kind != COMPOSE_JIANBAO && !str_empty(to)) {
@@ -917,11 +880,8 @@ static int compose_all(compose_ctx *c) {
         buf_puts(&t, to);
         uint32_t last = utf8_last(to);
         if (last != 0xFF1A && last != ':') buf_puts(&t, "：");
-        const char *s = buf_cstr(&t);
-        doc_block *blk = s ? simple_block(c, "to", s) : NULL;
-        if (!s) compose_oom(c);
+        doc_block *blk = simple_block(c, "to", buf_cstr(&t));
         buf_free(&t);
-        if (!blk) return -1;
         blk->keep_with_next = 1;
     }
 
@@ -973,18 +933,9 @@ doc_document *compose_bulletin(const model_bulletin *b, const compose_opts *o, e
     c.district = o && !str_empty(o->district) ? o->district : NULL;
     c.show_ids = o ? o->show_ids : 0;
     c.d = doc_new();
-    if (!c.d) {
-        compose_oom(&c);
-        return NULL;
-    }
     if (c.district) {
         size_t n, i;
         const char **ds = compose_districts(b, c.d->arena, &n);
-        if (!ds) {
-            compose_oom(&c);
-            doc_free(c.d);
-            return NULL;
-        }
         for (i = 0; i < n && strcmp(ds[i], c.district) != 0; i++) {}
         if (i == n && !compose_items_in_district(b, c.district)) {
             buf l;
@@ -997,16 +948,16 @@ doc_document *compose_bulletin(const model_bulletin *b, const compose_opts *o, e
             const char *ls = buf_cstr(&l);
             err_set(e, TB_ENOTFOUND, b->source, 0, 0,
                     "no findings or items for district \"%s\" in this bulletin; districts with some: %s",
-                    c.district, ls && *ls ? ls : "(none)");
+                    c.district, *ls ? ls : "(none)");
             buf_free(&l);
             doc_free(c.d);
             return NULL;
         }
     }
-    if (compose_all(&c) < 0 || (compose_normalize(c.d) < 0 && compose_oom(&c))) {
-        if (e && !e->code) compose_oom(&c);
+    if (compose_all(&c) < 0) {
         doc_free(c.d);
         return NULL;
     }
+    compose_normalize(c.d);
     return c.d;
 }

@@ -144,12 +144,12 @@ int compose_date_full(const char *iso, char *out, size_t outlen);
  * 乡镇(街道) → 乡镇（街道）, so one bulletin never mixes the two.  (A pair
  * around ASCII alone in ASCII context, such as "Covid(19)", stays.)
  * compose_bulletin applies it to what it writes; render again after the
- * appendix and the chart.  0, or -1 when out of memory. */
-int compose_normalize(doc_document *d);
+ * appendix and the chart. */
+void compose_normalize(doc_document *d);
 /* A finding's text as a table cell: without a joining mark in front (、，；:
  * it joins the previous finding in the body, not in a cell) and without a
  * final 。；，、, so every 问题 cell ends the same way.  Returns text itself
- * when nothing changes, else a copy in a (NULL when out of memory). */
+ * when nothing changes, else a copy in a. */
 const char *compose_cell_text(arena *a, const char *text);
 
 /* Districts of the bulletin's findings in order of first appearance (unit

@@ -27,9 +27,7 @@ static int history_mode(const compose_ctx *c, const char *key, int default_on, c
 /* A count as a placeholder value: "" for 0, so "[…{n}…]" groups drop. */
 static const char *num_var(compose_ctx *c, long n) {
     if (n <= 0) return "";
-    const char *s = arena_printf(c->d->arena, "%ld", n);
-    if (!s) compose_oom(c);
-    return s;
+    return arena_printf(c->d->arena, "%ld", n);
 }
 
 /* "11月22日" (the year when it differs from the bulletin's); "" if absent. */
@@ -100,10 +98,8 @@ int compose_history_status(compose_ctx *c) {
     overdue_list(h, &list, &cut);
     const char *ls = buf_cstr(&list);
     int rc = 0;
-    if (!ls) rc = compose_oom(c);
-    if (rc == 0) status_sentence(h, ls, cut, &st);
-    const char *ss = rc == 0 ? buf_cstr(&st) : NULL;
-    if (rc == 0 && !ss) rc = compose_oom(c);
+    status_sentence(h, ls, cut, &st);
+    const char *ss = buf_cstr(&st);
     if (rc == 0) {
         char prev_no[64], prev_date[64], today[64];
         if (h->prev_year && c->ref_year && h->prev_year != c->ref_year)
@@ -271,18 +267,14 @@ int compose_history_clause(compose_ctx *c, const model_history *h, const char *p
     count_list(h->by_rank, h->n_by_rank, rank_order, &ranks);
     count_list(h->by_kind, h->n_by_kind, kind_order, &kinds);
     const char *sc = buf_cstr(&scope), *rs = buf_cstr(&ranks), *ks = buf_cstr(&kinds);
-    int rc = sc && rs && ks ? 0 : compose_oom(c);
-    if (rc == 0) {
-        const char *name = quoted ? compose_word(c, "quoted-bulletin-name", "督查通报")
-                                  : compose_word(c, "history-bulletin-name",
-                                                 c->kind == COMPOSE_JIANBAO ? "简报" : "督查通报");
-        stats_clauses(c, h, sc, rs, ks, want, name, out);
-        if (out->oom) rc = compose_oom(c);
-    }
+    const char *name = quoted ? compose_word(c, "quoted-bulletin-name", "督查通报")
+                              : compose_word(c, "history-bulletin-name",
+                                             c->kind == COMPOSE_JIANBAO ? "简报" : "督查通报");
+    stats_clauses(c, h, sc, rs, ks, want, name, out);
     buf_free(&scope);
     buf_free(&ranks);
     buf_free(&kinds);
-    return rc;
+    return 0;
 }
 
 int compose_history_stats(compose_ctx *c) {
@@ -304,13 +296,11 @@ int compose_history_stats(compose_ctx *c) {
     count_list(h->by_rank, h->n_by_rank, rank_order, &ranks);
     count_list(h->by_kind, h->n_by_kind, kind_order, &kinds);
     const char *sc = buf_cstr(&scope), *rs = buf_cstr(&ranks), *ks = buf_cstr(&kinds);
-    int rc = sc && rs && ks ? 0 : compose_oom(c);
-    if (rc == 0)
-        stats_clauses(c, h, sc, rs, ks, STATS_ALL, compose_word(c, "history-bulletin-name",
-                      c->kind == COMPOSE_JIANBAO ? "简报" : "督查通报"), &clauses);
-    const char *cs = rc == 0 ? buf_cstr(&clauses) : NULL;
-    if (rc == 0 && !cs) rc = compose_oom(c);
-    if (rc == 0 && (*cs || mode == H_PATTERN)) {
+    int rc = 0;
+    stats_clauses(c, h, sc, rs, ks, STATS_ALL, compose_word(c, "history-bulletin-name",
+                  c->kind == COMPOSE_JIANBAO ? "简报" : "督查通报"), &clauses);
+    const char *cs = buf_cstr(&clauses);
+    if (*cs || mode == H_PATTERN) {
         char today[64];
         history_date(c, h->today, today, sizeof today);
         compose_var v[] = {{"stats", cs},

@@ -117,10 +117,8 @@ static const char *expand(compose_ctx *c, const char *s, size_t *k) {
         if (*p == MODEL_STATS_MARK_CHAR) rc = stats_clause(c, (*k)++, &o);
         else buf_add(&o, p, 1);
     }
-    const char *t = rc == 0 ? buf_cstr(&o) : NULL;
-    const char *r = t ? arena_strdup(c->d->arena, t) : NULL;
+    const char *r = rc == 0 ? arena_strdup(c->d->arena, buf_cstr(&o)) : NULL;
     buf_free(&o);
-    if (rc == 0 && !r) compose_oom(c);
     return r;
 }
 
@@ -139,8 +137,7 @@ static doc_block *cur_block(ipara *p) { return &p->c->d->blocks[p->blk]; }
 
 static int flush(ipara *p) {
     if (!p->open || !p->pend.len) return 0;
-    const char *s = buf_cstr(&p->pend);
-    if (!s || doc_add_run(p->c->d, cur_block(p), s, NULL) < 0) return compose_oom(p->c);
+    doc_add_run(p->c->d, cur_block(p), buf_cstr(&p->pend), NULL);
     buf_reset(&p->pend);
     return 0;
 }
@@ -153,7 +150,7 @@ static int end_para(ipara *p) {
 
 static int new_block(compose_ctx *c, const char *style, size_t *idx) {
     doc_block *blk = doc_add_block(c->d, style);
-    if (!blk || doc_set_part(c->d, blk, PART) < 0) return compose_oom(c);
+    doc_set_part(c->d, blk, PART);
     *idx = (size_t)(blk - c->d->blocks);
     return 0;
 }
@@ -166,7 +163,8 @@ static int begin_para(ipara *p) {
 
 static int run(ipara *p, const char *text, const char *style) {
     if (flush(p) < 0) return -1;
-    return doc_add_run(p->c->d, cur_block(p), text, style) < 0 ? compose_oom(p->c) : 0;
+    doc_add_run(p->c->d, cur_block(p), text, style);
+    return 0;
 }
 
 /* A text closing a sentence: its own full stop (。！？… or one inside a
@@ -190,9 +188,9 @@ static int line_block(compose_ctx *c, const char *style, const char *text, int k
     size_t idx;
     if (new_block(c, style, &idx) < 0) return -1;
     doc_block *blk = &c->d->blocks[idx];
-    if (doc_add_run(c->d, blk, text, NULL) < 0) return compose_oom(c);
+    doc_add_run(c->d, blk, text, NULL);
     blk->keep_with_next = keep;
-    if (outline && !(blk->outline = arena_strdup(c->d->arena, text))) return compose_oom(c);
+    if (outline) blk->outline = arena_strdup(c->d->arena, text);
     return 0;
 }
 
@@ -221,8 +219,7 @@ static int add_point(ipara *p, const model_point *pt, int n, size_t *k) {
     const char *mark = compose_closing_mark(pt->title, &body, "。");
     buf_add(&lead, pt->title, body);
     buf_puts(&lead, mark);
-    const char *s = buf_cstr(&lead);
-    int rc = s ? run(p, s, "item-point") : compose_oom(c);
+    int rc = run(p, buf_cstr(&lead), "item-point");
     buf_free(&lead);
     if (rc < 0) return -1;
     const char *text = expand(c, pt->text, k);
@@ -250,10 +247,7 @@ static int add_item(compose_ctx *c, const model_item *it) {
     } else {
         rc = begin_para(&p);
         if (rc == 0) rc = run(&p, it->headline, "item-headline");
-        if (rc == 0) {
-            doc_block *blk = cur_block(&p);
-            if (!(blk->outline = arena_strdup(c->d->arena, it->headline))) rc = compose_oom(c);
-        }
+        if (rc == 0) cur_block(&p)->outline = arena_strdup(c->d->arena, it->headline);
         buf_puts(&p.pend, GAP);
     }
 
@@ -282,7 +276,6 @@ static int add_item(compose_ctx *c, const model_item *it) {
         compose_var v[] = {{"source", it->source}};
         compose_subst(&p.pend, compose_word(c, "item-source", "（{source}）"), v, 1);
     }
-    if (rc == 0 && p.pend.oom) rc = compose_oom(c);
     if (rc == 0) rc = end_para(&p);
     if (rc == 0 && !str_empty(it->byline)) rc = line_block(c, "byline", it->byline, 0, 0);
     buf_free(&p.pend);
@@ -311,9 +304,7 @@ int compose_items(compose_ctx *c) {
     /* a title-less 简报 still names itself in the PDF's metadata */
     if (!c->d->meta_title && b->series) {
         const char *issue = doc_field_get(c->d, "issue");
-        const char *t = arena_printf(c->d->arena, "%s%s%s", b->series, issue ? " " : "", issue ? issue : "");
-        if (!t) return compose_oom(c);
-        c->d->meta_title = t;
+        c->d->meta_title = arena_printf(c->d->arena, "%s%s%s", b->series, issue ? " " : "", issue ? issue : "");
     }
     return 0;
 }

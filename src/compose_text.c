@@ -211,18 +211,12 @@ static int is_wide(uint32_t cp) { return cp >= 0x2E80; }
 
 /* s with every ASCII bracket pair (…) set full-width （…） where it stands
  * in Chinese: the text inside or the character before or after it is
- * Chinese.  NULL when nothing changes (or out of memory: *oom set). */
-static char *wide_brackets(arena *a, const char *s, int *oom) {
+ * Chinese.  NULL when nothing changes. */
+static char *wide_brackets(arena *a, const char *s) {
     if (!strchr(s, '(')) return NULL;
     size_t len = strlen(s);
-    unsigned char *mark = calloc(len + 1, 1);     /* 1: make this byte's bracket wide */
-    size_t *open = calloc(len + 1, sizeof *open);
-    if (!mark || !open) {
-        free(mark);
-        free(open);
-        *oom = 1;
-        return NULL;
-    }
+    unsigned char *mark = xcalloc(len + 1, 1);     /* 1: make this byte's bracket wide */
+    size_t *open = xcalloc(len + 1, sizeof *open);
     size_t depth = 0;
     int any = 0;
     for (size_t i = 0; i < len; i++) {
@@ -245,8 +239,7 @@ static char *wide_brackets(arena *a, const char *s, int *oom) {
             if (mark[i]) buf_puts(&b, s[i] == '(' ? "（" : "）");
             else buf_add(&b, s + i, 1);
         }
-        r = buf_cstr(&b) ? arena_strdup(a, buf_cstr(&b)) : NULL;
-        if (!r) *oom = 1;
+        r = arena_strdup(a, buf_cstr(&b));
         buf_free(&b);
     }
     free(mark);
@@ -254,29 +247,27 @@ static char *wide_brackets(arena *a, const char *s, int *oom) {
     return r;
 }
 
-static void widen(arena *a, const char **s, int *oom) {
+static void widen(arena *a, const char **s) {
     if (!*s) return;
-    char *w = wide_brackets(a, *s, oom);
+    char *w = wide_brackets(a, *s);
     if (w) *s = w;
 }
 
-int compose_normalize(doc_document *d) {
-    int oom = 0;
-    for (size_t i = 0; i < d->n_fields; i++) widen(d->arena, &d->fields[i].value, &oom);
-    widen(d->arena, &d->meta_title, &oom);
+void compose_normalize(doc_document *d) {
+    for (size_t i = 0; i < d->n_fields; i++) widen(d->arena, &d->fields[i].value);
+    widen(d->arena, &d->meta_title);
     for (size_t b = 0; b < d->n_blocks; b++) {
         doc_block *blk = &d->blocks[b];
-        for (size_t r = 0; r < blk->n_runs; r++) widen(d->arena, &blk->runs[r].text, &oom);
-        widen(d->arena, &blk->outline, &oom);
+        for (size_t r = 0; r < blk->n_runs; r++) widen(d->arena, &blk->runs[r].text);
+        widen(d->arena, &blk->outline);
         if (blk->table)
             for (size_t r = 0; r < blk->table->n_rows; r++) {
                 size_t n = blk->table->rows[r].span ? 1 : blk->table->n_cols;
-                for (size_t k = 0; k < n; k++) widen(d->arena, &blk->table->rows[r].cells[k], &oom);
+                for (size_t k = 0; k < n; k++) widen(d->arena, &blk->table->rows[r].cells[k]);
             }
         if (blk->figure)
-            for (size_t k = 0; k < blk->figure->n_items; k++) widen(d->arena, &blk->figure->items[k].text, &oom);
+            for (size_t k = 0; k < blk->figure->n_items; k++) widen(d->arena, &blk->figure->items[k].text);
     }
-    return oom ? -1 : 0;
 }
 
 /* ---- table cells ------------------------------------------------------------ */

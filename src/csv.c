@@ -17,12 +17,7 @@ static char *to_utf8(const char *data, size_t len, const char *from, const char 
         return NULL;
     }
     size_t cap = len * 2 + 16;
-    char *out = malloc(cap);
-    if (!out) {
-        iconv_close(cd);
-        err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
+    char *out = xmalloc(cap);
     char *ip = (char *)data, *op = out;
     size_t il = len, ol = cap - 1;
     while (il > 0) {
@@ -30,8 +25,7 @@ static char *to_utf8(const char *data, size_t len, const char *from, const char 
         if (errno == E2BIG) {   /* UTF-16 input can triple; grow */
             size_t used = (size_t)(op - out);
             cap *= 2;
-            char *p = realloc(out, cap);
-            if (!p) break;
+            char *p = xrealloc(out, cap);
             out = p;
             op = out + used;
             ol = cap - 1 - used;
@@ -80,7 +74,6 @@ static const char *base_name(const char *path) {
 }
 
 static int put(grid *g, uint32_t row, uint32_t col, buf *cell, const char *name, err *e) {
-    if (cell->oom) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     const char *t = cell->data ? cell->data : "";
     size_t n = cell->len;
     size_t skip = safecell_unquote(t, n);

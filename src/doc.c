@@ -8,9 +8,7 @@
 
 doc_document *doc_new(void) {
     arena *a = arena_new();
-    if (!a) return NULL;
     doc_document *d = arena_alloc(a, sizeof *d);
-    if (!d) { arena_free(a); return NULL; }
     d->arena = a;
     return d;
 }
@@ -19,26 +17,23 @@ void doc_free(doc_document *d) {
     if (d) arena_free(d->arena);
 }
 
-int doc_set_field(doc_document *d, const char *name, const char *value) {
+void doc_set_field(doc_document *d, const char *name, const char *value) {
     for (size_t i = 0; i < d->n_fields; i++) {
         if (strcmp(d->fields[i].name, name) == 0) {
             if (!value || !*value) {
                 d->fields[i] = d->fields[--d->n_fields];
-                return 0;
+                return;
             }
             d->fields[i].value = arena_strdup(d->arena, value);
-            return d->fields[i].value ? 0 : -1;
+            return;
         }
     }
-    if (!value || !*value) return 0;
-    if (arena_grow(d->arena, (void **)&d->fields, &d->cap_fields, d->n_fields, sizeof *d->fields) < 0)
-        return -1;
+    if (!value || !*value) return;
+    arena_grow(d->arena, (void **)&d->fields, &d->cap_fields, d->n_fields, sizeof *d->fields);
     doc_field *f = &d->fields[d->n_fields];
     f->name = arena_strdup(d->arena, name);
     f->value = arena_strdup(d->arena, value);
-    if (!f->name || !f->value) return -1;
     d->n_fields++;
-    return 0;
 }
 
 const char *doc_field_get(const doc_document *d, const char *name) {
@@ -48,33 +43,27 @@ const char *doc_field_get(const doc_document *d, const char *name) {
 }
 
 doc_block *doc_add_block(doc_document *d, const char *style) {
-    if (arena_grow(d->arena, (void **)&d->blocks, &d->cap_blocks, d->n_blocks, sizeof *d->blocks) < 0)
-        return NULL;
+    arena_grow(d->arena, (void **)&d->blocks, &d->cap_blocks, d->n_blocks, sizeof *d->blocks);
     doc_block *b = &d->blocks[d->n_blocks];
     memset(b, 0, sizeof *b);
     b->style = arena_strdup(d->arena, style ? style : "body");
-    if (!b->style) return NULL;
     d->n_blocks++;
     return b;
 }
 
-int doc_add_run(doc_document *d, doc_block *b, const char *text, const char *style) {
-    if (!text || !*text) return 0;
-    if (arena_grow(d->arena, (void **)&b->runs, &b->cap_runs, b->n_runs, sizeof *b->runs) < 0)
-        return -1;
+void doc_add_run(doc_document *d, doc_block *b, const char *text, const char *style) {
+    if (!text || !*text) return;
+    arena_grow(d->arena, (void **)&b->runs, &b->cap_runs, b->n_runs, sizeof *b->runs);
     doc_run *r = &b->runs[b->n_runs];
     r->text = arena_strdup(d->arena, text);
     r->style = style ? arena_strdup(d->arena, style) : NULL;
-    if (!r->text || (style && !r->style)) return -1;
     b->n_runs++;
-    return 0;
 }
 
 const char *doc_block_text(doc_document *d, const doc_block *b) {
     size_t n = 0;
     for (size_t i = 0; i < b->n_runs; i++) n += strlen(b->runs[i].text);
     char *p = arena_alloc(d->arena, n + 1);
-    if (!p) return NULL;
     char *q = p;
     for (size_t i = 0; i < b->n_runs; i++) {
         size_t l = strlen(b->runs[i].text);
@@ -85,14 +74,13 @@ const char *doc_block_text(doc_document *d, const doc_block *b) {
     return p;
 }
 
-int doc_write_text(const doc_document *d, buf *out) {
+void doc_write_text(const doc_document *d, buf *out) {
     for (size_t i = 0; i < d->n_blocks; i++) {
         const doc_block *b = &d->blocks[i];
         if (b->kind != DOC_PARA) continue;
         for (size_t j = 0; j < b->n_runs; j++) buf_puts(out, b->runs[j].text);
         buf_puts(out, "\n");
     }
-    return out->oom ? -1 : 0;
 }
 
 const char *doc_block_part(const doc_block *b) {
@@ -104,15 +92,13 @@ const char *doc_block_part(const doc_block *b) {
     return "body";
 }
 
-int doc_set_part(doc_document *d, doc_block *b, const char *part) {
+void doc_set_part(doc_document *d, doc_block *b, const char *part) {
     b->part = part ? arena_strdup(d->arena, part) : NULL;
-    return !part || b->part ? 0 : -1;
 }
 
 int doc_keep_blocks(doc_document *d, const size_t *idx, size_t n) {
     doc_block *nb = arena_alloc(d->arena, (n ? n : 1) * sizeof *nb);
     unsigned char *used = arena_alloc(d->arena, d->n_blocks + 1);
-    if (!nb || !used) return -1;
     for (size_t i = 0; i < n; i++) {
         if (idx[i] >= d->n_blocks || used[idx[i]]) return -1;
         used[idx[i]] = 1;
@@ -129,70 +115,58 @@ doc_block *doc_add_table(doc_document *d, size_t n_cols) {
     if (n_cols == 0) return NULL;
     doc_table *t = arena_alloc(d->arena, sizeof *t);
     doc_column *cols = arena_alloc(d->arena, n_cols * sizeof *cols);
-    if (!t || !cols) return NULL;
     t->cols = cols;
     t->n_cols = n_cols;
     doc_block *b = doc_add_block(d, "table");
-    if (!b) return NULL;
     b->kind = DOC_TABLE;
     b->table = t;
     return b;
 }
 
-int doc_table_add_row(doc_document *d, doc_table *t, const char *const *cells, int span, int head) {
-    if (arena_grow(d->arena, (void **)&t->rows, &t->cap_rows, t->n_rows, sizeof *t->rows) < 0) return -1;
+void doc_table_add_row(doc_document *d, doc_table *t, const char *const *cells, int span, int head) {
+    arena_grow(d->arena, (void **)&t->rows, &t->cap_rows, t->n_rows, sizeof *t->rows);
     size_t n = span ? 1 : t->n_cols;
     const char **c = arena_alloc(d->arena, n * sizeof *c);
-    if (!c) return -1;
-    for (size_t i = 0; i < n; i++)
-        if (!(c[i] = arena_strdup(d->arena, cells[i] ? cells[i] : ""))) return -1;
+    for (size_t i = 0; i < n; i++) c[i] = arena_strdup(d->arena, cells[i] ? cells[i] : "");
     doc_row *r = &t->rows[t->n_rows++];
     r->cells = c;
     r->span = span;
     r->head = head;
-    return 0;
 }
 
 doc_block *doc_add_figure(doc_document *d, double height) {
     doc_figure *f = arena_alloc(d->arena, sizeof *f);
-    if (!f) return NULL;
     f->height = height;
     doc_block *b = doc_add_block(d, "figure");
-    if (!b) return NULL;
     b->kind = DOC_FIGURE;
     b->figure = f;
     return b;
 }
 
 static doc_fig_item *fig_item(doc_document *d, doc_figure *f, doc_fig_kind kind) {
-    if (arena_grow(d->arena, (void **)&f->items, &f->cap_items, f->n_items, sizeof *f->items) < 0) return NULL;
+    arena_grow(d->arena, (void **)&f->items, &f->cap_items, f->n_items, sizeof *f->items);
     doc_fig_item *it = &f->items[f->n_items++];
     memset(it, 0, sizeof *it);
     it->kind = kind;
     return it;
 }
 
-int doc_fig_rect(doc_document *d, doc_figure *f, double x, double y, double w, double h, const double rgb[3]) {
+void doc_fig_rect(doc_document *d, doc_figure *f, double x, double y, double w, double h, const double rgb[3]) {
     doc_fig_item *it = fig_item(d, f, DOC_FIG_RECT);
-    if (!it) return -1;
     it->x = x, it->y = y, it->x2 = w, it->y2 = h;
     memcpy(it->rgb, rgb, sizeof it->rgb);
-    return 0;
 }
 
-int doc_fig_rule(doc_document *d, doc_figure *f, double x, double y, double x2, double y2, double weight,
+void doc_fig_rule(doc_document *d, doc_figure *f, double x, double y, double x2, double y2, double weight,
                  const double rgb[3]) {
     doc_fig_item *it = fig_item(d, f, DOC_FIG_RULE);
-    if (!it) return -1;
     it->x = x, it->y = y, it->x2 = x2, it->y2 = y2, it->weight = weight;
     memcpy(it->rgb, rgb, sizeof it->rgb);
-    return 0;
 }
 
-int doc_fig_text(doc_document *d, doc_figure *f, double x, double y, double wrap, doc_align align,
+void doc_fig_text(doc_document *d, doc_figure *f, double x, double y, double wrap, doc_align align,
                  const char *text, const char *style, const double *rgb) {
     doc_fig_item *it = fig_item(d, f, DOC_FIG_TEXT);
-    if (!it) return -1;
     it->x = x, it->y = y, it->x2 = wrap;
     it->align = align;
     it->text = arena_strdup(d->arena, text ? text : "");
@@ -201,5 +175,4 @@ int doc_fig_text(doc_document *d, doc_figure *f, double x, double y, double wrap
         memcpy(it->rgb, rgb, sizeof it->rgb);
         it->use_rgb = 1;
     }
-    return it->text && (!style || it->style) ? 0 : -1;
 }

@@ -122,42 +122,42 @@ typedef struct {
 
 doc_document *doc_new(void);
 void doc_free(doc_document *d);
-/* Set (or replace) a furniture field; value NULL or "" removes it. 0 / -1. */
-int doc_set_field(doc_document *d, const char *name, const char *value);
+/* Set (or replace) a furniture field; value NULL or "" removes it. */
+void doc_set_field(doc_document *d, const char *name, const char *value);
 const char *doc_field_get(const doc_document *d, const char *name);
-/* Append a block; returns it or NULL on OOM.  Pointers to earlier blocks
+/* Append a block and return it.  Pointers to earlier blocks
  * may move (the array grows): keep indices, not pointers, across calls. */
 doc_block *doc_add_block(doc_document *d, const char *style);
-/* Append a run (text copied into the arena). 0 / -1. */
-int doc_add_run(doc_document *d, doc_block *b, const char *text, const char *style);
+/* Append a run (text copied into the arena). */
+void doc_add_run(doc_document *d, doc_block *b, const char *text, const char *style);
 /* Concatenated text of a block (arena-allocated). */
 const char *doc_block_text(doc_document *d, const doc_block *b);
 /* Plain-text rendering of the document's paragraphs, one a line (tables
  * and figures are left out: their text has no reading order of its own). */
-int doc_write_text(const doc_document *d, buf *out);
+void doc_write_text(const doc_document *d, buf *out);
 
 /* The block's part (see above): doc_block.part, else from its style. */
 const char *doc_block_part(const doc_block *b);
-/* Set the part (copied into the arena). 0 / -1. */
-int doc_set_part(doc_document *d, doc_block *b, const char *part);
+/* Set the part (copied into the arena). */
+void doc_set_part(doc_document *d, doc_block *b, const char *part);
 /* Keep only blocks idx[0..n-1], in that order (indices into the current
- * array, each at most once). 0 / -1 on OOM or a bad index. */
+ * array, each at most once). 0, or -1 for a bad index. */
 int doc_keep_blocks(doc_document *d, const size_t *idx, size_t n);
 
 /* A table block with n_cols columns (widths and styles to be filled in by
- * the caller).  NULL on OOM. */
+ * the caller).  NULL when n_cols is 0. */
 doc_block *doc_add_table(doc_document *d, size_t n_cols);
-/* Append a row: n_cols cells (or 1 when span); texts are copied. 0 / -1. */
-int doc_table_add_row(doc_document *d, doc_table *t, const char *const *cells, int span, int head);
+/* Append a row: n_cols cells (or 1 when span); texts are copied. */
+void doc_table_add_row(doc_document *d, doc_table *t, const char *const *cells, int span, int head);
 
-/* A figure block height pt high.  NULL on OOM. */
+/* A figure block height pt high. */
 doc_block *doc_add_figure(doc_document *d, double height);
-/* Figure items; text and style are copied.  0 / -1. */
-int doc_fig_rect(doc_document *d, doc_figure *f, double x, double y, double w, double h, const double rgb[3]);
-int doc_fig_rule(doc_document *d, doc_figure *f, double x, double y, double x2, double y2, double weight,
+/* Figure items; text and style are copied. */
+void doc_fig_rect(doc_document *d, doc_figure *f, double x, double y, double w, double h, const double rgb[3]);
+void doc_fig_rule(doc_document *d, doc_figure *f, double x, double y, double x2, double y2, double weight,
                  const double rgb[3]);
 /* rgb NULL = the style's colour; wrap > 0 breaks lines at that width. */
-int doc_fig_text(doc_document *d, doc_figure *f, double x, double y, double wrap, doc_align align,
+void doc_fig_text(doc_document *d, doc_figure *f, double x, double y, double wrap, doc_align align,
                  const char *text, const char *style, const double *rgb);
 
 #endif

@@ -66,7 +66,7 @@ static void run(dx_xml *x, const char *text, const char *rstyle) {
     while (*s) {
         size_t n = strcspn(s, "\t\n");
         if (n) {
-            char *seg = strndup(s, n);
+            char *seg = xstrndup(s, n);
             if (!seg) {
                 x->bad = 1;
                 break;
@@ -164,7 +164,6 @@ static int head(dx_ctx *c, dx_xml *x) {
     const tpl_template *t = c->t;
     if (!t->n_head) return 0;
     head_pos *pos = arena_alloc(c->a, t->n_head * sizeof *pos);
-    if (!pos) return dx_oom(c);
     double y = 0, pitch = c->pitch / 20.0;
     size_t last = t->n_head;
     for (size_t i = 0; i < t->n_head; i++) {
@@ -318,7 +317,6 @@ static long *col_widths(dx_ctx *c, const doc_table *tb) {
     tpl_resolve(t, tb->head_style, NULL, &hs);
     tpl_resolve(t, tb->cell_style, NULL, &cs);
     double *more = arena_alloc(c->a, tb->n_cols * sizeof *more);
-    if (!more) return NULL;
     for (size_t r = 0; r < tb->n_rows; r++) {
         if (tb->rows[r].span) continue;
         double sz = tb->rows[r].head ? hs.size : cs.size;
@@ -441,7 +439,7 @@ static int table(dx_ctx *c, dx_xml *x, const doc_table *tb) {
 /* ---- figures ------------------------------------------------------------------ */
 
 static int figure(dx_ctx *c, dx_xml *x, const doc_figure *f) {
-    if (arena_grow(c->a, (void **)&c->images, &c->cap_images, c->n_images, sizeof *c->images) < 0) return dx_oom(c);
+    arena_grow(c->a, (void **)&c->images, &c->cap_images, c->n_images, sizeof *c->images);
     dx_image *im = &c->images[c->n_images];
     memset(im, 0, sizeof *im);
     buf_init(&im->png);
@@ -551,7 +549,7 @@ static double hang_of(const char *s, double size, double avail) {
     const char *colon = strstr(s, "：");
     if (!colon) colon = strchr(s, ':');
     if (!colon) return 0;
-    char *head = strndup(s, (size_t)(colon - s));
+    char *head = xstrndup(s, (size_t)(colon - s));
     if (!head) return 0;
     double h = (dx_ems(head) + (*colon == ':' ? 0.5 : 1)) * size;
     free(head);
@@ -780,7 +778,7 @@ static int zip_parts(dx_ctx *c, const part *p, size_t n, buf *out) {
                 buf_add(out, chunk, (size_t)r);
                 got += r;
             }
-            rc = got == len && !out->oom ? 0 : -1;
+            rc = got == len ? 0 : -1;
         }
         zip_source_close(src);
     }

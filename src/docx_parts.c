@@ -119,7 +119,7 @@ static int is_builtin_tpl(const dx_ctx *c, const char *name) {
 }
 
 static int add_style(dx_ctx *c, const char *tpl, const char *id, const char *name, dx_kind kind, int builtin) {
-    if (arena_grow(c->a, (void **)&c->styles, &c->cap_styles, c->n_styles, sizeof *c->styles) < 0) return dx_oom(c);
+    arena_grow(c->a, (void **)&c->styles, &c->cap_styles, c->n_styles, sizeof *c->styles);
     dx_style *s = &c->styles[c->n_styles++];
     memset(s, 0, sizeof *s);
     s->tpl = tpl;
@@ -755,7 +755,6 @@ int dx_part_doc_rels(dx_ctx *c, dx_xml *x) {
 static void png_out(png_structp p, png_bytep data, size_t len) {
     buf *b = png_get_io_ptr(p);
     buf_add(b, data, len);
-    if (b->oom) png_error(p, "out of memory");
 }
 
 static void png_flush(png_structp p) { (void)p; }
@@ -768,7 +767,7 @@ static int png_encode(dx_ctx *c, cairo_surface_t *s, buf *png) {
     int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
     int stride = cairo_image_surface_get_stride(s);
     const unsigned char *px = cairo_image_surface_get_data(s);
-    unsigned char *row = malloc((size_t)w * 3);
+    unsigned char *row = xmalloc((size_t)w * 3);
     png_structp p = row && px ? png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL) : NULL;
     png_infop info = p ? png_create_info_struct(p) : NULL;
     if (!info) {
@@ -779,7 +778,7 @@ static int png_encode(dx_ctx *c, cairo_surface_t *s, buf *png) {
     if (setjmp(png_jmpbuf(p))) {
         png_destroy_write_struct(&p, &info);
         free(row);
-        return err_set(c->e, TB_EINTERNAL, NULL, 0, 0, "chart PNG failed%s", png->oom ? ": out of memory" : "");
+        return err_set(c->e, TB_EINTERNAL, NULL, 0, 0, "chart PNG failed");
     }
     png_set_write_fn(p, png, png_out, png_flush);
     png_set_IHDR(p, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,

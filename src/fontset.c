@@ -80,15 +80,13 @@ int fset_ref_for(fset *s, PangoFont *pf, fset_ref **ref, err *e) {
         if (hb_ot_var_has_data(face)) return 1;
         err ie = {0};
         if (fsub_info_get(face, &f.info, &ie) || f.info.kind == FSUB_NONE) return 1;
-        fset_font *nf = realloc(s->fonts, (s->n_fonts + 1) * sizeof *nf);
-        if (!nf) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        fset_font *nf = xrealloc(s->fonts, (s->n_fonts + 1) * sizeof *nf);
         s->fonts = nf;
         face_style(pat, face, &f);
         fsub_hmtx_open(face, &f.hmtx);        /* none: advances 0, /W says so too */
         s->fonts[s->n_fonts++] = f;
     }
-    fset_ref *nr = realloc(s->refs, (s->n_refs + 1) * sizeof *nr);
-    if (!nr) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    fset_ref *nr = xrealloc(s->refs, (s->n_refs + 1) * sizeof *nr);
     s->refs = nr;
     s->refs[s->n_refs] = (fset_ref){pf, (int)fi, size};
     *ref = &s->refs[s->n_refs++];
@@ -104,8 +102,7 @@ fset_glyph *fset_glyph_of(fset_font *f, unsigned gid) {
             if (f->gl[f->slot[h] - 1].gid == gid) return &f->gl[f->slot[h] - 1];
     if (2 * (f->n_used + 1) > f->n_slots) {           /* grow the index */
         unsigned ns = f->n_slots ? 2 * f->n_slots : 256;
-        unsigned *sl = calloc(ns, sizeof *sl);
-        if (!sl) return NULL;
+        unsigned *sl = xcalloc(ns, sizeof *sl);
         for (unsigned i = 0; i < f->n_used; i++) {
             unsigned k = (f->gl[i].gid * 2654435761u) & (ns - 1);
             while (sl[k]) k = (k + 1) & (ns - 1);
@@ -118,8 +115,7 @@ fset_glyph *fset_glyph_of(fset_font *f, unsigned gid) {
     }
     if (f->n_used == f->cap_used) {
         unsigned nc = f->cap_used ? 2 * f->cap_used : 128;
-        fset_glyph *ng = realloc(f->gl, nc * sizeof *ng);
-        if (!ng) return NULL;
+        fset_glyph *ng = xrealloc(f->gl, nc * sizeof *ng);
         f->gl = ng, f->cap_used = nc;
     }
     fset_glyph *g = &f->gl[f->n_used];
@@ -150,7 +146,7 @@ int fset_note_text(fset *s, fset_glyph *g, const PangoGlyphString *gs, int i, co
     g->uni = (uint32_t)s->uni_text.len + 1;
     buf_add(&s->uni_text, item_text + c0, (size_t)(c1 - c0));
     buf_add(&s->uni_text, "", 1);
-    return s->uni_text.oom ? -1 : 0;
+    return 0;
 }
 
 static int by_code(const void *a, const void *b) {
@@ -179,9 +175,9 @@ int fset_subset_make(const fset_font *f, fset_subset *out, err *e) {
     buf_init(&out->prog);
     /* entries by code; the subset's glyph list: CFF ascending glyph IDs,
      * TrueType the source glyph of each code, .notdef first */
-    out->by_code = malloc((f->n_used + 1) * sizeof *out->by_code);
-    out->index = malloc((f->n_used + 1) * sizeof *out->index);
-    unsigned *g = malloc((f->n_used + 1) * sizeof *g);
+    out->by_code = xmalloc((f->n_used + 1) * sizeof *out->by_code);
+    out->index = xmalloc((f->n_used + 1) * sizeof *out->index);
+    unsigned *g = xmalloc((f->n_used + 1) * sizeof *g);
     if (!out->by_code || !out->index || !g) {
         free(g);
         fset_subset_free(out);

@@ -278,8 +278,7 @@ static int src_open_(span c, cff_src *s) {
         s->fdselect = (size_t)d.arg[0];
         if (rd_u8(c, s->fdselect, &s->fdsel_fmt) || (s->fdsel_fmt != 0 && s->fdsel_fmt != 3)) return -1;
         s->n_fds = s->fdarray.count;
-        s->fds = calloc(s->n_fds, sizeof *s->fds);
-        if (!s->fds) return -1;
+        s->fds = xcalloc(s->n_fds, sizeof *s->fds);
         for (unsigned i = 0; i < s->n_fds; i++) {
             size_t a, b;
             if (index_get(c, &s->fdarray, i, &a, &b) || dict_find(c, a, b, 18, &d) != 1 || d.nargs < 2 ||
@@ -288,8 +287,7 @@ static int src_open_(span c, cff_src *s) {
         }
     } else {
         s->n_fds = 1;
-        s->fds = calloc(1, sizeof *s->fds);
-        if (!s->fds) return -1;
+        s->fds = xcalloc(1, sizeof *s->fds);
         if (dict_find(c, s->top_a, s->top_b, 18, &d) != 1 || d.nargs < 2 || d.arg[0] < 0 || d.arg[1] < 0 ||
             fd_load(c, (size_t)d.arg[0], (size_t)d.arg[1], &s->fds[0]))
             return -1;
@@ -499,11 +497,11 @@ int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     if (src_open(c, &s)) goto done;
 
     /* the kept glyphs: .notdef, then the asked-for ones in order */
-    keep = malloc((n + 1) * sizeof *keep);
-    fdof = malloc((n + 1) * sizeof *fdof);
-    ends = malloc((n + 1) * sizeof *ends);
-    priv_end = calloc(s.n_fds, sizeof *priv_end);
-    fd_end = calloc(s.n_fds, sizeof *fd_end);
+    keep = xmalloc((n + 1) * sizeof *keep);
+    fdof = xmalloc((n + 1) * sizeof *fdof);
+    ends = xmalloc((n + 1) * sizeof *ends);
+    priv_end = xcalloc(s.n_fds, sizeof *priv_end);
+    fd_end = xcalloc(s.n_fds, sizeof *fd_end);
     if (!keep || !fdof || !ends || !priv_end || !fd_end) { why = "out of memory"; goto done; }
     keep[nk++] = 0;
     for (size_t i = 0; i < n; i++)
@@ -520,7 +518,7 @@ int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
             buf_add(&cs, c.p + a, b - a);
         } else {
             cs_state st = {.s = &s, .fd = &s.fds[fdof[i]], .out = &cs, .glyph_start = cs.len};
-            if (cs_run(&st, a, b, 0) || cs.oom) { why = "a charstring cannot be inlined"; goto done; }
+            if (cs_run(&st, a, b, 0)) { why = "a charstring cannot be inlined"; goto done; }
         }
         ends[i] = cs.len;
     }
@@ -606,7 +604,6 @@ int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
         dict_op(out, 18);
     }
     buf_add(out, privs.data, privs.len);
-    if (out->oom || cs.oom || privs.oom || fdd.oom || top.oom) { why = "out of memory"; goto done; }
     if (out->len != o_priv + privs.len) { why = "internal size mismatch"; goto done; }
     rc = 0;
 done:

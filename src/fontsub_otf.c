@@ -117,7 +117,6 @@ static void name_table(buf *b, const fsub_names *nm) {
     for (int i = 0; i < 5; i++)
         w16(b, 3), w16(b, 1), w16(b, 0x409), w16(b, ids[i]), w16(b, (unsigned)len[i]), w16(b, (unsigned)off[i]);
     buf_add(b, s.data, s.len);
-    if (s.oom) b->oom = 1;
     buf_free(&s);
 }
 
@@ -162,7 +161,7 @@ static int write_sfnt(buf *out, uint32_t version, table *t, size_t nt) {
         buf_add(out, t[i].p, t[i].n);
         pad4(out);
     }
-    if (out->oom || !head_at) return -1;
+    if (!head_at) return -1;
     set32((uint8_t *)out->data + head_at + 8, 0); /* the head copied may carry the source's */
     set32((uint8_t *)out->data + head_at + 8, 0xB1B0AFBAu - sfnt_sum((const uint8_t *)out->data, out->len));
     return 0;
@@ -237,7 +236,6 @@ int fsub_opentype(hb_face_t *face, const fsub_info *in, const buf *prog, const u
         t[nt++] = (table){TAG('h', 'm', 't', 'x'), (const uint8_t *)hmtx.data, hmtx.len};
         t[nt++] = (table){TAG('m', 'a', 'x', 'p'), maxp, sizeof maxp};
     }
-    if (cmap.oom || name.oom || hmtx.oom || os2.oom) goto done;
     t[nt++] = (table){TAG('c', 'm', 'a', 'p'), (const uint8_t *)cmap.data, cmap.len};
     t[nt++] = (table){TAG('n', 'a', 'm', 'e'), (const uint8_t *)name.data, name.len};
     t[nt++] = (table){TAG('p', 'o', 's', 't'), post, sizeof post};

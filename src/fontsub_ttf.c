@@ -204,8 +204,8 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     }
 
     /* new numbers: the caller's list, then components appended */
-    map = calloc(n_glyphs, sizeof *map);
-    order = malloc(n_glyphs * sizeof *order);
+    map = xcalloc(n_glyphs, sizeof *map);
+    order = xmalloc(n_glyphs * sizeof *order);
     if (!map || !order) {
         err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory subsetting a font");
         goto done;
@@ -233,10 +233,6 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
         glyph_range(&g, order[i], &a, &b);   /* checked by close_composites */
         buf_add(&glyf, g.glyf.p + a, b - a);
         pad4(&glyf);
-        if (glyf.oom) {
-            err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory subsetting a font");
-            goto done;
-        }
         renumber((uint8_t *)glyf.data + at, b - a, map);
         if (glyf.len > UINT32_MAX - 4) {
             err_set(e, TB_EFONT, NULL, 0, 0, "font's glyf table is too large");
@@ -282,10 +278,6 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     size_t maxp_n = src[T_MAXP].n < sizeof maxp ? src[T_MAXP].n : sizeof maxp;
     memcpy(maxp, src[T_MAXP].p, maxp_n);
     set16(maxp + 4, (unsigned)count);
-    if (glyf.oom || loca.oom || hmtx.oom) {
-        err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory subsetting a font");
-        goto done;
-    }
 
     span data[T_COUNT];
     memcpy(data, src, sizeof data);
@@ -324,10 +316,6 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     for (int i = 0; i < nt; i++) {
         buf_add(out, data[order_t[i]].p, data[order_t[i]].n);
         pad4(out);
-    }
-    if (out->oom) {
-        err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory subsetting a font");
-        goto done;
     }
     set32((uint8_t *)out->data + head_at + 8, 0xB1B0AFBAu - sfnt_sum((const uint8_t *)out->data, out->len));
     rc = 0;

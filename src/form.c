@@ -214,8 +214,7 @@ static int info_sheet(xlsxw *x, const form_opts *o) {
         if (o->from) v = from_value(o->from, keys[i].key, &req, &tmp);
         else if (!strcmp(keys[i].key, "系列")) v = o->series;
         if (o->from && !strcmp(keys[i].key, "要求") && !v && i > 0 && !strcmp(keys[i - 1].key, "要求")) continue;
-        if (tmp.oom) rc = -1;
-        else if (xlsxw_text(ws, row, 0, keys[i].key, x->locked) < 0 || xlsxw_text(ws, row, 1, v, x->open) < 0 ||
+        if (xlsxw_text(ws, row, 0, keys[i].key, x->locked) < 0 || xlsxw_text(ws, row, 1, v, x->open) < 0 ||
                  xlsxw_text(ws, row, 2, keys[i].hint, x->note) < 0)
             rc = -1;
         if (!strcmp(keys[i].key, "成文日期")) validation_date(ws, row, 1, row, "成文日期");

@@ -8,7 +8,6 @@
 
 grid *grid_new(const char *name) {
     arena *a = arena_new();
-    if (!a) return NULL;
     grid *g = arena_alloc(a, sizeof *g);
     if (!g || !(g->name = arena_strdup(a, name ? name : ""))) {
         arena_free(a);
@@ -66,21 +65,17 @@ int grid_parse_ref(const char *s, size_t len, uint32_t *row, uint32_t *col) {
     return 0;
 }
 
-static int oom(err *e) { return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); }
-
-static int ensure_row(grid *g, uint32_t row, err *e) {
-    if (row < g->n_rows) return 0;
+static void ensure_row(grid *g, uint32_t row) {
+    if (row < g->n_rows) return;
     if (row >= g->cap_rows) {
         size_t nc = g->cap_rows ? g->cap_rows : 64;
         while (nc <= row) nc *= 2;
-        grid_row *p = realloc(g->rows, nc * sizeof *p);
-        if (!p) return oom(e);
+        grid_row *p = xrealloc(g->rows, nc * sizeof *p);
         g->rows = p;
         g->cap_rows = nc;
     }
     memset(g->rows + g->n_rows, 0, (row + 1 - g->n_rows) * sizeof *g->rows);
     g->n_rows = row + 1;
-    return 0;
 }
 
 int grid_set(grid *g, uint32_t row, uint32_t col, grid_kind kind, int formula,
@@ -97,9 +92,8 @@ int grid_set(grid *g, uint32_t row, uint32_t col, grid_kind kind, int formula,
                            "(or delete what is below the table)", g->name, ref, GRID_MAX_ROWS);
         return err_set(e, TB_EINPUT, file, 0, 0, "%s: a cell beyond column XFD", g->name);
     }
-    if (ensure_row(g, row, e) < 0) return -1;
+    ensure_row(g, row);
     char *t = arena_strndup(g->arena, text ? text : "", text ? len : 0);
-    if (!t) return oom(e);
     grid_row *r = &g->rows[row];
     uint32_t at = r->n;
     if (r->n && r->cells[r->n - 1].col >= col) {   /* out of order: find the place */
@@ -113,7 +107,6 @@ int grid_set(grid *g, uint32_t row, uint32_t col, grid_kind kind, int formula,
     if (r->n == r->cap) {
         uint32_t nc = r->cap ? r->cap * 2 : 8;
         grid_cell *p = arena_alloc(g->arena, nc * sizeof *p);
-        if (!p) return oom(e);
         if (r->n) memcpy(p, r->cells, r->n * sizeof *p);
         r->cells = p;
         r->cap = nc;
@@ -126,7 +119,7 @@ int grid_set(grid *g, uint32_t row, uint32_t col, grid_kind kind, int formula,
 }
 
 int grid_add_merge(grid *g, grid_range r) {
-    if (arena_grow(g->arena, (void **)&g->merges, &g->cap_merges, g->n_merges, sizeof r) < 0) return -1;
+    arena_grow(g->arena, (void **)&g->merges, &g->cap_merges, g->n_merges, sizeof r);
     g->merges[g->n_merges++] = r;
     return 0;
 }

@@ -78,8 +78,7 @@ static const char *brief_place(arena *a, const char *district, const char *stree
         else if (!str_empty(street)) buf_puts(&p, street);
     }
     if (!str_empty(site)) buf_puts(&p, site);
-    const char *s = buf_cstr(&p);
-    const char *r = s ? arena_strdup(a, s) : NULL;
+    const char *r = arena_strdup(a, buf_cstr(&p));
     buf_free(&p);
     return r;
 }
@@ -103,24 +102,14 @@ static int prev_row(void *ctx, const store_finding_row *r) {
     else if (str_eq(r->status, "overdue")) h->prev_overdue++;
     else h->prev_open++;
     const char *id = arena_strdup(p->a, r->id);
-    if (!id || arena_grow(p->a, (void **)&p->ids, &p->cap_ids, p->n_ids, sizeof *p->ids) < 0) {
-        p->bad = 1;
-        return 1;
-    }
+    arena_grow(p->a, (void **)&p->ids, &p->cap_ids, p->n_ids, sizeof *p->ids);
     p->ids[p->n_ids++] = id;
     if (str_eq(r->status, "overdue")) {
-        if (arena_grow(p->a, (void **)&h->prev_overdue_items, &p->cap_items,
-                       h->n_prev_overdue_items, sizeof *h->prev_overdue_items) < 0) {
-            p->bad = 1;
-            return 1;
-        }
+        arena_grow(p->a, (void **)&h->prev_overdue_items, &p->cap_items, h->n_prev_overdue_items,
+                   sizeof *h->prev_overdue_items);
         model_history_item *it = &h->prev_overdue_items[h->n_prev_overdue_items++];
         it->id = id;
         it->place = brief_place(p->a, r->district, r->street, r->community, r->site, r->unit);
-        if (!it->place) {
-            p->bad = 1;
-            return 1;
-        }
     }
     return 0;
 }
@@ -137,8 +126,7 @@ static int prepare_prev(store *s, model_bulletin *b, model_history *h, err *e) {
     prev_ctx p = {.a = b->arena, .h = h};
     store_finding_filter f = {.series = b->series, .status = STORE_ST_ANY, .today = h->today,
                               .year = info.year, .issue_no = info.issue_no};
-    if (store_list_findings(s, &f, prev_row, &p, e) < 0) return p.bad ? oom(b, e) : -1;
-    if (p.bad) return oom(b, e);
+    if (store_list_findings(s, &f, prev_row, &p, e) < 0) return -1;
     /* This bulletin's findings that repeat one of them: the store links a
      * repeat to the latest open finding at the place, so a link into the
      * previous issue means the place was reported there and is again now.
@@ -158,24 +146,23 @@ static int prepare_prev(store *s, model_bulletin *b, model_history *h, err *e) {
 
 /* ---- cumulative figures ------------------------------------------------- */
 
-static int add_scope(arena *a, model_history *h, size_t *cap, const model_count *ct) {
-    if (str_empty(ct->number) || str_empty(ct->what)) return 0;
+static void add_scope(arena *a, model_history *h, size_t *cap, const model_count *ct) {
+    if (str_empty(ct->number) || str_empty(ct->what)) return;
     long v = strtol(ct->number, NULL, 10);
     for (size_t i = 0; i < h->n_scope; i++) {
         model_history_scope *x = &h->scope[i];
         if (str_eq(x->what, ct->what) && str_eq(x->unit ? x->unit : "", ct->unit ? ct->unit : "")) {
             x->total += v;
             x->rounds++;
-            return 0;
+            return;
         }
     }
-    if (arena_grow(a, (void **)&h->scope, cap, h->n_scope, sizeof *h->scope) < 0) return -1;
+    arena_grow(a, (void **)&h->scope, cap, h->n_scope, sizeof *h->scope);
     model_history_scope *x = &h->scope[h->n_scope++];
     x->what = arena_strdup(a, ct->what);
     x->unit = str_empty(ct->unit) ? NULL : arena_strdup(a, ct->unit);
     x->total = v;
     x->rounds = 1;
-    return x->what && (str_empty(ct->unit) || x->unit) ? 0 : -1;
 }
 
 static int prepare_stats(store *s, model_bulletin *b, model_history *h, err *e) {
@@ -238,7 +225,7 @@ static int prepare_stats(store *s, model_bulletin *b, model_history *h, err *e) 
     h->n_scope = st.n_scope;
     if (b->has_inspection)
         for (size_t i = 0; i < b->n_counts; i++)
-            if (add_scope(a, h, &cap, &b->counts[i]) < 0) return oom(b, e);
+            add_scope(a, h, &cap, &b->counts[i]);
     return 0;
 }
 
@@ -268,11 +255,10 @@ static int prepare_quotes(store *s, model_bulletin *b, model_history *h, err *e)
                            "its bulletins first, or correct the name (`tongbao archive list` shows "
                            "the series there are)", r->series);
         }
-        if (arena_grow(b->arena, (void **)&h->quotes, &cap, h->n_quotes, sizeof *h->quotes) < 0) return oom(b, e);
+        arena_grow(b->arena, (void **)&h->quotes, &cap, h->n_quotes, sizeof *h->quotes);
         model_history *q = &h->quotes[h->n_quotes++];
         memset(q, 0, sizeof *q);
         q->series = arena_strdup(b->arena, r->series);
-        if (!q->series) return oom(b, e);
         q->today = h->today;
         q->earlier = st.bulletins;
         q->bulletins = st.bulletins;
@@ -384,7 +370,6 @@ int history_prepare(store *s, model_bulletin *b, const char *today, buf *context
         return err_set(e, TB_EINTERNAL, b->source ? b->source : "", 0, 0,
                        "internal: history_prepare before the bulletin was numbered");
     model_history *h = arena_alloc(b->arena, sizeof *h);
-    if (!h) return oom(b, e);
     /* Overdue is judged on the bulletin's own date unless told otherwise:
      * a bulletin dated 11-22 says what was overdue on 11-22, whenever it is
      * issued or regenerated. */
@@ -398,10 +383,8 @@ int history_prepare(store *s, model_bulletin *b, const char *today, buf *context
         day = now;
     }
     h->today = arena_strndup(b->arena, day, 10);
-    if (!h->today) return oom(b, e);
     if (prepare_prev(s, b, h, e) < 0 || prepare_stats(s, b, h, e) < 0 || prepare_quotes(s, b, h, e) < 0) return -1;
     write_context(h, context);
-    if (context->oom) return oom(b, e);
     b->history = h;
     return 0;
 }
@@ -444,26 +427,21 @@ static long parse_count(const char *s) {
     return v;
 }
 
-static const char *text_or_null(arena *a, const char *s, int *bad) {
-    if (!s || !*s) return NULL;
-    const char *d = arena_strdup(a, s);
-    if (!d) *bad = 1;
-    return d;
-}
+static const char *text_or_null(arena *a, const char *s) { return s && *s ? arena_strdup(a, s) : NULL; }
 
 /* history_restore's reading state: the figures so far and the capacities
- * of their arrays; bad = a string copy failed, oom = an array did not grow. */
+ * of their arrays. */
 typedef struct {
     model_history *h;       /* where figures go: the bulletin's, or the quote being read */
     model_history *main;
     arena *a;
     int version;
     size_t cap_items, cap_scope, cap_rank, cap_kind, cap_quotes;
-    int ended, bad, oom;
+    int ended;
 } restore_state;
 
 /* One record after the header line: its fields f[0..n).  NULL when it is
- * good (or st->oom), else why it is not. */
+ * good, else why it is not. */
 static const char *restore_record(restore_state *st, char **f, size_t n) {
     static const struct {
         const char *key;
@@ -497,13 +475,10 @@ static const char *restore_record(restore_state *st, char **f, size_t n) {
         /* a quoted series' figures follow (version 2); its arrays are new */
         if (st->version < 2 || n != 2 || !*f[1]) return "bad quote record";
         model_history *m = st->main;
-        if (arena_grow(a, (void **)&m->quotes, &st->cap_quotes, m->n_quotes, sizeof *m->quotes) < 0) {
-            st->oom = 1;
-            return NULL;
-        }
+        arena_grow(a, (void **)&m->quotes, &st->cap_quotes, m->n_quotes, sizeof *m->quotes);
         model_history *q = &m->quotes[m->n_quotes++];
         memset(q, 0, sizeof *q);
-        q->series = text_or_null(a, f[1], &st->bad);
+        q->series = text_or_null(a, f[1]);
         q->today = m->today;
         st->h = q;
         st->cap_scope = st->cap_rank = st->cap_kind = 0;
@@ -512,14 +487,14 @@ static const char *restore_record(restore_state *st, char **f, size_t n) {
         return "a record of the bulletin's own after a quote";
     } else if (strcmp(k, "today") == 0) {
         if (n != 2 || !is_day(f[1])) return "bad today record";
-        h->today = text_or_null(a, f[1], &st->bad);
+        h->today = text_or_null(a, f[1]);
     } else if (strcmp(k, "prev") == 0) {
         long y = n == 4 ? parse_count(f[1]) : -1, no = n == 4 ? parse_count(f[2]) : -1;
         if (y <= 0 || no <= 0) return "bad prev record";
         h->has_prev = 1;
         h->prev_year = (int)y;
         h->prev_issue = (int)no;
-        h->prev_date = text_or_null(a, f[3], &st->bad);
+        h->prev_date = text_or_null(a, f[3]);
     } else if (strcmp(k, "prev-counts") == 0) {
         long v[5];
         for (size_t j = 0; j < 5; j++) v[j] = n == 6 ? parse_count(f[j + 1]) : -1;
@@ -531,24 +506,18 @@ static const char *restore_record(restore_state *st, char **f, size_t n) {
         h->prev_repeated = v[4];
     } else if (strcmp(k, "overdue") == 0) {
         if (n != 3) return "bad overdue record";
-        if (arena_grow(a, (void **)&h->prev_overdue_items, &st->cap_items, h->n_prev_overdue_items,
-                       sizeof *h->prev_overdue_items) < 0) {
-            st->oom = 1;
-            return NULL;
-        }
+        arena_grow(a, (void **)&h->prev_overdue_items, &st->cap_items, h->n_prev_overdue_items,
+                   sizeof *h->prev_overdue_items);
         model_history_item *it = &h->prev_overdue_items[h->n_prev_overdue_items++];
-        it->id = text_or_null(a, f[1], &st->bad);
-        it->place = text_or_null(a, f[2], &st->bad);
+        it->id = text_or_null(a, f[1]);
+        it->place = text_or_null(a, f[2]);
     } else if (strcmp(k, "scope") == 0) {
         long t = n == 5 ? parse_count(f[3]) : -1, r = n == 5 ? parse_count(f[4]) : -1;
         if (t < 0 || r < 0) return "bad scope record";
-        if (arena_grow(a, (void **)&h->scope, &st->cap_scope, h->n_scope, sizeof *h->scope) < 0) {
-            st->oom = 1;
-            return NULL;
-        }
+        arena_grow(a, (void **)&h->scope, &st->cap_scope, h->n_scope, sizeof *h->scope);
         model_history_scope *x = &h->scope[h->n_scope++];
-        x->what = text_or_null(a, f[1], &st->bad);
-        x->unit = text_or_null(a, f[2], &st->bad);
+        x->what = text_or_null(a, f[1]);
+        x->unit = text_or_null(a, f[2]);
         x->total = t;
         x->rounds = r;
     } else if (strcmp(k, "rank") == 0 || strcmp(k, "kind") == 0) {
@@ -557,11 +526,8 @@ static const char *restore_record(restore_state *st, char **f, size_t n) {
         int rank = k[0] == 'r';
         model_history_count **xs = rank ? &h->by_rank : &h->by_kind;
         size_t *nx = rank ? &h->n_by_rank : &h->n_by_kind;
-        if (arena_grow(a, (void **)xs, rank ? &st->cap_rank : &st->cap_kind, *nx, sizeof **xs) < 0) {
-            st->oom = 1;
-            return NULL;
-        }
-        (*xs)[*nx].name = text_or_null(a, f[1], &st->bad);
+        arena_grow(a, (void **)xs, rank ? &st->cap_rank : &st->cap_kind, *nx, sizeof **xs);
+        (*xs)[*nx].name = text_or_null(a, f[1]);
         (*xs)[*nx].n = v;
         (*nx)++;
     } else if (strcmp(k, "end") == 0 && n == 1) {
@@ -580,7 +546,6 @@ int history_restore(model_bulletin *b, const char *context, err *e) {
     arena *a = b->arena;
     model_history *h = arena_alloc(a, sizeof *h);
     char *copy = arena_strdup(a, context);
-    if (!h || !copy) return oom(b, e);
     restore_state st = {.h = h, .main = h, .a = a};
     int line_no = 0;
     const char *why = NULL;
@@ -614,9 +579,7 @@ int history_restore(model_bulletin *b, const char *context, err *e) {
             continue;
         }
         why = restore_record(&st, f, n);
-        if (st.oom) return oom(b, e);
     }
-    if (st.bad) return oom(b, e);
     if (!why && !st.ended) why = "it is cut short (no end record)";
     if (!why && !h->today) why = "no today record";
     if (why)

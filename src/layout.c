@@ -15,11 +15,7 @@
 #include "fonts.h"
 
 lay_ctx *lay_ctx_new(err *e) {
-    lay_ctx *c = calloc(1, sizeof *c);
-    if (!c) {
-        err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
+    lay_ctx *c = xcalloc(1, sizeof *c);
     c->fontmap = fonts_new_fontmap();
     c->pango = c->fontmap ? pango_font_map_create_context(c->fontmap) : NULL;
     if (!c->pango) {
@@ -49,12 +45,9 @@ void lay_ctx_free(lay_ctx *c) {
 
 /* ---- display lists ------------------------------------------------------ */
 
-/* A new, zeroed op at the end of the page's display list (NULL: out of memory). */
+/* A new, zeroed op at the end of the page's display list. */
 lay_op *lay_push_op(lay_job *j, lay_page *pg, lay_op_kind kind) {
-    if (arena_grow(j->r->arena, (void **)&pg->ops, &pg->cap_ops, pg->n_ops, sizeof *pg->ops) < 0) {
-        lay_oom(j);
-        return NULL;
-    }
+    arena_grow(j->r->arena, (void **)&pg->ops, &pg->cap_ops, pg->n_ops, sizeof *pg->ops);
     lay_op *op = &pg->ops[pg->n_ops++];
     memset(op, 0, sizeof *op);
     op->kind = kind;
@@ -63,51 +56,42 @@ lay_op *lay_push_op(lay_job *j, lay_page *pg, lay_op_kind kind) {
 
 lay_page *lay_new_page(lay_job *j) {
     lay_result *r = j->r;
-    if (arena_grow(r->arena, (void **)&r->pages, &r->cap_pages, r->n_pages, sizeof *r->pages) < 0) {
-        lay_oom(j);
-        return NULL;
-    }
+    arena_grow(r->arena, (void **)&r->pages, &r->cap_pages, r->n_pages, sizeof *r->pages);
     lay_page *pg = &r->pages[r->n_pages++];
     memset(pg, 0, sizeof *pg);
     return pg;
 }
 
 /* A rule between any two points (table grid, chart axes). */
-int lay_add_line(lay_job *j, lay_page *pg, double x0, double y0, double x1, double y1, double weight,
-                 const double rgb[3]) {
+void lay_add_line(lay_job *j, lay_page *pg, double x0, double y0, double x1, double y1, double weight,
+                  const double rgb[3]) {
     lay_op *op = lay_push_op(j, pg, LAY_RULE);
-    if (!op) return -1;
     op->x = x0;
     op->y = y0;
     op->x2 = x1;
     op->y2 = y1;
     op->weight = weight;
     memcpy(op->rgb, rgb, sizeof op->rgb);
-    return 0;
 }
 
-int lay_add_rect(lay_job *j, lay_page *pg, double x, double y, double w, double h, const double rgb[3]) {
+void lay_add_rect(lay_job *j, lay_page *pg, double x, double y, double w, double h, const double rgb[3]) {
     lay_op *op = lay_push_op(j, pg, LAY_RECT);
-    if (!op) return -1;
     op->x = x;
     op->y = y;
     op->x2 = w;
     op->y2 = h;
     memcpy(op->rgb, rgb, sizeof op->rgb);
-    return 0;
 }
 
 /* ---- pagination ------------------------------------------------------- */
 
-static int add_outline(lay_job *j, const char *label, int page, double y) {
+static void add_outline(lay_job *j, const char *label, int page, double y) {
     lay_result *r = j->r;
-    if (arena_grow(r->arena, (void **)&r->outlines, &r->cap_outlines, r->n_outlines, sizeof *r->outlines) < 0)
-        return lay_oom(j);
+    arena_grow(r->arena, (void **)&r->outlines, &r->cap_outlines, r->n_outlines, sizeof *r->outlines);
     lay_outline *o = &r->outlines[r->n_outlines++];
     o->label = arena_strdup(r->arena, label);
     o->page = page;
     o->y = y;
-    return o->label ? 0 : lay_oom(j);
 }
 
 /* Phase 1: shape and break every block (tables and figures measure
@@ -128,14 +112,13 @@ static int build_pieces(lay_job *j, lay_piece *pcs) {
             pcs[b].lead = ceil(blk->figure->height / t->line_pitch - LAY_EPS);
             continue;
         }
-        const char **texts = calloc(blk->n_runs ? blk->n_runs : 1, sizeof *texts);
-        const char **styles = calloc(blk->n_runs ? blk->n_runs : 1, sizeof *styles);
-        if (!texts || !styles) rc = lay_oom(j);
-        for (size_t k = 0; rc == 0 && k < blk->n_runs; k++) {
+        const char **texts = xcalloc(blk->n_runs ? blk->n_runs : 1, sizeof *texts);
+        const char **styles = xcalloc(blk->n_runs ? blk->n_runs : 1, sizeof *styles);
+        for (size_t k = 0; k < blk->n_runs; k++) {
             texts[k] = blk->runs[k].text;
             styles[k] = blk->runs[k].style;
         }
-        if (rc == 0) rc = lay_piece_build(j, &pcs[b], blk->style, texts, styles, blk->n_runs, 0);
+        rc = lay_piece_build(j, &pcs[b], blk->style, texts, styles, blk->n_runs, 0);
         pcs[b].outline = blk->outline;
         if (blk->keep_with_next) pcs[b].keep = 1;
         free(texts);
@@ -181,7 +164,7 @@ static double page_top(const lay_job *j, const cursor *cu) { return cu->page == 
 static int next_page(lay_job *j, cursor *cu) {
     if (!cu->dry) {
         cu->pg->body_lines = (int)ceil(cu->line - LAY_EPS);
-        if (!(cu->pg = lay_new_page(j))) return -1;
+        cu->pg = lay_new_page(j);
     }
     cu->page++;
     cu->line = 0;
@@ -247,7 +230,7 @@ static int place_text(lay_job *j, lay_piece *pcs, size_t b, cursor *cu, size_t f
         if (brk && next_page(j, cu) < 0) return -1;
         if (!cu->dry) {
             double y = t->top + cu->line * t->line_pitch;
-            if (l == 0 && pc->outline && add_outline(j, pc->outline, cu->page, y) < 0) rc = -1;
+            if (l == 0 && pc->outline) add_outline(j, pc->outline, cu->page, y);
             lay_line *ln = &pc->lines[l];
             double x = t->left + lay_line_x(pc, ln, l, t);
             if (rc == 0) rc = lay_emit_line(j, &pc->p, ln, x, lay_baseline(y, pc->size), cu->pg);
@@ -391,8 +374,7 @@ static int place_blocks(lay_job *j, lay_piece *pcs, cursor *cu) {
     j->body_top = t->head_gap >= 0 ? head_bottom / t->line_pitch + t->head_gap : t->head_lines;
     if (j->body_top > t->lines - 1) j->body_top = t->lines - 1;
     cu->line = j->body_top;
-    unsigned char *done = calloc(d->n_blocks + 1, 1);
-    if (!done) return lay_oom(j);
+    unsigned char *done = xcalloc(d->n_blocks + 1, 1);
     int rc = 0, tight = 0;
     for (size_t b = 0; rc == 0 && b < d->n_blocks; b++) {
         lay_piece *pc = &pcs[b];
@@ -513,14 +495,13 @@ lay_result *lay_document(lay_ctx *c, const doc_document *d, const tpl_template *
     lay_job J = {c, t, d, r, e, NULL, 0, 0, 0, 0, 0, 0, 0, 0}, *j = &J;
     int rc = 0;
 
-    lay_piece *pcs = calloc(d->n_blocks ? d->n_blocks : 1, sizeof *pcs);
-    if (!pcs) rc = lay_oom(j);
-    if (rc == 0) rc = build_pieces(j, pcs);
+    lay_piece *pcs = xcalloc(d->n_blocks ? d->n_blocks : 1, sizeof *pcs);
+    rc = build_pieces(j, pcs);
     for (int pass = 0; rc == 0 && pass < 2; pass++) {
         /* a second pass only when the first asked for it (place_end) */
         if (pass) clear_pages(j);
         cursor cu = {NULL, 0, 1, 0};
-        if (!(cu.pg = lay_new_page(j))) rc = -1;
+        cu.pg = lay_new_page(j);
         if (rc == 0) rc = place_blocks(j, pcs, &cu);
         if (rc == 0) rc = place_end(j, &cu);
         if (rc <= 0) break;

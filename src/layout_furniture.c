@@ -8,8 +8,8 @@
 #include <string.h>
 
 /* A horizontal rule (版头 red line, 版记 rules). */
-static int add_rule(lay_job *j, lay_page *pg, double x0, double x1, double y, double weight, const double rgb[3]) {
-    return lay_add_line(j, pg, x0, y, x1, y, weight, rgb);
+static void add_rule(lay_job *j, lay_page *pg, double x0, double x1, double y, double weight, const double rgb[3]) {
+    lay_add_line(j, pg, x0, y, x1, y, weight, rgb);
 }
 
 /* A one-line template text item (head, tail, folio): either `text` or a
@@ -65,7 +65,7 @@ int lay_place_head(lay_job *j, lay_page *pg, double *bottom) {
         if (it->kind == TPL_ITEM_RULE) {
             /* a rule is stroked on its centre line: top= and after= place its upper edge */
             double mid = top + (it->top >= 0 ? 0 : it->weight / 2);
-            if (add_rule(j, pg, t->left, t->left + t->block_w, t->top + mid, it->weight, it->rgb) < 0) return -1;
+            add_rule(j, pg, t->left, t->left + t->block_w, t->top + mid, it->weight, it->rgb);
             y = mid + it->weight / 2;
         } else {
             double size = 0;
@@ -134,7 +134,7 @@ int lay_place_tail(lay_job *j, lay_page *pg, int n) {
         const tpl_item *it = &t->tail[i];
         if (it->kind == TPL_ITEM_RULE) {
             if (last_rule) continue;     /* an item left out: no double rule */
-            if (add_rule(j, pg, t->left, t->left + t->block_w, y, it->weight, it->rgb) < 0) return -1;
+            add_rule(j, pg, t->left, t->left + t->block_w, y, it->weight, it->rgb);
             last_rule = 1;
         } else if (item_present(j, it)) {
             tpl_style st;
@@ -174,7 +174,6 @@ int lay_place_folio(lay_job *j, lay_page *pg, int pageno) {
         buf_puts(&b, num);
         buf_puts(&b, p + 6);
     } else buf_puts(&b, f);
-    if (!buf_cstr(&b)) return lay_oom(j);
     lay_piece pc;
     const char *texts[1] = {buf_cstr(&b)};
     int rc = lay_piece_build(j, &pc, t->folio_style, texts, NULL, 1, 1);

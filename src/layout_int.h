@@ -116,7 +116,8 @@ typedef struct lay_table lay_table;
 
 /* ---- layout_line.c ------------------------------------------------------ */
 
-/* Records "out of memory" in the job's err; returns -1. */
+/* A Pango call that failed (GLib aborts when out of memory, so this is a
+ * library failure): records it in the job's err; returns -1. */
 int lay_oom(lay_job *j);
 void lay_para_free(lay_para *p);
 /* Break a shaped paragraph into lines: width0 for the first line, width
@@ -155,9 +156,9 @@ int lay_title_break(lay_job *j, lay_piece *pc);
 
 lay_op *lay_push_op(lay_job *j, lay_page *pg, lay_op_kind kind);
 lay_page *lay_new_page(lay_job *j);
-int lay_add_line(lay_job *j, lay_page *pg, double x0, double y0, double x1, double y1, double weight,
-                 const double rgb[3]);
-int lay_add_rect(lay_job *j, lay_page *pg, double x, double y, double w, double h, const double rgb[3]);
+void lay_add_line(lay_job *j, lay_page *pg, double x0, double y0, double x1, double y1, double weight,
+                  const double rgb[3]);
+void lay_add_rect(lay_job *j, lay_page *pg, double x, double y, double w, double h, const double rgb[3]);
 
 /* ---- layout_furniture.c ---------------------------------------------------- */
 

@@ -86,7 +86,7 @@ static char *font_family(PangoFont *f) {
     char *s = NULL;
     if (fd) {
         const char *fam = pango_font_description_get_family(fd);
-        s = fam ? strdup(fam) : NULL;
+        s = fam ? xstrdup(fam) : NULL;
         pango_font_description_free(fd);
     }
     return s;
@@ -97,7 +97,7 @@ static void report_fallback(lay_job *j, uint32_t cp, const char *from, PangoFont
         if (j->seen[i] == cp) return;
     if (j->n_seen == j->cap_seen) {
         size_t nc = j->cap_seen ? j->cap_seen * 2 : 16;
-        uint32_t *p = realloc(j->seen, nc * sizeof *p);
+        uint32_t *p = xrealloc(j->seen, nc * sizeof *p);
         if (!p) return;   /* a missing report line is not worth failing the render */
         j->seen = p;
         j->cap_seen = nc;
@@ -122,8 +122,7 @@ static int para_shape(lay_job *j, lay_para *p, const char *text, const tpl_style
     p->text = text;
     p->len = strlen(text);
     p->n_runs = n_runs;
-    p->runs = calloc(n_runs ? n_runs : 1, sizeof *p->runs);
-    if (!p->runs) return lay_oom(j);
+    p->runs = xcalloc(n_runs ? n_runs : 1, sizeof *p->runs);
     PangoAttrList *attrs = pango_attr_list_new();
     if (!attrs) return lay_oom(j);
     for (size_t i = 0; i < n_runs; i++) {
@@ -149,13 +148,9 @@ static int para_shape(lay_job *j, lay_para *p, const char *text, const tpl_style
     GList *items = pango_itemize(c->pango, text, 0, (int)p->len, attrs, NULL);
     pango_attr_list_unref(attrs);
     size_t n_items = g_list_length(items);
-    p->items = calloc(n_items ? n_items : 1, sizeof *p->items);
+    p->items = xcalloc(n_items ? n_items : 1, sizeof *p->items);
     size_t cap_cl = utf8_count(text) + 1;
-    p->cl = calloc(cap_cl, sizeof *p->cl);
-    if (!p->items || !p->cl) {
-        g_list_free_full(items, (GDestroyNotify)pango_item_free);
-        return lay_oom(j);
-    }
+    p->cl = xcalloc(cap_cl, sizeof *p->cl);
     int rc = 0;
     size_t k = 0;
     const double grid = j->t->char_pitch / j->t->body_size;   /* 15.79/16: the grid's tracking */
@@ -396,7 +391,6 @@ static int make_line(lay_job *j, const lay_para *p, size_t i, size_t e, double W
     ln->last = e >= p->n_cl || p->cl[e].hard;
     ln->adv = arena_alloc(j->r->arena, (e - i) * sizeof(double) + 1);
     ln->shift = arena_alloc(j->r->arena, (e - i) * sizeof(double) + 1);
-    if (!ln->adv || !ln->shift) return lay_oom(j);
     double sum = 0;
     for (size_t q = i; q < e; q++) ln->adv[q - i] = p->cl[q].adv, ln->shift[q - i] = p->cl[q].shift, sum += p->cl[q].adv;
     /* trailing spaces hang outside the measure */
@@ -495,7 +489,7 @@ int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify,
             while (k > i + 1 && lay_can_break(p, k) != BRK_GOOD) k--;
             if (k > i + 1 && lay_can_break(p, k) == BRK_GOOD) e = k, squeeze = 0, pushed = 1;
         }
-        if (arena_grow(j->r->arena, (void **)&lines, &cap, n, sizeof *lines) < 0) return lay_oom(j);
+        arena_grow(j->r->arena, (void **)&lines, &cap, n, sizeof *lines);
         lay_line *ln = &lines[n++];
         if (make_line(j, p, i, e, W, justify, ln) < 0) return -1;
         ln->pushed = pushed;
@@ -510,7 +504,6 @@ int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify,
  * one n_cl), unjustified: a title broken where layout_title.c chose. */
 int lay_lines_at(lay_job *j, const lay_para *p, const size_t *ends, size_t n, double width, lay_line **out) {
     lay_line *lines = arena_alloc(j->r->arena, (n ? n : 1) * sizeof *lines);
-    if (!lines) return lay_oom(j);
     for (size_t k = 0, i = 0; k < n; i = ends[k++])
         if (make_line(j, p, i, ends[k], width, 0, &lines[k]) < 0) return -1;
     *out = lines;
@@ -575,11 +568,6 @@ int lay_emit_line(lay_job *j, const lay_para *p, const lay_line *ln, double x, d
             run_w += want;
         }
         lay_op *op = lay_push_op(j, pg, LAY_GLYPHS);
-        if (!op) {
-            pango_item_free(it);
-            pango_glyph_string_free(gs);
-            return -1;
-        }
         op->x = pen;
         op->y = baseline;
         memcpy(op->rgb, p->runs[c0->run].st.rgb, sizeof op->rgb);
@@ -649,13 +637,8 @@ int lay_piece_build_in(lay_job *j, lay_piece *pc, const char *block_style, const
     pc->keep = pc->st.keep_with_next;
     buf all;
     buf_init(&all);
-    size_t *off = calloc(n ? n : 1, sizeof *off);
-    tpl_style *rs = calloc(n ? n : 1, sizeof *rs);
-    if (!off || !rs) {
-        free(off);
-        free(rs);
-        return lay_oom(j);
-    }
+    size_t *off = xcalloc(n ? n : 1, sizeof *off);
+    tpl_style *rs = xcalloc(n ? n : 1, sizeof *rs);
     /* an explicit line break (a title's '|', passed on as a line feed) is
      * not text: it is taken out, and the character after it starts a line */
     size_t hard[16], n_hard = 0;
@@ -667,13 +650,8 @@ int lay_piece_build_in(lay_job *j, lay_piece *pc, const char *block_style, const
         }
         tpl_resolve(t, block_style, run_styles ? run_styles[i] : NULL, &rs[i]);
     }
-    const char *text = buf_cstr(&all) ? arena_strdup(j->r->arena, buf_cstr(&all)) : NULL;
+    const char *text = arena_strdup(j->r->arena, buf_cstr(&all));
     buf_free(&all);
-    if (!text) {
-        free(off);
-        free(rs);
-        return lay_oom(j);
-    }
     int rc = para_shape(j, &pc->p, text, rs, off, n, 1.0);
     double scale = 1;
     if (rc == 0 && pc->st.fit && text_width(&pc->p) > pc->avail + LAY_EPS) {

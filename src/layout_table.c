@@ -76,23 +76,17 @@ static void cell_box(const lay_table *tb, size_t r, size_t c, double em, double 
 /* Phase 1 for a table: shape every cell, fit the columns, break the cells. */
 int lay_table_build(lay_job *j, const doc_table *dt, lay_piece *pc) {
     const tpl_template *t = j->t;
-    lay_table *tb = calloc(1, sizeof *tb);
-    if (!tb) return lay_oom(j);
+    lay_table *tb = xcalloc(1, sizeof *tb);
     pc->tb = tb;
     tb->dt = dt;
     tb->n_rows = dt->n_rows;
     tb->n_cols = dt->n_cols;
-    tb->cells = calloc(dt->n_rows * dt->n_cols + 1, sizeof *tb->cells);
-    tb->col_x = calloc(dt->n_cols + 1, sizeof *tb->col_x);
-    tb->snug = calloc(dt->n_cols + 1, sizeof *tb->snug);
-    tb->lead = calloc(dt->n_rows + 1, sizeof *tb->lead);
-    tb->nl = calloc(dt->n_rows + 1, sizeof *tb->nl);
-    double *natural = calloc(dt->n_cols + 1, sizeof *natural), *w = calloc(dt->n_cols + 1, sizeof *w);
-    if (!tb->cells || !tb->col_x || !tb->snug || !tb->lead || !tb->nl || !natural || !w) {
-        free(natural);
-        free(w);
-        return lay_oom(j);
-    }
+    tb->cells = xcalloc(dt->n_rows * dt->n_cols + 1, sizeof *tb->cells);
+    tb->col_x = xcalloc(dt->n_cols + 1, sizeof *tb->col_x);
+    tb->snug = xcalloc(dt->n_cols + 1, sizeof *tb->snug);
+    tb->lead = xcalloc(dt->n_rows + 1, sizeof *tb->lead);
+    tb->nl = xcalloc(dt->n_rows + 1, sizeof *tb->nl);
+    double *natural = xcalloc(dt->n_cols + 1, sizeof *natural), *w = xcalloc(dt->n_cols + 1, sizeof *w);
     int rc = 0;
     /* shape each cell once, on one line, to learn its natural width */
     for (size_t r = 0; rc == 0 && r < dt->n_rows; r++) {
@@ -165,7 +159,7 @@ static int table_row(lay_job *j, lay_page *pg, const lay_table *tb, size_t r, si
     const doc_row *row = &dt->rows[r];
     double h = row_height(tb, r, l0, l1), lead = tb->lead[r], x0 = tb->x0, w = dt->rule_weight;
     int whole = l0 == 0 && l1 == tb->nl[r];
-    if (row->head && dt->has_head_fill && lay_add_rect(j, pg, x0, y, tb->width, h, dt->head_fill) < 0) return -1;
+    if (row->head && dt->has_head_fill) lay_add_rect(j, pg, x0, y, tb->width, h, dt->head_fill);
     size_t ncell = row->span ? 1 : tb->n_cols;
     for (size_t c = 0; c < ncell; c++) {
         lay_piece *cp = &tb->cells[r * tb->n_cols + c];
@@ -182,11 +176,11 @@ static int table_row(lay_job *j, lay_page *pg, const lay_table *tb, size_t r, si
     }
     if (w <= 0) return 0;
     /* horizontals reach over the verticals' half-width so corners close */
-    if (top_rule && lay_add_line(j, pg, x0 - w / 2, y, x0 + tb->width + w / 2, y, w, dt->rule_rgb) < 0) return -1;
-    if (lay_add_line(j, pg, x0 - w / 2, y + h, x0 + tb->width + w / 2, y + h, w, dt->rule_rgb) < 0) return -1;
+    if (top_rule) lay_add_line(j, pg, x0 - w / 2, y, x0 + tb->width + w / 2, y, w, dt->rule_rgb);
+    lay_add_line(j, pg, x0 - w / 2, y + h, x0 + tb->width + w / 2, y + h, w, dt->rule_rgb);
     for (size_t c = 0; c <= tb->n_cols; c++) {
         if (row->span && c != 0 && c != tb->n_cols) continue;
-        if (lay_add_line(j, pg, x0 + tb->col_x[c], y, x0 + tb->col_x[c], y + h, w, dt->rule_rgb) < 0) return -1;
+        lay_add_line(j, pg, x0 + tb->col_x[c], y, x0 + tb->col_x[c], y + h, w, dt->rule_rgb);
     }
     return 0;
 }
@@ -216,7 +210,7 @@ int lay_table_place(lay_job *j, const lay_table *tb, lay_page **pgp, double *lin
             double first = r < tb->n_rows ? row_height(tb, r, 0, 1) : 0;
             if (y + head_h + first > bottom + LAY_EPS && y > top + LAY_EPS) {
                 (*pgp)->body_lines = (int)ceil((y - top) / t->line_pitch - LAY_EPS);
-                if (!(*pgp = lay_new_page(j))) return -1;
+                *pgp = lay_new_page(j);
                 y = top;
             }
             if (table_head(j, *pgp, tb, &y) < 0) return -1;
@@ -238,7 +232,7 @@ int lay_table_place(lay_job *j, const lay_table *tb, lay_page **pgp, double *lin
         if (!alone && (need <= room + LAY_EPS || tb->dt->rows[r].span)) {
             /* the usual case: the whole row moves to the next page */
             (*pgp)->body_lines = t->lines;
-            if (!(*pgp = lay_new_page(j))) return -1;
+            *pgp = lay_new_page(j);
             y = top;
             need_head = 1;
             continue;
@@ -267,7 +261,7 @@ int lay_table_place(lay_job *j, const lay_table *tb, lay_page **pgp, double *lin
             }
         }
         (*pgp)->body_lines = t->lines;
-        if (!(*pgp = lay_new_page(j))) return -1;
+        *pgp = lay_new_page(j);
         y = top;
         need_head = 1;
     } while (r < tb->n_rows);
@@ -325,7 +319,7 @@ int lay_figure_place(lay_job *j, const doc_figure *f, lay_page **pgp, double *li
         nl = want;
     } else if (*line_no + nl > t->lines + LAY_EPS && *line_no > page_top + LAY_EPS) {
         (*pgp)->body_lines = (int)ceil(*line_no);
-        if (!(*pgp = lay_new_page(j))) return -1;
+        *pgp = lay_new_page(j);
         *line_no = 0;
     }
     double ox = t->left, oy = t->top + *line_no * t->line_pitch;
@@ -334,10 +328,10 @@ int lay_figure_place(lay_job *j, const doc_figure *f, lay_page **pgp, double *li
         int rc = 0;
         if (it->kind == DOC_FIG_RECT) {
             double y0 = fig_y(f, it->y, d), y1 = fig_y(f, it->y + it->y2, d);
-            rc = lay_add_rect(j, *pgp, ox + it->x, oy + y0, it->x2, y1 - y0, it->rgb);
+            lay_add_rect(j, *pgp, ox + it->x, oy + y0, it->x2, y1 - y0, it->rgb);
         } else if (it->kind == DOC_FIG_RULE)
-            rc = lay_add_line(j, *pgp, ox + it->x, oy + fig_y(f, it->y, d), ox + it->x2, oy + fig_y(f, it->y2, d),
-                              it->weight, it->rgb);
+            lay_add_line(j, *pgp, ox + it->x, oy + fig_y(f, it->y, d), ox + it->x2, oy + fig_y(f, it->y2, d),
+                         it->weight, it->rgb);
         else rc = figure_text(j, *pgp, f, it, ox, oy, d);
         if (rc < 0) return -1;
     }

@@ -29,8 +29,8 @@ static void word_starts(lay_para *p) {
     int32_t n16 = 0;
     u_strFromUTF8(NULL, 0, &n16, p->text, (int32_t)p->len, &st);
     st = U_ZERO_ERROR;
-    UChar *u = malloc(((size_t)n16 + 1) * sizeof *u);
-    size_t *byte_at = malloc(((size_t)n16 + 2) * sizeof *byte_at);
+    UChar *u = xmalloc(((size_t)n16 + 1) * sizeof *u);
+    size_t *byte_at = xmalloc(((size_t)n16 + 2) * sizeof *byte_at);
     UBreakIterator *bi = NULL;
     if (u && byte_at) u_strFromUTF8(u, n16 + 1, NULL, p->text, (int32_t)p->len, &st);
     if (u && byte_at && U_SUCCESS(st)) bi = ubrk_open(UBRK_WORD, "zh", u, n16, &st);
@@ -155,15 +155,9 @@ int lay_title_break(lay_job *j, lay_piece *pc) {
     lexicon_words(p, j->t);
     p->mode = LAY_BREAK_WORDS;
     double em = pc->size * (j->t->char_pitch / j->t->body_size);
-    double *prefix = calloc(p->n_cl + 1, sizeof *prefix);
-    size_t *cand = calloc(p->n_cl, sizeof *cand);
-    unsigned char *must = calloc(p->n_cl, 1);
-    if (!prefix || !cand || !must) {
-        free(prefix);
-        free(cand);
-        free(must);
-        return lay_oom(j);
-    }
+    double *prefix = xcalloc(p->n_cl + 1, sizeof *prefix);
+    size_t *cand = xcalloc(p->n_cl, sizeof *cand);
+    unsigned char *must = xcalloc(p->n_cl, 1);
     for (size_t k = 0; k < p->n_cl; k++) prefix[k + 1] = prefix[k] + p->cl[k].adv / em;
     size_t n_cand = 0;
     for (size_t k = 1; k < p->n_cl; k++)

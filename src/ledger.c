@@ -75,16 +75,16 @@ static int count_row(void *ctx, const store_finding_row *r) {
     if (!key) key = "?";
     sheet *sh = find_sheet(c, key);
     if (!sh) {
-        if (arena_grow(c->a, (void **)&c->sheets, &c->cap, c->n, sizeof *c->sheets) < 0) return c->oom = 1;
+        arena_grow(c->a, (void **)&c->sheets, &c->cap, c->n, sizeof *c->sheets);
         sh = &c->sheets[c->n++];
         memset(sh, 0, sizeof *sh);
-        if (!(sh->key = arena_strdup(c->a, key))) return c->oom = 1;
+        sh->key = arena_strdup(c->a, key);
     }
     sh->n++;
     if (str_eq(r->status, "done")) sh->done++;
     else if (str_eq(r->status, "overdue")) sh->overdue++;
     else sh->open++;
-    if (!c->series1 && !(c->series1 = arena_strdup(c->a, r->series))) return c->oom = 1;
+    if (!c->series1) c->series1 = arena_strdup(c->a, r->series);
     if (!str_eq(c->series1, r->series)) c->many_series = 1;
     return 0;
 }
@@ -147,7 +147,7 @@ static int xlsx_row(void *ctx, const store_finding_row *r) {
             rc = xlsxw_text(sh->ws, row, (lxw_col_t)k, v[k], f);
         }
     }
-    if (rc < 0 || c->cell.oom) {
+    if (rc < 0) {
         err_set(c->e, TB_EOUTPUT, NULL, 0, 0, "cannot write the ledger row of %s", r->id);
         return c->bad = 1;
     }
@@ -272,13 +272,12 @@ static void csv_cell(buf *o, const char *v, int first) {
 }
 
 static int csv_emit(lctx *c) {
-    if (c->line.oom) return c->bad = 1;
     const char *data = c->line.data;
     size_t len = c->line.len;
     char *conv = NULL;
     if (c->cd != (iconv_t)-1) {
         size_t cap = len * 2 + 8, ol = cap, il = len;
-        conv = malloc(cap);
+        conv = xmalloc(cap);
         char *ip = c->line.data, *op = conv;
         if (!conv || iconv(c->cd, &ip, &il, &op, &ol) == (size_t)-1) {
             free(conv);
@@ -341,7 +340,6 @@ int ledger_write(store *s, const ledger_opts *o, const char *path, ledger_stats 
     buf_init(&c.cell);
     if (!(c.a = arena_new())) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     int rc = store_list_findings(s, &f, count_row, &c, e) < 0 ? -1 : 0;
-    if (rc == 0 && c.oom) rc = err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < c.n; i++) {
         st->findings += c.sheets[i].n;
         st->done += c.sheets[i].done;
@@ -387,14 +385,14 @@ static int read_grid(ledger_doc *d, const grid *g, int date1904, int year, const
             done = iso;
         }
         int oom = 0;
-        if (arena_grow(d->arena, (void **)&d->rows, &d->cap, d->n, sizeof *d->rows) < 0) return -1;
+        arena_grow(d->arena, (void **)&d->rows, &d->cap, d->n, sizeof *d->rows);
         ledger_row *lr = &d->rows[d->n++];
         lr->id = arena_strdup(d->arena, id);
         lr->done_date = done ? arena_strdup(d->arena, done) : NULL;
         lr->note = cellval_dup(d->arena, pc, &oom);
         lr->ref = arena_printf(d->arena, "%s!%s", g->name, ref);
         lr->date_ref = arena_printf(d->arena, "%s!%s", g->name, dref);
-        if (!lr->id || (done && !lr->done_date) || oom || !lr->ref || !lr->date_ref) return -1;
+        (void)oom;
     }
     return 0;
 }
@@ -429,8 +427,7 @@ int ledger_read(const char *path, const char *encoding, ledger_doc *d, err *e) {
         rc = err_set(e, TB_EINPUT, path, 0, 0, "no sheet with the ledger's columns 编号 and 完成时间; is this a 整改台账 "
                      "written by tongbao ledger?");
     if (rc == 0 && d->n > 1) {   /* one row per finding */
-        ledger_row **p = malloc(d->n * sizeof *p);
-        if (!p) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        ledger_row **p = xmalloc(d->n * sizeof *p);
         for (size_t i = 0; i < d->n; i++) p[i] = &d->rows[i];
         qsort(p, d->n, sizeof *p, by_id);
         for (size_t i = 1; i < d->n && rc == 0; i++)
@@ -526,7 +523,6 @@ int ledger_for_district(const model_bulletin *b, const char *district, buf *out,
         else {
             buf_add(out, data, len);
             free(data);
-            if (out->oom) rc = err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         }
     }
     if (fd >= 0) close(fd);

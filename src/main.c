@@ -56,7 +56,7 @@ static const char usage[] =
     "\n"
     "exit status: 0 ok, 2 usage, 3 input rejected, 4 fonts, 5 template, 6 output,\n"
     "             7 database, 8 not found, 9 verify failed, 10 some inputs rejected,\n"
-    "             11 busy, 70 internal error\n"
+    "             11 busy, 12 out of memory, 70 internal error\n"
     "environment: TONGBAO_HOME (data dir), TONGBAO_TEMPLATES (template dir),\n"
     "             TONGBAO_FONTS_CONF (fontconfig file), TONGBAO_DB (history database)\n";
 

@@ -84,7 +84,7 @@ void nt_msg_wrap(err *e, const char *prefix, const char *suffix) {
 
 char *nt_join(const char *a, const char *b) {
     size_t la = strlen(a), lb = strlen(b);
-    char *p = malloc(la + lb + 2);
+    char *p = xmalloc(la + lb + 2);
     if (!p) return NULL;
     memcpy(p, a, la);
     p[la] = '/';
@@ -145,7 +145,7 @@ char *nt_item_dir(const nt_run *r, const char *series, int year, int no) {
     char s[NT_NAME_MAX + 8];
     nt_fname(series, s, sizeof s);
     size_t l = strlen(r->outdir) + strlen(s) + 48;
-    char *p = malloc(l);
+    char *p = xmalloc(l);
     if (p) snprintf(p, l, "%s/%s/%d/%03d", r->outdir, s, year, no);
     return p;
 }
@@ -154,7 +154,7 @@ char *nt_bulletin_file(const char *dir, const char *series, int year, int no) {
     char s[NT_NAME_MAX + 8];
     nt_fname(series, s, sizeof s);
     size_t l = strlen(dir) + strlen(s) + 48;
-    char *p = malloc(l);
+    char *p = xmalloc(l);
     if (p) snprintf(p, l, "%s/%s-%d-%03d.pdf", dir, s, year, no);
     return p;
 }
@@ -163,7 +163,7 @@ char *nt_extract_file(const char *dir, const char *district) {
     char d[NT_NAME_MAX + 8];
     nt_fname(district, d, sizeof d);
     size_t l = strlen(dir) + strlen(d) + 8;
-    char *p = malloc(l);
+    char *p = xmalloc(l);
     if (p) snprintf(p, l, "%s/%s.pdf", dir, d);
     return p;
 }
@@ -172,13 +172,13 @@ char *nt_ledger_file(const char *dir, const char *district) {
     char d[NT_NAME_MAX + 8];
     nt_fname(district, d, sizeof d);
     size_t l = strlen(dir) + strlen(d) + 32;
-    char *p = malloc(l);
+    char *p = xmalloc(l);
     if (p) snprintf(p, l, "%s/%s-整改台账.xlsx", dir, d);
     return p;
 }
 
 int nt_mkdir_p(const char *path, err *e) {
-    char *p = strdup(path);
+    char *p = xstrdup(path);
     if (!p) return err_set(e, TB_EINTERNAL, path, 0, 0, "out of memory");
     for (char *q = p + 1;; q++) {
         if (*q != '/' && *q) continue;
@@ -293,10 +293,6 @@ static char *nt_err_text(const nt_run *r, const nt_item *it, const err *why, con
     buf_init(&t);
     buf_printf(&t, "%s\nTo resubmit: correct %s, then move it back into the inbox (mv '%s' '%s/'); the next "
                "nightly run takes it again.\n", msg, dest, dest, r->inbox);
-    if (t.oom) {
-        buf_free(&t);
-        return NULL;
-    }
     return t.data;
 }
 
@@ -315,7 +311,7 @@ int nt_move(nt_run *r, nt_item *it, const char *sub, const err *why, char **move
     size_t nl = strlen(it->name), cap = strlen(dir) + nl + 32;
     const char *ext = strrchr(it->name, '.');   /* NAME.2.xml, NAME.2.xlsx */
     if (!ext) ext = "";
-    if (!(dest = malloc(cap)) || !(errf = malloc(cap + 8))) {
+    if (!(dest = xmalloc(cap)) || !(errf = xmalloc(cap + 8))) {
         err_set(e, TB_EINTERNAL, it->path, 0, 0, "out of memory");
         goto out;
     }
@@ -361,7 +357,7 @@ int nt_move(nt_run *r, nt_item *it, const char *sub, const err *why, char **move
          * unless rejected/ still holds a file of that name it explains. */
         char *rej = nt_join(r->inbox, "rejected"), *rf = rej ? nt_join(rej, it->name) : NULL;
         size_t rl = rf ? strlen(rf) : 0;
-        char *re = rf ? malloc(rl + 5) : NULL;
+        char *re = rf ? xmalloc(rl + 5) : NULL;
         struct stat sb;
         if (re) {
             snprintf(re, rl + 5, "%s.err", rf);
@@ -447,7 +443,7 @@ static void nt_worker_nice(void) {
 static char *nt_csv_header(const char *path) {
     size_t l = strlen(path);
     if (l < 5 || strcasecmp(path + l - 4, ".csv")) return NULL;
-    char *h = malloc(l + 16);
+    char *h = xmalloc(l + 16);
     if (!h) return NULL;
     snprintf(h, l + 16, "%.*s.header.xml", (int)(l - 4), path);
     if (access(h, R_OK) == 0) return h;
@@ -498,7 +494,7 @@ static int nt_render_job(nt_worker *w, nt_item *it) {
     w->t_render += t1 - t;
     size_t nd = 0;
     const char **ds = (a = arena_new()) ? compose_districts(it->b, a, &nd) : NULL;
-    if (!ds || (nd && !(it->ex = calloc(nd, sizeof *it->ex)))) {
+    if (!ds || (nd && !(it->ex = xcalloc(nd, sizeof *it->ex)))) {
         err_set(e, TB_EINTERNAL, it->path, 0, 0, "out of memory");
         goto fail;
     }
@@ -581,7 +577,7 @@ static void *nt_worker_main(void *arg) {
 }
 
 static int nt_pool_start(nt_run *r, err *e) {
-    if (!(r->workers = calloc((size_t)r->jobs, sizeof *r->workers)))
+    if (!(r->workers = xcalloc((size_t)r->jobs, sizeof *r->workers)))
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     /* Signals go to the main thread, which decides when to stop. */
     sigset_t block, old;
@@ -641,9 +637,9 @@ static const tpl_template *nt_template(nt_run *r, const char *name, err *e) {
         if (!strcmp(r->tpl_names[i], name)) return r->tpls[i];
     if (r->n_tpls == r->cap_tpls) {
         size_t cap = r->cap_tpls ? 2 * r->cap_tpls : 8;
-        tpl_template **p = realloc(r->tpls, cap * sizeof *p);
+        tpl_template **p = xrealloc(r->tpls, cap * sizeof *p);
         if (p) r->tpls = p;
-        char **q = p ? realloc(r->tpl_names, cap * sizeof *q) : NULL;
+        char **q = p ? xrealloc(r->tpl_names, cap * sizeof *q) : NULL;
         if (q) r->tpl_names = q;
         if (!p || !q) {
             err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
@@ -651,7 +647,7 @@ static const tpl_template *nt_template(nt_run *r, const char *name, err *e) {
         }
         r->cap_tpls = cap;
     }
-    char *key = strdup(name);
+    char *key = xstrdup(name);
     tpl_template *t = key ? tpl_load(name, e) : NULL;
     if (!t) {
         if (!key) err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
@@ -683,9 +679,9 @@ static int nt_prepare(void *ctx, model_bulletin *b, size_t index, err *e) {
 static int nt_reserve(nt_run *r, size_t from) {
     double t = nt_now();
     size_t m = 0, cap = r->n - from;
-    model_bulletin **bs = malloc((cap ? cap : 1) * sizeof *bs);
-    size_t *idx = malloc((cap ? cap : 1) * sizeof *idx);
-    store_result *res = calloc(cap ? cap : 1, sizeof *res);
+    model_bulletin **bs = xmalloc((cap ? cap : 1) * sizeof *bs);
+    size_t *idx = xmalloc((cap ? cap : 1) * sizeof *idx);
+    store_result *res = xcalloc(cap ? cap : 1, sizeof *res);
     err e = {0};
     int rc = -1;
     if (!bs || !idx || !res) {
@@ -969,7 +965,7 @@ int nt_scan(nt_run *r) {
         }
         if (r->n == cap) {
             size_t nc = cap ? cap * 2 : 64;
-            nt_item *p = realloc(r->items, nc * sizeof *p);
+            nt_item *p = xrealloc(r->items, nc * sizeof *p);
             if (!p) {
                 free(path);
                 rc = TB_EINTERNAL;
@@ -983,7 +979,7 @@ int nt_scan(nt_run *r) {
         store_rendered_init(&it->r);
         buf_init(&it->warn);
         it->path = path;
-        if (!(it->name = strdup(de->d_name))) {
+        if (!(it->name = xstrdup(de->d_name))) {
             free(path);
             rc = TB_EINTERNAL;
             break;
@@ -1035,7 +1031,7 @@ int nt_start(nt_run *r, err *e) {
         pthread_cond_init(&r->cv_done, NULL) || pthread_cond_init(&r->cv_write, NULL))
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot set up thread synchronisation");
     r->mu_ok = 1;
-    if (!(r->queue = malloc(r->n * sizeof *r->queue)))
+    if (!(r->queue = xmalloc(r->n * sizeof *r->queue)))
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     if (r->jobs > (int)r->n) r->jobs = (int)r->n;
     return nt_pool_start(r, e);

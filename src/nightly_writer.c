@@ -58,7 +58,7 @@ static int nt_witem_write(nt_run *r, nt_witem *w, err *e) {
     nt_item *it = w->it;
     const model_bulletin *b = it->b;
     if (!(w->dir = nt_item_dir(r, b->series, it->year, it->issue_no)) ||
-        !(w->f = calloc(1 + 2 * it->n_ex, sizeof *w->f)))
+        !(w->f = xcalloc(1 + 2 * it->n_ex, sizeof *w->f)))
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     if (nt_mkdir_p(w->dir, e) < 0) return -1;
     struct stat sb;
@@ -218,7 +218,7 @@ static void *nt_writer_main(void *arg) {
 }
 
 int nt_writer_start(nt_run *r, err *e) {
-    if (!(r->wq = malloc(r->n * sizeof *r->wq))) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (!(r->wq = xmalloc(r->n * sizeof *r->wq))) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     sigset_t block, old;     /* signals go to the main thread, as for the workers */
     sigemptyset(&block);
     sigaddset(&block, SIGINT);

@@ -174,10 +174,10 @@ static int make_font(ow *w, size_t fi) {
     int rc = fset_subset_make(f, &sub, w->e);
     if (rc > 0) return err_set(w->e, TB_EFONT, NULL, 0, 0, "OFD: cannot subset %s", f->info.psname);
     if (rc) return -1;
-    unsigned *gidx = calloc(f->n_used + 1, sizeof *gidx);
-    uint32_t *cg = calloc(f->n_used + 1, sizeof *cg);
-    unsigned *src = calloc(sub.n_prog_glyphs + 1, sizeof *src);
-    fsub_cmap_ent *map = malloc((sub.n + 1) * sizeof *map);
+    unsigned *gidx = xcalloc(f->n_used + 1, sizeof *gidx);
+    uint32_t *cg = xcalloc(f->n_used + 1, sizeof *cg);
+    unsigned *src = xcalloc(sub.n_prog_glyphs + 1, sizeof *src);
+    fsub_cmap_ent *map = xmalloc((sub.n + 1) * sizeof *map);
     size_t n_map = 0;
     if (!gidx || !cg || !src || !map) goto oom;
     w->gidx[fi] = gidx, w->cmap_gl[fi] = cg;
@@ -261,7 +261,7 @@ static int text_code(xw *x, const ogl *g, size_t a, size_t b, double bx, double 
     size_t nch = 0;
     for (size_t i = a; i < b; i++)
         if (g[i].text) nch += cp_count(g[i].text, (size_t)g[i].len);
-    double *pos = malloc((nch + 1) * sizeof *pos);
+    double *pos = xmalloc((nch + 1) * sizeof *pos);
     buf s, d;
     buf_init(&s), buf_init(&d);
     if (!pos) return -1;
@@ -280,8 +280,7 @@ static int text_code(xw *x, const ogl *g, size_t a, size_t b, double bx, double 
             buf gl;
             buf_init(&gl);
             for (size_t q = i; q < j; q++) buf_printf(&gl, "%s%u", q > i ? " " : "", g[q].gi);
-            leaf(x, "Glyphs", gl.oom ? "" : buf_cstr(&gl));
-            x->bad |= gl.oom;
+            leaf(x, "Glyphs", buf_cstr(&gl));
             buf_free(&gl);
             end(x);
         }
@@ -297,10 +296,9 @@ static int text_code(xw *x, const ogl *g, size_t a, size_t b, double bx, double 
     if (d.len) at(x, "DeltaX", buf_cstr(&d));
     txt(x, s.len ? buf_cstr(&s) : "");
     end(x);
-    int bad = s.oom || d.oom;
     free(pos);
     buf_free(&s), buf_free(&d);
-    return bad ? -1 : 0;
+    return 0;
 }
 
 static int text_object(ow *w, xw *x, const lay_op *op) {
@@ -310,8 +308,7 @@ static int text_object(ow *w, xw *x, const lay_op *op) {
     const PangoGlyphString *gs = op->gi.glyphs;
     const char *item_text = op->text + op->gi.item->offset;
     int item_len = op->gi.item->length;
-    ogl *g = malloc(((size_t)gs->num_glyphs + 1) * sizeof *g);
-    if (!g) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    ogl *g = xmalloc(((size_t)gs->num_glyphs + 1) * sizeof *g);
     double size = ref->size, s = size * PT_MM / f->info.upem;
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY, pen = op->x;
     size_t n = 0;
@@ -581,7 +578,7 @@ static int write_zip(const entry *en, size_t n, const char *date, buf *out, err 
         char chunk[65536];
         zip_int64_t got;
         while ((got = zip_source_read(mem, chunk, sizeof chunk)) > 0) buf_add(out, chunk, (size_t)got);
-        if (got < 0 || out->oom || out->len != st.size) rc = -1;
+        if (got < 0 || out->len != st.size) rc = -1;
         zip_source_close(mem);
     }
     zip_source_free(mem);
@@ -605,10 +602,10 @@ static int write_ofd(ow *w, const lay_result *r, const ofd_meta *m, buf *out) {
         for (size_t k = 0; k < r->pages[p].n_ops; k++)
             if (r->pages[p].ops[k].kind == LAY_GLYPHS && meet_run(w, &r->pages[p].ops[k])) return -1;
     size_t nf = w->fs.n_fonts;
-    w->font_id = calloc(nf + 1, sizeof *w->font_id);
-    w->gidx = calloc(nf + 1, sizeof *w->gidx);
-    w->cmap_gl = calloc(nf + 1, sizeof *w->cmap_gl);
-    w->font_file = calloc(nf + 1, sizeof *w->font_file);
+    w->font_id = xcalloc(nf + 1, sizeof *w->font_id);
+    w->gidx = xcalloc(nf + 1, sizeof *w->gidx);
+    w->cmap_gl = xcalloc(nf + 1, sizeof *w->cmap_gl);
+    w->font_file = xcalloc(nf + 1, sizeof *w->font_file);
     if (!w->font_id || !w->gidx || !w->cmap_gl || !w->font_file)
         return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < nf; i++) {
@@ -619,9 +616,9 @@ static int write_ofd(ow *w, const lay_result *r, const ofd_meta *m, buf *out) {
 
     /* pass 2: the XML, IDs in document order after the fonts' */
     size_t np = r->n_pages, n_en = 0;
-    xw *px = calloc(np + 3, sizeof *px);      /* pages, then Document, PublicRes, OFD */
-    unsigned *page_id = calloc(np + 1, sizeof *page_id);
-    entry *en = calloc(np + nf + 3, sizeof *en);
+    xw *px = xcalloc(np + 3, sizeof *px);      /* pages, then Document, PublicRes, OFD */
+    unsigned *page_id = xcalloc(np + 1, sizeof *page_id);
+    entry *en = xcalloc(np + nf + 3, sizeof *en);
     int rc = -1;
     if (!px || !page_id || !en) {
         err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");

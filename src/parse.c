@@ -189,8 +189,7 @@ static int convert(pstate *st, const char *in, size_t len, const char *from,
         return parse_oom(st);
     }
     size_t cap = len * 3 + 16;             /* any 1-byte source char fits in 3 UTF-8 bytes */
-    char *utf8 = malloc(cap);
-    if (!utf8) { iconv_close(cd); return parse_oom(st); }
+    char *utf8 = xmalloc(cap);
     char *ip = (char *)in, *op = utf8;
     size_t il = len, ol = cap - 1;
     int rc = 0;
@@ -661,21 +660,19 @@ static void raw_text(buf *b, xmlNodePtr n) {
             buf_puts(b, (const char *)c->content);
 }
 
-/* Normalised text of an element into b; -1 on OOM. */
-int parse_elem_text(xmlNodePtr n, buf *b) {
+/* Normalised text of an element into b. */
+void parse_elem_text(xmlNodePtr n, buf *b) {
     buf raw;
     buf_init(&raw);
     raw_text(&raw, n);
     buf_reset(b);
     parse_norm_text(b, raw.data ? raw.data : "", raw.len);
-    int bad = raw.oom || b->oom;
     buf_free(&raw);
-    if (!bad && !b->data) buf_add(b, "", 0);
-    return bad ? -1 : 0;
+    if (!b->data) buf_add(b, "", 0);
 }
 
-/* Normalised value of an attribute node into b; -1 on OOM. */
-int parse_mixed_text(xmlNodePtr n, buf *b) {
+/* Normalised mixed content of an element into b (parse_int.h). */
+void parse_mixed_text(xmlNodePtr n, buf *b) {
     buf raw;
     buf_init(&raw);
     for (xmlNodePtr c = n->children; c; c = c->next) {
@@ -686,10 +683,8 @@ int parse_mixed_text(xmlNodePtr n, buf *b) {
     }
     buf_reset(b);
     parse_norm_text(b, raw.data ? raw.data : "", raw.len);
-    int bad = raw.oom || b->oom;
     buf_free(&raw);
-    if (!bad && !b->data) buf_add(b, "", 0);
-    return bad ? -1 : 0;
+    if (!b->data) buf_add(b, "", 0);
 }
 
 int parse_attr_text(xmlAttrPtr a, buf *b) {
@@ -699,8 +694,8 @@ int parse_attr_text(xmlAttrPtr a, buf *b) {
     const char *s = v ? (const char *)v : "";
     parse_norm_text(b, s, strlen(s));
     if (v) xmlFree(v);
-    if (!b->oom && !b->data) buf_add(b, "", 0);
-    return b->oom ? -1 : 0;
+    if (!b->data) buf_add(b, "", 0);
+    return 0;
 }
 
 /* For quoting user text in messages: at most ~40 characters. */
@@ -836,15 +831,10 @@ typedef struct {
     pstate *st;
     arena *a;
     buf tmp;
-    int oom;
+    int oom;        /* libxml2 could not give an attribute's text */
 } filler;
 
-static const char *keep_buf(filler *f) {
-    if (f->tmp.oom) { f->oom = 1; return NULL; }
-    char *s = arena_strndup(f->a, f->tmp.data ? f->tmp.data : "", f->tmp.len);
-    if (!s) f->oom = 1;
-    return s;
-}
+static const char *keep_buf(filler *f) { return arena_strndup(f->a, f->tmp.data ? f->tmp.data : "", f->tmp.len); }
 
 /* Attribute value, normalised; NULL when absent. */
 static const char *A(filler *f, xmlNodePtr n, const char *name) {
@@ -856,7 +846,7 @@ static const char *A(filler *f, xmlNodePtr n, const char *name) {
 
 /* Element text, normalised; NULL when empty (optional text). */
 static const char *T(filler *f, xmlNodePtr n) {
-    if (parse_elem_text(n, &f->tmp) < 0) { f->oom = 1; return NULL; }
+    parse_elem_text(n, &f->tmp);
     if (!f->tmp.data[0]) return NULL;
     return keep_buf(f);
 }
@@ -873,9 +863,7 @@ static size_t count_named(xmlNodePtr n, const char *name) {
 
 static void *alloc_n(filler *f, size_t n, size_t sz) {
     if (n == 0) return NULL;
-    void *p = arena_alloc(f->a, n * sz);
-    if (!p) f->oom = 1;
-    return p;
+    return arena_alloc(f->a, n * sz);
 }
 
 static void fill_inspection(filler *f, xmlNodePtr n, model_bulletin *b) {
@@ -974,16 +962,13 @@ static void fill_cases(filler *f, xmlNodePtr n, model_bulletin *b) {
 static const char *M(filler *f, xmlNodePtr n, model_bulletin *b, size_t *cap) {
     for (xmlNodePtr c = n->children; c; c = c->next) {
         if (!is(c, "stats")) continue;
-        if (arena_grow(f->a, (void **)&b->stats, cap, b->n_stats, sizeof *b->stats) < 0) {
-            f->oom = 1;
-            return NULL;
-        }
+        arena_grow(f->a, (void **)&b->stats, cap, b->n_stats, sizeof *b->stats);
         model_stats_ref *r = &b->stats[b->n_stats++];
         r->series = A(f, c, "series");
         r->part = A(f, c, "part");
         parse_elem_pos(f->st, c, &r->line, &r->col);
     }
-    if (parse_mixed_text(n, &f->tmp) < 0) { f->oom = 1; return NULL; }
+    parse_mixed_text(n, &f->tmp);
     if (!f->tmp.data[0]) return NULL;
     return keep_buf(f);
 }
@@ -1032,9 +1017,7 @@ static int parse_int(const char *s) {
 
 static model_bulletin *fill_bulletin(pstate *st, xmlDocPtr doc) {
     arena *a = arena_new();
-    if (!a) { parse_oom(st); return NULL; }
     model_bulletin *b = arena_alloc(a, sizeof *b);
-    if (!b) { arena_free(a); parse_oom(st); return NULL; }
     b->arena = a;
     filler f = {st, a, {0}, 0};
     buf_init(&f.tmp);
@@ -1101,9 +1084,7 @@ static int id_ref_cmp(const void *x, const void *y) {
 
 static parse_rect_doc *fill_rect(pstate *st, xmlDocPtr doc) {
     arena *a = arena_new();
-    if (!a) { parse_oom(st); return NULL; }
     parse_rect_doc *d = arena_alloc(a, sizeof *d);
-    if (!d) { arena_free(a); parse_oom(st); return NULL; }
     d->arena = a;
     filler f = {st, a, {0}, 0};
     buf_init(&f.tmp);
@@ -1128,8 +1109,7 @@ static parse_rect_doc *fill_rect(pstate *st, xmlDocPtr doc) {
     if (f.oom) { arena_free(a); parse_oom(st); return NULL; }
     /* One update per finding and file: two would contradict or repeat. */
     if (d->n_items > 1) {
-        id_ref *r = malloc(d->n_items * sizeof *r);
-        if (!r) { arena_free(a); parse_oom(st); return NULL; }
+        id_ref *r = xmalloc(d->n_items * sizeof *r);
         for (size_t i = 0; i < d->n_items; i++) r[i] = (id_ref){d->items[i].finding, i};
         qsort(r, d->n_items, sizeof *r, id_ref_cmp);
         size_t worst = (size_t)-1, first = 0;

@@ -63,11 +63,11 @@ int parse_back_to(pstate *st, int line, int col, char ch);
 /* ---- text normalisation (parse.c) ---------------------------------------- */
 size_t parse_trim_front(const char *s, size_t n);
 void parse_norm_text(buf *b, const char *s, size_t n);      /* docs/format.md D14 */
-int parse_elem_text(xmlNodePtr n, buf *b);                   /* -1 on OOM */
-int parse_attr_text(xmlAttrPtr a, buf *b);                   /* -1 on OOM */
+void parse_elem_text(xmlNodePtr n, buf *b);
+int parse_attr_text(xmlAttrPtr a, buf *b);                   /* -1 when libxml2 fails */
 /* Mixed content (an item's <lead>, <point>, <p>): the text with
- * MODEL_STATS_MARK where each <stats/> stands, normalised.  -1 on OOM. */
-int parse_mixed_text(xmlNodePtr n, buf *b);
+ * MODEL_STATS_MARK where each <stats/> stands, normalised. */
+void parse_mixed_text(xmlNodePtr n, buf *b);
 /* User text quoted in a message: at most ~40 characters. */
 const char *parse_clip(const char *s, char *out, size_t n);
 

@@ -38,8 +38,7 @@ static int build_lines(pstate *st) {
     size_t n = 1;
     for (size_t i = 0; i < st->len; i++)
         if (st->src[i] == '\n') n++;
-    st->lines = malloc(n * sizeof *st->lines);
-    if (!st->lines) return -1;
+    st->lines = xmalloc(n * sizeof *st->lines);
     st->lines[0] = 0;
     size_t k = 1;
     for (size_t i = 0; i < st->len; i++)
@@ -52,8 +51,7 @@ static int build_lines(pstate *st) {
 
 static int build_chars(pstate *st) {
     size_t n = (st->len >> BLOCK_SHIFT) + 1, total = 0;
-    st->chars = malloc(n * sizeof *st->chars);
-    if (!st->chars) return -1;
+    st->chars = xmalloc(n * sizeof *st->chars);
     for (size_t k = 0; k < n; k++) {
         size_t b = k << BLOCK_SHIFT, e = b + ((size_t)1 << BLOCK_SHIFT);
         st->chars[k] = total;
@@ -141,8 +139,7 @@ static int scan_tags(pstate *st) {
         else {
             if (st->n_tags == cap) {
                 size_t nc = cap ? cap * 2 : 256;
-                size_t *p = realloc(st->tags, nc * sizeof *p);
-                if (!p) return -1;
+                size_t *p = xrealloc(st->tags, nc * sizeof *p);
                 st->tags = p;
                 cap = nc;
             }

@@ -607,7 +607,6 @@ static int check_children(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, b
             if (parse_trim_front(t, tl) == tl) continue;
             buf_reset(tmp);
             parse_norm_text(tmp, t, tl);
-            if (tmp->oom) return parse_oom(st);
             parse_elem_pos(st, n, &line, &col);
             if (sp->content == T_EMPTY)
                 return parse_fail_at(st, line, col, "<%s> must be empty (everything goes in its attributes); "
@@ -766,7 +765,8 @@ static int check_elem(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, buf *
         return parse_fail_at(st, line, col, "unexpected element <%s> here: <%s> holds plain text only",
                        parse_nm(c), sp->name);
     }
-    if ((sp->content == T_MIXED ? parse_mixed_text(n, tmp) : parse_elem_text(n, tmp)) < 0) return parse_oom(st);
+    if (sp->content == T_MIXED) parse_mixed_text(n, tmp);
+    else parse_elem_text(n, tmp);
     if (check_value_chars(st, n, NULL, tmp->data) < 0) return -1;
     if (value_ok(sp->content, tmp->data)) return 0;
     char q[200], subj[300];

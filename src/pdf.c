@@ -94,8 +94,7 @@ static void put_utf16_hex(buf *b, const char *s, size_t n) {
 static int new_obj(pw *w) {
     if (w->n_objs + 1 >= w->cap_objs) {
         int cap = w->cap_objs ? w->cap_objs * 2 : 64;
-        size_t *n = realloc(w->offs, (size_t)cap * sizeof *n);
-        if (!n) return -1;
+        size_t *n = xrealloc(w->offs, (size_t)cap * sizeof *n);
         memset(n + w->cap_objs, 0, (size_t)(cap - w->cap_objs) * sizeof *n);
         w->offs = n, w->cap_objs = cap;
     }
@@ -123,9 +122,8 @@ static int stream_obj(pw *w, int id, const void *data, size_t len, const char *e
         if (!w->z && !(w->z = libdeflate_alloc_compressor(PW_ZLEVEL))) return -1;
         size_t bound = libdeflate_zlib_compress_bound(w->z, len);
         if (bound > w->zcap) {
-            unsigned char *n = realloc(w->zout, bound);
-            if (!n) return -1;
-            w->zout = n, w->zcap = bound;
+            w->zout = xrealloc(w->zout, bound);
+            w->zcap = bound;
         }
         zl = libdeflate_zlib_compress(w->z, data, len, w->zout, bound);
     }
@@ -135,7 +133,7 @@ static int stream_obj(pw *w, int id, const void *data, size_t len, const char *e
                deflated ? " /Filter /FlateDecode" : "", extra ? extra : "");
     buf_add(w->out, deflated ? (const void *)w->zout : data, deflated ? zl : len);
     buf_puts(w->out, "\nendstream\nendobj\n");
-    return w->out->oom ? -1 : 0;
+    return 0;
 }
 
 /* A text string: UTF-16BE with a byte-order mark, in hex. */
@@ -261,7 +259,7 @@ static int page_content(pw *w, const lay_page *pg, double page_h) {
             if (r) return r;
         }
     }
-    return b->oom ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
+    return 0;
 }
 
 /* ---- fonts at the end ---- */
@@ -275,10 +273,6 @@ static int write_font(pw *w, size_t fi) {
     fset_glyph **bc = sub.by_code;
     const char *name = sub.name;
     int o_cid = new_obj(w), o_desc = new_obj(w), o_file = new_obj(w), o_uni = new_obj(w);
-    if (o_cid < 0 || o_desc < 0 || o_file < 0 || o_uni < 0) {
-        fset_subset_free(&sub);
-        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-    }
     double k = 1000.0 / in->upem;
     buf *o = w->out;
 
@@ -336,9 +330,10 @@ static int write_font(pw *w, size_t fi) {
      * the file ID need not hash it again */
     size_t at = w->out->len;
     rc = stream_obj(w, o_file, sub.prog.data, sub.prog.len, extra);
-    size_t *sk = rc ? NULL : realloc(w->skip, (w->n_skip + 1) * 2 * sizeof *sk);
-    if (sk) w->skip = sk, sk[2 * w->n_skip] = at, sk[2 * w->n_skip + 1] = w->out->len, w->n_skip++;
-    else rc = -1;
+    if (rc == 0) {
+        size_t *sk = w->skip = xrealloc(w->skip, (w->n_skip + 1) * 2 * sizeof *sk);
+        sk[2 * w->n_skip] = at, sk[2 * w->n_skip + 1] = w->out->len, w->n_skip++;
+    }
 
     /* ToUnicode: glyph → the text of the cluster it starts */
     buf cm;
@@ -360,10 +355,10 @@ static int write_font(pw *w, size_t fi) {
         if (++done % 100 == 0 || done == with) buf_puts(&cm, "endbfchar\n");
     }
     buf_puts(&cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    if (!rc) rc = cm.oom ? -1 : stream_obj(w, o_uni, cm.data, cm.len, NULL);
+    if (!rc) rc = stream_obj(w, o_uni, cm.data, cm.len, NULL);
     buf_free(&cm);
     fset_subset_free(&sub);
-    return rc ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
+    return rc ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "libdeflate could not start a compressor") : 0;
 }
 
 /* ---- the document ---- */
@@ -507,10 +502,6 @@ static int write_pdfa_objects(pw *w, const pdf_meta *m, const char *producer, co
     xmp_packet(&x, m, producer, date);
     int o_icc = new_obj(w);
     *o_meta = new_obj(w), *o_intent = new_obj(w);
-    if (x.oom || o_icc < 0 || *o_meta < 0 || *o_intent < 0) {
-        buf_free(&x);
-        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-    }
     /* 6.6.2.1: not filtered, so any reader of the file finds it as text */
     begin_obj(w, *o_meta);
     buf_printf(w->out, "<< /Type /Metadata /Subtype /XML /Length %zu >>\nstream\n", x.len);
@@ -557,7 +548,7 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
         num(o, r->page_w), buf_add(o, " ", 1), num(o, r->page_h);
         buf_printf(o, "] /Resources %d 0 R /Contents %d 0 R >>\nendobj\n", o_res, o_cs);
     }
-    if (w->fs.n_fonts && !(w->font_obj = malloc(w->fs.n_fonts * sizeof *w->font_obj)))
+    if (w->fs.n_fonts && !(w->font_obj = xmalloc(w->fs.n_fonts * sizeof *w->font_obj)))
         return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < w->fs.n_fonts; i++) {
         if ((w->font_obj[i] = new_obj(w)) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
@@ -652,7 +643,7 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
     buf_puts(o, "> <");
     for (int i = 0; i < 16; i++) buf_printf(o, "%02X", id[i]);
     buf_printf(o, ">] >>\nstartxref\n%zu\n%%%%EOF\n", xref);
-    return o->oom ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
+    return 0;
 }
 
 int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e) {

@@ -14,7 +14,7 @@
 static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len) {
     buf *b = closure;
     buf_add(b, data, len);
-    return b->oom ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+    return CAIRO_STATUS_SUCCESS;
 }
 
 int pdf_render_cairo(const lay_result *r, const pdf_meta *m, buf *out, err *e) {
@@ -76,8 +76,7 @@ int pdf_render_cairo(const lay_result *r, const pdf_meta *m, buf *out, err *e) {
     cairo_surface_finish(s);
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(s);
     cairo_surface_destroy(s);
-    if (st != CAIRO_STATUS_SUCCESS || out->oom)
-        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "PDF output failed: %s",
-                       out->oom ? "out of memory" : cairo_status_to_string(st));
+    if (st != CAIRO_STATUS_SUCCESS)
+        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "PDF output failed: %s", cairo_status_to_string(st));
     return 0;
 }

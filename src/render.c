@@ -98,13 +98,8 @@ static double block_rank(const tpl_template *t, const char *const *ord, size_t n
 static int arrange(doc_document *d, const tpl_template *t, err *e) {
     const char *ord[64];
     size_t n = effective_order(t, ord);
-    size_t *idx = malloc((d->n_blocks + 1) * sizeof *idx);
-    double *rank = malloc((d->n_blocks + 1) * sizeof *rank);
-    if (!idx || !rank) {
-        free(idx);
-        free(rank);
-        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-    }
+    size_t *idx = xmalloc((d->n_blocks + 1) * sizeof *idx);
+    double *rank = xmalloc((d->n_blocks + 1) * sizeof *rank);
     size_t k = 0;
     for (size_t i = 0; i < d->n_blocks; i++) {
         double r = block_rank(t, ord, n, doc_block_part(&d->blocks[i]));
@@ -145,9 +140,12 @@ static doc_document *render_compose(const model_bulletin *b, const tpl_template 
     int rows = 0, chart = 0;
     /* the appendix and the chart quote the model too: the same brackets */
     if ((part_on(t, t->force_chart, "chart") && (chart = chart_add(d, b, t, co.district, 1, e)) < 0) ||
-        (part_on(t, t->force_appendix, "appendix") && (rows = appendix_add(d, b, t, co.district, e)) < 0) ||
-        ((rows || chart) && compose_normalize(d) < 0 && err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory")) ||
-        arrange(d, t, e) < 0) {
+        (part_on(t, t->force_appendix, "appendix") && (rows = appendix_add(d, b, t, co.district, e)) < 0)) {
+        doc_free(d);
+        return NULL;
+    }
+    if (rows || chart) compose_normalize(d);
+    if (arrange(d, t, e) < 0) {
         doc_free(d);
         return NULL;
     }

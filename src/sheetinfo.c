@@ -94,7 +94,7 @@ static int add_req(sinfo *s, const char *line, const char *ref, const char *file
     if (!sep || sep == p || !sep[sl])
         return err_set(e, TB_EINPUT, file, 0, 0, "%s: write a requirement as 标题：内容 (e.g. 立行立改：对通报问题要逐项建立台账), "
                        "not \"%s\"", ref, line);
-    if (arena_grow(s->a, (void **)&s->reqs, &s->cap_reqs, s->n_reqs, sizeof *s->reqs) < 0) return -1;
+    arena_grow(s->a, (void **)&s->reqs, &s->cap_reqs, s->n_reqs, sizeof *s->reqs);
     sinfo_req *r = &s->reqs[s->n_reqs++];
     r->title = arena_strndup(s->a, p, (size_t)(sep - p));
     r->text = arena_strdup(s->a, sep + sl);
@@ -128,7 +128,6 @@ int sinfo_from_grid(sinfo *s, const grid *g, int date1904, const char *file, err
         char vref[24];
         grid_ref((uint32_t)r, vc->col, vref);
         const char *ref = arena_printf(s->a, "%s!%s", g->name, vref);
-        if (!ref) return -1;
         if (vc->kind == GRID_ERROR || (vc->kind == GRID_EMPTY && vc->formula))
             return err_set(e, TB_EINPUT, file, 0, 0, "%s: %s; type the value", ref,
                            vc->kind == GRID_ERROR ? "the formula gives an error" : "a formula without a saved value");
@@ -195,7 +194,6 @@ static void a(buf *b, const char *name, const char *v) {
 }
 
 static int emit(wr *w, const char *ref) {
-    if (w->line.oom) return -1;
     int rc = smap_out(w->r, ref, buf_cstr(&w->line));
     buf_reset(&w->line);
     return rc;
@@ -250,10 +248,6 @@ static int bulletin_start(wr *w, const smap_result *body) {
         buf_puts(&all, series);
         buf_add(&all, "\n", 1);
         buf_add(&all, body->xml.data ? body->xml.data : "", body->xml.len);
-        if (all.oom) {
-            buf_free(&all);
-            return -1;
-        }
         char hex[DIGEST_HEX_LEN + 1];
         digest_sha256_hex(all.data, all.len, hex);
         buf_free(&all);

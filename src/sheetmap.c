@@ -151,12 +151,12 @@ int smap_out(smap_result *r, const char *ref, const char *s) {
         if (*p != '\n') continue;
         if (r->n_lines + 2 >= r->cap_lines) {
             size_t cap = r->cap_lines;
-            if (arena_grow(r->arena, (void **)&r->line_ref, &cap, r->n_lines + 2, sizeof *r->line_ref) < 0) return -1;
+            arena_grow(r->arena, (void **)&r->line_ref, &cap, r->n_lines + 2, sizeof *r->line_ref);
             r->cap_lines = cap;
         }
         r->line_ref[++r->n_lines] = ref;
     }
-    return r->xml.oom ? -1 : 0;
+    return 0;
 }
 
 /* XML-escaped copy (attr: also quotes and tabs), line breaks as &#10; so
@@ -191,14 +191,13 @@ int smap_out_lines(smap_result *r, const char *data, size_t len, const char *con
     if (r->n_lines + n + 2 > cap) {
         size_t want = r->n_lines + n + 2;
         const char **p = arena_alloc(r->arena, want * 2 * sizeof *p);
-        if (!p) return -1;
         if (r->line_ref) memcpy(p, r->line_ref, (r->n_lines + 1) * sizeof *p);
         r->line_ref = p;
         r->cap_lines = want * 2;
     }
     for (size_t i = 0; i < n; i++) r->line_ref[++r->n_lines] = refs[i];
     buf_add(&r->xml, data, len);
-    return r->xml.oom ? -1 : 0;
+    return 0;
 }
 
 /* ---- errors ------------------------------------------------------------------ */
@@ -280,7 +279,7 @@ static const char *val(rows_ctx *c, uint32_t row, int field, char *tmp, size_t c
 static category *cat_for(rows_ctx *c, const char *title) {
     for (size_t i = 0; i < c->n_cats; i++)
         if (!strcmp(c->cats[i].title, title)) return &c->cats[i];
-    if (arena_grow(c->r->arena, (void **)&c->cats, &c->cap_cats, c->n_cats, sizeof *c->cats) < 0) return NULL;
+    arena_grow(c->r->arena, (void **)&c->cats, &c->cap_cats, c->n_cats, sizeof *c->cats);
     category *k = &c->cats[c->n_cats];
     memset(k, 0, sizeof *k);
     buf_init(&k->lines);
@@ -386,7 +385,7 @@ static int one_row(rows_ctx *c, uint32_t row, const char **last_cat) {
     char ref[24];
     grid_ref(row, c->cols[SMAP_TEXT], ref);
     char *where = arena_printf(c->r->arena, "%s!%s", c->g->name, ref);
-    if (!where || arena_grow(c->r->arena, (void **)&k->refs, &k->cap, k->n, sizeof *k->refs) < 0 || b->oom) return -1;
+    arena_grow(c->r->arena, (void **)&k->refs, &k->cap, k->n, sizeof *k->refs);
     k->refs[k->n++] = where;
     c->r->n_findings++;
     return 0;
@@ -411,7 +410,7 @@ static int findings_xml(smap_result *r, const grid *g, long hdr, const uint32_t 
             buf_puts(&line, "    <category title=\"");
             smap_escape(&line, k->title, 1);
             buf_puts(&line, "\">\n");
-            rc = line.oom ? -1 : smap_out(r, k->refs[0], line.data);
+            rc = smap_out(r, k->refs[0], line.data);
             buf_free(&line);
             /* one line per finding, each mapped to its row */
             if (rc == 0) rc = smap_out_lines(r, k->lines.data, k->lines.len, k->refs, k->n);
@@ -457,7 +456,7 @@ static const char *ignored_columns(arena *a, const grid *g, long hdr) {
         grid_col_name(r->cells[k].col, col);
         buf_printf(&b, "%s%s %s", b.len ? ", " : "", col, t);
     }
-    const char *out = b.len && !b.oom ? arena_strdup(a, b.data) : NULL;
+    const char *out = b.len ? arena_strdup(a, b.data) : NULL;
     buf_free(&b);
     return out;
 }

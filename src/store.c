@@ -181,15 +181,15 @@ static int schema_read(sqlite3 *db, schema_list *l) {
         rc = SQLITE_OK;
         if (l->n == cap) {
             size_t nc = cap ? cap * 2 : 32;
-            schema_obj *p = realloc(l->o, nc * sizeof *p);
+            schema_obj *p = xrealloc(l->o, nc * sizeof *p);
             if (!p) { rc = SQLITE_NOMEM; break; }
             l->o = p;
             cap = nc;
         }
         schema_obj *o = &l->o[l->n++];
-        o->type = strdup((const char *)sqlite3_column_text(st, 0));
-        o->name = strdup((const char *)sqlite3_column_text(st, 1));
-        o->sql = strdup((const char *)sqlite3_column_text(st, 2));
+        o->type = xstrdup((const char *)sqlite3_column_text(st, 0));
+        o->name = xstrdup((const char *)sqlite3_column_text(st, 1));
+        o->sql = xstrdup((const char *)sqlite3_column_text(st, 2));
         if (!o->type || !o->name || !o->sql) rc = SQLITE_NOMEM;
     }
     if (rc == SQLITE_DONE) rc = SQLITE_OK;
@@ -655,8 +655,8 @@ static store *open_impl(const char *path, int create, int readonly, int check_sc
                 sqlite3_libversion());
         return NULL;
     }
-    store *s = calloc(1, sizeof *s);
-    if (!s || !(s->path = strdup(path))) {
+    store *s = xcalloc(1, sizeof *s);
+    if (!s || !(s->path = xstrdup(path))) {
         free(s);
         err_set(e, TB_EINTERNAL, path, 0, 0, "out of memory");
         return NULL;

@@ -176,7 +176,6 @@ int store_get_pdf(store *s, const char *series, int year, int issue_no,
             k = -1;
         } else {
             buf_add(pdf, p, (size_t)len);
-            if (pdf->oom) k = store_oom(s, e);
         }
     } else if (k == 0) {
         err_set(e, TB_EVERIFY, s->path, 0, 0,

@@ -60,10 +60,6 @@ long store_list_findings(store *s, const store_finding_filter *f,
     default: break;
     }
     buf_puts(&sql, " ORDER BY s.name, b.year, b.issue_no, f.seq");
-    if (sql.oom) {
-        buf_free(&sql);
-        return store_oom(s, e);
-    }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, sql.data, -1, &st, NULL);
     buf_free(&sql);
@@ -139,8 +135,7 @@ static int clean_note(const char *in, const char *id, const char *source, arena 
         i += adv;
     }
     int rc = 0;
-    if (b.oom) rc = err_set(e, TB_EINTERNAL, source, 0, 0, "out of memory");
-    else if (b.len && !(*out = arena_strndup(a, b.data, b.len))) rc = err_set(e, TB_EINTERNAL, source, 0, 0, "out of memory");
+    if (b.len) *out = arena_strndup(a, b.data, b.len);
     buf_free(&b);
     return rc;
 }
@@ -177,7 +172,7 @@ int store_rectify_ex(store *s, const char *series, const store_rectification *it
     size_t n_unknown = 0;
     long recorded = 0;
     arena *notes = arena_new();
-    const char **clean = calloc(n ? n : 1, sizeof *clean);   /* the notes as recorded */
+    const char **clean = xcalloc(n ? n : 1, sizeof *clean);   /* the notes as recorded */
     if (!notes || !clean) {
         arena_free(notes);
         free(clean);
@@ -242,10 +237,6 @@ int store_rectify_ex(store *s, const char *series, const store_rectification *it
         }
         store_stmt_done(st);
         if (r < 0) goto fail;
-    }
-    if (unknown.oom) {
-        store_oom(s, e);
-        goto fail;
     }
     if (n_unknown) {
         err_set(e, TB_ENOTFOUND, source, 0, 0,

@@ -47,12 +47,8 @@ char *store_norm_location(const model_finding *f) {
         fold_into(&b, parts[k]);
         content += b.len - before;
     }
-    if (b.oom) {
-        buf_free(&b);
-        return NULL;
-    }
     if (!content) buf_reset(&b);     /* no location at all: never a repeat */
-    char *r = b.data ? b.data : strdup("");
+    char *r = b.data ? b.data : xstrdup("");
     return r;
 }
 
@@ -611,8 +607,7 @@ static void rendered_sha(const store_rendered *r, char hex[65]) {
     else digest_sha256_hex(r->pdf.data, r->pdf.len, hex);
 }
 
-static int check_rendered(store *s, const model_bulletin *b, const store_rendered *r, err *e) {
-    if (r->pdf.oom || r->context.oom) return store_oom(s, e);
+static int check_rendered(const model_bulletin *b, const store_rendered *r, err *e) {
     if (r->pdf.len == 0)
         return err_set(e, TB_EINTERNAL, b->source ? b->source : "", 0, 0,
                        "internal: rendering produced no PDF bytes; nothing was recorded");
@@ -642,7 +637,7 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
         err_set(e, TB_EINTERNAL, b->source, 0, 0, "rendering failed; nothing was recorded");
         goto fail;
     }
-    if (check_rendered(s, b, &out, e) < 0) goto fail;
+    if (check_rendered(b, &out, e) < 0) goto fail;
     rendered_sha(&out, pdf_sha);
     if (hooks->before_commit && hooks->before_commit(hooks->ctx, b, &out, e) < 0) {
         err_set(e, TB_EOUTPUT, b->source, 0, 0, "writing the output failed; nothing was recorded");
@@ -711,7 +706,7 @@ int store_commit(store *s, model_bulletin *b, const store_source *src,
                  const store_rendered *r, store_result *res, err *e) {
     memset(res, 0, sizeof *res);
     if (!src || !r) return err_set(e, TB_EINTERNAL, "", 0, 0, "internal: store_commit needs a source and a rendering");
-    if (check_rendered(s, b, r, e) < 0) return -1;
+    if (check_rendered(b, r, e) < 0) return -1;
     char src_sha[65], pdf_sha[65];
     digest_sha256_hex(src->xml, src->xml_len, src_sha);
     rendered_sha(r, pdf_sha);

@@ -134,10 +134,8 @@ static int case_rows(store *s, sqlite3_stmt *st, arena *a, store_stats *out, err
             n = 0;
         }
         case_id = cid;
-        if (bad || arena_grow(scratch, (void **)&cur, &cap, n, sizeof *cur) < 0) {
-            bad = 1;
-            break;
-        }
+        if (bad) break;
+        arena_grow(scratch, (void **)&cur, &cap, n, sizeof *cur);
         cur[n] = (model_outcome){NULL, store_col_dup(scratch, st, 1, &bad), store_col_dup(scratch, st, 2, &bad),
                                  store_col_dup(scratch, st, 3, &bad), NULL};
         n++;
@@ -181,10 +179,7 @@ static int scope_rows(store *s, sqlite3_stmt *st, arena *a, store_stats *out, si
                !(same_group(out->scope[k].what, what) && same_group(out->scope[k].unit, unit)))
             k++;
         if (k == out->n_scope) {
-            if (arena_grow(a, (void **)&out->scope, cap, out->n_scope, sizeof *out->scope) < 0) {
-                bad = 1;
-                break;
-            }
+            arena_grow(a, (void **)&out->scope, cap, out->n_scope, sizeof *out->scope);
             out->scope[out->n_scope++] = (store_scope_sum){store_col_dup(a, st, 0, &bad), store_col_dup(a, st, 1, &bad), 0, 0};
         }
         out->scope[k].total += total;
@@ -293,7 +288,7 @@ static int stats_copy(store_stats *dst, const store_stats *src, arena *a) {
 static void memo_put(store *s, sqlite3_int64 series_id, const store_stats *st, long open_all) {
     if (s->n_memo == s->cap_memo) {
         size_t cap = s->cap_memo ? 2 * s->cap_memo : 4;
-        stats_memo *p = realloc(s->memo, cap * sizeof *p);
+        stats_memo *p = xrealloc(s->memo, cap * sizeof *p);
         if (!p) return;
         s->memo = p;
         s->cap_memo = cap;

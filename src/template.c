@@ -191,8 +191,7 @@ static int load_items(loader *L, xmlNode *parent, tpl_item **items, size_t *n) {
     size_t cap = 0;
     for (xmlNode *c = parent->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
-        if (arena_grow(L->t->arena, (void **)items, &cap, *n, sizeof **items) < 0)
-            return err_set(L->e, TB_EINTERNAL, L->t->path, 0, 0, "out of memory");
+        arena_grow(L->t->arena, (void **)items, &cap, *n, sizeof **items);
         tpl_item *it = &(*items)[*n];
         memset(it, 0, sizeof *it);
         it->top = -1;
@@ -249,7 +248,6 @@ static int load_order(loader *L, xmlNode *n) {
     xmlChar *txt = xmlNodeGetContent(n);
     const char *s = txt ? arena_strdup(t->arena, (const char *)txt) : "";
     if (txt) xmlFree(txt);
-    if (!s) return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
     t->order = s;
     size_t cap = 0, seen = 0;
     const char *p = s;
@@ -259,7 +257,6 @@ static int load_order(loader *L, xmlNode *n) {
         const char *q = p;
         while (*q && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') q++;
         char *w = arena_strndup(t->arena, p, (size_t)(q - p));
-        if (!w) return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
         int known = 0;
         for (size_t i = 0; tpl_part_names[i]; i++) known |= !strcmp(w, tpl_part_names[i]);
         if (!known)
@@ -278,8 +275,7 @@ static int load_order(loader *L, xmlNode *n) {
             if (*p) return fail(L, n, "<order>: tail (版记/报尾) is always last; write it last or leave it out%s%s", NULL, NULL);
             continue;
         }
-        if (arena_grow(t->arena, (void **)&t->parts, &cap, t->n_parts, sizeof *t->parts) < 0)
-            return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+        arena_grow(t->arena, (void **)&t->parts, &cap, t->n_parts, sizeof *t->parts);
         t->parts[t->n_parts++] = w;
     }
     return 0;
@@ -318,8 +314,7 @@ static int load_appendix(loader *L, xmlNode *n) {
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
         if (!is(c, "column")) return fail(L, c, "unknown element <%s> in <appendix>; use <column field=\"…\" width=\"…\"/>%s", (const char *)c->name, NULL);
-        if (arena_grow(t->arena, (void **)&a->cols, &cap, a->n_cols, sizeof *a->cols) < 0)
-            return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+        arena_grow(t->arena, (void **)&a->cols, &cap, a->n_cols, sizeof *a->cols);
         tpl_column *col = &a->cols[a->n_cols];
         memset(col, 0, sizeof *col);
         col->align = -1;
@@ -378,8 +373,7 @@ static int default_styles(loader *L) {
     size_t cap = t->n_styles;   /* arena_grow doubles from here */
     for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
         if (tpl_style_get(t, d[i].name)) continue;
-        if (arena_grow(t->arena, (void **)&t->styles, &cap, t->n_styles, sizeof *t->styles) < 0)
-            return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+        arena_grow(t->arena, (void **)&t->styles, &cap, t->n_styles, sizeof *t->styles);
         tpl_style *s = &t->styles[t->n_styles++];
         memset(s, 0, sizeof *s);
         s->name = d[i].name;
@@ -468,11 +462,8 @@ static int load_lexicon(loader *L, xmlNode *n) {
         const char *e = s;
         while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r' && strncmp(e, ideo_space, 3)) e++;
         if (e == s) break;
-        if (arena_grow(t->arena, (void **)&t->lexicon, &cap, t->n_lexicon, sizeof *t->lexicon) < 0 ||
-            !(t->lexicon[t->n_lexicon++] = arena_strndup(t->arena, s, (size_t)(e - s)))) {
-            if (txt) xmlFree(txt);
-            return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
-        }
+        arena_grow(t->arena, (void **)&t->lexicon, &cap, t->n_lexicon, sizeof *t->lexicon);
+        t->lexicon[t->n_lexicon++] = arena_strndup(t->arena, s, (size_t)(e - s));
         s = e;
     }
     if (txt) xmlFree(txt);
@@ -541,8 +532,7 @@ static int load_root(loader *L, xmlNode *root) {
                 count(L, c, "sides", 1, 2, &t->sides) < 0)
                 return -1;
         } else if (is(c, "style")) {
-            if (arena_grow(t->arena, (void **)&t->styles, &cap_styles, t->n_styles, sizeof *t->styles) < 0)
-                return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+            arena_grow(t->arena, (void **)&t->styles, &cap_styles, t->n_styles, sizeof *t->styles);
             tpl_style *s = &t->styles[t->n_styles];
             memset(s, 0, sizeof *s);
             if (load_style(L, c, s) < 0) return -1;
@@ -570,8 +560,7 @@ static int load_root(loader *L, xmlNode *root) {
             for (xmlNode *w = c->children; w; w = w->next) {
                 if (w->type != XML_ELEMENT_NODE) continue;
                 if (!is(w, "text")) return fail(L, w, "unknown element <%s> in <wording>; use <text key=\"…\">%s", (const char *)w->name, NULL);
-                if (arena_grow(t->arena, (void **)&t->words, &cap_words, t->n_words, sizeof *t->words) < 0)
-                    return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+                arena_grow(t->arena, (void **)&t->words, &cap_words, t->n_words, sizeof *t->words);
                 tpl_word_entry *we = &t->words[t->n_words];
                 we->key = attr(L, w, "key");
                 xmlChar *txt = xmlNodeGetContent(w);
@@ -608,18 +597,13 @@ static int load_root(loader *L, xmlNode *root) {
 
 tpl_template *tpl_load_memory(const char *xml, size_t len, const char *name, err *e) {
     arena *a = arena_new();
-    tpl_template *t = a ? arena_alloc(a, sizeof *t) : NULL;
-    if (!t) {
-        arena_free(a);
-        err_set(e, TB_EINTERNAL, name, 0, 0, "out of memory");
-        return NULL;
-    }
+    tpl_template *t = arena_alloc(a, sizeof *t);
     t->arena = a;
     t->path = arena_strdup(a, name);
     t->xml = arena_strndup(a, xml, len);
     t->xml_len = len;
-    if (len > INT_MAX || !t->path || !t->xml) {
-        err_set(e, TB_ETEMPLATE, name, 0, 0, "template too large or out of memory");
+    if (len > INT_MAX || !t->path) {
+        err_set(e, TB_ETEMPLATE, name, 0, 0, "template too large (or without a name)");
         tpl_free(t);
         return NULL;
     }
@@ -677,7 +661,7 @@ static int has_templates(const char *dir) {
 
 char *tpl_data_dir(void) {
     const char *home = getenv("TONGBAO_HOME");
-    if (home && *home) return strdup(home);
+    if (home && *home) return xstrdup(home);
     /* beside the executable first, so a build tree uses its own files even
      * when another version is installed: <root>/bin/tongbao or
      * <root>/build/…/tests/x (walk up until templates/ exists), or an
@@ -691,32 +675,32 @@ char *tpl_data_dir(void) {
             char *slash = strrchr(exe, '/');
             if (!slash || slash == exe) break;
             *slash = 0;
-            if (has_templates(exe)) return strdup(exe);
+            if (has_templates(exe)) return xstrdup(exe);
             char share[PATH_MAX + 32];
             int k = snprintf(share, sizeof share, "%s/share/tongbao", exe);
-            if (k > 0 && (size_t)k < sizeof share && has_templates(share)) return strdup(share);
+            if (k > 0 && (size_t)k < sizeof share && has_templates(share)) return xstrdup(share);
         }
     }
     /* the installed data directory, from any working directory and also
      * when the binary was copied elsewhere */
-    if (tb_datadir[0] && has_templates(tb_datadir)) return strdup(tb_datadir);
-    return strdup(".");
+    if (tb_datadir[0] && has_templates(tb_datadir)) return xstrdup(tb_datadir);
+    return xstrdup(".");
 }
 
 size_t tpl_search_path(char *dirs[], size_t max) {
     size_t n = 0;
     const char *env = getenv("TONGBAO_TEMPLATES");
-    if (env && *env && n < max) dirs[n++] = strdup(env);
+    if (env && *env && n < max) dirs[n++] = xstrdup(env);
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
     char tmp[PATH_MAX];
     if (xdg && *xdg) snprintf(tmp, sizeof tmp, "%s/tongbao/templates", xdg);
     else if (home && *home) snprintf(tmp, sizeof tmp, "%s/.config/tongbao/templates", home);
     else tmp[0] = 0;
-    if (tmp[0] && n < max) dirs[n++] = strdup(tmp);
+    if (tmp[0] && n < max) dirs[n++] = xstrdup(tmp);
     char *data = tpl_data_dir();
     if (data && n < max) {
         snprintf(tmp, sizeof tmp, "%s/templates", data);
-        dirs[n++] = strdup(tmp);
+        dirs[n++] = xstrdup(tmp);
     }
     free(data);
     for (size_t i = 0; i < n; i++)

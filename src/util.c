@@ -7,7 +7,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,66 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* ---- memory ---------------------------------------------------------- */
+/* TONGBAO_FAIL_ALLOC (util.h): which allocation fails, read once (0 = not
+ * read yet, -1 = none), and how many there were.  Process-wide like the
+ * crash points' counter (crash.c), and only counted when the switch is set. */
+static atomic_long fail_at, alloc_count;
+
+_Noreturn void tb_oom(size_t n) {
+    char line[96];
+    int l = snprintf(line, sizeof line, "tongbao: out of memory allocating %zu bytes\n", n);
+    if (l > 0) {
+        /* one write(2), no stdio: nothing allocates on the way out */
+        ssize_t w = write(STDERR_FILENO, line, (size_t)l < sizeof line ? (size_t)l : sizeof line - 1);
+        (void)w;
+    }
+    _exit(TB_ENOMEM);
+}
+
+/* 1 when this allocation is the one TONGBAO_FAIL_ALLOC asks to fail. */
+static int injected_failure(void) {
+    long at = atomic_load_explicit(&fail_at, memory_order_relaxed);
+    if (at == 0) {
+        const char *s = getenv("TONGBAO_FAIL_ALLOC");
+        char *end = NULL;
+        at = s && *s ? strtol(s, &end, 10) : -1;
+        if (at <= 0 || (end && *end)) at = -1;
+        atomic_store(&fail_at, at);
+    }
+    return at > 0 && atomic_fetch_add(&alloc_count, 1) + 1 == at;
+}
+
+void *xmalloc(size_t n) {
+    void *p = injected_failure() ? NULL : malloc(n ? n : 1);
+    if (!p) tb_oom(n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size) {
+    if (size && count > SIZE_MAX / size) tb_oom(SIZE_MAX);
+    void *p = injected_failure() ? NULL : calloc(count ? count : 1, size ? size : 1);
+    if (!p) tb_oom(count * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+    void *q = injected_failure() ? NULL : realloc(p, n ? n : 1);
+    if (!q) tb_oom(n);
+    return q;
+}
+
+char *xstrndup(const char *s, size_t n) {
+    if (!s) return NULL;
+    if (n == SIZE_MAX) tb_oom(n);
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *xstrdup(const char *s) { return s ? xstrndup(s, strlen(s)) : NULL; }
 
 /* ---- arena ---------------------------------------------------------- */
 /* A chain of chunks; allocations never move, so pointers stay valid for the
@@ -33,7 +95,7 @@ struct arena {
 
 #define ARENA_CHUNK (64 * 1024)
 
-arena *arena_new(void) { return calloc(1, sizeof(arena)); }
+arena *arena_new(void) { return xcalloc(1, sizeof(arena)); }
 
 void arena_free(arena *a) {
     if (!a) return;
@@ -46,14 +108,13 @@ void arena_free(arena *a) {
 
 void *arena_alloc(arena *a, size_t n) {
     const size_t al = sizeof(max_align_t);
-    if (n > SIZE_MAX / 2) return NULL;   /* no such memory; and the rounding below would wrap */
+    if (n > SIZE_MAX / 2) tb_oom(n);   /* no such memory; and the rounding below would wrap */
     n = (n + al - 1) / al * al;
     if (n == 0) n = al;
     chunk *c = a->head;
     if (!c || c->size - c->used < n) {
         size_t sz = n > ARENA_CHUNK / 2 ? n : ARENA_CHUNK;
-        chunk *nc = malloc(sizeof(chunk) + sz);
-        if (!nc) return NULL;
+        chunk *nc = xmalloc(sizeof(chunk) + sz);
         nc->used = 0;
         nc->size = sz;
         if (c && n > ARENA_CHUNK / 2) {
@@ -76,7 +137,6 @@ void *arena_alloc(arena *a, size_t n) {
 char *arena_strndup(arena *a, const char *s, size_t n) {
     if (!s) return NULL;
     char *p = arena_alloc(a, n + 1);
-    if (!p) return NULL;
     memcpy(p, s, n);
     p[n] = 0;
     return p;
@@ -91,29 +151,26 @@ char *arena_printf(arena *a, const char *fmt, ...) {
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0) return NULL;
+    if (n < 0) tb_oom((size_t)INT_MAX + 1);   /* vsnprintf fails only past INT_MAX */
     char *p = arena_alloc(a, (size_t)n + 1);
-    if (!p) return NULL;
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);
     return p;
 }
 
-int arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t sz) {
-    if (count < *cap) return 0;
+void arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t sz) {
+    if (count < *cap) return;
     /* Past count too when the caller's cap is behind it (a list that a
      * second element of the same kind continues with a fresh cap): the
      * copy below must fit (the template fuzzer found that one). */
     size_t nc = *cap ? *cap * 2 : 8;
     while (nc <= count) nc *= 2;
-    if (sz && nc > SIZE_MAX / sz) return -1;
+    if (sz && nc > SIZE_MAX / sz) tb_oom(SIZE_MAX);
     void *p = arena_alloc(a, nc * sz);
-    if (!p) return -1;
     if (*items && count) memcpy(p, *items, count * sz);
     *items = p;
     *cap = nc;
-    return 0;
 }
 
 size_t arena_bytes(const arena *a) { return a ? a->total : 0; }
@@ -123,20 +180,17 @@ void buf_init(buf *b) { memset(b, 0, sizeof *b); }
 void buf_free(buf *b) { free(b->data); buf_init(b); }
 void buf_reset(buf *b) { b->len = 0; if (b->data) b->data[0] = 0; }
 
-static int buf_reserve(buf *b, size_t extra) {
-    if (b->oom) return -1;
-    if (b->len + extra + 1 <= b->cap) return 0;
+static void buf_reserve(buf *b, size_t extra) {
+    if (extra > SIZE_MAX / 4 || b->len > SIZE_MAX / 4) tb_oom(extra);
+    if (b->len + extra + 1 <= b->cap) return;
     size_t nc = b->cap ? b->cap : 256;
     while (nc < b->len + extra + 1) nc *= 2;
-    char *p = realloc(b->data, nc);
-    if (!p) { b->oom = 1; return -1; }
-    b->data = p;
+    b->data = xrealloc(b->data, nc);
     b->cap = nc;
-    return 0;
 }
 
 void buf_add(buf *b, const void *p, size_t n) {
-    if (buf_reserve(b, n) < 0) return;
+    buf_reserve(b, n);
     if (n) memcpy(b->data + b->len, p, n);
     b->len += n;
     b->data[b->len] = 0;
@@ -149,7 +203,8 @@ void buf_printf(buf *b, const char *fmt, ...) {
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || buf_reserve(b, (size_t)n) < 0) return;
+    if (n < 0) tb_oom((size_t)INT_MAX + 1);   /* vsnprintf fails only past INT_MAX */
+    buf_reserve(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -157,7 +212,6 @@ void buf_printf(buf *b, const char *fmt, ...) {
 }
 
 const char *buf_cstr(buf *b) {
-    if (b->oom) return NULL;
     if (!b->data) return "";
     return b->data;
 }
@@ -329,9 +383,9 @@ char *file_read(const char *path, size_t max, size_t *len, err *e) {
     }
     int rerr = ferror(f);
     fclose(f);
-    if (rerr || b.oom) {
+    if (rerr) {
         buf_free(&b);
-        err_set(e, rerr ? TB_EINPUT : TB_EINTERNAL, path, 0, 0, rerr ? "read error" : "out of memory");
+        err_set(e, TB_EINPUT, path, 0, 0, "read error");
         return NULL;
     }
     if (!b.data) buf_add(&b, "", 0);
@@ -344,15 +398,10 @@ char *file_read(const char *path, size_t max, size_t *len, err *e) {
 /* The directory part of path ("." when there is none), malloc'd. */
 static char *dir_of(const char *path) {
     const char *slash = strrchr(path, '/');
-    if (!slash) return strdup(".");
-    if (slash == path) return strdup("/");
+    if (!slash) return xstrdup(".");
+    if (slash == path) return xstrdup("/");
     size_t n = (size_t)(slash - path);
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, path, n);
-        d[n] = 0;
-    }
-    return d;
+    return xstrndup(path, n);
 }
 
 static const char *base_of(const char *path) {
@@ -397,7 +446,6 @@ int file_out_check(const char *path, int flags, const char *const *inputs, err *
                            "would destroy the input; give another output name", inputs[i]);
     }
     char *dir = dir_of(path);
-    if (!dir) return err_set(e, TB_EINTERNAL, path, 0, 0, "out of memory");
     struct stat ds;
     int rc = 0;
     if (stat(dir, &ds) != 0)
@@ -466,8 +514,7 @@ void file_sweep_temps(const char *dir, const char *base) {
     while ((de = readdir(d))) {
         if (!file_is_stale_temp(de->d_name, base)) continue;
         size_t l = strlen(dir) + strlen(de->d_name) + 2;
-        char *p = malloc(l);
-        if (!p) break;
+        char *p = xmalloc(l);
         snprintf(p, l, "%s/%s", dir, de->d_name);
         unlink(p);      /* best effort: a later run tries again */
         free(p);
@@ -504,12 +551,8 @@ int file_write_temp(const char *path, const void *data, size_t len, int sync, ch
     *tmp_out = NULL;
     char *dir = dir_of(path);
     const char *base = base_of(path);
-    size_t bl = tmp_base_len(base), cap = (dir ? strlen(dir) : 0) + bl + 48;
-    char *tmp = dir ? malloc(cap) : NULL;
-    if (!tmp) {
-        free(dir);
-        return err_set(e, TB_EINTERNAL, path, 0, 0, "out of memory");
-    }
+    size_t bl = tmp_base_len(base), cap = strlen(dir) + bl + 48;
+    char *tmp = xmalloc(cap);
     file_sweep_temps(dir, base);
     int fd = -1, en = 0;
     for (int tries = 0; tries < 100 && fd < 0; tries++) {

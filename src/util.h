@@ -13,26 +13,53 @@
 #include <stdint.h>
 #include <stdarg.h>
 
+/* ---- memory: the one out-of-memory policy -----------------------------
+ *
+ * Every allocation of tongbao's own goes through xmalloc and its kin (the
+ * arena and the buffer below use them too), and none of them returns NULL:
+ * when the system refuses memory the process writes
+ *
+ *     tongbao: out of memory allocating N bytes
+ *
+ * on stderr and ends at once with _exit(TB_ENOMEM), as git's xmalloc and
+ * cmark do.  Nothing is half-written: outputs only ever appear by renaming
+ * a finished temporary (see "output files" below), and an interrupted
+ * nightly is finished by the next run, as after a crash point (crash.h).
+ * So callers never test these for NULL.  Failures of the libraries
+ * (SQLite, libxml2, cairo …), out-of-memory ones included, are still
+ * reported through their own return codes.
+ *
+ * With TONGBAO_FAIL_ALLOC=N in the environment the N-th allocation (counted
+ * across threads, 1-based) fails as if the system had refused it: the tests
+ * use it to show that every N gives the message and the exit status and
+ * leaves no output.  Unset, it costs one atomic load per allocation. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);                 /* NULL in -> NULL out */
+char *xstrndup(const char *s, size_t n);
+/* The message and _exit(TB_ENOMEM); for a size computation that overflows. */
+_Noreturn void tb_oom(size_t n);
+
 /* ---- arena ---------------------------------------------------------- */
 typedef struct arena arena;
 
 arena *arena_new(void);
 void arena_free(arena *a);
-/* Returns zeroed memory aligned for any type, or NULL when out of memory. */
+/* Returns zeroed memory aligned for any type (never NULL, see above). */
 void *arena_alloc(arena *a, size_t n);
 char *arena_strdup(arena *a, const char *s);           /* NULL in -> NULL out */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Grow an arena array: *items has *cap slots of size sz; ensures room for one
- * more.  Returns 0 on success, -1 when out of memory. */
-int arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t sz);
+ * more. */
+void arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t sz);
 size_t arena_bytes(const arena *a);
 
 /* ---- byte buffer ------------------------------------------------------- */
 typedef struct {
     char *data;     /* always NUL-terminated when len > 0 or after buf_cstr */
     size_t len, cap;
-    int oom;        /* sticky: set once an allocation failed */
 } buf;
 
 void buf_init(buf *b);
@@ -41,7 +68,7 @@ void buf_reset(buf *b);
 void buf_add(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-const char *buf_cstr(buf *b);   /* "" for an empty buffer; NULL after OOM */
+const char *buf_cstr(buf *b);   /* "" for an empty buffer */
 /* Last UTF-8 code point in the buffer, 0 if empty. */
 uint32_t buf_last_cp(const buf *b);
 
@@ -60,7 +87,8 @@ enum {
     TB_EVERIFY = 9,    /* archive verification found faults */
     TB_EPARTIAL = 10,  /* nightly: some inputs rejected, others issued */
     TB_EBUSY = 11,     /* another nightly holds the lock */
-    TB_EINTERNAL = 70  /* out of memory, library failure */
+    TB_ENOMEM = 12,    /* out of memory (tb_oom, above) */
+    TB_EINTERNAL = 70  /* a library failed (SQLite, cairo, libxml2 …) */
 };
 
 typedef struct {

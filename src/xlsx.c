@@ -182,7 +182,7 @@ static int sx_run(xlsx_book *bk, const char *part, sx_start_fn start, sx_end_fn 
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     }
     xmlCtxtUseOptions(s.ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-    char *rd = malloc(65536);
+    char *rd = xmalloc(65536);
     int rc = 0;
     zip_uint64_t total = 0;
     if (!rd) rc = err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
@@ -219,7 +219,6 @@ static int sx_run(xlsx_book *bk, const char *part, sx_start_fn start, sx_end_fn 
         }
         if (n == 0) break;
     }
-    if (rc == 0 && s.text.oom) rc = err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     free(rd);
     zip_fclose(zf);
     xmlFreeParserCtxt(s.ctxt);
@@ -246,10 +245,7 @@ static void rels_start(sx *s, const char *local, const xmlChar **attrs, int n) {
         sx_fail(s, TB_EINPUT, "%s: too many relationships", s->part);
         return;
     }
-    if (arena_grow(s->bk->arena, (void **)&r->items, &r->cap, r->n, sizeof *r->items) < 0) {
-        sx_fail(s, TB_EINTERNAL, "out of memory");
-        return;
-    }
+    arena_grow(s->bk->arena, (void **)&r->items, &r->cap, r->n, sizeof *r->items);
     rel *it = &r->items[r->n++];
     it->id = sx_attr(s->bk->arena, attrs, n, "Id", -1);
     it->type = sx_attr(s->bk->arena, attrs, n, "Type", -1);
@@ -317,11 +313,8 @@ static void wb_start(sx *s, const char *local, const xmlChar **attrs, int n) {
         return;
     }
     size_t cap = bk->cap_sheets;
-    if (arena_grow(bk->arena, (void **)&bk->sheets, &bk->cap_sheets, bk->n_sheets, sizeof *bk->sheets) < 0 ||
-        arena_grow(bk->arena, (void **)&w->rids, &cap, bk->n_sheets, sizeof *w->rids) < 0) {
-        sx_fail(s, TB_EINTERNAL, "out of memory");
-        return;
-    }
+    arena_grow(bk->arena, (void **)&bk->sheets, &bk->cap_sheets, bk->n_sheets, sizeof *bk->sheets);
+    arena_grow(bk->arena, (void **)&w->rids, &cap, bk->n_sheets, sizeof *w->rids);
     xlsx_sheet_info *si = &bk->sheets[bk->n_sheets];
     si->name = sx_attr(bk->arena, attrs, n, "name", 0);
     char state[16] = "";
@@ -366,11 +359,8 @@ static void ss_end(sx *s, const char *local) {
             sx_fail(s, TB_EINPUT, "%s: more than %u shared strings, the limit", s->part, XLSX_MAX_STRINGS);
             return;
         }
-        if (arena_grow(bk->arena, (void **)&bk->strings, &bk->cap_strings, bk->n_strings, sizeof *bk->strings) < 0 ||
-            st->s.oom || !(bk->strings[bk->n_strings] = arena_strndup(bk->arena, st->s.data ? st->s.data : "", st->s.len))) {
-            sx_fail(s, TB_EINTERNAL, "out of memory");
-            return;
-        }
+        arena_grow(bk->arena, (void **)&bk->strings, &bk->cap_strings, bk->n_strings, sizeof *bk->strings);
+        bk->strings[bk->n_strings] = arena_strndup(bk->arena, st->s.data ? st->s.data : "", st->s.len);
         bk->n_strings++;
     }
 }
@@ -666,10 +656,6 @@ static void sh_cell(sx *s, sh_state *st) {
     case T_ERR: kind = GRID_ERROR; break;
     case T_DATE: kind = GRID_DATE; break;
     default: kind = GRID_NUMBER; break;
-    }
-    if (st->v.oom || st->is.oom) {
-        sx_fail(s, TB_EINTERNAL, "out of memory");
-        return;
     }
     if (!len) {
         /* a formula without a cached value still matters: the caller names

@@ -29,8 +29,8 @@ static lxw_format *fmt(lxw_workbook *wb, int text, int locked, uint32_t bg) {
 int xlsxw_open(xlsxw *x, const char *path, int flags, const char *tmpdir, err *e) {
     memset(x, 0, sizeof *x);
     size_t l = strlen(path) + 32;
-    x->path = strdup(path);
-    x->tmp = malloc(l);
+    x->path = xstrdup(path);
+    x->tmp = xmalloc(l);
     if (!x->path || !x->tmp) {
         free(x->path);
         free(x->tmp);
