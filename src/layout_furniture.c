@@ -49,19 +49,35 @@ static int item_present(lay_job *j, const tpl_item *it) {
     return (it->left && lay_subst(j, it->left)) || (it->right && lay_subst(j, it->right));
 }
 
+/* The 版头: items with top= sit there (from the block top), page-top= and
+ * page-bottom= from the paper's edges (信函格式); the others flow under
+ * the previous item placed, after= below it.  A rule with length= is that
+ * long and centred on the paper (信函格式: 170 mm), else it spans the block. */
 int lay_place_head(lay_job *j, lay_page *pg) {
     const tpl_template *t = j->t;
-    double y = 0;   /* flow position for items without top= */
+    double y = 0;   /* flow position for items without top=, from the block top */
     for (size_t i = 0; i < t->n_head; i++) {
         const tpl_item *it = &t->head[i];
-        double top = it->top >= 0 ? it->top : y;
+        double top = it->top >= 0 ? it->top : y + it->after + it->after_lines * t->line_pitch;
+        if (it->page_top >= 0) top = it->page_top - t->top;
         if (it->kind == TPL_ITEM_RULE) {
-            if (add_rule(j, pg, t->left, t->left + t->block_w, t->top + top, it->weight, it->rgb) < 0) return -1;
-            y = top + it->weight;
+            /* top= and page-top= give the rule's centre line (as top= always
+             * did), a flowing rule's upper edge sits after= below the item
+             * above, page-bottom= gives its lower edge */
+            double mid = it->page_bottom >= 0 ? t->page_h - it->page_bottom - it->weight / 2 - t->top
+                         : top + (it->top >= 0 || it->page_top >= 0 ? 0 : it->weight / 2);
+            double x0 = t->left, x1 = t->left + t->block_w;
+            if (it->length > 0) {
+                x0 = (t->page_w - it->length) / 2;
+                x1 = x0 + it->length;
+            }
+            if (add_rule(j, pg, x0, x1, t->top + mid, it->weight, it->rgb) < 0) return -1;
+            y = mid + it->weight / 2;
         } else {
             if (!item_present(j, it)) continue;
             tpl_style st;
             tpl_resolve(t, it->style, NULL, &st);
+            if (it->page_bottom >= 0) top = t->page_h - it->page_bottom - st.size - t->top;
             if (place_item(j, pg, it, t->top + top) < 0) return -1;
             y = top + st.size;
         }
@@ -152,6 +168,7 @@ int lay_place_tail(lay_job *j, lay_page *pg, int n) {
 
 int lay_place_folio(lay_job *j, lay_page *pg, int pageno) {
     const tpl_template *t = j->t;
+    if (pageno == 1 && !t->folio_first) return 0;   /* 信函格式: 首页不显示页码 */
     char num[16];
     snprintf(num, sizeof num, "%d", pageno);
     /* {page} is not a document field: substitute it here */
