@@ -93,7 +93,9 @@ static const char *cell(actx *a, const char *field, const model_category *cat, c
         return bad ? NULL : r;
     }
     if (!strcmp(field, "text")) {
-        const char *txt = or_empty(a, f->text);
+        /* no joining mark in front, none at the end: every cell alike */
+        const char *txt = str_empty(f->text) ? a->empty : compose_cell_text(ar, f->text);
+        if (!txt) return NULL;
         if (str_empty(f->repeat_note)) return txt;
         return arena_printf(ar, "%s（%s）", txt, f->repeat_note);
     }

@@ -265,6 +265,10 @@ static int chart_plot(cctx *c, double leg_top, int lines) {
         return err_set(c->e, TB_ETEMPLATE, t->path, 0, 0,
                        "<chart lines=\"%d\"> leaves no room for the bars under the legend; give it more lines", lines);
     double scale = (plot_b - plot_t) / top_v;
+    /* the plot may give up half its height to fill a page */
+    c->f->flex_top = plot_t;
+    c->f->flex_bottom = plot_b;
+    c->f->min_height = c->f->height - (plot_b - plot_t) / 2;
 
     if (doc_fig_text(d, c->f, 0, y0, 0, DOC_ALIGN_LEFT, axis, style, NULL) < 0) return oom(c);
     for (int v = 0; v <= top_v; v += step) {

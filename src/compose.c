@@ -457,6 +457,19 @@ static void write_location(buf *o, const model_finding *f, loc_state *st) {
     st->valid = 1;
 }
 
+/* A finding text that opens with the place word the location ends with
+ * (江景社区 + "社区卡点无人值守") must not print it twice: the bytes of text
+ * to skip. */
+static size_t doubled_place(const buf *written, const char *text) {
+    static const char *const words[] = {"社区", "小区", "街道", "村", "镇", "乡", "区", "县", "组", "院"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        size_t n = strlen(words[i]);
+        if (written->len >= n && !memcmp(written->data + written->len - n, words[i], n) && !strncmp(text, words[i], n))
+            return n;
+    }
+    return 0;
+}
+
 /* Annotation runs after a finding: ID, repeat note, and (extracts) deadline. */
 static int annotations(compose_ctx *c, para *p, const model_finding *f) {
     if ((c->show_ids || c->kind == COMPOSE_ZHENGGAI) && !str_empty(f->id)) {
@@ -512,7 +525,8 @@ static int add_category(compose_ctx *c, const model_category *cat, int n) {
         const char *mark = joiner;
         if (!str_empty(f->text)) {
             mark = compose_closing_mark(f->text, &body, joiner);
-            para_textn(&p, f->text, body);
+            size_t skip = doubled_place(&p.pend, f->text);
+            para_textn(&p, f->text + skip, body > skip ? body - skip : 0);
         }
         rc = annotations(c, &p, f);
         if (rc == 0) para_text(&p, mark);
@@ -714,6 +728,36 @@ static int field(compose_ctx *c, const char *name, const char *value) {
     return doc_set_field(c->d, name, value) < 0 ? compose_oom(c) : 0;
 }
 
+/* A distribution list without its final mark (NULL stays NULL). */
+static const char *list_field(compose_ctx *c, const char *v) {
+    if (str_empty(v)) return v;
+    const char *s = arena_strndup(c->d->arena, v, compose_stripped_len(v));
+    if (!s) compose_oom(c);
+    return s;
+}
+
+/* 发文字号: the word "doc-number" is its pattern ({doc-number} the input's,
+ * {district}, {year}, {n} the issue, {series}).  A bulletin prints its own
+ * by default; an extract (zhenggai) none, unless its template gives one:
+ * the parent's number on an extract would be another document's. */
+static int add_doc_number(compose_ctx *c) {
+    const model_bulletin *b = c->b;
+    char year[32] = "", n[32] = "";
+    int issue = b->issue_no > 0 ? b->issue_no : b->issue_override;
+    int y = b->year > 0 ? b->year : c->ref_year;
+    if (issue > 0) snprintf(n, sizeof n, "%d", issue);
+    if (y > 0) snprintf(year, sizeof year, "%d", y);
+    compose_var v[] = {{"doc-number", b->doc_number ? b->doc_number : ""},
+                       {"district", c->district ? c->district : ""},
+                       {"year", year},
+                       {"n", n},
+                       {"series", b->series ? b->series : ""}};
+    const char *def = c->kind == COMPOSE_ZHENGGAI ? "" : "{doc-number}";
+    const char *s = compose_subst_str(c, compose_word(c, "doc-number", def), v, sizeof v / sizeof *v);
+    if (!s) return -1;
+    return field(c, "doc-number", s);
+}
+
 static int add_fields(compose_ctx *c, const char *title, const char *date_full, const char *to) {
     const model_bulletin *b = c->b;
     int rc = 0;
@@ -725,7 +769,7 @@ static int add_fields(compose_ctx *c, const char *title, const char *date_full, 
         const char *m = compose_subst_str(c, compose_word(c, "mark", "{issuer}"), v, 2);
         if (!m || field(c, "mark", m) < 0) return -1;
     }
-    rc |= field(c, "doc-number", b->doc_number);
+    if (add_doc_number(c) < 0) return -1;
     rc |= field(c, "date", date_full);
     rc |= field(c, "print-date", date_full);
     rc |= field(c, "to", to);
@@ -747,9 +791,11 @@ static int add_fields(compose_ctx *c, const char *title, const char *date_full, 
         if (field(c, "year", y) < 0) return -1;
     }
     if (b->has_distribution) {
-        rc |= field(c, "send", b->dist_send);
-        rc |= field(c, "deliver", b->dist_deliver);
-        rc |= field(c, "cc", b->dist_cc);
+        /* the template closes the lists (抄送：{cc}。): a mark the input
+         * already ends them with is dropped, so no list ends twice */
+        rc |= field(c, "send", list_field(c, b->dist_send));
+        rc |= field(c, "deliver", list_field(c, b->dist_deliver));
+        rc |= field(c, "cc", list_field(c, b->dist_cc));
         rc |= field(c, "editors", b->dist_editors);
         if (rc) return -1;
         /* verbatim, like send/cc: labels (共印…份, 抄送：) belong to the
@@ -790,6 +836,38 @@ static int parse_kind(const char *k) {
     return -1;
 }
 
+/* A title's '|' marks where the input wants it to break (GB/T 9704
+ * 7.3.1 leaves the choice to the drafter): replaced by `by` ("" for the
+ * fields and the PDF's metadata, a line feed for layout), with the spaces
+ * around it. */
+static const char *without_breaks(compose_ctx *c, const char *s, const char *by) {
+    if (!strchr(s, '|')) return s;
+    buf o;
+    buf_init(&o);
+    for (const char *p = s; *p; p++) {
+        if (*p != '|') {
+            buf_add(&o, p, 1);
+            continue;
+        }
+        while (o.len && o.data[o.len - 1] == ' ') o.len--;
+        buf_puts(&o, by);
+        while (p[1] == ' ') p++;
+    }
+    const char *r = buf_cstr(&o) ? arena_strdup(c->d->arena, buf_cstr(&o)) : NULL;
+    buf_free(&o);
+    if (!r) compose_oom(c);
+    return r;
+}
+
+/* The title block (with its outline entry). */
+static int add_title(compose_ctx *c, const char *title) {
+    const char *lines = without_breaks(c, title, "\n"), *flat = without_breaks(c, title, "");
+    if (!lines || !flat) return -1;
+    doc_block *blk = simple_block(c, "title", lines);
+    if (!blk) return -1;
+    return set_outline(c, blk, flat, strlen(flat));
+}
+
 static int compose_all(compose_ctx *c) {
     const model_bulletin *b = c->b;
     arena *a = c->d->arena;
@@ -823,18 +901,16 @@ static int compose_all(compose_ctx *c) {
         }
     }
 
-    if (add_fields(c, title, date_full, to) < 0) return -1;
-    if ((title && !(c->d->meta_title = arena_strdup(a, title))) ||
+    const char *flat = title ? without_breaks(c, title, "") : NULL;
+    if (title && !flat) return -1;
+    if (add_fields(c, flat, date_full, to) < 0) return -1;
+    if ((flat && !(c->d->meta_title = arena_strdup(a, flat))) ||
         (b->issuer && !(c->d->meta_author = arena_strdup(a, b->issuer))) ||
         (b->series && !(c->d->meta_subject = arena_strdup(a, b->series))) ||
         (iso[0] && !(c->d->meta_date = arena_strdup(a, iso))))
         return compose_oom(c);
 
-    if (!str_empty(title)) {
-        doc_block *blk = simple_block(c, "title", title);
-        if (!blk) return -1;
-        if (set_outline(c, blk, title, strlen(title)) < 0) return -1;
-    }
+    if (!str_empty(title) && add_title(c, title) < 0) return -1;
     if (c->kind != COMPOSE_JIANBAO && !str_empty(to)) {
         buf t;
         buf_init(&t);
@@ -927,7 +1003,7 @@ doc_document *compose_bulletin(const model_bulletin *b, const compose_opts *o, e
             return NULL;
         }
     }
-    if (compose_all(&c) < 0) {
+    if (compose_all(&c) < 0 || (compose_normalize(c.d) < 0 && compose_oom(&c))) {
         if (e && !e->code) compose_oom(&c);
         doc_free(c.d);
         return NULL;

@@ -26,6 +26,9 @@
  *                       also {inspectors}, {action}, {method}, {district}
  *   mark               "{issuer}"   版头 mark field; also {series}
  *   issue              "第{n}期"
+ *   doc-number         "{doc-number}" (zhenggai: "", none: an extract is not
+ *                      its parent) the 发文字号 field; also {district},
+ *                      {year}, {n} (the issue), {series}
  *
  * History paragraphs (issue 5; they need b->history, which history_prepare
  * or history_restore fills when a bulletin is issued or regenerated; never
@@ -66,6 +69,13 @@
  * from one inspection "4个街道".  Ranks are listed most senior first
  * (…县处级, 乡科级, 一般干部, 村…), kinds heaviest first (立案审查, 党纪处分,
  * 政务处分, 组织处理, 诫勉, 通报批评, 批评教育, 提醒谈话); 其他 is not named.
+ *
+ * Text: a '|' in the title is where the input wants it to break: the title
+ * block gets a line feed there (layout breaks the line), the fields, the
+ * outline and the PDF's metadata nothing.  A finding text that opens with
+ * the place word its location ends with (江景社区 + 社区…) loses it.  Every
+ * ASCII bracket pair that stands in Chinese is set full-width
+ * (compose_normalize).  <note> becomes a block of style "note" in （）.
  *
  * Fields are values without labels (cc = "市纪委监委，市委组织部", copies =
  * "40"); the template writes 抄送：…, 共印…份.  Formatted ones: date and
@@ -125,6 +135,19 @@ int compose_date(const char *iso, int ref_year, char *out, size_t outlen);
 /* Header date: "2026-11-21" → "2026年11月21日" (a time part is ignored).
  * Returns -1 if iso is not a valid date or outlen < 32. */
 int compose_date_full(const char *iso, char *out, size_t outlen);
+
+/* Every text of a composed document (runs, fields, table cells, figure
+ * labels) with ASCII brackets that stand in Chinese set full-width:
+ * 乡镇(街道) → 乡镇（街道）, so one bulletin never mixes the two.  (A pair
+ * around ASCII alone in ASCII context, such as "Covid(19)", stays.)
+ * compose_bulletin applies it to what it writes; render again after the
+ * appendix and the chart.  0, or -1 when out of memory. */
+int compose_normalize(doc_document *d);
+/* A finding's text as a table cell: without a joining mark in front (、，；:
+ * it joins the previous finding in the body, not in a cell) and without a
+ * final 。；，、, so every 问题 cell ends the same way.  Returns text itself
+ * when nothing changes, else a copy in a (NULL when out of memory). */
+const char *compose_cell_text(arena *a, const char *text);
 
 /* Districts of the bulletin's findings in order of first appearance (unit
  * findings excluded), e.g. to produce one zhenggai extract per district.

@@ -3,9 +3,9 @@
  * 7: 11月22日17：00, 2026年11月21日) and how a piece of text ends (its
  * closing mark), so joins never double a mark (rule 4). */
 #include "compose_int.h"
-#include "date.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- numerals ----------------------------------------------------------- */
@@ -90,14 +90,41 @@ void compose_cn_number(int n, char *out, size_t outlen) {
 
 /* ---- dates ---------------------------------------------------------------- */
 
-/* ISO 8601 as the model keeps it: YYYY-MM-DD, optionally followed by
- * THH:MM or THH:MM:SS (a space is accepted for T; seconds are not printed);
- * the calendar rule is date.h's. */
+static int digits(const char *s, int n, int *v) {
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        x = x * 10 + (s[i] - '0');
+    }
+    *v = x;
+    return 0;
+}
+
+static int days_in_month(int y, int m) {
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+    return dm[m - 1];
+}
+
+/* Strict ISO 8601 as the model keeps it: YYYY-MM-DD, optionally followed by
+ * THH:MM or THH:MM:SS (a space is accepted for T; seconds are not printed). */
 int compose_parse_iso(const char *s, compose_dt *t) {
     memset(t, 0, sizeof *t);
-    date_val v;
-    if (date_parse(s, DATE_TIME | DATE_SECONDS | DATE_SPACE, &v, NULL, 0) < 0) return -1;
-    *t = (compose_dt){v.y, v.mo, v.d, v.h, v.mi, v.has_time};
+    if (!s) return -1;
+    size_t n = strlen(s);
+    if (n < 10 || s[4] != '-' || s[7] != '-') return -1;
+    if (digits(s, 4, &t->y) || digits(s + 5, 2, &t->mo) || digits(s + 8, 2, &t->d)) return -1;
+    if (t->y < 1 || t->mo < 1 || t->mo > 12 || t->d < 1 || t->d > days_in_month(t->y, t->mo))
+        return -1;
+    if (n == 10) return 0;
+    if ((s[10] != 'T' && s[10] != ' ') || (n != 16 && n != 19) || s[13] != ':') return -1;
+    if (digits(s + 11, 2, &t->h) || digits(s + 14, 2, &t->mi)) return -1;
+    if (n == 19) {
+        int sec;
+        if (s[16] != ':' || digits(s + 17, 2, &sec) || sec > 59) return -1;
+    }
+    if (t->h > 23 || t->mi > 59) return -1;
+    t->has_time = 1;
     return 0;
 }
 
@@ -203,3 +230,96 @@ const char *compose_closing_mark(const char *s, size_t *body, const char *joiner
     return joiner;
 }
 
+
+/* ---- brackets ------------------------------------------------------------- */
+
+static int is_wide(uint32_t cp) { return cp >= 0x2E80; }
+
+/* s with every ASCII bracket pair (…) set full-width （…） where it stands
+ * in Chinese: the text inside or the character before or after it is
+ * Chinese.  NULL when nothing changes (or out of memory: *oom set). */
+static char *wide_brackets(arena *a, const char *s, int *oom) {
+    if (!strchr(s, '(')) return NULL;
+    size_t len = strlen(s);
+    unsigned char *mark = calloc(len + 1, 1);     /* 1: make this byte's bracket wide */
+    size_t *open = calloc(len + 1, sizeof *open);
+    if (!mark || !open) {
+        free(mark);
+        free(open);
+        *oom = 1;
+        return NULL;
+    }
+    size_t depth = 0;
+    int any = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '(') open[depth++] = i;
+        else if (s[i] == ')' && depth) {
+            size_t o = open[--depth], adv;
+            int cjk = 0;
+            for (size_t q = o + 1; q < i && !cjk; q += adv ? adv : 1)
+                cjk = is_wide(utf8_decode(s + q, i - q, &adv));
+            if (o > 0 && is_wide(utf8_decode(s + cp_start(s, o), o - cp_start(s, o), &adv))) cjk = 1;
+            if (i + 1 < len && is_wide(utf8_decode(s + i + 1, len - i - 1, &adv))) cjk = 1;
+            if (cjk) mark[o] = mark[i] = 1, any = 1;
+        }
+    }
+    char *r = NULL;
+    if (any) {
+        buf b;
+        buf_init(&b);
+        for (size_t i = 0; i < len; i++) {
+            if (mark[i]) buf_puts(&b, s[i] == '(' ? "（" : "）");
+            else buf_add(&b, s + i, 1);
+        }
+        r = buf_cstr(&b) ? arena_strdup(a, buf_cstr(&b)) : NULL;
+        if (!r) *oom = 1;
+        buf_free(&b);
+    }
+    free(mark);
+    free(open);
+    return r;
+}
+
+static void widen(arena *a, const char **s, int *oom) {
+    if (!*s) return;
+    char *w = wide_brackets(a, *s, oom);
+    if (w) *s = w;
+}
+
+int compose_normalize(doc_document *d) {
+    int oom = 0;
+    for (size_t i = 0; i < d->n_fields; i++) widen(d->arena, &d->fields[i].value, &oom);
+    widen(d->arena, &d->meta_title, &oom);
+    for (size_t b = 0; b < d->n_blocks; b++) {
+        doc_block *blk = &d->blocks[b];
+        for (size_t r = 0; r < blk->n_runs; r++) widen(d->arena, &blk->runs[r].text, &oom);
+        widen(d->arena, &blk->outline, &oom);
+        if (blk->table)
+            for (size_t r = 0; r < blk->table->n_rows; r++) {
+                size_t n = blk->table->rows[r].span ? 1 : blk->table->n_cols;
+                for (size_t k = 0; k < n; k++) widen(d->arena, &blk->table->rows[r].cells[k], &oom);
+            }
+        if (blk->figure)
+            for (size_t k = 0; k < blk->figure->n_items; k++) widen(d->arena, &blk->figure->items[k].text, &oom);
+    }
+    return oom ? -1 : 0;
+}
+
+/* ---- table cells ------------------------------------------------------------ */
+
+const char *compose_cell_text(arena *a, const char *text) {
+    if (!text) return text;
+    size_t adv, i = 0, len = strlen(text);
+    while (i < len) {
+        uint32_t cp = utf8_decode(text + i, len - i, &adv);
+        if (cp != 0x3001 && cp != 0xFF0C && cp != 0xFF1B && cp != ',' && cp != ';') break;   /* 、，； */
+        i += adv ? adv : 1;
+    }
+    size_t body;
+    int cls = compose_tail_mark(text + i, &body);
+    /* 。；，、 go; ？！…, a closing quote or bracket stay */
+    uint32_t last = body < len - i ? utf8_decode(text + i + body, len - i - body, &adv) : 0;
+    if (cls == COMPOSE_M_NONE || (cls == COMPOSE_M_TERM && last != 0x3002 && last != '.')) body = len - i;
+    if (i == 0 && body == len) return text;
+    return arena_strndup(a, text + i, body);
+}

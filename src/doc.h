@@ -85,6 +85,11 @@ typedef struct {
     doc_fig_item *items;
     size_t n_items, cap_items;
     double height;          /* pt; layout reserves whole grid lines for it */
+    /* A figure may give up height to fill the room left on a page: between
+     * flex_top and flex_bottom (pt from its top; equal = rigid) distances
+     * shrink in proportion, below it everything moves up; never below
+     * min_height (pt). */
+    double flex_top, flex_bottom, min_height;
 } doc_figure;
 
 typedef struct {

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,7 +111,9 @@ static int add_outline(lay_job *j, const char *label, int page, double y) {
 }
 
 /* Phase 1: shape and break every block (tables and figures measure
- * themselves), then centre each center-over-next 署名 on the line below. */
+ * themselves), then place the 署名 by the 成文日期 under it: centred on it
+ * (center-over-next, the sealed layout) or two characters left of it
+ * (under-previous, the unsealed one; GB/T 9704 7.3.5). */
 static int build_pieces(lay_job *j, lay_piece *pcs) {
     const doc_document *d = j->d;
     const tpl_template *t = j->t;
@@ -138,96 +141,361 @@ static int build_pieces(lay_job *j, lay_piece *pcs) {
         free(texts);
         free(styles);
     }
-    /* center-over-next: a 署名 centred on the 成文日期 below it */
     for (size_t b = 0; rc == 0 && b + 1 < d->n_blocks; b++) {
         lay_piece *pc = &pcs[b], *nx = &pcs[b + 1];
-        if (pc->st.align != TPL_CENTER_OVER_NEXT || !pc->n_lines || !nx->n_lines) continue;
-        double nx_left = lay_line_x(nx, &nx->lines[0], 0, t), nx_mid = nx_left + nx->lines[0].width / 2;
-        double mid = lay_line_x(pc, &pc->lines[0], 0, t) + pc->lines[0].width / 2;
-        pc->x_off = nx_mid - mid;
+        if (!pc->n_lines || !nx->n_lines) continue;
+        if (pc->st.align == TPL_CENTER_OVER_NEXT) {
+            double nx_left = lay_line_x(nx, &nx->lines[0], 0, t), nx_mid = nx_left + nx->lines[0].width / 2;
+            double mid = lay_line_x(pc, &pc->lines[0], 0, t) + pc->lines[0].width / 2;
+            pc->x_off = nx_mid - mid;
+        } else if (nx->st.align == TPL_UNDER_PREVIOUS) {
+            /* the date starts `indent` characters right of the 署名; when
+             * it would pass its right-indent it sits there and the 署名
+             * moves left as far */
+            double em = nx->size * (t->char_pitch / t->body_size);
+            double start = lay_line_x(pc, &pc->lines[0], 0, t) + nx->st.indent * em;
+            double limit = t->block_w - nx->st.right_indent * t->char_pitch, w = nx->lines[0].width;
+            if (start + w > limit + LAY_EPS) {
+                pc->x_off -= start + w - limit;
+                start = limit - w;
+            }
+            nx->x_off = start - nx->left;
+        }
     }
     return rc;
 }
 
-/* Place the lines of text block b from grid line *line_no of *pgp, with
- * its space before and after, kept with the next block when it asks. */
-static int place_text(lay_job *j, lay_piece *pcs, size_t b, lay_page **pgp, double *line_no) {
+/* ---- pagination ------------------------------------------------------- */
+
+/* Where pagination stands.  A dry run moves the cursor without drawing,
+ * to see where a block would end before placing it for real. */
+typedef struct {
+    lay_page *pg;               /* the current page; NULL in a dry run */
+    double line;                /* next free grid line on it */
+    int page;                   /* its number */
+    int dry;
+} cursor;
+
+static double page_top(const lay_job *j, const cursor *cu) { return cu->page == 1 ? j->body_top : 0; }
+
+static int next_page(lay_job *j, cursor *cu) {
+    if (!cu->dry) {
+        cu->pg->body_lines = (int)ceil(cu->line - LAY_EPS);
+        if (!(cu->pg = lay_new_page(j))) return -1;
+    }
+    cu->page++;
+    cu->line = 0;
+    return 0;
+}
+
+static int is_text(const doc_document *d, const lay_piece *pcs, size_t b) {
+    return b < d->n_blocks && d->blocks[b].kind == DOC_PARA && pcs[b].n_lines > 0;
+}
+
+/* The next block after b that takes room (empty paragraphs take none). */
+static size_t next_block(const doc_document *d, const lay_piece *pcs, size_t b) {
+    size_t k = b + 1;
+    while (k < d->n_blocks && d->blocks[k].kind == DOC_PARA && !pcs[k].n_lines) k++;
+    return k;
+}
+
+/* The closing group: 附件说明, 署名, 成文日期 and 附注 (parts appendix-note
+ * and signature), which follow the body and stay together. */
+static int is_closing(const doc_document *d, size_t b) {
+    const char *part = doc_block_part(&d->blocks[b]);
+    return !strcmp(part, "signature") || !strcmp(part, "appendix-note");
+}
+
+/* Grid lines the closing group from block g needs; tight: without the
+ * blank line above it (GB/T 9704 7.3.5 lets spacing give way so that the
+ * 署名 never stands on a page of its own). */
+static double group_need(const lay_job *j, const lay_piece *pcs, size_t g, int tight) {
+    const doc_document *d = j->d;
+    double need = 0;
+    for (size_t b = g; b < d->n_blocks && is_closing(d, b); b++) {
+        if (!is_text(d, pcs, b)) continue;
+        need += (b == g && tight ? 0 : pcs[b].st.space_before) + (double)pcs[b].n_lines * pcs[b].lead;
+        if (b + 1 < d->n_blocks && is_closing(d, b + 1)) need += pcs[b].st.space_after;
+    }
+    return need;
+}
+
+/* Place (or, in a dry run, measure) the lines of text block b with its
+ * space before and after; kept with the next block when it asks, never
+ * leaving its last line alone at the top of a page, and breaking the page
+ * before line force_at (SIZE_MAX: nowhere).  tight drops the space before. */
+static int place_text(lay_job *j, lay_piece *pcs, size_t b, cursor *cu, size_t force_at, int tight) {
     const tpl_template *t = j->t;
     lay_result *r = j->r;
     lay_piece *pc = &pcs[b];
     int rc = 0;
-    double before = pc->st.space_before;
-    if (*line_no > (b == 0 ? t->head_lines : 0) && *line_no + before < t->lines) *line_no += before;
+    double before = tight ? 0 : pc->st.space_before;
+    if (cu->line > page_top(j, cu) + LAY_EPS && cu->line + before < t->lines) cu->line += before;
     /* keep a heading with the first line of what follows */
-    double need = pc->n_lines * pc->lead;
+    double need = (double)pc->n_lines * pc->lead;
     if (pc->keep && b + 1 < j->d->n_blocks) need += pcs[b + 1].st.space_before + pcs[b + 1].lead;
-    if (pc->keep && *line_no + need > t->lines && *line_no > 0 && need <= t->lines) {
-        if (!(*pgp = lay_new_page(j))) return -1;
-        *line_no = 0;
-    }
+    if (pc->keep && cu->line + need > t->lines && cu->line > page_top(j, cu) + LAY_EPS && need <= t->lines &&
+        next_page(j, cu) < 0)
+        return -1;
     for (size_t l = 0; rc == 0 && l < pc->n_lines; l++) {
-        if (*line_no + pc->lead > t->lines + LAY_EPS) {
-            (*pgp)->body_lines = (int)*line_no;
-            if (!(*pgp = lay_new_page(j))) return -1;
-            *line_no = 0;
+        int brk = cu->line + pc->lead > t->lines + LAY_EPS;
+        int top = cu->line <= page_top(j, cu) + LAY_EPS;
+        if (!brk && !top && l == force_at) brk = 1;
+        /* no widow: the last line goes down with the one before it */
+        if (!brk && !top && pc->n_lines >= 2 && l == pc->n_lines - 2 && cu->line + 2 * pc->lead > t->lines + LAY_EPS)
+            brk = 1;
+        if (brk && next_page(j, cu) < 0) return -1;
+        if (!cu->dry) {
+            double y = t->top + cu->line * t->line_pitch;
+            if (l == 0 && pc->outline && add_outline(j, pc->outline, cu->page, y) < 0) rc = -1;
+            lay_line *ln = &pc->lines[l];
+            double x = t->left + lay_line_x(pc, ln, l, t);
+            if (rc == 0) rc = lay_emit_line(j, &pc->p, ln, x, lay_baseline(y, pc->size), cu->pg);
+            r->lines_total++;
+            if (!ln->last && pc->st.align == TPL_JUSTIFY) r->lines_full++;
+            r->lines_squeezed += ln->squeezed;
+            r->lines_pushed += ln->pushed;
         }
-        double top = t->top + *line_no * t->line_pitch;
-        if (l == 0 && pc->outline && add_outline(j, pc->outline, (int)r->n_pages, top) < 0) rc = -1;
-        lay_line *ln = &pc->lines[l];
-        double x = t->left + lay_line_x(pc, ln, l, t);
-        if (rc == 0) rc = lay_emit_line(j, &pc->p, ln, x, lay_baseline(top, pc->size), *pgp);
-        r->lines_total++;
-        if (!ln->last && pc->st.align == TPL_JUSTIFY) r->lines_full++;
-        r->lines_squeezed += ln->squeezed;
-        r->lines_pushed += ln->pushed;
-        *line_no += pc->lead;
+        cu->line += pc->lead;
     }
-    *line_no += pc->st.space_after;
+    cu->line += pc->st.space_after;
+    /* back on the grid (a title set under the 版头 starts between lines) */
+    cu->line = ceil(cu->line - LAY_EPS);
     return rc;
+}
+
+/* Would the 主送 (block b) push the body off the first page?  Then it goes
+ * into the 版记 (GB/T 9704 7.3.2), if the template's 版记 has {to-moved}. */
+static int move_to(lay_job *j, lay_piece *pcs, size_t b, const cursor *cu) {
+    const doc_document *d = j->d;
+    if (cu->page != 1 || strcmp(doc_block_part(&d->blocks[b]), "to") != 0) return 0;
+    int has = 0;
+    for (size_t i = 0; i < j->t->n_tail; i++)
+        if (j->t->tail[i].text && strstr(j->t->tail[i].text, "{to-moved}")) has = 1;
+    size_t nb = b + 1;
+    while (nb < d->n_blocks && d->blocks[nb].kind == DOC_PARA && !pcs[nb].n_lines) nb++;
+    if (!has || !is_text(d, pcs, nb)) return 0;
+    cursor dry = *cu;
+    dry.dry = 1;
+    if (place_text(j, pcs, b, &dry, SIZE_MAX, 0) < 0) return -1;
+    double first = dry.line + pcs[nb].st.space_before + pcs[nb].lead;
+    return dry.page > 1 || first > j->t->lines + LAY_EPS;
+}
+
+/* Before the last body paragraph (block b, followed by the closing group):
+ * where would the group go?  Returns the line of b to break the page
+ * before, so that two lines of text go over with the 署名, or SIZE_MAX;
+ * *tight: the group fits only without its blank line. */
+static int plan_closing(lay_job *j, lay_piece *pcs, size_t b, const cursor *cu, size_t *force_at, int *tight) {
+    *force_at = SIZE_MAX;
+    *tight = 0;
+    cursor dry = *cu;
+    dry.dry = 1;
+    if (place_text(j, pcs, b, &dry, SIZE_MAX, 0) < 0) return -1;
+    double room = j->t->lines - dry.line;
+    size_t g = next_block(j->d, pcs, b);
+    if (group_need(j, pcs, g, 0) <= room + LAY_EPS) return 0;
+    if (group_need(j, pcs, g, 1) <= room + LAY_EPS) {
+        *tight = 1;
+        return 0;
+    }
+    size_t n = pcs[b].n_lines;
+    *force_at = n >= 2 ? n - 2 : 0;
+    return 0;
+}
+
+/* Lines that must follow figure b on its page: the closing group (the 署名
+ * never stands without the body above it), or the 版记 when nothing else
+ * follows and the 版记 belongs on this page. */
+static double reserve_after(lay_job *j, const lay_piece *pcs, size_t b, const cursor *cu) {
+    const doc_document *d = j->d;
+    size_t nx = next_block(d, pcs, b);
+    if (nx < d->n_blocks) return is_closing(d, nx) ? group_need(j, pcs, nx, 1) : 0;
+    if (j->t->sides == 2 && cu->page % 2 == 1) return 0;
+    int tl = lay_tail_lines(j);
+    return tl > 0 ? tl : 0;
+}
+
+static int place_figure(lay_job *j, lay_piece *pcs, size_t b, cursor *cu) {
+    double line_no = cu->line;
+    lay_page *pg = cu->pg;
+    double reserve = reserve_after(j, pcs, b, cu), slack = 0;
+    if (reserve < 0) return -1;
+    if (cu->page == j->squeeze_page) reserve += j->squeeze_lines;
+    int rc = lay_figure_place(j, j->d->blocks[b].figure, &pg, &line_no, page_top(j, cu), reserve, &slack);
+    cu->pg = pg;
+    cu->line = line_no;
+    cu->page = (int)j->r->n_pages;
+    if (cu->page > j->fig_page || (cu->page == j->fig_page && slack > j->fig_slack)) {
+        j->fig_page = cu->page;
+        j->fig_slack = slack;
+    }
+    return rc;
+}
+
+/* Can a figure float up past paragraph b?  Past the body after the
+ * preamble (the findings and what follows them) only: never above the
+ * title, the 主送 or the preamble, past a heading kept with what follows,
+ * or into the closing group. */
+static int floatable(const lay_job *j, const lay_piece *pcs, size_t b) {
+    static const char *const parts[] = {"findings", "rectification", "status", "cases", "statistics",
+                                        "requirements", "body"};
+    const doc_document *d = j->d;
+    const char *part = doc_block_part(&d->blocks[b]);
+    if (!is_text(d, pcs, b) || pcs[b].keep) return 0;
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        if (!strcmp(part, parts[i])) return 1;
+    return 0;
+}
+
+#define FLOAT_PAST 3    /* paragraphs a figure may float up past */
+
+/* Is text block b the place for the figure that follows it within a few
+ * paragraphs?  Placed after them, the figure would leave its page short
+ * (it moves to the next page); placed where b starts, it fits, and the
+ * paragraphs fill in after it.  Of the paragraphs where it fits, the
+ * latest is chosen, so the figure moves as little as it can.  Returns the
+ * figure's block, or 0 (no block 0 is ever a figure that floats). */
+static size_t figure_here(lay_job *j, lay_piece *pcs, size_t b, const cursor *cu) {
+    const doc_document *d = j->d;
+    const double lines = j->t->lines;
+    size_t f = b, k = 0, blk[FLOAT_PAST];
+    cursor at[FLOAT_PAST], dry = *cu;
+    dry.dry = 1;
+    while (f < d->n_blocks && floatable(j, pcs, f) && k < FLOAT_PAST) {
+        blk[k] = f;
+        at[k++] = dry;
+        if (place_text(j, pcs, f, &dry, SIZE_MAX, 0) < 0) return 0;
+        f = next_block(d, pcs, f);
+    }
+    if (f >= d->n_blocks || d->blocks[f].kind != DOC_FIGURE || !k) return 0;
+    double nl = pcs[f].lead;
+    /* after the paragraphs it fits, or the paragraphs end at a page's top */
+    if (dry.line + nl <= lines + LAY_EPS || dry.line <= LAY_EPS) return 0;
+    /* the latest paragraph start, on the page the paragraphs end on, with room */
+    for (size_t q = k; q-- > 0;) {
+        if (at[q].page != dry.page) break;
+        double start = at[q].line + (at[q].line > page_top(j, &at[q]) + LAY_EPS ? pcs[blk[q]].st.space_before : 0);
+        if (start + nl <= lines + LAY_EPS && at[q].line > page_top(j, &at[q]) + LAY_EPS) return q == 0 ? f : 0;
+    }
+    return 0;
 }
 
 /* Phase 2: the 版头, then every block on the grid, page by page; on return
- * *pgp is the last page and *line_no the first free grid line on it. */
-static int place_blocks(lay_job *j, lay_piece *pcs, lay_page **pgp, double *line_no) {
+ * *cu is at the first free grid line of the last page. */
+static int place_blocks(lay_job *j, lay_piece *pcs, cursor *cu) {
     const doc_document *d = j->d;
     const tpl_template *t = j->t;
-    int rc = 0;
-    *line_no = t->head_lines;
-    if (lay_place_head(j, *pgp) < 0) return -1;
+    double head_bottom = 0;
+    if (lay_place_head(j, cu->pg, &head_bottom) < 0) return -1;
+    j->body_top = t->head_gap >= 0 ? head_bottom / t->line_pitch + t->head_gap : t->head_lines;
+    if (j->body_top > t->lines - 1) j->body_top = t->lines - 1;
+    cu->line = j->body_top;
+    unsigned char *done = calloc(d->n_blocks + 1, 1);
+    if (!done) return lay_oom(j);
+    int rc = 0, tight = 0;
     for (size_t b = 0; rc == 0 && b < d->n_blocks; b++) {
         lay_piece *pc = &pcs[b];
         const doc_block *blk = &d->blocks[b];
-        if (blk->kind == DOC_PARA && !pc->n_lines) continue;
-        double page_top = j->r->n_pages == 1 ? t->head_lines : 0;
-        if (blk->page_break && *line_no > page_top + LAY_EPS) {
-            (*pgp)->body_lines = (int)ceil(*line_no);
-            if (!(*pgp = lay_new_page(j))) return -1;
-            *line_no = 0;
+        if ((blk->kind == DOC_PARA && !pc->n_lines) || done[b]) continue;
+        double top = page_top(j, cu);
+        if (blk->page_break && cu->line > top + LAY_EPS && (rc = next_page(j, cu)) < 0) break;
+        if (blk->kind == DOC_TABLE) {
+            double line_no = cu->line;
+            lay_page *pg = cu->pg;
+            rc = lay_table_place(j, pc->tb, &pg, &line_no);
+            cu->pg = pg;
+            cu->line = line_no;
+            cu->page = (int)j->r->n_pages;
+            continue;
         }
-        if (blk->kind == DOC_TABLE) rc = lay_table_place(j, pc->tb, pgp, line_no);
-        else if (blk->kind == DOC_FIGURE) rc = lay_figure_place(j, blk->figure, pgp, line_no, page_top);
-        else rc = place_text(j, pcs, b, pgp, line_no);
+        if (blk->kind == DOC_FIGURE) {
+            rc = place_figure(j, pcs, b, cu);
+            continue;
+        }
+        int moved = move_to(j, pcs, b, cu);
+        if (moved) {
+            rc = moved < 0 ? -1 : 0;
+            j->to_moved = 1;
+            continue;
+        }
+        size_t nx = next_block(d, pcs, b), fig = figure_here(j, pcs, b, cu);
+        if (fig && (rc = place_figure(j, pcs, fig, cu)) < 0) break;
+        if (fig) done[fig] = 1;
+        size_t force = SIZE_MAX;
+        if (!is_closing(d, b) && nx < d->n_blocks && is_closing(d, nx) && group_need(j, pcs, nx, 0) > 0 &&
+            plan_closing(j, pcs, b, cu, &force, &tight) < 0) {
+            rc = -1;
+            break;
+        }
+        int first_closing = is_closing(d, b) && (b == 0 || !is_closing(d, b - 1));
+        if (first_closing && cu->line + group_need(j, pcs, b, tight) > t->lines + LAY_EPS &&
+            cu->line > page_top(j, cu) + LAY_EPS && (rc = next_page(j, cu)) < 0)
+            break;
+        rc = place_text(j, pcs, b, cu, force, first_closing && tight);
     }
+    free(done);
     return rc;
 }
 
-/* Phase 3: the 版记 at the foot of the last page (a new page when the body
- * leaves no room for it). */
-static int place_end(lay_job *j, lay_page *pg, double line_no) {
+/* Phase 3: the 版记 at the foot of the last page.  Printed on both sides
+ * (GB/T 9704 7.4, 7.5) it goes on an even page, the back of the last
+ * sheet: after a body that ends on an odd page, at the foot of the next;
+ * after an even page without room for it, on the page after a blank one,
+ * and then neither of the two is numbered. */
+static int place_end(lay_job *j, cursor *cu) {
     const tpl_template *t = j->t;
-    int rc = 0;
     int tl = lay_tail_lines(j);
-    if (tl < 0) rc = -1;
+    if (tl < 0) return -1;
     if (tl > 0) {
-        if (line_no > t->lines - tl + LAY_EPS) {
-            pg->body_lines = (int)line_no;
-            if (!(pg = lay_new_page(j))) rc = -1;
-            line_no = 0;
+        int fits = cu->line <= t->lines - tl + LAY_EPS;
+        /* a figure on this page that can give up the lines the 版记
+         * lacks keeps the 版记 with the end: lay_document lays out again */
+        double short_by = cu->line - (t->lines - tl);
+        int own_page = !fits && !(t->sides == 2 && cu->page % 2 == 1);
+        if (own_page && !j->squeeze_page && j->fig_page == cu->page && j->fig_slack >= short_by - LAY_EPS) {
+            j->squeeze_page = cu->page;
+            j->squeeze_lines = ceil(short_by - LAY_EPS);
+            return 1;
         }
-        if (rc == 0) rc = lay_place_tail(j, pg, tl);
+        if (t->sides == 2 && cu->page % 2 == 1) {
+            if (next_page(j, cu) < 0) return -1;
+        } else if (!fits) {
+            if (next_page(j, cu) < 0) return -1;
+            if (t->sides == 2) {
+                cu->pg->no_folio = 1;
+                if (next_page(j, cu) < 0) return -1;
+                cu->pg->no_folio = 1;
+            }
+        }
+        if (lay_place_tail(j, cu->pg, tl) < 0) return -1;
     }
-    if (pg) pg->body_lines = (int)ceil(line_no);
-    return rc;
+    cu->pg->body_lines = (int)ceil(cu->line - LAY_EPS);
+    return 0;
+}
+
+static void free_glyphs(lay_result *r) {
+    for (size_t p = 0; p < r->n_pages; p++)
+        for (size_t k = 0; k < r->pages[p].n_ops; k++) {
+            lay_op *op = &r->pages[p].ops[k];
+            if (op->kind != LAY_GLYPHS) continue;
+            if (op->gi.item) pango_item_free(op->gi.item);
+            if (op->gi.glyphs) pango_glyph_string_free(op->gi.glyphs);
+            op->gi.item = NULL;
+            op->gi.glyphs = NULL;
+        }
+}
+
+/* Forget the pages of a first pass (their memory stays in the arena). */
+static void clear_pages(lay_job *j) {
+    lay_result *r = j->r;
+    free_glyphs(r);
+    r->n_pages = 0;
+    r->n_outlines = 0;
+    r->lines_total = r->lines_full = r->lines_squeezed = r->lines_pushed = 0;
+    j->to_moved = 0;
+    j->fig_page = 0;
+    j->fig_slack = 0;
 }
 
 lay_result *lay_document(lay_ctx *c, const doc_document *d, const tpl_template *t, err *e) {
@@ -242,18 +510,24 @@ lay_result *lay_document(lay_ctx *c, const doc_document *d, const tpl_template *
     r->page_w = t->page_w;
     r->page_h = t->page_h;
     buf_init(&r->warnings);
-    lay_job J = {c, t, d, r, e, NULL, 0, 0}, *j = &J;
+    lay_job J = {c, t, d, r, e, NULL, 0, 0, 0, 0, 0, 0, 0, 0}, *j = &J;
     int rc = 0;
 
     lay_piece *pcs = calloc(d->n_blocks ? d->n_blocks : 1, sizeof *pcs);
     if (!pcs) rc = lay_oom(j);
     if (rc == 0) rc = build_pieces(j, pcs);
-    lay_page *pg = rc ? NULL : lay_new_page(j);
-    if (!pg && rc == 0) rc = -1;
-    double line_no = 0;
-    if (rc == 0) rc = place_blocks(j, pcs, &pg, &line_no);
-    if (rc == 0) rc = place_end(j, pg, line_no);
-    for (size_t p = 0; rc == 0 && p < r->n_pages; p++) rc = lay_place_folio(j, &r->pages[p], (int)p + 1);
+    for (int pass = 0; rc == 0 && pass < 2; pass++) {
+        /* a second pass only when the first asked for it (place_end) */
+        if (pass) clear_pages(j);
+        cursor cu = {NULL, 0, 1, 0};
+        if (!(cu.pg = lay_new_page(j))) rc = -1;
+        if (rc == 0) rc = place_blocks(j, pcs, &cu);
+        if (rc == 0) rc = place_end(j, &cu);
+        if (rc <= 0) break;
+        rc = 0;
+    }
+    for (size_t p = 0; rc == 0 && p < r->n_pages; p++)
+        if (!r->pages[p].no_folio) rc = lay_place_folio(j, &r->pages[p], (int)p + 1);
 
     for (size_t b = 0; pcs && b < d->n_blocks; b++) {
         lay_para_free(&pcs[b].p);
@@ -270,13 +544,7 @@ lay_result *lay_document(lay_ctx *c, const doc_document *d, const tpl_template *
 
 void lay_free(lay_result *r) {
     if (!r) return;
-    for (size_t p = 0; p < r->n_pages; p++)
-        for (size_t k = 0; k < r->pages[p].n_ops; k++) {
-            lay_op *op = &r->pages[p].ops[k];
-            if (op->kind != LAY_GLYPHS) continue;
-            if (op->gi.item) pango_item_free(op->gi.item);
-            if (op->gi.glyphs) pango_glyph_string_free(op->gi.glyphs);
-        }
+    free_glyphs(r);
     buf_free(&r->warnings);
     arena_free(r->arena);
 }

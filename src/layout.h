@@ -2,13 +2,17 @@
  *
  * Owns line breaking and pagination on the GB/T 9704 grid: every text line
  * sits on one of the template's grid lines (22 a page), full lines carry
- * exactly the grid's 28 characters, closing punctuation never starts a line
- * and opening punctuation never ends one.  Where Pango alone would break a
+ * the grid's 28 characters, closing punctuation never starts a line and
+ * opening punctuation never ends one.  Where Pango alone would break a
  * line early (a closing mark in column 29), layout squeezes punctuation
  * (标点挤压) instead, and only pushes a character down when there is nothing
- * left to squeeze.  Shaping is Pango's; breaking, justification and
- * placement are ours, so the arithmetic is exact.  The result is a display
- * list per page that pdf draws; layout never touches the output surface. */
+ * left to squeeze.  Numbers with their units, dates and finding IDs never
+ * break; no paragraph ends on a lone character.  Pages follow GB/T 9704:
+ * the 版头 with the title under it, the 署名 never alone, the 版记 on the
+ * last even page, page numbers 7 mm under the block (layout_int.h lists the
+ * files).  Shaping is Pango's; breaking, justification and placement are
+ * ours, so the arithmetic is exact.  The result is a display list per page
+ * that pdf draws; layout never touches the output surface. */
 #ifndef TB_LAYOUT_H
 #define TB_LAYOUT_H
 
@@ -33,6 +37,7 @@ typedef struct {
     lay_op *ops;
     size_t n_ops, cap_ops;
     int body_lines;             /* grid lines used by text on this page */
+    int no_folio;               /* unnumbered: a blank page before the 版记 page, and that page */
 } lay_page;
 
 typedef struct {

@@ -13,8 +13,9 @@ static int add_rule(lay_job *j, lay_page *pg, double x0, double x1, double y, do
 }
 
 /* A one-line template text item (head, tail, folio): either `text` or a
- * left/right pair.  top = top of its cell. */
-static int place_item(lay_job *j, lay_page *pg, const tpl_item *it, double top) {
+ * left/right pair.  top = top of its cell; *size (may be NULL) receives
+ * the size the item was set in (a fitted 版头 mark shrinks). */
+static int place_item(lay_job *j, lay_page *pg, const tpl_item *it, double top, double *size) {
     const tpl_template *t = j->t;
     const char *parts[2] = {it->text ? it->text : it->left, it->text ? NULL : it->right};
     for (int side = 0; side < 2; side++) {
@@ -27,6 +28,7 @@ static int place_item(lay_job *j, lay_page *pg, const tpl_item *it, double top) 
             lay_para_free(&pc.p);
             return -1;
         }
+        if (size && pc.size > *size) *size = pc.size;
         if (pc.n_lines) {
             if (!it->text && side == 1) pc.st.align = TPL_RIGHT;
             if (!it->text && side == 0) pc.st.align = TPL_LEFT;
@@ -50,38 +52,46 @@ static int item_present(lay_job *j, const tpl_item *it) {
 }
 
 /* The 版头: items with top= sit there (from the block top), page-top= and
- * page-bottom= from the paper's edges (信函格式); the others flow under
- * the previous item placed, after= below it.  A rule with length= is that
- * long and centred on the paper (信函格式: 170 mm), else it spans the block. */
-int lay_place_head(lay_job *j, lay_page *pg) {
+ * page-bottom= from the paper's edges (信函格式, GB/T 9704 10.1); the
+ * others flow under the previous item present, after= below it, so a 版头
+ * without its 发文字号 closes up and the red rule moves up (GB/T 9704 7.2).
+ * A rule with length= is that long and centred on the paper (信函格式:
+ * 170 mm), else it spans the block.  *bottom receives the lower edge of
+ * the last item, from the block top (items placed from the paper's bottom
+ * edge are not where the 版头 ends, and do not count). */
+int lay_place_head(lay_job *j, lay_page *pg, double *bottom) {
     const tpl_template *t = j->t;
-    double y = 0;   /* flow position for items without top=, from the block top */
+    double y = 0;   /* lower edge of the last item placed */
     for (size_t i = 0; i < t->n_head; i++) {
         const tpl_item *it = &t->head[i];
+        if (it->kind == TPL_ITEM_TEXT && !item_present(j, it)) continue;
         double top = it->top >= 0 ? it->top : y + it->after + it->after_lines * t->line_pitch;
         if (it->page_top >= 0) top = it->page_top - t->top;
+        int flows = it->page_bottom < 0;
         if (it->kind == TPL_ITEM_RULE) {
-            /* top= and page-top= give the rule's centre line (as top= always
-             * did), a flowing rule's upper edge sits after= below the item
-             * above, page-bottom= gives its lower edge */
-            double mid = it->page_bottom >= 0 ? t->page_h - it->page_bottom - it->weight / 2 - t->top
-                         : top + (it->top >= 0 || it->page_top >= 0 ? 0 : it->weight / 2);
+            /* a rule is stroked on its centre line: top= and page-top= place
+             * the centre, after= its upper edge, page-bottom= its lower edge */
+            double mid = !flows ? t->page_h - it->page_bottom - it->weight / 2 - t->top
+                                : top + (it->top >= 0 || it->page_top >= 0 ? 0 : it->weight / 2);
             double x0 = t->left, x1 = t->left + t->block_w;
             if (it->length > 0) {
                 x0 = (t->page_w - it->length) / 2;
                 x1 = x0 + it->length;
             }
             if (add_rule(j, pg, x0, x1, t->top + mid, it->weight, it->rgb) < 0) return -1;
-            y = mid + it->weight / 2;
+            if (flows) y = mid + it->weight / 2;
         } else {
-            if (!item_present(j, it)) continue;
-            tpl_style st;
-            tpl_resolve(t, it->style, NULL, &st);
-            if (it->page_bottom >= 0) top = t->page_h - it->page_bottom - st.size - t->top;
-            if (place_item(j, pg, it, t->top + top) < 0) return -1;
-            y = top + st.size;
+            if (!flows) {
+                tpl_style st;
+                tpl_resolve(t, it->style, NULL, &st);
+                top = t->page_h - it->page_bottom - st.size - t->top;
+            }
+            double size = 0;
+            if (place_item(j, pg, it, t->top + top, &size) < 0) return -1;
+            if (flows) y = top + size;
         }
     }
+    *bottom = y;
     return 0;
 }
 
@@ -103,7 +113,9 @@ static int tail_piece(lay_job *j, const tpl_item *it, lay_piece *pc) {
         hang = k < pc->p.n_cl && hang + pc->p.cl[k].adv < pc->avail / 2 ? indent + hang + pc->p.cl[k].adv : 0;
         lay_line *ls;
         size_t n;
-        if (lay_break(j, &pc->p, pc->avail - indent, pc->avail - hang, 1, &ls, &n) < 0) return -1;
+        /* a list wraps after 、，；, never inside a name (市直有|关单位) */
+        pc->p.mode = LAY_BREAK_LIST;
+        if (lay_break(j, &pc->p, pc->avail - indent, pc->avail - hang, 0, &ls, &n) < 0) return -1;
         pc->lines = ls;
         pc->n_lines = n;
         pc->hang = hang;
@@ -147,7 +159,7 @@ int lay_place_tail(lay_job *j, lay_page *pg, int n) {
             tpl_resolve(t, it->style, NULL, &st);
             double off = (t->line_pitch - st.size) / 2 - 0.06 * st.size;
             if (!it->text) {
-                if (place_item(j, pg, it, y + off) < 0) return -1;
+                if (place_item(j, pg, it, y + off, NULL) < 0) return -1;
                 y += t->line_pitch;
             } else {
                 lay_piece pc;
@@ -195,8 +207,10 @@ int lay_place_folio(lay_job *j, lay_page *pg, int pageno) {
     if (!t->folio_outer) x = t->left + (t->block_w - w) / 2;
     else if (pageno % 2) x = t->left + t->block_w - inset - w;
     else x = t->left + inset;
-    double top = t->top + t->block_h + t->folio_below;
-    if (pc.n_lines) rc = lay_emit_line(j, &pc.p, &pc.lines[0], x, lay_baseline(top, pc.size), pg);
+    /* the top of the ink of the first mark (the 一字线) sits folio_below
+     * under the block */
+    double base = t->top + t->block_h + t->folio_below + lay_ink_top(&pc.p);
+    if (pc.n_lines) rc = lay_emit_line(j, &pc.p, &pc.lines[0], x, base, pg);
     lay_para_free(&pc.p);
     return rc;
 }

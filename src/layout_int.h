@@ -3,6 +3,7 @@
  * functions the module's files share.  Nothing outside layout includes it.
  *
  *   layout_line.c       shaping, line breaking (避头尾, squeezing), pieces
+ *   layout_title.c      titles: ICU word breaks, balanced shapes
  *   layout_table.c      tables and figures, off the grid
  *   layout_furniture.c  版头, 版记/报尾, page numbers
  *   layout.c            the context, display lists and pagination
@@ -32,6 +33,10 @@ typedef struct {
     unsigned cls;
     double adv;                 /* nominal advance on the grid, points */
     double squeeze;             /* how much of adv may be given up */
+    double shift;               /* glyph shift (an opening mark that gave up its left half) */
+    unsigned char glue;         /* never break before it (inside a date) */
+    unsigned char wb;           /* a word starts here (titles: ICU's word boundaries) */
+    unsigned char hard;         /* a line must start here (an explicit break) */
 } lay_cluster;
 
 typedef struct {
@@ -54,7 +59,12 @@ typedef struct {
     size_t n_items;
     lay_cluster *cl;
     size_t n_cl;
+    int mode;                   /* LAY_BREAK_*: where lines break best */
 } lay_para;
+
+/* Where lines break best: anywhere the rules allow (text), after 、，；
+ * (a 版记 list: never inside a name), or between words (a title). */
+enum { LAY_BREAK_TEXT = 0, LAY_BREAK_LIST, LAY_BREAK_WORDS };
 
 typedef struct {
     size_t c0, c1;              /* cluster range */
@@ -76,6 +86,13 @@ typedef struct {
     /* reported fallback characters, to say each only once */
     uint32_t *seen;
     size_t n_seen, cap_seen;
+    /* pagination */
+    double body_top;            /* first body grid line on page 1 (fractional under a 版头 gap) */
+    int to_moved;               /* the 主送 went into the 版记 (field {to-moved}) */
+    int fig_page;               /* the last page a figure stands on, and the lines it */
+    double fig_slack;           /*   could still give up there */
+    int squeeze_page;           /* a second pass: figures on this page give up */
+    double squeeze_lines;       /*   this many more lines (to keep the 版记 with the end) */
 } lay_job;
 
 /* ---- text pieces: runs of a block, or a template text item ------------ */
@@ -105,6 +122,12 @@ void lay_para_free(lay_para *p);
 /* Break a shaped paragraph into lines: width0 for the first line, width
  * for the others; justify stretches all but the last to the measure. */
 int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify, lay_line **out, size_t *n_out);
+/* How good a break between clusters k-1 and k is: 0 never (避头尾, inside
+ * a number, a date or a code), 1 good, 2 a last resort (inside a code at a
+ * hyphen, or where the paragraph's mode would rather not). */
+int lay_can_break(const lay_para *p, size_t k);
+/* Lines ending at ends[0..n-1] (the last = p->n_cl), set to width. */
+int lay_lines_at(lay_job *j, const lay_para *p, const size_t *ends, size_t n, double width, lay_line **out);
 /* Emit a line's glyphs as ops at (x, baseline). */
 int lay_emit_line(lay_job *j, const lay_para *p, const lay_line *ln, double x, double baseline, lay_page *pg);
 /* Substitute {field} references; NULL when a referenced field is missing. */
@@ -116,8 +139,17 @@ int lay_piece_build(lay_job *j, lay_piece *pc, const char *block_style, const ch
                     const char *const *run_styles, size_t n, int nowrap);
 /* Offset of line idx of a piece from the block's left edge. */
 double lay_line_x(const lay_piece *pc, const lay_line *ln, size_t idx, const tpl_template *t);
+/* Height of the ink of the paragraph's first visible character above the
+ * baseline (the top edge of the 一字线 in "— 1 —"). */
+double lay_ink_top(const lay_para *p);
 /* Baseline of a text line whose em box top is `top`. */
 double lay_baseline(double top, double size);
+
+/* ---- layout_title.c ------------------------------------------------------ */
+
+/* Break a centred piece as a title: between words, balanced, a trapezoid
+ * or a diamond (GB/T 9704 7.3.1).  Keeps pc's lines if nothing fits. */
+int lay_title_break(lay_job *j, lay_piece *pc);
 
 /* ---- layout.c: display lists ---------------------------------------------- */
 
@@ -129,7 +161,7 @@ int lay_add_rect(lay_job *j, lay_page *pg, double x, double y, double w, double 
 
 /* ---- layout_furniture.c ---------------------------------------------------- */
 
-int lay_place_head(lay_job *j, lay_page *pg);
+int lay_place_head(lay_job *j, lay_page *pg, double *bottom);
 /* Grid lines the 版记 takes (0 = none), or -1. */
 int lay_tail_lines(lay_job *j);
 int lay_place_tail(lay_job *j, lay_page *pg, int n);
@@ -140,6 +172,8 @@ int lay_place_folio(lay_job *j, lay_page *pg, int pageno);
 void lay_table_free(lay_table *tb);
 int lay_table_build(lay_job *j, const doc_table *dt, lay_piece *pc);
 int lay_table_place(lay_job *j, const lay_table *tb, lay_page **pgp, double *line_no);
-int lay_figure_place(lay_job *j, const doc_figure *f, lay_page **pgp, double *line_no, double page_top);
+/* *slack: grid lines the figure could still give up where it stands. */
+int lay_figure_place(lay_job *j, const doc_figure *f, lay_page **pgp, double *line_no, double page_top,
+                     double reserve, double *slack);
 
 #endif

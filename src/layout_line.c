@@ -112,6 +112,8 @@ static void report_fallback(lay_job *j, uint32_t cp, const char *from, PangoFont
 }
 
 static int is_digit(uint32_t cp);
+static void glue_dates(lay_para *p);
+static void adjacent_marks(lay_para *p, int squeeze);
 
 /* Step 1 and 2: shape the paragraph and cut it into clusters. */
 static int para_shape(lay_job *j, lay_para *p, const char *text, const tpl_style *runst, const size_t *run_off,
@@ -221,8 +223,12 @@ static int para_shape(lay_job *j, lay_para *p, const char *text, const tpl_style
             p->cl[k].adv /= 2;
             p->cl[k].squeeze = 0;
         }
+    glue_dates(p);
+    adjacent_marks(p, j->t->squeeze_adjacent);
     return rc;
 }
+
+/* ---- where a line may break ---------------------------------------------- */
 
 static int is_digit(uint32_t cp) { return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19); }
 
@@ -234,22 +240,94 @@ static int is_unit(uint32_t cp) {
     return cp > 0x7F ? strstr(units, u) != NULL : cp == '%';
 }
 
-/* May a line break fall between clusters k-1 and k? */
-static int can_break(const lay_para *p, size_t k) {
-    if (k == 0 || k >= p->n_cl) return 1;
+static int is_colon(uint32_t cp) { return cp == 0xFF1A || cp == ':'; }
+
+/* Digits from cluster k on; returns the index after them. */
+static size_t digits_at(const lay_para *p, size_t k) {
+    while (k < p->n_cl && is_digit(p->cl[k].cp)) k++;
+    return k;
+}
+
+/* A date or a date-time reads as one word and never breaks: 2026年11月21日,
+ * 11月21日, 11月21日18：00, 21日18:00, 2026年11月.  Glue every character of
+ * one to the character before it. */
+static void glue_dates(lay_para *p) {
+    static const uint32_t order[3] = {0x5E74, 0x6708, 0x65E5};    /* 年 月 日 */
+    size_t k = 0;
+    while (k < p->n_cl) {
+        size_t d = digits_at(p, k);
+        if (d == k || (k > 0 && is_digit(p->cl[k - 1].cp))) {
+            k = d > k ? d : k + 1;
+            continue;
+        }
+        size_t end = k, q = k;
+        int parts = 0, next = 0;
+        for (;;) {
+            size_t e = digits_at(p, q);
+            if (e == q || e >= p->n_cl) break;
+            int u = 0;
+            while (u < 3 && p->cl[e].cp != order[u]) u++;
+            if (u == 3 || u < next) break;
+            parts++;
+            next = u + 1;
+            q = end = e + 1;
+        }
+        /* a time after the day: 18：00 */
+        if (parts && next == 3) {
+            size_t h = digits_at(p, end);
+            if (h > end && h < p->n_cl && is_colon(p->cl[h].cp) && digits_at(p, h + 1) > h + 1) {
+                end = digits_at(p, h + 1);
+                parts++;
+            }
+        }
+        if (parts >= 2)
+            for (size_t g = k + 1; g < end; g++) p->cl[g].glue = 1;
+        k = end > k ? end : d;
+    }
+}
+
+/* Adjacent punctuation (）、 ）。 。” （“): the blank halves of two marks
+ * side by side are either always given up (squeeze, the same mid-line as
+ * at a line end) or never (the grid's full width, everywhere). */
+static void adjacent_marks(lay_para *p, int squeeze) {
+    for (size_t k = 0; k + 1 < p->n_cl; k++) {
+        lay_cluster *a = &p->cl[k], *b = &p->cl[k + 1];
+        lay_cluster *give = NULL;
+        if ((a->cls & C_SQ_RIGHT) && (b->cls & (C_SQ_RIGHT | C_SQ_LEFT))) give = a;     /* ）、  ）（ */
+        else if ((a->cls & C_SQ_LEFT) && (b->cls & C_SQ_LEFT)) give = b;               /* （“ */
+        if (!give || give->squeeze <= 0) continue;
+        if (squeeze) {
+            give->adv -= give->squeeze;
+            if (give->cls & C_SQ_LEFT) give->shift = -give->squeeze;
+        }
+        give->squeeze = 0;
+    }
+}
+
+/* How good a line break between clusters k-1 and k is. */
+enum { BRK_NEVER = 0, BRK_GOOD, BRK_LAST };
+
+int lay_can_break(const lay_para *p, size_t k) {
+    if (k == 0 || k >= p->n_cl) return BRK_GOOD;
     const lay_cluster *a = &p->cl[k - 1], *b = &p->cl[k];
-    if (b->cls & C_NOSTART) return 0;
-    if (a->cls & C_NOEND) return 0;
-    /* a long code (JC2026-007-003) may break after a hyphen, not elsewhere */
-    if (a->cp == '-' && (b->cls & C_WORD) && k >= 2 && (p->cl[k - 2].cls & C_WORD)) return 1;
-    if ((a->cls & C_WORD) && (b->cls & (C_WORD | C_NOSTART))) return 0;
-    if ((a->cls & C_PAIR) && a->cp == b->cp) return 0;
-    /* keep a number with its unit (11月, 17：00, 3个) */
-    if (is_digit(a->cp) && is_unit(b->cp)) return 0;
-    if (k >= 2 && is_digit(p->cl[k - 2].cp) && (a->cp == 0xFF1A || a->cp == ':' || a->cp == '.') && is_digit(b->cp))
-        return 0;
-    if (b->cls & C_SPACE) return 0;       /* break after a space, not before it */
-    return 1;
+    if (b->hard) return BRK_GOOD;
+    /* 避头尾: closing marks never start a line, opening marks never end one */
+    if (b->cls & C_NOSTART) return BRK_NEVER;
+    if (a->cls & C_NOEND) return BRK_NEVER;
+    if ((a->cls & C_PAIR) && a->cp == b->cp) return BRK_NEVER;
+    if (b->cls & C_SPACE) return BRK_NEVER;       /* break after a space, not before it */
+    /* a code (JC2026-007-003) or a number is one word; a code breaks after
+     * a hyphen only as a last resort (a narrow table cell) */
+    if (a->cp == '-' && (b->cls & C_WORD) && k >= 2 && (p->cl[k - 2].cls & C_WORD)) return BRK_LAST;
+    if ((a->cls & C_WORD) && (b->cls & C_WORD)) return BRK_NEVER;
+    /* keep a number with its unit (11月, 3个) and a time whole (17：00) */
+    if (is_digit(a->cp) && is_unit(b->cp)) return BRK_NEVER;
+    if (k >= 2 && is_digit(p->cl[k - 2].cp) && (is_colon(a->cp) || a->cp == '.') && is_digit(b->cp)) return BRK_NEVER;
+    if (b->glue) return BRK_NEVER;
+    if (p->mode == LAY_BREAK_LIST)
+        return a->cp == 0x3001 || a->cp == 0xFF0C || a->cp == 0xFF1B ? BRK_GOOD : BRK_LAST;   /* 、，； */
+    if (p->mode == LAY_BREAK_WORDS) return b->wb ? BRK_GOOD : BRK_LAST;
+    return BRK_GOOD;
 }
 
 /* Spread `delta` (negative = squeeze) over a line's gaps.  Gaps inside ASCII
@@ -268,109 +346,188 @@ static void spread(const lay_para *p, lay_line *ln, double delta) {
  * 27 gaps is about a character, invisible to the eye. */
 #define GAP_SQUEEZE 0.5
 
+static double width_of(const lay_para *p, size_t a, size_t b) {
+    double w = 0;
+    for (size_t q = a; q < b; q++) w += p->cl[q].adv;
+    return w;
+}
+
+/* The first break after k that is not BRK_NEVER: the end of the word at k. */
+static size_t word_end(const lay_para *p, size_t k) {
+    k++;
+    while (k < p->n_cl && lay_can_break(p, k) == BRK_NEVER) k++;
+    return k;
+}
+
+/* The line from i cannot end at e (which fits): carry characters down to
+ * the last good break that keeps at least half the line, else to a last
+ * resort one (a code's hyphen), else to a good break before a word that
+ * fits the next line.  A run longer than a whole line (a 60-digit licence
+ * number) breaks at the grid, inside the block.  Returns the new end. */
+static size_t push_out(const lay_para *p, size_t i, size_t e, double W) {
+    size_t good = e, any = e;
+    while (good > i + 1 && lay_can_break(p, good) != BRK_GOOD) good--;
+    while (any > i + 1 && lay_can_break(p, any) == BRK_NEVER) any--;
+    int g_ok = good > i && lay_can_break(p, good) == BRK_GOOD;
+    int a_ok = any > i && lay_can_break(p, any) != BRK_NEVER;
+    if (g_ok && (good - i) * 2 >= e - i) return good;
+    if (a_ok && (any - i) * 2 >= e - i) return any;
+    if (g_ok && width_of(p, good, word_end(p, good)) <= W + LAY_EPS) return good;
+    if (a_ok && width_of(p, any, word_end(p, any)) <= W + LAY_EPS) return any;
+    return e;
+}
+
+/* A lone character (孤字) on the paragraph's last line: what is left after
+ * e is one character, with or without closing marks. */
+static int lone_rest(const lay_para *p, size_t e) {
+    if (e >= p->n_cl || (p->cl[e].cls & C_SPACE)) return 0;
+    for (size_t q = e; q < p->n_cl; q++)
+        if (p->cl[q].hard) return 0;
+    size_t chars = 0;
+    for (size_t q = e; q < p->n_cl; q++) chars += !(p->cl[q].cls & C_NOSTART);
+    return chars == 1;
+}
+
+/* Lines i..e, squeezed or stretched to W (see lay_break). */
+static int make_line(lay_job *j, const lay_para *p, size_t i, size_t e, double W, int justify, lay_line *ln) {
+    memset(ln, 0, sizeof *ln);
+    ln->c0 = i;
+    ln->c1 = e;
+    ln->last = e >= p->n_cl || p->cl[e].hard;
+    ln->adv = arena_alloc(j->r->arena, (e - i) * sizeof(double) + 1);
+    ln->shift = arena_alloc(j->r->arena, (e - i) * sizeof(double) + 1);
+    if (!ln->adv || !ln->shift) return lay_oom(j);
+    double sum = 0;
+    for (size_t q = i; q < e; q++) ln->adv[q - i] = p->cl[q].adv, ln->shift[q - i] = p->cl[q].shift, sum += p->cl[q].adv;
+    /* trailing spaces hang outside the measure */
+    size_t te = e;
+    while (te > i && (p->cl[te - 1].cls & C_SPACE)) te--, sum -= p->cl[te].adv, ln->adv[te - i] = 0;
+    if (sum > W + LAY_EPS) {
+        /* Squeeze, least visible first: the marks that end the line
+         * (their blank half is outside the text anyway), then the gaps
+         * by up to GAP_SQUEEZE each, then other marks from the end. */
+        double over = sum - W;
+        size_t q = te;
+        while (q > i && (p->cl[q - 1].cls & (C_NOSTART | C_SQ_RIGHT)) && over > LAY_EPS) {
+            q--;
+            double take = p->cl[q].squeeze < over ? p->cl[q].squeeze : over;
+            ln->adv[q - i] -= take;
+            over -= take;
+        }
+        double gaps = GAP_SQUEEZE * (double)(te - i - 1);
+        if (over > LAY_EPS) {
+            double take = over < gaps ? over : gaps;
+            spread(p, ln, -take);
+            over -= take;
+        }
+        for (size_t r = q; r-- > i && over > LAY_EPS;) {
+            double take = p->cl[r].squeeze < over ? p->cl[r].squeeze : over;
+            if (take <= 0) continue;
+            ln->adv[r - i] -= take;
+            if (p->cl[r].cls & C_SQ_LEFT) ln->shift[r - i] -= take;
+            over -= take;
+        }
+        if (over > LAY_EPS) spread(p, ln, -over);
+        ln->squeezed = 1;
+        sum = W;
+    } else if (justify && !ln->last && W - sum > LAY_EPS) {
+        spread(p, ln, W - sum);
+        sum = W;
+    }
+    ln->width = sum;
+    return 0;
+}
+
 /* Step 3: break into lines.  width0 = first line, width = the others. */
 int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify, lay_line **out, size_t *n_out) {
     size_t cap = 0, n = 0;
     lay_line *lines = NULL;
     size_t i = 0;
+    const double pitch = j->t->char_pitch;
     while (i < p->n_cl) {
         double W = n == 0 ? width0 : width;
         double s = 0;
         size_t e = i;
-        while (e < p->n_cl && s + p->cl[e].adv <= W + LAY_EPS) s += p->cl[e].adv, e++;
+        while (e < p->n_cl && s + p->cl[e].adv <= W + LAY_EPS && !(e > i && p->cl[e].hard)) s += p->cl[e].adv, e++;
         int squeeze = 0, pushed = 0;
-        if (e < p->n_cl) {
+        if (e < p->n_cl && !p->cl[e].hard) {
             if (e == i) e = i + 1;                 /* a cluster wider than the line */
-            else if (!can_break(p, e)) {
-                /* Push in: take what must stay with this line (closing marks,
-                 * the rest of a number) if the punctuation and gaps of the
-                 * line can give up the room: at most a character and a half. */
-                size_t k = e;
-                double need = s;
-                while (k < p->n_cl && k < e + 4 && !can_break(p, k)) need += p->cl[k].adv, k++;
-                if (can_break(p, k) && need - W <= 1.5 * j->t->char_pitch) {
-                    double room = 0;
-                    for (size_t q = i; q < k; q++) room += p->cl[q].squeeze;
-                    room += GAP_SQUEEZE * (double)(k - i - 1);
-                    if (need - W <= room + LAY_EPS) e = k, squeeze = 1;
+            else if (lay_can_break(p, e) != BRK_GOOD) {
+                if (lay_can_break(p, e) == BRK_NEVER) {
+                    /* Push in: take what must stay with this line (closing
+                     * marks, the rest of a number) if the punctuation and gaps
+                     * of the line can give up the room: at most a character
+                     * and a half. */
+                    size_t k = e;
+                    double need = s;
+                    while (k < p->n_cl && k < e + 4 && lay_can_break(p, k) != BRK_GOOD) need += p->cl[k].adv, k++;
+                    if (lay_can_break(p, k) == BRK_GOOD && need - W <= 1.5 * pitch) {
+                        double room = 0;
+                        for (size_t q = i; q < k; q++) room += p->cl[q].squeeze;
+                        room += GAP_SQUEEZE * (double)(k - i - 1);
+                        if (need - W <= room + LAY_EPS) e = k, squeeze = 1;
+                    }
                 }
                 if (!squeeze) {
-                    /* Push out: carry characters down until the break is legal. */
-                    while (e > i + 1 && !can_break(p, e)) e--, pushed = 1;
+                    size_t e0 = e;
+                    e = push_out(p, i, e, W);
+                    pushed = e != e0;
                 }
             }
         }
-        /* No lone character on a paragraph's last line (孤字): if what is
-         * left is one character, or one and its closing mark, squeeze it up
-         * onto this line when the room is there. */
-        if (e < p->n_cl && !squeeze) {
-            size_t rest = p->n_cl - e;
-            int lone = rest == 1 || (rest == 2 && (p->cl[e + 1].cls & C_NOSTART));
-            if (lone && !(p->cl[e].cls & C_SPACE)) {
-                double need = 0, room = 0;
-                for (size_t q = i; q < p->n_cl; q++) need += p->cl[q].adv, room += p->cl[q].squeeze;
-                room += GAP_SQUEEZE * (double)(p->n_cl - i - 1);
-                /* at most a character and a half beyond the measure once the
-                 * final mark has given up its blank half */
-                double beyond = need - W - p->cl[p->n_cl - 1].squeeze;
-                /* and never more than one character beyond the grid's count */
-                size_t cells = (size_t)(W / j->t->char_pitch + LAY_EPS);
-                if (beyond <= 1.5 * j->t->char_pitch && need - W <= room + LAY_EPS && p->n_cl - i <= cells + 1)
-                    e = p->n_cl, squeeze = 1, pushed = 0;
-            }
+        /* No lone character on a paragraph's last line (孤字): squeeze it
+         * up onto this line when the room is there, else carry one more
+         * character down to keep it company. */
+        if (lone_rest(p, e) && !squeeze) {
+            double need = width_of(p, i, p->n_cl), room = 0;
+            for (size_t q = i; q < p->n_cl; q++) room += p->cl[q].squeeze;
+            room += GAP_SQUEEZE * (double)(p->n_cl - i - 1);
+            /* at most a character and a half beyond the measure once the
+             * final mark has given up its blank half */
+            double beyond = need - W - p->cl[p->n_cl - 1].squeeze;
+            /* and never more than one character beyond the grid's count */
+            size_t cells = (size_t)(W / pitch + LAY_EPS);
+            if (beyond <= 1.5 * pitch && need - W <= room + LAY_EPS && p->n_cl - i <= cells + 1)
+                e = p->n_cl, squeeze = 1, pushed = 0;
+        }
+        if (lone_rest(p, e)) {
+            size_t k = e - 1;
+            while (k > i + 1 && lay_can_break(p, k) != BRK_GOOD) k--;
+            if (k > i + 1 && lay_can_break(p, k) == BRK_GOOD) e = k, squeeze = 0, pushed = 1;
         }
         if (arena_grow(j->r->arena, (void **)&lines, &cap, n, sizeof *lines) < 0) return lay_oom(j);
         lay_line *ln = &lines[n++];
-        memset(ln, 0, sizeof *ln);
-        ln->c0 = i;
-        ln->c1 = e;
-        ln->last = e >= p->n_cl;
-        ln->adv = arena_alloc(j->r->arena, (e - i) * sizeof(double) + 1);
-        ln->shift = arena_alloc(j->r->arena, (e - i) * sizeof(double) + 1);
-        if (!ln->adv || !ln->shift) return lay_oom(j);
-        double sum = 0;
-        for (size_t q = i; q < e; q++) ln->adv[q - i] = p->cl[q].adv, sum += p->cl[q].adv;
-        /* trailing spaces hang outside the measure */
-        size_t te = e;
-        while (te > i && (p->cl[te - 1].cls & C_SPACE)) te--, sum -= p->cl[te].adv, ln->adv[te - i] = 0;
-        if (sum > W + LAY_EPS) {
-            /* Squeeze, least visible first: the marks that end the lay_line
-             * (their blank half is outside the text anyway), then the gaps
-             * by up to GAP_SQUEEZE each, then other marks from the end. */
-            double over = sum - W;
-            size_t q = te;
-            while (q > i && (p->cl[q - 1].cls & (C_NOSTART | C_SQ_RIGHT)) && over > LAY_EPS) {
-                q--;
-                double take = p->cl[q].squeeze < over ? p->cl[q].squeeze : over;
-                ln->adv[q - i] -= take;
-                over -= take;
-            }
-            double gaps = GAP_SQUEEZE * (double)(te - i - 1);
-            if (over > LAY_EPS) {
-                double take = over < gaps ? over : gaps;
-                spread(p, ln, -take);
-                over -= take;
-            }
-            for (size_t r = q; r-- > i && over > LAY_EPS;) {
-                double take = p->cl[r].squeeze < over ? p->cl[r].squeeze : over;
-                if (take <= 0) continue;
-                ln->adv[r - i] -= take;
-                if (p->cl[r].cls & C_SQ_LEFT) ln->shift[r - i] = -take;
-                over -= take;
-            }
-            if (over > LAY_EPS) spread(p, ln, -over);
-            ln->squeezed = 1;
-            sum = W;
-        } else if (justify && !ln->last && W - sum > LAY_EPS) {
-            spread(p, ln, W - sum);
-            sum = W;
-        }
+        if (make_line(j, p, i, e, W, justify, ln) < 0) return -1;
         ln->pushed = pushed;
-        ln->width = sum;
         i = e;
     }
     *out = lines;
     *n_out = n;
+    return 0;
+}
+
+/* Lines ending at the given breaks (cluster indices, ascending, the last
+ * one n_cl), unjustified: a title broken where layout_title.c chose. */
+int lay_lines_at(lay_job *j, const lay_para *p, const size_t *ends, size_t n, double width, lay_line **out) {
+    lay_line *lines = arena_alloc(j->r->arena, (n ? n : 1) * sizeof *lines);
+    if (!lines) return lay_oom(j);
+    for (size_t k = 0, i = 0; k < n; i = ends[k++])
+        if (make_line(j, p, i, ends[k], width, 0, &lines[k]) < 0) return -1;
+    *out = lines;
+    return 0;
+}
+
+/* Distance from the baseline up to the top of the ink of the paragraph's
+ * first visible character (positive: above the baseline); 0 if none. */
+double lay_ink_top(const lay_para *p) {
+    for (size_t k = 0; k < p->n_cl; k++) {
+        const lay_cluster *c = &p->cl[k];
+        if (c->cls & C_SPACE) continue;
+        const lay_shaped *si = &p->items[c->item];
+        PangoRectangle ink;
+        pango_font_get_glyph_extents(si->item->analysis.font, si->glyphs->glyphs[c->g0].glyph, &ink, NULL);
+        return -(double)ink.y / PANGO_SCALE;
+    }
     return 0;
 }
 
@@ -454,7 +611,10 @@ const char *lay_subst(lay_job *j, const char *pat) {
         if (nl >= sizeof name) nl = sizeof name - 1;
         memcpy(name, o + 1, nl);
         name[nl] = 0;
-        const char *v = doc_field_get(j->d, name);
+        /* to-moved: the 主送 when layout moved it into the 版记 (GB/T 9704
+         * 7.3.2: it would have pushed the body off the first page) */
+        const char *v = !strcmp(name, "to-moved") ? (j->to_moved ? doc_field_get(j->d, "to") : NULL)
+                                                  : doc_field_get(j->d, name);
         if (!v || !*v) {
             buf_free(&b);
             return NULL;
@@ -496,9 +656,15 @@ int lay_piece_build_in(lay_job *j, lay_piece *pc, const char *block_style, const
         free(rs);
         return lay_oom(j);
     }
+    /* an explicit line break (a title's '|', passed on as a line feed) is
+     * not text: it is taken out, and the character after it starts a line */
+    size_t hard[16], n_hard = 0;
     for (size_t i = 0; i < n; i++) {
         off[i] = all.len;
-        buf_puts(&all, texts[i]);
+        for (const char *c = texts[i]; *c; c++) {
+            if (*c != '\n') buf_add(&all, c, 1);
+            else if (n_hard < sizeof hard / sizeof *hard) hard[n_hard++] = all.len;
+        }
         tpl_resolve(t, block_style, run_styles ? run_styles[i] : NULL, &rs[i]);
     }
     const char *text = buf_cstr(&all) ? arena_strdup(j->r->arena, buf_cstr(&all)) : NULL;
@@ -509,36 +675,28 @@ int lay_piece_build_in(lay_job *j, lay_piece *pc, const char *block_style, const
         return lay_oom(j);
     }
     int rc = para_shape(j, &pc->p, text, rs, off, n, 1.0);
+    double scale = 1;
     if (rc == 0 && pc->st.fit && text_width(&pc->p) > pc->avail + LAY_EPS) {
         /* shrink the whole piece to one line: a long issuer name in the 版头 */
-        double scale = pc->avail / text_width(&pc->p) * 0.999;
+        scale = pc->avail / text_width(&pc->p) * 0.999;
         lay_para_free(&pc->p);
         rc = para_shape(j, &pc->p, text, rs, off, n, scale);
     }
-    pc->size = (n ? rs[0].size : pc->st.size);
+    pc->size = (n ? rs[0].size : pc->st.size) * scale;
     free(off);
     free(rs);
     if (rc) return rc;
+    for (size_t k = 0, h = 0; k < pc->p.n_cl && h < n_hard; k++) {
+        while (h < n_hard && hard[h] < pc->p.cl[k].start) h++;
+        if (h < n_hard && hard[h] == pc->p.cl[k].start && k > 0) pc->p.cl[k].hard = 1;
+    }
     double indent = pc->st.indent * pc->st.size * (t->char_pitch / t->body_size);
     double big = 1e9;
     rc = lay_break(j, &pc->p, nowrap ? big : pc->avail - indent, nowrap ? big : pc->avail,
                     pc->st.align == TPL_JUSTIFY, &pc->lines, &pc->n_lines);
-    if (rc == 0 && !nowrap && pc->n_lines > 1 && pc->st.align == TPL_CENTER) {
-        /* A centred title over several lines is balanced: the narrowest
-         * measure that still gives the same number of lines, so 通报 never
-         * dangles alone under a full line. */
-        size_t want = pc->n_lines;
-        double step = pc->size * (t->char_pitch / t->body_size) / 2;
-        for (double w = text_width(&pc->p) / (double)want; w < pc->avail; w += step) {
-            lay_line *ls;
-            size_t n;
-            if ((rc = lay_break(j, &pc->p, w, w, 0, &ls, &n)) < 0) break;
-            if (n == want) {
-                pc->lines = ls;
-                break;
-            }
-        }
-    }
+    /* a centred title over several lines: between words, balanced */
+    if (rc == 0 && !nowrap && (pc->n_lines > 1 || n_hard) && pc->st.align == TPL_CENTER && indent == 0)
+        rc = lay_title_break(j, pc);
     return rc;
 }
 
@@ -549,6 +707,7 @@ int lay_piece_build(lay_job *j, lay_piece *pc, const char *block_style, const ch
 
 double lay_line_x(const lay_piece *pc, const lay_line *ln, size_t idx, const tpl_template *t) {
     double x = pc->left + pc->x_off;
+    if (pc->st.align == TPL_UNDER_PREVIOUS) return x;   /* placed by lay_document */
     if (idx == 0) x += pc->st.indent * pc->st.size * (t->char_pitch / t->body_size);
     else x += pc->hang;
     switch (pc->st.align) {

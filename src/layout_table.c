@@ -277,30 +277,53 @@ int lay_table_place(lay_job *j, const lay_table *tb, lay_page **pgp, double *lin
 
 /* ---- figures ------------------------------------------------------------ */
 
-/* One text item of a figure, at the figure's origin (ox, oy). */
-static int figure_text(lay_job *j, lay_page *pg, const doc_fig_item *it, double ox, double oy) {
+/* Where a point of a figure lands when the figure gives up `d` pt of its
+ * flexible band (the chart's plot): above the band nothing moves, inside
+ * it distances shrink in proportion, below it everything moves up by d. */
+static double fig_y(const doc_figure *f, double y, double d) {
+    if (d <= 0 || y <= f->flex_top) return y;
+    if (y >= f->flex_bottom) return y - d;
+    return f->flex_top + (y - f->flex_top) * (1 - d / (f->flex_bottom - f->flex_top));
+}
+
+/* One text item of a figure, at the figure's origin (ox, oy); its middle
+ * follows the band. */
+static int figure_text(lay_job *j, lay_page *pg, const doc_figure *f, const doc_fig_item *it, double ox, double oy,
+                       double d) {
     lay_piece pc;
     const char *texts[1] = {it->text};
     int align = it->align == DOC_ALIGN_CENTER ? TPL_CENTER : it->align == DOC_ALIGN_RIGHT ? TPL_RIGHT : TPL_LEFT;
     int rc = lay_piece_build_in(j, &pc, it->style ? it->style : "chart", texts, NULL, 1, it->x2 <= 0, it->x2, align);
     if (rc == 0 && it->use_rgb)
         for (size_t k = 0; k < pc.p.n_runs; k++) memcpy(pc.p.runs[k].st.rgb, it->rgb, sizeof it->rgb);
+    double y = fig_y(f, it->y + pc.size / 2, d) - pc.size / 2;
     /* labels are set solid-ish: 1.2 × their size per line, not on the grid */
     for (size_t l = 0; rc == 0 && l < pc.n_lines; l++) {
         double w = pc.lines[l].width;
         double x = ox + it->x - (align == TPL_CENTER ? w / 2 : align == TPL_RIGHT ? w : 0);
-        rc = lay_emit_line(j, &pc.p, &pc.lines[l], x, lay_baseline(oy + it->y + (double)l * 1.2 * pc.size, pc.size), pg);
+        rc = lay_emit_line(j, &pc.p, &pc.lines[l], x, lay_baseline(oy + y + (double)l * 1.2 * pc.size, pc.size), pg);
     }
     lay_para_free(&pc.p);
     return rc;
 }
 
-/* A figure takes whole grid lines, so the text after it stays on the grid;
- * it moves to the next page when it does not fit. */
-int lay_figure_place(lay_job *j, const doc_figure *f, lay_page **pgp, double *line_no, double page_top) {
+/* A figure takes whole grid lines, so the text after it stays on the grid.
+ * Where it does not fit with the `reserve` lines that must follow it on
+ * its page (the 署名 group, the 版记), a figure with a flexible band
+ * shrinks to the room left, down to its min_height, so the page fills;
+ * otherwise it moves to the next page. */
+int lay_figure_place(lay_job *j, const doc_figure *f, lay_page **pgp, double *line_no, double page_top,
+                     double reserve, double *slack) {
     const tpl_template *t = j->t;
-    double nl = ceil(f->height / t->line_pitch - LAY_EPS);
-    if (*line_no + nl > t->lines + LAY_EPS && *line_no > page_top + LAY_EPS) {
+    double nl = ceil(f->height / t->line_pitch - LAY_EPS), d = 0;
+    double want = floor(t->lines - *line_no - reserve + LAY_EPS);
+    double min_nl = ceil(f->min_height / t->line_pitch - LAY_EPS);
+    int flex = f->flex_bottom > f->flex_top && f->min_height > 0;
+    if (nl > want && flex && want >= min_nl && want >= 1) {
+        d = f->height - want * t->line_pitch;
+        if (d < 0) d = 0;
+        nl = want;
+    } else if (*line_no + nl > t->lines + LAY_EPS && *line_no > page_top + LAY_EPS) {
         (*pgp)->body_lines = (int)ceil(*line_no);
         if (!(*pgp = lay_new_page(j))) return -1;
         *line_no = 0;
@@ -309,12 +332,16 @@ int lay_figure_place(lay_job *j, const doc_figure *f, lay_page **pgp, double *li
     for (size_t i = 0; i < f->n_items; i++) {
         const doc_fig_item *it = &f->items[i];
         int rc = 0;
-        if (it->kind == DOC_FIG_RECT) rc = lay_add_rect(j, *pgp, ox + it->x, oy + it->y, it->x2, it->y2, it->rgb);
-        else if (it->kind == DOC_FIG_RULE)
-            rc = lay_add_line(j, *pgp, ox + it->x, oy + it->y, ox + it->x2, oy + it->y2, it->weight, it->rgb);
-        else rc = figure_text(j, *pgp, it, ox, oy);
+        if (it->kind == DOC_FIG_RECT) {
+            double y0 = fig_y(f, it->y, d), y1 = fig_y(f, it->y + it->y2, d);
+            rc = lay_add_rect(j, *pgp, ox + it->x, oy + y0, it->x2, y1 - y0, it->rgb);
+        } else if (it->kind == DOC_FIG_RULE)
+            rc = lay_add_line(j, *pgp, ox + it->x, oy + fig_y(f, it->y, d), ox + it->x2, oy + fig_y(f, it->y2, d),
+                              it->weight, it->rgb);
+        else rc = figure_text(j, *pgp, f, it, ox, oy, d);
         if (rc < 0) return -1;
     }
     *line_no += nl;
+    *slack = flex && nl > min_nl ? nl - min_nl : 0;
     return 0;
 }

@@ -11,7 +11,6 @@
 
 #include "cellval.h"
 #include "csv.h"
-#include "date.h"
 #include "grid.h"
 #include "safecell.h"
 #include "sheetmap.h"
@@ -406,7 +405,7 @@ int ledger_read(const char *path, const char *encoding, ledger_doc *d, err *e) {
     memset(d, 0, sizeof *d);
     if (!(d->arena = arena_new())) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     char today[11];
-    date_today(today);
+    store_today(today);
     int year = atoi(today), rc = 0;
     size_t l = strlen(path);
     if (l > 4 && !strcasecmp(path + l - 4, ".csv")) {

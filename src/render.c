@@ -142,8 +142,10 @@ static doc_document *render_compose(const model_bulletin *b, const tpl_template 
     doc_document *d = compose_bulletin(b, &co, e);
     if (!d) return NULL;
     int rows = 0, chart = 0;
+    /* the appendix and the chart quote the model too: the same brackets */
     if ((part_on(t, t->force_chart, "chart") && (chart = chart_add(d, b, t, co.district, 1, e)) < 0) ||
         (part_on(t, t->force_appendix, "appendix") && (rows = appendix_add(d, b, t, co.district, e)) < 0) ||
+        ((rows || chart) && compose_normalize(d) < 0 && err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory")) ||
         arrange(d, t, e) < 0) {
         doc_free(d);
         return NULL;

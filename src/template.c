@@ -10,16 +10,11 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Grid lines per page, characters per line: far beyond any paper, and a
- * bound that keeps the layout's arithmetic in range. */
-#define TPL_MAX_GRID 1000
 
 #define MM (72.0 / 25.4)
 
@@ -49,8 +44,7 @@ static int length(loader *L, xmlNode *n, const char *name, double *out) {
     char *end;
     errno = 0;
     double x = strtod(v, &end);
-    if (errno || end == v || !isfinite(x))
-        return fail(L, n, "attribute %s=\"%s\" is not a length; write e.g. 37mm or 16pt", name, v);
+    if (errno || end == v) return fail(L, n, "attribute %s=\"%s\" is not a length; write e.g. 37mm or 16pt", name, v);
     if (!strcmp(end, "mm")) x *= MM;
     else if (!strcmp(end, "cm")) x *= 10 * MM;
     else if (!strcmp(end, "in")) x *= 72;
@@ -64,25 +58,8 @@ static int number(loader *L, xmlNode *n, const char *name, double *out) {
     if (!v) return 0;
     char *end;
     double x = strtod(v, &end);
-    if (end == v || *end || !isfinite(x)) return fail(L, n, "attribute %s=\"%s\" must be a number", name, v);
+    if (end == v || *end) return fail(L, n, "attribute %s=\"%s\" must be a number", name, v);
     *out = x;
-    return 1;
-}
-
-/* A whole number from lo to hi (a count of lines or characters): 0 absent,
- * 1 set, -1 failed.  Checked before the conversion, which is undefined for
- * a double out of int's range. */
-static int count(loader *L, xmlNode *n, const char *name, int lo, int hi, int *out) {
-    double x;
-    int r = number(L, n, name, &x);
-    if (r <= 0) return r;
-    if (x != floor(x) || x < lo || x > hi) {
-        char what[160], range[64];
-        snprintf(what, sizeof what, "%s=\"%.100s\"", name, attr(L, n, name));
-        snprintf(range, sizeof range, "%d to %d", lo, hi);
-        return fail(L, n, "attribute %s must be a whole number from %s", what, range);
-    }
-    *out = (int)x;
     return 1;
 }
 
@@ -150,11 +127,14 @@ static int load_style(loader *L, xmlNode *n, tpl_style *s) {
     if (a) {
         static const struct { const char *n; tpl_align a; } al[] = {
             {"left", TPL_LEFT}, {"center", TPL_CENTER}, {"right", TPL_RIGHT},
-            {"justify", TPL_JUSTIFY}, {"center-over-next", TPL_CENTER_OVER_NEXT}};
+            {"justify", TPL_JUSTIFY}, {"center-over-next", TPL_CENTER_OVER_NEXT},
+            {"under-previous", TPL_UNDER_PREVIOUS}};
         int ok = 0;
-        for (size_t i = 0; i < 5; i++)
+        for (size_t i = 0; i < sizeof al / sizeof al[0]; i++)
             if (!strcmp(a, al[i].n)) { s->align = al[i].a; ok = 1; }
-        if (!ok) return fail(L, n, "align=\"%s\": use left, center, right, justify or center-over-next%s", a, NULL);
+        if (!ok)
+            return fail(L, n, "align=\"%s\": use left, center, right, justify, center-over-next or under-previous%s", a,
+                        NULL);
         s->set |= TPL_S_ALIGN;
     }
     if ((r = number(L, n, "indent", &s->indent)) < 0) return -1; else if (r) s->set |= TPL_S_INDENT;
@@ -471,6 +451,31 @@ static int load_chart(loader *L, xmlNode *n) {
     return 0;
 }
 
+/* <lexicon>疫情 防控 暗访</lexicon>: words separated by white space (ASCII
+ * or U+3000). */
+static int load_lexicon(loader *L, xmlNode *n) {
+    tpl_template *t = L->t;
+    xmlChar *txt = xmlNodeGetContent(n);
+    const char *s = txt ? (const char *)txt : "";
+    size_t cap = t->n_lexicon;
+    static const char ideo_space[] = "\u3000";
+    while (*s) {
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || !strncmp(s, ideo_space, 3))
+            s += *s == ideo_space[0] ? 3 : 1;
+        const char *e = s;
+        while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r' && strncmp(e, ideo_space, 3)) e++;
+        if (e == s) break;
+        if (arena_grow(t->arena, (void **)&t->lexicon, &cap, t->n_lexicon, sizeof *t->lexicon) < 0 ||
+            !(t->lexicon[t->n_lexicon++] = arena_strndup(t->arena, s, (size_t)(e - s)))) {
+            if (txt) xmlFree(txt);
+            return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
+        }
+        s = e;
+    }
+    if (txt) xmlFree(txt);
+    return 0;
+}
+
 /* <output formats="pdf ofd" pdfa="yes"/> */
 static int load_output(loader *L, xmlNode *n) {
     tpl_template *t = L->t;
@@ -497,6 +502,21 @@ static int load_output(loader *L, xmlNode *n) {
     return 0;
 }
 
+/* A number of days from 0 to hi, whole: 0 absent, 1 set, -1 failed (checked
+ * before the conversion, which is undefined for a double out of int's range). */
+static int esc_days(loader *L, xmlNode *n, const char *name, int hi, int *out) {
+    double x;
+    int r = number(L, n, name, &x);
+    if (r <= 0) return r;
+    if (!(x >= 0 && x <= hi) || x != (double)(int)x) {
+        char range[64];
+        snprintf(range, sizeof range, "0 to %d", hi);
+        return fail(L, n, "<escalation> %s= must be a whole number of days from %s", name, range);
+    }
+    *out = (int)x;
+    return 1;
+}
+
 /* <escalation working-days="3" after="0"> with one <level name= title=
  * lead= warning=/> per level, lowest first: what `tongbao escalate` writes
  * (templates/README.md, "<escalation>").  The wording is the template's;
@@ -505,8 +525,8 @@ static int load_escalation(loader *L, xmlNode *n) {
     tpl_escalation *x = &L->t->escalation;
     if (x->n_levels) return fail(L, n, "a template has one <escalation>%s%s", NULL, NULL);
     x->working_days = -1;
-    if (count(L, n, "working-days", 0, 365, &x->working_days) < 0 ||
-        count(L, n, "days", 0, 3650, &x->calendar_days) < 0 || count(L, n, "after", 0, 3650, &x->after_days) < 0)
+    if (esc_days(L, n, "working-days", 365, &x->working_days) < 0 ||
+        esc_days(L, n, "days", 3650, &x->calendar_days) < 0 || esc_days(L, n, "after", 3650, &x->after_days) < 0)
         return -1;
     if (x->working_days >= 0 && attr(L, n, "days"))
         return fail(L, n, "<escalation>: give working-days= or days=, not both%s%s", NULL, NULL);
@@ -553,19 +573,28 @@ static int load_root(loader *L, xmlNode *root) {
     t->folio_inset = 1;
     t->folio_outer = 1;
     t->folio_first = 1;
+    t->sides = 2;
+    t->head_gap = -1;
     t->appendix.pad_x = t->appendix.pad_y = t->appendix.rule_weight = -1;   /* appendix.c's defaults */
     size_t cap_styles = 0, cap_words = 0;
     for (xmlNode *c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
         if (is(c, "page")) {
+            double x;
+            int r;
             if (length(L, c, "width", &t->page_w) < 0 || length(L, c, "height", &t->page_h) < 0 ||
                 length(L, c, "top", &t->top) < 0 || length(L, c, "left", &t->left) < 0 ||
                 length(L, c, "block-width", &t->block_w) < 0 || length(L, c, "block-height", &t->block_h) < 0 ||
                 length(L, c, "body-size", &t->body_size) < 0)
                 return -1;
-            if (count(L, c, "lines", 1, TPL_MAX_GRID, &t->lines) < 0 ||
-                count(L, c, "chars", 1, TPL_MAX_GRID, &t->chars) < 0)
-                return -1;
+            if ((r = number(L, c, "lines", &x)) < 0) return -1;
+            if (r) t->lines = (int)x;
+            if ((r = number(L, c, "chars", &x)) < 0) return -1;
+            if (r) t->chars = (int)x;
+            if (set_flag(L, c, "squeeze-adjacent", &t->squeeze_adjacent) < 0) return -1;
+            if ((r = number(L, c, "sides", &x)) < 0) return -1;
+            if (r && x != 1 && x != 2) return fail(L, c, "sides=\"%s\": 2 (printed on both sides) or 1%s", attr(L, c, "sides"), NULL);
+            if (r) t->sides = (int)x;
         } else if (is(c, "style")) {
             if (arena_grow(t->arena, (void **)&t->styles, &cap_styles, t->n_styles, sizeof *t->styles) < 0)
                 return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
@@ -574,8 +603,10 @@ static int load_root(loader *L, xmlNode *root) {
             if (load_style(L, c, s) < 0) return -1;
             t->n_styles++;
         } else if (is(c, "head")) {
-            t->head_lines = 0;
-            if (count(L, c, "lines", 0, TPL_MAX_GRID, &t->head_lines) < 0) return -1;
+            double x = 0;
+            if (number(L, c, "lines", &x) < 0) return -1;
+            t->head_lines = (int)x;
+            if (number(L, c, "gap", &t->head_gap) < 0) return -1;
             if (load_items(L, c, &t->head, &t->n_head) < 0) return -1;
         } else if (is(c, "tail")) {
             if (load_items(L, c, &t->tail, &t->n_tail) < 0) return -1;
@@ -612,6 +643,8 @@ static int load_root(loader *L, xmlNode *root) {
                 if (!we->key) return fail(L, w, "<text> in <wording> needs key=\"…\"%s%s", NULL, NULL);
                 t->n_words++;
             }
+        } else if (is(c, "lexicon")) {
+            if (load_lexicon(L, c) < 0) return -1;
         } else if (is(c, "order")) {
             if (load_order(L, c) < 0) return -1;
         } else if (is(c, "appendix")) {

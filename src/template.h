@@ -12,7 +12,11 @@
 #include <stddef.h>
 #include "util.h"
 
-typedef enum { TPL_LEFT, TPL_CENTER, TPL_RIGHT, TPL_JUSTIFY, TPL_CENTER_OVER_NEXT } tpl_align;
+/* UNDER_PREVIOUS: the 成文日期 of an unsealed 署名 (GB/T 9704 7.3.5.2): its
+ * first character `indent` characters right of the previous block's first
+ * character; when that would pass its right-indent, it is set flush at the
+ * right-indent and the previous block moves left as far. */
+typedef enum { TPL_LEFT, TPL_CENTER, TPL_RIGHT, TPL_JUSTIFY, TPL_CENTER_OVER_NEXT, TPL_UNDER_PREVIOUS } tpl_align;
 
 /* Which members a style sets; unset members inherit (body ← block ← run). */
 enum {
@@ -126,6 +130,8 @@ typedef struct tpl_template {
     int lines, chars;
     double body_size;
     double line_pitch, char_pitch;      /* derived: block_h/lines, block_w/chars */
+    int squeeze_adjacent;       /* <page squeeze-adjacent="yes">: two marks side by side (）、)
+                                   give up a blank half everywhere; no (default): nowhere */
     /* styles */
     tpl_style *styles;
     size_t n_styles;
@@ -133,18 +139,28 @@ typedef struct tpl_template {
     tpl_item *head;
     size_t n_head;
     int head_lines;
+    double head_gap;            /* >= 0: the body starts this many grid lines below the head's
+                                   last item (the red rule; GB/T 9704 7.3.1: 标题 空二行), not on
+                                   grid line head_lines; < 0 = unset */
     /* 版记/报尾: bottom of the last page */
     tpl_item *tail;
     size_t n_tail;
+    int sides;                  /* 2 (default): printed on both sides, the 版记 goes on the last
+                                   even page (GB/T 9704 7.4, 封四); 1: on the last page */
     /* page numbers */
     const char *folio_format, *folio_style;
-    double folio_below;         /* pt below the block bottom to the number's top */
+    double folio_below;         /* pt from the block bottom to the top of the folio's ink (the
+                                   一字线 of "— 1 —"; GB/T 9704 7.5: 一字线上距版心下边缘7mm) */
     double folio_inset;         /* characters in from the block edge */
     int folio_outer;            /* odd right / even left (else centred) */
     int folio_first;            /* 1 (default): page 1 has its number; 0: not (信函格式) */
     /* wording for compose, and the order of body parts */
     tpl_word_entry *words;
     size_t n_words;
+    /* <lexicon>: words a title never breaks inside, beyond those ICU's
+     * dictionary knows (疫情 防控 暗访 …) */
+    const char **lexicon;
+    size_t n_lexicon;
     const char *order;          /* <order> as written, NULL = compose's order */
     const char **parts;         /* its part names (head/tail left out), n_parts */
     size_t n_parts;

@@ -50,10 +50,18 @@
  *     the block (min-body-y + height) + tol;
  *   - at most --max-lines body rows per page;
  *   - full rows hold chars − 1 … chars + 1 characters;
- *   - every page has a page number "— N —" with N the page's number, its em
+ *   - a full row that the next row's number, date or code (carried down
+ *     whole: 11月21日18：00) left short may hold that much less, and one
+ *     less before a paragraph's last line of a few characters (one came
+ *     down to keep a lone character company: 知情）。);
+ *   - every page has a page number, except that when a blank page precedes
+ *     the last page (the 版记's) neither of the two has one (GB/T 9704 7.5);
+ *     a page number is "— N —" with N the page's number, its em
  *     top --pn-gap-mm below the block (± --pn-tol-mm), on odd pages at the
  *     right and on even pages at the left, one --pn-size character in from
  *     the block's edge (± --pn-tol-mm).
+ * --rows prints every row (page, kind, box in mm, height in pt, text) for the
+ * tests that check the page furniture in awk (tests/e2e_pages.sh).
  * --report also prints, per page, the number of body rows, the left edge, the
  * top of the first body row, the row pitch and a histogram of the characters
  * per full row.
@@ -63,7 +71,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>              /* fabs, isfinite: builtins, no libm needed */
+#include <math.h>              /* fabs, floor, isfinite: builtins, no libm needed */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -82,7 +90,7 @@ typedef struct {
     double body_size, min_h, max_h;     /* pt; min_h/max_h < 0: from body_size */
     double full_tol_mm, pn_size, pn_gap_mm, pn_tol_mm;
     long max_lines, chars;
-    int report;
+    int report, rows, lines;
     const char *file;
 } options;
 
@@ -245,6 +253,28 @@ static void first_last_cp(const char *s, unsigned long *first, unsigned long *la
             *first = c;
         *last = c;
     }
+}
+
+/* Width in characters (ASCII half) of the unbreakable token a row starts
+ * with: ASCII letters, digits and - _ / : . with the date units 年月日 and
+ * a full-width colon between them; 0 when it starts with anything else. */
+static double token_units(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned long c;
+    double u = 0;
+    int ascii = 0;
+    while ((c = next_cp(&p)) != 0) {
+        if (c < 0x80 && (isalnum((int)c) || c == '-' || c == '_' || c == '/' || c == ':' || c == '.')) {
+            u += 0.5;
+            ascii = 1;
+        } else if (ascii && (c == 0x5E74 || c == 0x6708 || c == 0x65E5 || c == 0xFF1A)) {   /* 年月日： */
+            u += 1;
+        } else {
+            break;
+        }
+    }
+    return ascii ? u : 0;
 }
 
 /* "— 12 —" (dashes, digits, dashes; blanks anywhere): 1 and *num, else 0. */
@@ -552,10 +582,41 @@ static int cmp_double(const void *a, const void *b)
 
 /* ---- per page ----------------------------------------------------------- */
 
+#define PAGES_MAX 4096
 typedef struct {
     int pages;
     long body_rows, full_rows;
+    /* a full row at the foot of a page that holds too few characters:
+     * judged when the next page's first row is known */
+    int pend_page, pend_line;
+    double pend_short;
+    char pend_text[96];
+    /* per page (1-based): nothing on it but maybe a number; has a number */
+    unsigned char blank[PAGES_MAX + 1], numbered[PAGES_MAX + 1];
 } totals;
+
+static void pending_row(const options *o, totals *t, double carried)
+{
+    if (t->pend_short > carried + 0.26)
+        violation(t->pend_page, t->pend_line, "full line holds %.1f characters (expected %ld–%ld) [%s]",
+                  (double)o->chars - 1 - t->pend_short, o->chars - 1, o->chars + 1, t->pend_text);
+    t->pend_page = 0;
+}
+
+/* GB/T 9704 7.5: every page is numbered, except that when a blank page
+ * precedes the 版记 page (the last), neither of the two is. */
+static void check_numbering(const totals *t)
+{
+    int n = t->pages < PAGES_MAX ? t->pages : PAGES_MAX;
+    int blank_before_last = n >= 2 && t->blank[n - 1];
+    for (int p = 1; p <= n; p++) {
+        int exempt = blank_before_last && p >= n - 1;
+        if (!exempt && !t->numbered[p])
+            violation(p, 0, "no page number (\"— %d —\") found", p);
+        if (exempt && t->numbered[p])
+            violation(p, 0, "numbered, but a blank page precedes the 版记 page: neither is numbered");
+    }
+}
 
 static void check_page(const options *o, int page, row *rows, size_t nr, totals *t)
 {
@@ -577,9 +638,20 @@ static void check_page(const options *o, int page, row *rows, size_t nr, totals 
         if (!centres)
             oom();
     }
+    for (size_t i = 0; i < nr; i++)
+        classify(o, &rows[i]);
+    /* a short last row of the page before: excused by what this page starts with */
+    if (t->pend_page) {
+        double carried = 0;
+        for (size_t i = 0; i < nr; i++)
+            if (rows[i].is_body) {
+                carried = token_units(rows[i].text);
+                break;
+            }
+        pending_row(o, t, carried);
+    }
     for (size_t i = 0; i < nr; i++) {
         row *r = &rows[i];
-        classify(o, r);
         if (r->is_pn) {
             if (!pn || r->y0 > pn->y0)
                 pn = r;
@@ -630,7 +702,29 @@ static void check_page(const options *o, int page, row *rows, size_t nr, totals 
             long slot = cols > 0 ? (long)(cols * 2 + 0.5) : -1;
             if (slot >= 0 && slot < HIST_MAX)
                 hist[slot]++;
-            if (cols < (double)o->chars - 1 - 0.26 || cols > (double)o->chars + 1 + 0.26) {
+            /* a number, date or code carried down whole to the next line
+             * (never split: 11月21日18：00, FX2026-001-006) leaves this
+             * one short by its width */
+            double carried = 0;
+            int last = 1;
+            for (size_t k = i + 1; k < nr; k++)
+                if (rows[k].is_body) {
+                    carried = token_units(rows[k].text);
+                    /* a paragraph's short last line (知情）。): a character
+                     * came down to keep a lone one company */
+                    if (rows[k].units <= 4 && rows[k].x1 < right - 2 * o->body_size) carried += 1;
+                    last = 0;
+                    break;
+                }
+            /* the page's last row: the next page's first row decides */
+            /* half-width characters (11月21日18:00) can leave half a column */
+            double lo = (double)o->chars - 1 - (r->units - floor(r->units) > 0.25 ? 0.5 : 0);
+            if (last && cols < lo - 0.26 && cols > 0) {
+                t->pend_page = page;
+                t->pend_line = L;
+                t->pend_short = lo - cols;
+                snprintf(t->pend_text, sizeof t->pend_text, "%s", snippet(r->text, sn, sizeof sn));
+            } else if (cols < lo - carried - 0.26 || cols > (double)o->chars + 1 + 0.26) {
                 if (indent > 0.25)
                     violation(page, L, "full line holds %.1f characters after %.1f columns of indent "
                               "(%.1f columns; expected %ld–%ld) [%s]", r->units, indent, cols,
@@ -642,6 +736,12 @@ static void check_page(const options *o, int page, row *rows, size_t nr, totals 
         }
     }
 
+    if (o->rows)
+        for (size_t i = 0; i < nr; i++) {
+            const row *r = &rows[i];
+            printf("%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\n", page, r->is_pn ? "pn" : r->is_body ? "body" : "other",
+                   r->x0 / PT_PER_MM, r->y0 / PT_PER_MM, r->x1 / PT_PER_MM, r->y1 / PT_PER_MM, r->y1 - r->y0, r->text);
+        }
     if (nbody > o->max_lines)
         violation(page, 0, "%ld body lines, more than %ld", nbody, o->max_lines);
     if (nbody > 0 && fabs(leftmost - left) > tol)
@@ -650,8 +750,12 @@ static void check_page(const options *o, int page, row *rows, size_t nr, totals 
 
     /* Page number: "— N —", pn-gap below the block, odd right, even left. */
     const double pn_tol = o->pn_tol_mm * PT_PER_MM, pn_char = o->pn_size;
+    if (page <= PAGES_MAX) {
+        t->blank[page] = nr == 0 || (nr == 1 && pn);
+        t->numbered[page] = pn != NULL;
+    }
     if (!pn) {
-        violation(page, 0, "no page number (\"— %d —\") found", page);
+        if (page > PAGES_MAX) violation(page, 0, "no page number (\"— %d —\") found", page);
     } else {
         double c = (pn->y0 + pn->y1) / 2, pn_top = c - o->pn_size / 2;
         double want_top = bottom + o->pn_gap_mm * PT_PER_MM;
@@ -733,6 +837,11 @@ static int walk_pages(const options *o, xmlNode *n, item_list *l, totals *t)
                 return -1;
             if (l->n == 0 && collect_bare_words(o, c, l))
                 return -1;
+            if (o->lines)
+                for (size_t i = 0; i < l->n; i++)
+                    printf("%d\tline\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\n", page, l->v[i].x0 / PT_PER_MM,
+                           l->v[i].y0 / PT_PER_MM, l->v[i].x1 / PT_PER_MM, l->v[i].y1 / PT_PER_MM,
+                           l->v[i].y1 - l->v[i].y0, l->v[i].text);
             size_t nr = make_rows(o, l, &rows);
             check_page(o, page, rows, nr, t);
             for (size_t i = 0; i < nr; i++)
@@ -763,9 +872,14 @@ static void usage(FILE *f)
           "  --max-height-pt N  largest line box height of body text (1.6 x body size)\n"
           "  --full-tol-mm N    a line ending this close to the right edge is full (2)\n"
           "  --pn-size N        page number font size in pt (14)\n"
-          "  --pn-gap-mm N      page number distance below the block (7)\n"
+          "  --pn-gap-mm N      page number's em top below the block (4.6: its 一字线's ink\n"
+          "                     is then 7 mm below, GB/T 9704 7.5; tests/inkcheck sees ink)\n"
           "  --pn-tol-mm N      page number position tolerance (2.5)\n"
           "  --report           print per-page figures as well\n"
+          "  --rows             print every row: page, body|pn|other, x0 y0 x1 y1 (mm),\n"
+          "                     height (pt) and text, tab-separated, for the page tests\n"
+          "  --lines            the same for pdftotext's lines before they are joined\n"
+          "                     into rows (a table cell's lines stay apart)\n"
           "exit status: 0 fine, 1 violations, 2 usage or input error\n", f);
 }
 
@@ -808,6 +922,14 @@ static int parse_args(int argc, char **argv, options *o)
         }
         if (strcmp(a, "--report") == 0) {
             o->report = 1;
+            continue;
+        }
+        if (strcmp(a, "--rows") == 0) {
+            o->rows = 1;
+            continue;
+        }
+        if (strcmp(a, "--lines") == 0) {
+            o->lines = 1;
             continue;
         }
         if (strcmp(a, "--") == 0) {
@@ -880,7 +1002,7 @@ int main(int argc, char **argv)
     options o = {
         .left_mm = 28, .tol_mm = 1, .min_y_mm = 37, .width_mm = 156, .height_mm = 225,
         .body_size = 16, .min_h = -1, .max_h = -1, .full_tol_mm = 2,
-        .pn_size = 14, .pn_gap_mm = 7, .pn_tol_mm = 2.5,
+        .pn_size = 14, .pn_gap_mm = 4.6, .pn_tol_mm = 2.5,
         .max_lines = 22, .chars = 28, .report = 0, .file = NULL,
     };
     if (parse_args(argc, argv, &o))
@@ -915,8 +1037,12 @@ int main(int argc, char **argv)
     }
     xmlNode *root = xmlDocGetRootElement(doc);
     item_list l = { NULL, 0, 0 };
-    totals t = { 0, 0, 0 };
+    static totals t;
     int rc = root ? walk_pages(&o, root, &l, &t) : 0;
+    if (rc == 0 && t.pend_page)
+        pending_row(&o, &t, 0);
+    if (rc == 0)
+        check_numbering(&t);
     list_clear(&l);
     free(l.v);
     xmlFreeDoc(doc);
