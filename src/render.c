@@ -183,6 +183,46 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
     return rc;
 }
 
+/* A letter of tongbao escalate (compose_letter.c): the template's levels
+ * and wording, its <order>, its furniture (信函格式). */
+int render_letter(lay_ctx *lc, const model_letter *l, const tpl_template *t, buf *pdf, render_info *info, err *e) {
+    const tpl_escalation *x = &t->escalation;
+    compose_level *lv = calloc(x->n_levels ? x->n_levels : 1, sizeof *lv);
+    if (!lv) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < x->n_levels; i++)
+        lv[i] = (compose_level){x->levels[i].name, x->levels[i].title, x->levels[i].lead, x->levels[i].warning};
+    compose_opts co = {0};
+    co.kind = "letter";
+    co.word = tpl_word;
+    co.word_ctx = (void *)t;
+    doc_document *d = compose_letter(l, lv, x->n_levels, &co, e);
+    free(lv);
+    if (!d) {
+        if (e->code == TB_ETEMPLATE && !e->file[0]) snprintf(e->file, sizeof e->file, "%s", t->path ? t->path : "");
+        return -1;
+    }
+    if (arrange(d, t, e) < 0) {
+        doc_free(d);
+        return -1;
+    }
+    if (info) doc_write_text(d, &info->text);
+    lay_result *r = lay_document(lc, d, t, e);
+    if (!r) {
+        doc_free(d);
+        return -1;
+    }
+    pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
+                  l->doc_number, d->meta_date, t->pdfa};
+    int rc = pdf_render(r, &m, pdf, e);
+    if (info) {
+        info->pages = (int)r->n_pages;
+        if (r->warnings.len) buf_add(&info->warnings, r->warnings.data, r->warnings.len);
+    }
+    lay_free(r);
+    doc_free(d);
+    return rc;
+}
+
 int render_docx(const model_bulletin *b, const tpl_template *t, const render_opts *o, buf *out,
                 render_info *info, err *e) {
     doc_document *d = render_compose(b, t, o, info, e);

@@ -33,6 +33,12 @@ void render_info_free(render_info *i);
 int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
                     const render_opts *o, buf *pdf, render_info *info, err *e);
 
+/* A letter of tongbao escalate (督办通知书, 信函格式) as a PDF: the template
+ * must have the letter parts (<escalation>, the letter-* wording; else
+ * TB_ETEMPLATE naming what it lacks).  info (may be NULL) gets pages, text
+ * and warnings. */
+int render_letter(lay_ctx *lc, const model_letter *l, const tpl_template *t, buf *pdf, render_info *info, err *e);
+
 /* The same document as a Word .docx (docx.h): a draft to edit.  info gets
  * the composed text and appendix/chart figures; pages stays 0 (Word
  * paginates).  Sets up the fonts (fonts_init) itself when there is a chart

@@ -397,6 +397,8 @@ long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err
     }
     sqlite3_finalize(st);
     if (r < 0) goto fail;
+    long nl = 0;   /* the letters of tongbao escalate (issue 16) */
+    if (store_verify_letters(s, cb, ctx, &faults, &nl, e) < 0) goto fail;
     if (pragma_faults(s, "PRAGMA integrity_check", 0, cb, ctx, &faults, e) < 0 ||
         pragma_faults(s, "PRAGMA foreign_key_check", 1, cb, ctx, &faults, e) < 0)
         goto fail;

@@ -47,3 +47,12 @@ if "$TB" render examples/inbox/jc-2026-11-21-night.xml -t tests/letter/letterhea
     ok "letterhead: a template with page-top=, page-bottom=, length= and first=\"no\" renders"
     e_letterhead letterhead "$ED/lh.pdf" 江城市疫情防控 江防督
 else ko "letterhead: a template with page-top=, page-bottom=, length= and first=\"no\" renders" "$(cat "$ED/lh.out")"; fi
+
+# templates that place an item twice, or promise letters without levels:
+# exit 5, the message, nothing written
+for f in tests/letter/bad-*.xml; do
+    n=$(basename "$f" .xml)
+    "$TB" render examples/inbox/jc-2026-11-20-night.xml -t "$f" -o "$ED/$n.pdf" >/dev/null 2>"$ED/bad.err"; rc=$?
+    if [ $rc -eq 5 ] && grep -qF -- "$(cat "tests/letter/$n.expect")" "$ED/bad.err" && [ ! -e "$ED/$n.pdf" ]; then ok "template $n refused"
+    else ko "template $n refused" "exit $rc: $(cat "$ED/bad.err")"; fi
+done
