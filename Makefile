@@ -3,6 +3,7 @@
 #   make check   the whole test suite (last line: "N passed, N failed")
 #   make bench   speed and memory figures
 #   make check SANITIZE=1   the same under ASan+UBSan
+#   make fuzz FUZZ_SECONDS=N   each libFuzzer harness for N seconds (clang)
 #   make install [PREFIX=/usr/local] [DESTDIR=]   and make uninstall
 
 CC      ?= cc
@@ -42,7 +43,18 @@ SRC     := $(filter-out src/main.c,$(wildcard src/*.c))
 OBJ     := $(SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/findings_rng.o $(BUILD)/srgb_icc.o $(BUILD)/datadir.o
 TESTS   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/unit_*.c)) $(BUILD)/tests/bboxcheck $(BUILD)/tests/inkcheck $(BUILD)/tests/benchrun $(BUILD)/tests/gen_history
 
-.PHONY: all deps test-deps install-pkgs demo check bench clean install uninstall FORCE
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c): clang, ASan + UBSan, every
+# object of tongbao rebuilt with coverage in build/fuzz/.  The README
+# ("Fuzzing") has the figures; tests/fuzz/run.sh assembles the seeds.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := build/fuzz
+FUZZ_CFLAGS  := -std=c17 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
+                -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_BINS    := $(patsubst tests/fuzz/fuzz_%.c,$(FUZZ_DIR)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJ     := $(SRC:src/%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/findings_rng.o $(FUZZ_DIR)/srgb_icc.o $(FUZZ_DIR)/datadir.o
+
+.PHONY: all deps test-deps install-pkgs demo check bench clean install uninstall FORCE fuzz fuzz-build
 all: $(BIN)
 
 # Debian packages the build, the fonts and the tests need.  Installs only
@@ -51,10 +63,10 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev
             libsqlite3-dev libdeflate-dev nettle-dev fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai texlive-lang-chinese \
             poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free libpng-dev libicu-dev
 # Only the tests use these (they write and read workbooks the way users'
-# programs do, and open the .docx drafts): `make check` and `make bench`
-# install them, `make demo` not.
+# programs do, and open the .docx drafts; clang builds the fuzzers):
+# `make check` and `make bench` install them, `make demo` not.
 TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools mandoc groff-base \
-             python3-docx libreoffice-writer-nogui
+             python3-docx libreoffice-writer-nogui clang libclang-rt-14-dev
 deps:
 	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS)"
 test-deps:
@@ -131,7 +143,7 @@ $(BUILD)/%.o: src/%.c $(wildcard src/*.h)
 
 # The RELAX NG schema is compiled into the binary so tongbao works from any
 # directory; src/findings.rng stays the one source of truth.
-$(BUILD)/findings_rng.c: src/findings.rng
+$(BUILD)/findings_rng.c $(FUZZ_DIR)/findings_rng.c: src/findings.rng
 	@mkdir -p $(@D)
 	@{ echo '#include <stddef.h>'; echo 'const unsigned char findings_rng[] = {'; \
 	   od -An -v -tx1 $< | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
@@ -144,7 +156,7 @@ $(BUILD)/findings_rng.o: $(BUILD)/findings_rng.c
 # (an ICC v2 monitor profile, "use freely"), built in like the schema so a
 # PDF/A never depends on what is installed where it is written.
 SRGB_ICC ?= /usr/share/color/icc/sRGB.icc
-$(BUILD)/srgb_icc.c: $(SRGB_ICC)
+$(BUILD)/srgb_icc.c $(FUZZ_DIR)/srgb_icc.c: $(SRGB_ICC)
 	@mkdir -p $(@D)
 	@{ echo '#include <stddef.h>'; echo 'const unsigned char srgb_icc[] = {'; \
 	   od -An -v -tx1 $< | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
@@ -158,6 +170,34 @@ $(BUILD)/tests/%: tests/%.c $(OBJ)
 	@echo "CC $<"
 	@$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(OBJ) $(PKG_LIBS) $(LDLIBS)
 
+$(FUZZ_DIR)/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	@echo "CC (fuzz) $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+
+$(FUZZ_DIR)/findings_rng.o $(FUZZ_DIR)/srgb_icc.o: $(FUZZ_DIR)/%.o: $(FUZZ_DIR)/%.c
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/datadir.o: $(BUILD)/datadir.c
+	@mkdir -p $(@D)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/libtongbao.a: $(FUZZ_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_DIR)/libtongbao.a
+	@echo "LD $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -Isrc -o $@ $< $(FUZZ_DIR)/libtongbao.a $(PKG_LIBS) $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each harness for FUZZ_SECONDS, one after another, its corpus kept in
+# build/fuzz/corpus/NAME between runs; a crash stops with the input saved.
+fuzz: test-deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 # The subsetting comparison of make bench links HarfBuzz's subsetter too
 # (libharfbuzz-subset0, part of libharfbuzz-dev); tongbao itself does not.
 $(BUILD)/tests/bench_subset: tests/bench_subset.c $(OBJ)
@@ -170,7 +210,7 @@ demo: deps
 	@sh examples/demo.sh
 
 check: test-deps
-	@$(MAKE) --no-print-directory $(BIN) $(TESTS)
+	@$(MAKE) --no-print-directory $(BIN) $(TESTS) $(FUZZ_BINS)
 	@$(SAN_ENV) BUILD=$(BUILD) TB=$(CURDIR)/$(BIN) sh tests/run.sh
 
 bench: test-deps

@@ -1,5 +1,6 @@
 /* cellval.c — cell values as people mean them (see cellval.h). */
 #include "cellval.h"
+#include "date.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -85,12 +86,7 @@ char *cellval_dup(arena *a, const grid_cell *c, int *oom) {
 
 /* ---- calendar ------------------------------------------------------------------ */
 
-int cellval_valid_day(int y, int m, int d) {
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1) return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= mdays[m - 1] + (m == 2 && leap);
-}
+int cellval_valid_day(int y, int m, int d) { return date_valid_day(y, m, d); }   /* one calendar rule */
 
 /* Days since 1970-01-01 → civil date (Howard Hinnant's algorithm). */
 static void civil(long z, int *y, int *m, int *d) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "fonts.h"
 #include "parse.h"
 #include "render.h"
@@ -31,6 +32,18 @@ int cli_setup_fonts(void) {
         return e.code;
     }
     return 0;
+}
+
+int cli_day_option(const char *cmd, const char *opt, const char *value) {
+    char why[160];
+    if (date_parse(value, 0, NULL, why, sizeof why) == 0) return 0;
+    if (why[0])
+        fprintf(stderr, "tongbao: %s: %s %s is not a real date: %s; give a date like 2026-11-22\n", cmd, opt, value,
+                why);
+    else
+        fprintf(stderr, "tongbao: %s: %s wants a date written YYYY-MM-DD, e.g. 2026-11-22, not \"%s\"\n", cmd, opt,
+                value);
+    return TB_EUSAGE;
 }
 
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {

@@ -41,6 +41,9 @@ int cli_setup_fonts(void);                    /* fonts_init with the data dir; p
 const char *cli_db_path(const char *opt);
 /* FILE.xml (or a workbook) -> FILE.EXT beside it, ext ".pdf" or ".docx" (malloc'd). */
 char *cli_default_out(const char *in, const char *ext);
+/* An option's YYYY-MM-DD value (date.h's rule): 0, or a usage message on
+ * stderr naming the command, the option and what is wrong, and TB_EUSAGE. */
+int cli_day_option(const char *cmd, const char *opt, const char *value);
 /* Matches --name VALUE and --name=VALUE; advances *i. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "compose.h"
+#include "date.h"
 #include "ledger.h"
 #include "safecell.h"
 #include "parse.h"
@@ -27,12 +28,6 @@ static int wants_help(int argc, char **argv, const char *text) {
             return 1;
         }
     return 0;
-}
-
-/* A real calendar date written YYYY-MM-DD (compose knows the calendar). */
-static int valid_day(const char *d) {
-    char tmp[64];
-    return d && strlen(d) == 10 && compose_date(d, 0, tmp, sizeof tmp) == 0;
 }
 
 /* ---- rectify ------------------------------------------------------------ */
@@ -101,11 +96,11 @@ int cli_rectify(int argc, char **argv) {
             why = "name the findings (IDs like JC2026-007-003) or give --file R.xml";
         else if (!file && done == reopen)
             why = done ? "--done and --open exclude each other" : "say --done (rectified) or --open (reopen)";
-        else if (date && !valid_day(date))
-            why = "--date wants a date like 2026-11-22";
         if (why) {
             fprintf(stderr, "tongbao: rectify: %s; see tongbao rectify --help\n", why);
             rc = TB_EUSAGE;
+        } else if (date) {
+            rc = cli_day_option("rectify", "--date", date);
         }
     }
     if (rc) {
@@ -154,7 +149,7 @@ int cli_rectify(int argc, char **argv) {
     if (!s) goto fail;
     if (store_rectify(s, series, items, n, source, &e) < 0) goto fail;
     char today[11];
-    store_today(today);
+    date_today(today);
     size_t n_done = 0;
     for (size_t i = 0; i < n; i++) {
         char id[64];
@@ -417,10 +412,7 @@ int cli_findings(int argc, char **argv) {
         fprintf(stderr, "tongbao: findings: --status is open, done, overdue or undone, not \"%s\"\n", status);
         return TB_EUSAGE;
     }
-    if (today && !valid_day(today)) {
-        fprintf(stderr, "tongbao: findings: --today wants a date like 2026-11-22\n");
-        return TB_EUSAGE;
-    }
+    if (today && cli_day_option("findings", "--today", today) != 0) return TB_EUSAGE;
     if ((f.issue_no || f.year) && !f.series) {
         fprintf(stderr, "tongbao: findings: --issue and --year need --series\n");
         return TB_EUSAGE;
@@ -435,7 +427,7 @@ int cli_findings(int argc, char **argv) {
     }
     int gb = encoding && strcasecmp(encoding, "utf-8") && strcasecmp(encoding, "utf8");
     char now[11];
-    store_today(now);
+    date_today(now);
     f.today = today ? today : now;
 
     err e = {0};

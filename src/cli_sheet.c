@@ -10,8 +10,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "cellval.h"
 #include "cli.h"
+#include "date.h"
 #include "form.h"
 #include "ledger.h"
 #include "parse.h"
@@ -179,12 +179,6 @@ static const char ledger_help[] =
     "  --encoding E    CSV only: gb18030 for old Excel versions (default UTF-8 with BOM)\n"
     "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n";
 
-static int valid_day(const char *d) {
-    int y, m, dd;
-    char tail;
-    return d && strlen(d) == 10 && sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) == 3 && cellval_valid_day(y, m, dd);
-}
-
 int cli_ledger(int argc, char **argv) {
     const char *db = NULL, *out = "整改台账.xlsx";
     ledger_opts o = {0};
@@ -211,7 +205,6 @@ int cli_ledger(int argc, char **argv) {
     const char *why = NULL;
     if ((o.issue_no || o.year) && !o.series) why = "--issue and --year need --series";
     else if (o.year && !o.issue_no) why = "--year goes with --issue N";
-    else if (o.today && !valid_day(o.today)) why = "--today wants a date like 2026-11-22";
     else if (o.encoding && !smap_is_sheet(out)) why = "--encoding is for a .csv ledger";
     else if (!smap_is_sheet(out) || (strstr(out, ".xls") && !strstr(out, ".xlsx")))
         why = "-o wants a .xlsx or .csv file";
@@ -219,8 +212,9 @@ int cli_ledger(int argc, char **argv) {
         fprintf(stderr, "tongbao: ledger: %s; see tongbao ledger --help\n", why);
         return TB_EUSAGE;
     }
+    if (o.today && cli_day_option("ledger", "--today", o.today) != 0) return TB_EUSAGE;
     char now[11];
-    store_today(now);
+    date_today(now);
     if (!o.today) o.today = now;
     err e = {0};
     store *s = store_open_existing(cli_db_path(db), 1, &e);

@@ -3,6 +3,7 @@
  * 7: 11月22日17：00, 2026年11月21日) and how a piece of text ends (its
  * closing mark), so joins never double a mark (rule 4). */
 #include "compose_int.h"
+#include "date.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,41 +91,14 @@ void compose_cn_number(int n, char *out, size_t outlen) {
 
 /* ---- dates ---------------------------------------------------------------- */
 
-static int digits(const char *s, int n, int *v) {
-    int x = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        x = x * 10 + (s[i] - '0');
-    }
-    *v = x;
-    return 0;
-}
-
-static int days_in_month(int y, int m) {
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return dm[m - 1];
-}
-
-/* Strict ISO 8601 as the model keeps it: YYYY-MM-DD, optionally followed by
- * THH:MM or THH:MM:SS (a space is accepted for T; seconds are not printed). */
+/* ISO 8601 as the model keeps it: YYYY-MM-DD, optionally followed by
+ * THH:MM or THH:MM:SS (a space is accepted for T; seconds are not printed);
+ * the calendar rule is date.h's. */
 int compose_parse_iso(const char *s, compose_dt *t) {
     memset(t, 0, sizeof *t);
-    if (!s) return -1;
-    size_t n = strlen(s);
-    if (n < 10 || s[4] != '-' || s[7] != '-') return -1;
-    if (digits(s, 4, &t->y) || digits(s + 5, 2, &t->mo) || digits(s + 8, 2, &t->d)) return -1;
-    if (t->y < 1 || t->mo < 1 || t->mo > 12 || t->d < 1 || t->d > days_in_month(t->y, t->mo))
-        return -1;
-    if (n == 10) return 0;
-    if ((s[10] != 'T' && s[10] != ' ') || (n != 16 && n != 19) || s[13] != ':') return -1;
-    if (digits(s + 11, 2, &t->h) || digits(s + 14, 2, &t->mi)) return -1;
-    if (n == 19) {
-        int sec;
-        if (s[16] != ':' || digits(s + 17, 2, &sec) || sec > 59) return -1;
-    }
-    if (t->h > 23 || t->mi > 59) return -1;
-    t->has_time = 1;
+    date_val v;
+    if (date_parse(s, DATE_TIME | DATE_SECONDS | DATE_SPACE, &v, NULL, 0) < 0) return -1;
+    *t = (compose_dt){v.y, v.mo, v.d, v.h, v.mi, v.has_time};
     return 0;
 }
 

@@ -243,7 +243,7 @@ static int lists_sheet(xlsxw *x, const form_opts *o) {
 
 int form_write(const char *path, const form_opts *o, err *e) {
     xlsxw x;
-    if (xlsxw_open(&x, path, 0, e) < 0) return -1;
+    if (xlsxw_open(&x, path, 0, NULL, e) < 0) return -1;
     int rc = findings_sheet(&x, o);
     if (rc == 0) rc = info_sheet(&x, o);
     if (rc == 0) rc = lists_sheet(&x, o);

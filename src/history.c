@@ -43,6 +43,7 @@
  * empty context (bulletins archived before issue 5) means "no history". */
 #define _POSIX_C_SOURCE 200809L
 #include "history.h"
+#include "date.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -57,13 +58,9 @@ static int oom(const model_bulletin *b, err *e) {
                    "out of memory while computing the bulletin's history figures");
 }
 
-/* YYYY-MM-DD with a plausible calendar shape. */
+/* A real day (date.h), with or without a time after it. */
 static int is_day(const char *d) {
-    if (!d || strlen(d) < 10) return 0;
-    for (int i = 0; i < 10; i++)
-        if (i == 4 || i == 7 ? d[i] != '-' : (d[i] < '0' || d[i] > '9')) return 0;
-    int m = atoi(d + 5), day = atoi(d + 8);
-    return m >= 1 && m <= 12 && day >= 1 && day <= 31 && (d[10] == 0 || d[10] == 'T' || d[10] == ' ');
+    return date_parse(d, DATE_TIME | DATE_SECONDS | DATE_SPACE, NULL, NULL, 0) == 0;
 }
 
 /* Brief location for naming an overdue finding: district, the community
@@ -391,10 +388,13 @@ int history_prepare(store *s, model_bulletin *b, const char *today, buf *context
     /* Overdue is judged on the bulletin's own date unless told otherwise:
      * a bulletin dated 11-22 says what was overdue on 11-22, whenever it is
      * issued or regenerated. */
-    const char *day = today && is_day(today) ? today : is_day(b->date) ? b->date : NULL;
+    if (today && !is_day(today))
+        return err_set(e, TB_EINTERNAL, b->source ? b->source : "", 0, 0,
+                       "internal: history_prepare was given \"%s\" for today, which is not a date", today);
+    const char *day = today ? today : is_day(b->date) ? b->date : NULL;
     char now[11];
     if (!day) {
-        store_today(now);
+        date_today(now);
         day = now;
     }
     h->today = arena_strndup(b->arena, day, 10);

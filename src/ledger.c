@@ -1,4 +1,5 @@
 /* ledger.c — the 整改台账 out (XLSX or CSV) and back (see ledger.h). */
+#define _GNU_SOURCE   /* memfd_create */
 #include "ledger.h"
 
 #include <errno.h>
@@ -7,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cellval.h"
 #include "csv.h"
+#include "date.h"
 #include "grid.h"
 #include "safecell.h"
 #include "sheetmap.h"
@@ -229,7 +232,7 @@ static int summary(lctx *c, const ledger_opts *o) {
 
 static int write_xlsx(store *s, const store_finding_filter *f, const ledger_opts *o, const char *path, lctx *c) {
     xlsxw x;
-    if (xlsxw_open(&x, path, 1, c->e) < 0) return -1;
+    if (xlsxw_open(&x, path, XLSXW_CONSTANT_MEMORY, NULL, c->e) < 0) return -1;
     c->x = &x;
     int rc = 0;
     if (c->n > MAX_SHEETS)
@@ -405,7 +408,7 @@ int ledger_read(const char *path, const char *encoding, ledger_doc *d, err *e) {
     memset(d, 0, sizeof *d);
     if (!(d->arena = arena_new())) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     char today[11];
-    store_today(today);
+    date_today(today);
     int year = atoi(today), rc = 0;
     size_t l = strlen(path);
     if (l > 4 && !strcasecmp(path + l - 4, ".csv")) {
@@ -461,13 +464,31 @@ static store_finding_row model_row(const model_bulletin *b, const model_category
     return r;
 }
 
+/* A scratch file for one workbook: an anonymous memory file (gone with the
+ * process, however it ends) named through /proc, else a file in TMPDIR.
+ * *fd >= 0 for the memory file. */
+static int scratch_file(char *path, size_t cap, int *fd, const char **tmpdir, err *e) {
+    const char *td = getenv("TMPDIR");
+    *tmpdir = td && *td ? td : access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
+    *fd = memfd_create("tongbao-ledger", MFD_CLOEXEC);
+    if (*fd >= 0) {
+        snprintf(path, cap, "/proc/self/fd/%d", *fd);
+        if (access(path, W_OK) == 0) return 0;
+        close(*fd);
+        *fd = -1;
+    }
+    snprintf(path, cap, "%s/tongbao-ledger-XXXXXX", *tmpdir);
+    int t = mkstemp(path);
+    if (t < 0) return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot make a temporary file: %s", strerror(errno));
+    close(t);
+    return 0;
+}
+
 int ledger_for_district(const model_bulletin *b, const char *district, buf *out, err *e) {
-    const char *tmpdir = getenv("TMPDIR");
     char path[512];
-    snprintf(path, sizeof path, "%s/tongbao-ledger-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot make a temporary file: %s", strerror(errno));
-    close(fd);
+    int fd;
+    const char *tmpdir;
+    if (scratch_file(path, sizeof path, &fd, &tmpdir, e) < 0) return -1;
     ledger_stats st = {0};
     sheet sh = {.key = district};
     lctx c = {.st = &st, .e = e, .sheets = &sh, .n = 1, .series1 = b->series};
@@ -485,10 +506,8 @@ int ledger_for_district(const model_bulletin *b, const char *district, buf *out,
     ledger_opts o = {.today = b->date};
     xlsxw x;
     int rc = 0;
-    /* xlsxw writes PATH.tmp.PID and renames it onto the mkstemp name */
-    if (xlsxw_open(&x, path, 0, e) < 0) rc = -1;
+    if (xlsxw_open(&x, path, XLSXW_SCRATCH, tmpdir, e) < 0) rc = -1;
     else {
-        x.no_sync = 1;   /* read back below; the nightly's writer makes it durable */
         c.x = &x;
         if (sheet_start(&c, &sh, &o) < 0) rc = err_set(e, TB_EOUTPUT, path, 0, 0, "cannot start the ledger sheet");
         for (size_t k = 0; k < b->n_categories && rc == 0; k++)
@@ -510,7 +529,8 @@ int ledger_for_district(const model_bulletin *b, const char *district, buf *out,
             if (out->oom) rc = err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         }
     }
-    unlink(path);
+    if (fd >= 0) close(fd);
+    else unlink(path);
     buf_free(&c.line);
     buf_free(&c.cell);
     return rc;

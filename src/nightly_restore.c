@@ -148,6 +148,7 @@ static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, e
             buf_reset(&pdf);
             if (ledger_for_district(ab, ds[i], &pdf, e) < 0 || nt_write(r, lf, &pdf, e) < 0) goto out;
             r->restored++;
+            crash_point("nightly-restored");
         }
         if (!need_pdf) continue;
         render_opts xo = {ds[i], 1, "zhenggai"};

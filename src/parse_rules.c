@@ -6,6 +6,7 @@
  * calendar dates, the cross-field rules a schema cannot express, and the
  * wording of each rejection.  The table mirrors src/findings.rng;
  * tests/unit_parse_rules.c holds the two to each other in both directions. */
+#include "date.h"
 #include "parse_int.h"
 
 #include <stdint.h>
@@ -238,50 +239,10 @@ static void list_attrs(const parse_attr_spec *a, char *out, size_t n) {
     }
 }
 
-static const char *MONTHS[] = {"January", "February", "March", "April", "May", "June", "July",
-                               "August", "September", "October", "November", "December"};
-
-static int days_in(int y, int m) {
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return d[m - 1];
-}
-
-static int digits(const char *s, int n) {
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
 /* 0 when s is a real date (with_time: optionally THH:MM); else -1 and why
- * gets what is wrong ("" when the shape is wrong). */
+ * gets what is wrong ("" when the shape is wrong).  The rule is date.h's. */
 static int check_iso(const char *s, int with_time, char *why, size_t n) {
-    size_t len = strlen(s);
-    why[0] = 0;
-    if (!(len == 10 || (with_time && len == 16))) return -1;
-    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
-    if (y < 0 || m < 0 || d < 0 || s[4] != '-' || s[7] != '-') return -1;
-    int hh = 0, mm = 0;
-    if (len == 16) {
-        hh = digits(s + 11, 2);
-        mm = digits(s + 14, 2);
-        if (s[10] != 'T' || s[13] != ':' || hh < 0 || mm < 0) return -1;
-    }
-    if (y < 1900 || y > 2999) { snprintf(why, n, "year %d is out of range (1900-2999)", y); return -1; }
-    if (m < 1 || m > 12) { snprintf(why, n, "there is no month %02d", m); return -1; }
-    if (d < 1 || d > days_in(y, m)) {
-        snprintf(why, n, "there is no day %02d in %s %d (it has %d days)", d, MONTHS[m - 1], y, days_in(y, m));
-        return -1;
-    }
-    if (hh > 23) {
-        snprintf(why, n, "hour %02d does not exist: hours run 00-23 (midnight is T00:00 of the next day)", hh);
-        return -1;
-    }
-    if (mm > 59) { snprintf(why, n, "minute %02d does not exist: minutes run 00-59", mm); return -1; }
-    return 0;
+    return date_parse(s, with_time ? DATE_TIME : 0, NULL, why, n);
 }
 
 static int match_set(const char *s, size_t min, size_t max, const char *set_extra, int letters, int nums) {
@@ -607,8 +568,9 @@ static int check_finding(pstate *st, xmlNodePtr n) {
     return 0;
 }
 
-/* Dates compare as text once both are valid ISO; a bare date `to` covers
- * the whole day, so only two full date-times can be out of order on one day. */
+/* The attributes are checked (real dates) before this runs.  A bare date
+ * `to` covers the whole day, so only two full date-times can be out of
+ * order on one day. */
 static int check_period(pstate *st, xmlNodePtr n, buf *tmp) {
     xmlAttrPtr fa = parse_find_attr(n, "from"), ta = parse_find_attr(n, "to");
     if (!fa || !ta) return 0;
@@ -617,9 +579,9 @@ static int check_period(pstate *st, xmlNodePtr n, buf *tmp) {
     snprintf(from, sizeof from, "%s", tmp->data);
     if (parse_attr_text(ta, tmp) < 0) return parse_oom(st);
     snprintf(to, sizeof to, "%s", tmp->data);
-    int cmp = strncmp(from, to, 10);
-    if (cmp == 0 && strlen(from) == 16 && strlen(to) == 16) cmp = strcmp(from, to);
-    if (cmp <= 0) return 0;
+    date_val f, t;
+    if (date_parse(from, DATE_TIME, &f, NULL, 0) < 0 || date_parse(to, DATE_TIME, &t, NULL, 0) < 0) return 0;
+    if ((f.has_time && t.has_time ? date_cmp(&f, &t) : date_cmp_day(&f, &t)) <= 0) return 0;
     int line, col;
     parse_attr_pos(st, n, "to", &line, &col);
     return parse_fail_at(st, line, col, "the period ends before it starts: to=\"%s\" is earlier than "

@@ -5,6 +5,7 @@
  * store_findings.c and store_stats.c; store_int.h says what they share and
  * the rules they all keep. */
 #define _POSIX_C_SOURCE 200809L
+#include "date.h"
 #include "store_int.h"
 
 #include <errno.h>
@@ -771,31 +772,15 @@ int store_checkpoint(store *s, err *e) {
 }
 
 /* ---- dates ------------------------------------------------------ */
-void store_today(char out[11]) {
-    time_t t = time(NULL);
-    struct tm tm;
-    if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
-        snprintf(out, 11, "1970-01-01");
-}
-
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-
-int store_iso_year(const char *d) {
-    if (!d || strlen(d) < 10) return 0;
-    for (int i = 0; i < 10; i++)
-        if (i == 4 || i == 7 ? d[i] != '-' : !is_digit(d[i])) return 0;
-    int y = atoi(d), m = atoi(d + 5), day = atoi(d + 8);
-    if (y < 1900 || m < 1 || m > 12 || day < 1 || day > 31) return 0;
-    if (d[10] && d[10] != 'T') return 0;
-    return y;
-}
-
-void store_norm_today(const char *today, char out[11]) {
-    if (today && store_iso_year(today)) {
-        memcpy(out, today, 10);
-        out[10] = 0;
-    } else {
-        store_today(out);
+int store_norm_today(store *s, const char *today, char out[11], err *e) {
+    if (!today) {
+        date_today(out);
+        return 0;
     }
+    date_val v;
+    if (date_parse(today, DATE_TIME | DATE_SECONDS, &v, NULL, 0) < 0)
+        return err_set(e, TB_EUSAGE, s ? s->path : "", 0, 0,
+                       "\"%s\" is not a date like 2026-11-22 to judge overdue findings by", today);
+    date_format_day(&v, out);
+    return 0;
 }
-

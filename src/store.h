@@ -257,7 +257,7 @@ typedef struct {
     const char *district;    /* NULL = all */
     int status;              /* STORE_ST_* */
     const char *today;       /* YYYY-MM-DD; overdue = open and deadline < today.
-                                NULL = store_today(). */
+                                NULL = today (date_today). */
     int year, issue_no;      /* issue_no > 0: only that bulletin (series
                                 required; year 0 = latest with that number) */
     const char *id;          /* one finding by its ID (any case); NULL = all */
@@ -424,7 +424,5 @@ int store_outcome_is_org(const char *person, const char *rank);
  * community, unit and site with full-width ASCII folded to half-width and
  * all white space removed, joined by U+001F.  malloc'd; NULL on OOM. */
 char *store_norm_location(const model_finding *f);
-/* Today's local date as YYYY-MM-DD. */
-void store_today(char out[11]);
 
 #endif

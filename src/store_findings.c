@@ -2,6 +2,7 @@
  * rectification reports, all or nothing.  Part of the store module
  * (store_int.h). */
 #define _POSIX_C_SOURCE 200809L
+#include "date.h"
 #include "store_int.h"
 
 #include <stdio.h>
@@ -14,7 +15,7 @@ long store_list_findings(store *s, const store_finding_filter *f,
     store_finding_filter none = {0};
     if (!f) f = &none;
     char today[11];
-    store_norm_today(f->today, today);
+    if (store_norm_today(s, f->today, today, e) < 0) return -1;
     sqlite3_int64 series_id = 0, bid = 0;
     if (f->series && store_series_exists(s, f->series, &series_id, e) <= 0) return -1;
     if (f->issue_no > 0) {
@@ -115,7 +116,7 @@ int store_rectify(store *s, const char *series, const store_rectification *items
                   size_t n, const char *source, err *e) {
     const char *doing = "recording rectification";
     char today[11];
-    store_today(today);
+    date_today(today);
     buf unknown;
     buf_init(&unknown);
     size_t n_unknown = 0;
@@ -132,7 +133,7 @@ int store_rectify(store *s, const char *series, const store_rectification *items
             goto fail;
         }
         const char *date = it->date ? it->date : today;
-        if (!store_iso_year(date) || strlen(date) != 10) {
+        if (date_parse(date, 0, NULL, NULL, 0) < 0) {
             err_set(e, TB_EINPUT, source, 0, 0,
                     "date \"%s\" for %s is not a date like 2026-11-22", date, id);
             goto fail;

@@ -133,12 +133,11 @@ int store_tx_begin(store *s, int immediate, const char *doing, err *e);
 void store_tx_rollback(store *s);
 int store_tx_commit(store *s, const char *doing, err *e);
 
-/* ---- dates (store.c) ------------------------------------------------------ */
-/* "YYYY-MM-DD" (optionally followed by "T…") → year, or 0. */
-int store_iso_year(const char *d);
-/* A 'today' parameter reduced to its date, so a deadline given as a date or
- * a date-time is overdue from the next day on. */
-void store_norm_today(const char *today, char out[11]);
+/* ---- dates (store.c; the calendar is date.h's) ------------------------------- */
+/* A 'today' parameter reduced to its date (NULL: today's), so a deadline
+ * given as a date or a date-time is overdue from the next day on.  A
+ * today that is not a date is an error (TB_EUSAGE), never replaced. */
+int store_norm_today(store *s, const char *today, char out[11], err *e);
 
 /* ---- look-ups (store_archive.c) ------------------------------------------- */
 /* Is there a series with this name?  1 yes, 0 no (e filled, TB_ENOTFOUND), -1 error. */

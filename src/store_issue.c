@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store_int.h"
 #include "crash.h"
+#include "date.h"
 #include "digest.h"
 
 #include <stdio.h>
@@ -202,7 +203,8 @@ static int assign_code(store *s, const model_bulletin *b, assignment *a, const c
 
 /* assign, phase 3: the year (of the bulletin's date) and 第N期 in it. */
 static int assign_number(store *s, const model_bulletin *b, assignment *a, const char *file, err *e) {
-    a->year = store_iso_year(b->date);
+    date_val day;
+    a->year = date_parse(b->date, DATE_TIME | DATE_SECONDS, &day, NULL, 0) == 0 ? day.y : 0;
     if (!a->year)
         return err_set(e, TB_EINPUT, file, 0, 0,
                        "header <date> \"%s\" is not a date like 2026-11-21; issue numbers "

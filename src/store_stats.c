@@ -3,6 +3,7 @@
  * memo that keeps them cheap inside store_reserve.  Part of the store
  * module (store_int.h). */
 #define _POSIX_C_SOURCE 200809L
+#include "date.h"
 #include "store_int.h"
 
 #include <stdio.h>
@@ -375,7 +376,7 @@ int store_series_stats(store *s, const char *series, const char *today,
                        arena *a, store_stats *out, err *e) {
     memset(out, 0, sizeof *out);
     char day[11];
-    store_norm_today(today, day);
+    if (store_norm_today(s, today, day, e) < 0) return -1;
     sqlite3_int64 sid = 0;
     if (!series) return err_set(e, TB_EUSAGE, "", 0, 0, "name a series (--series S)");
     if (store_series_exists(s, series, &sid, e) <= 0) return -1;

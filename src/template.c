@@ -10,11 +10,16 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Grid lines per page, characters per line: far beyond any paper, and a
+ * bound that keeps the layout's arithmetic in range. */
+#define TPL_MAX_GRID 1000
 
 #define MM (72.0 / 25.4)
 
@@ -44,7 +49,8 @@ static int length(loader *L, xmlNode *n, const char *name, double *out) {
     char *end;
     errno = 0;
     double x = strtod(v, &end);
-    if (errno || end == v) return fail(L, n, "attribute %s=\"%s\" is not a length; write e.g. 37mm or 16pt", name, v);
+    if (errno || end == v || !isfinite(x))
+        return fail(L, n, "attribute %s=\"%s\" is not a length; write e.g. 37mm or 16pt", name, v);
     if (!strcmp(end, "mm")) x *= MM;
     else if (!strcmp(end, "cm")) x *= 10 * MM;
     else if (!strcmp(end, "in")) x *= 72;
@@ -58,8 +64,25 @@ static int number(loader *L, xmlNode *n, const char *name, double *out) {
     if (!v) return 0;
     char *end;
     double x = strtod(v, &end);
-    if (end == v || *end) return fail(L, n, "attribute %s=\"%s\" must be a number", name, v);
+    if (end == v || *end || !isfinite(x)) return fail(L, n, "attribute %s=\"%s\" must be a number", name, v);
     *out = x;
+    return 1;
+}
+
+/* A whole number from lo to hi (a count of lines or characters): 0 absent,
+ * 1 set, -1 failed.  Checked before the conversion, which is undefined for
+ * a double out of int's range. */
+static int count(loader *L, xmlNode *n, const char *name, int lo, int hi, int *out) {
+    double x;
+    int r = number(L, n, name, &x);
+    if (r <= 0) return r;
+    if (x != floor(x) || x < lo || x > hi) {
+        char what[160], range[64];
+        snprintf(what, sizeof what, "%s=\"%.100s\"", name, attr(L, n, name));
+        snprintf(range, sizeof range, "%d to %d", lo, hi);
+        return fail(L, n, "attribute %s must be a whole number from %s", what, range);
+    }
+    *out = (int)x;
     return 1;
 }
 
@@ -580,21 +603,17 @@ static int load_root(loader *L, xmlNode *root) {
     for (xmlNode *c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
         if (is(c, "page")) {
-            double x;
-            int r;
             if (length(L, c, "width", &t->page_w) < 0 || length(L, c, "height", &t->page_h) < 0 ||
                 length(L, c, "top", &t->top) < 0 || length(L, c, "left", &t->left) < 0 ||
                 length(L, c, "block-width", &t->block_w) < 0 || length(L, c, "block-height", &t->block_h) < 0 ||
                 length(L, c, "body-size", &t->body_size) < 0)
                 return -1;
-            if ((r = number(L, c, "lines", &x)) < 0) return -1;
-            if (r) t->lines = (int)x;
-            if ((r = number(L, c, "chars", &x)) < 0) return -1;
-            if (r) t->chars = (int)x;
-            if (set_flag(L, c, "squeeze-adjacent", &t->squeeze_adjacent) < 0) return -1;
-            if ((r = number(L, c, "sides", &x)) < 0) return -1;
-            if (r && x != 1 && x != 2) return fail(L, c, "sides=\"%s\": 2 (printed on both sides) or 1%s", attr(L, c, "sides"), NULL);
-            if (r) t->sides = (int)x;
+            if (count(L, c, "lines", 1, TPL_MAX_GRID, &t->lines) < 0 ||
+                count(L, c, "chars", 1, TPL_MAX_GRID, &t->chars) < 0)
+                return -1;
+            if (set_flag(L, c, "squeeze-adjacent", &t->squeeze_adjacent) < 0 ||
+                count(L, c, "sides", 1, 2, &t->sides) < 0)
+                return -1;
         } else if (is(c, "style")) {
             if (arena_grow(t->arena, (void **)&t->styles, &cap_styles, t->n_styles, sizeof *t->styles) < 0)
                 return err_set(L->e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
@@ -603,10 +622,11 @@ static int load_root(loader *L, xmlNode *root) {
             if (load_style(L, c, s) < 0) return -1;
             t->n_styles++;
         } else if (is(c, "head")) {
-            double x = 0;
-            if (number(L, c, "lines", &x) < 0) return -1;
-            t->head_lines = (int)x;
+            t->head_lines = 0;
+            if (count(L, c, "lines", 0, TPL_MAX_GRID, &t->head_lines) < 0) return -1;
             if (number(L, c, "gap", &t->head_gap) < 0) return -1;
+            if (t->head_gap != -1 && !(t->head_gap >= 0 && t->head_gap <= TPL_MAX_GRID))
+                return fail(L, c, "<head gap=…> is a number of grid lines from 0 up%s%s", NULL, NULL);
             if (load_items(L, c, &t->head, &t->n_head) < 0) return -1;
         } else if (is(c, "tail")) {
             if (load_items(L, c, &t->tail, &t->n_tail) < 0) return -1;

@@ -26,7 +26,7 @@ static lxw_format *fmt(lxw_workbook *wb, int text, int locked, uint32_t bg) {
     return f;
 }
 
-int xlsxw_open(xlsxw *x, const char *path, int constant_memory, err *e) {
+int xlsxw_open(xlsxw *x, const char *path, int flags, const char *tmpdir, err *e) {
     memset(x, 0, sizeof *x);
     size_t l = strlen(path) + 32;
     x->path = strdup(path);
@@ -36,8 +36,10 @@ int xlsxw_open(xlsxw *x, const char *path, int constant_memory, err *e) {
         free(x->tmp);
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     }
-    snprintf(x->tmp, l, "%s.tmp.%ld", path, (long)getpid());
-    lxw_workbook_options o = {.constant_memory = (uint8_t)(constant_memory != 0), .tmpdir = NULL};
+    x->scratch = (flags & XLSXW_SCRATCH) != 0;
+    if (x->scratch) snprintf(x->tmp, l, "%s", path);
+    else snprintf(x->tmp, l, "%s.tmp.%ld", path, (long)getpid());
+    lxw_workbook_options o = {.constant_memory = (uint8_t)((flags & XLSXW_CONSTANT_MEMORY) != 0), .tmpdir = (char *)tmpdir};
     x->wb = workbook_new_opt(x->tmp, &o);
     if (!x->wb) {
         free(x->path);
@@ -90,15 +92,14 @@ int xlsxw_close(xlsxw *x, int keep, err *e) {
             rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot write the workbook: %s; check the directory exists, "
                          "is writable and has room", lxw_strerror(le));
     }
-    if (keep && rc == 0) {
-        int fd = x->no_sync ? -2 : open(x->tmp, O_RDONLY);
-        if (fd == -1 || (fd >= 0 && fsync(fd) != 0))
-            rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot write: %s", strerror(errno));
+    if (keep && rc == 0 && !x->scratch) {
+        int fd = open(x->tmp, O_RDONLY);
+        if (fd < 0 || fsync(fd) != 0) rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot write: %s", strerror(errno));
         if (fd >= 0) close(fd);
         if (rc == 0 && rename(x->tmp, x->path) != 0)
             rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot put the workbook in place: %s", strerror(errno));
     }
-    if (!keep || rc < 0) unlink(x->tmp);
+    if ((!keep || rc < 0) && !x->scratch) unlink(x->tmp);
     free(x->path);
     free(x->tmp);
     x->path = x->tmp = NULL;

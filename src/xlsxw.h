@@ -16,14 +16,19 @@
 typedef struct {
     lxw_workbook *wb;
     char *path, *tmp;
-    int no_sync;        /* a scratch file read back at once: no fsync */
+    int scratch;        /* XLSXW_SCRATCH: written straight to path */
     /* shared formats: header, title, note, locked (shaded) text, open
      * (to fill) text, open date, overdue (locked, red), example row */
     lxw_format *head, *title, *note, *locked, *open, *open_date, *overdue, *overdue_status, *example, *bold;
 } xlsxw;
 
-/* Start a workbook that will be path once committed.  0 or -1 + e. */
-int xlsxw_open(xlsxw *x, const char *path, int constant_memory, err *e);
+/* Start a workbook that will be path once committed; libxlsxwriter's own
+ * scratch files go to tmpdir (NULL: the system's).  Flags: constant-memory
+ * mode (rows written as they come); scratch: write straight to path, no
+ * temporary file, flush or rename (for bytes read back at once, e.g. from
+ * a memfd).  0 or -1 + e. */
+enum { XLSXW_CONSTANT_MEMORY = 1, XLSXW_SCRATCH = 2 };
+int xlsxw_open(xlsxw *x, const char *path, int flags, const char *tmpdir, err *e);
 /* Write the file, flush it to disk and rename it into place; or, when
  * keep is 0, throw it away.  0 or -1 + e (TB_EOUTPUT). */
 int xlsxw_close(xlsxw *x, int keep, err *e);

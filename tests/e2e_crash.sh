@@ -54,9 +54,9 @@ cr_inbox() {
     done
 }
 # cr_invariants NAME DIR: what must hold at any moment, also right after a
-# crash: every input in done/ has its bulletin (= the archive's copy) and
-# its four extracts, whole; every bulletin directory in out/ is for a
-# number the history has.
+# crash: every input in done/ has its bulletin (= the archive's copy), its
+# four extracts and its four 整改台账 workbooks, whole; every bulletin
+# directory in out/ is for a number the history has.
 cr_invariants() {
     _bad=""
     for f in $(ls "$2/in/done" 2>/dev/null); do
@@ -69,6 +69,10 @@ cr_invariants() {
             cmp -s "$2/x.pdf" "$d/$S-2026-$nnn.pdf" || _bad="$_bad $f:bulletin"
         for x in "$d"/*区.pdf; do tail -c 8 "$x" 2>/dev/null | grep -q '%%EOF' || _bad="$_bad $f:extract"; done
         [ "$(ls "$d" 2>/dev/null | grep -c '区\.pdf$')" -eq 4 ] || _bad="$_bad $f:extracts"
+        for x in "$d"/*-整改台账.xlsx; do
+            [ "$(tail -c 22 "$x" 2>/dev/null | head -c 4 | od -An -tx1 | tr -d ' ')" = 504b0506 ] || _bad="$_bad $f:ledger"
+        done
+        [ "$(ls "$d" 2>/dev/null | grep -c '整改台账\.xlsx$')" -eq 4 ] || _bad="$_bad $f:ledgers"
     done
     for d in "$2/out/$S"/2026/*/; do
         [ -d "$d" ] || continue
@@ -84,6 +88,7 @@ cr_complete() {
     ids=$(sqlite3 "$2/h.db" "SELECT count(DISTINCT input_id) FROM bulletin" 2>/dev/null)
     kb=$(find "$2/out" -name "$S-2026-*.pdf" | wc -l)
     kx=$(find "$2/out" -name '*区.pdf' | wc -l)
+    kl=$(find "$2/out" -name '*-整改台账.xlsx' | wc -l)
     kbad=0
     for d in "$2/out/$S"/2026/*/; do
         no=$(basename "$d")
@@ -92,17 +97,18 @@ cr_complete() {
     done
     if [ "$nums" = "$(seq -s, 1 $K)" ] && [ "$ids" = $K ] && [ "$(ls "$2/in/done" | grep -c '\.xml$')" -eq $K ] &&
         [ "$(ls "$2/in" | grep -c '\.xml$')" -eq 0 ] && [ ! -d "$2/in/rejected" ] && [ "$kb" -eq $K ] &&
-        [ "$kx" -eq $((K * 4)) ] && [ $kbad -eq 0 ] && [ -z "$(find "$2" \( -name '*.tmp.*' -o -name '.*.tmp' \))" ] &&
+        [ "$kx" -eq $((K * 4)) ] && [ "$kl" -eq $((K * 4)) ] && [ $kbad -eq 0 ] && [ -z "$(find "$2" \( -name '*.tmp.*' -o -name '.*.tmp' \))" ] &&
         "$TB" archive verify --db "$2/h.db" >/dev/null 2>&1; then
         ok "$1, run again: 第1..$K期 once each, every input in done/, every PDF whole and = the archive, no temporaries"
     else ko "$1, run again: 第1..$K期 once each, every input in done/, every PDF whole and = the archive, no temporaries" \
-        "numbers $nums, ids $ids, $kb bulletins, $kx extracts, $kbad differ; inbox: $(ls -R "$2/in" | tr '\n' ' ') $(find "$2" \( -name '*.tmp.*' -o -name '.*.tmp' \))"; fi
+        "numbers $nums, ids $ids, $kb bulletins, $kx extracts, $kl ledgers, $kbad differ; inbox: $(ls -R "$2/in" | tr '\n' ' ') $(find "$2" \( -name '*.tmp.*' -o -name '.*.tmp' \))"; fi
 }
 # The writer takes whatever has queued as one batch, so which item a
-# count lands on varies; the step does not.  renamed #6 is the second
-# item's first extract; done #3 is after a batch of several.
+# count lands on varies; the step does not.  An item has nine files (the
+# bulletin, four extracts, four ledgers): renamed #10 is the second item's
+# first; done #3 is after a batch of several.
 for at in tx-recorded:1 tx-committed:1 tx-committed:3 nightly-written:1 nightly-synced:1 nightly-renamed:1 \
-    nightly-renamed:6 nightly-flushed:1 nightly-done:1 nightly-done:3; do
+    nightly-renamed:10 nightly-flushed:1 nightly-done:1 nightly-done:3; do
     p=${at%%:*}
     n=${at#*:}
     D="$CR/n-$p-$n"

@@ -70,8 +70,11 @@ if [ $rc -eq 8 ] && grep -q 'QX2026-009-001, QX2026-009-002 not in the history' 
 else ko "rectify: unknown IDs exit 8, all named, nothing recorded" "exit $rc: $(cat "$HD/unk.err")"; fi
 "$TB" rectify QX2026-001-003 --done --date 2026-03-01 --db "$HDB" >/dev/null 2>"$HD/early.err"; rc=$?
 [ $rc -eq 3 ] && grep -q 'before the bulletin' "$HD/early.err" && ok "rectify: a date before the bulletin exits 3" || ko "rectify: a date before the bulletin exits 3" "exit $rc: $(cat "$HD/early.err")"
-"$TB" rectify QX2026-001-003 --done --date 2026-02-30 --db "$HDB" >/dev/null 2>&1; rc=$?
+"$TB" rectify QX2026-001-003 --done --date 2026-02-30 --db "$HDB" >/dev/null 2>"$HD/date.err"; rc=$?
 h_eq "rectify: an impossible date is a usage error" "$rc" 2
+grep -q -- '--date 2026-02-30 is not a real date: there is no day 30 in February 2026' "$HD/date.err" &&
+    ok "rectify: the usage error names --date and says what is wrong" ||
+    ko "rectify: the usage error names --date and says what is wrong" "$(cat "$HD/date.err")"
 "$TB" rectify QX2026-001-003 --done --open --db "$HDB" >/dev/null 2>&1; rc=$?
 h_eq "rectify: --done with --open is a usage error" "$rc" 2
 "$TB" rectify QX2026-001-003 --db "$HDB" >/dev/null 2>&1; rc=$?
@@ -161,6 +164,15 @@ cols=$(grep -v 'findings:' "$HD/table" | LC_ALL=C awk '{ p = substr($0, 1, lengt
     w = length(p); n = gsub(/[\340-\357]/, "", p); print w - n }' | sort -u)
 h_eq "findings table: columns aligned under CJK text" "$(printf '%s\n' "$cols" | wc -l | tr -d ' ')" 1
 [ "$(awk '$1 == "QX2026-003-001" { print $2 "/" $3 }' "$HD/table")" = done/3 ] && ok "findings table: TIMES column shows the third report" || ko "findings table: TIMES column shows the third report" "$(grep QX2026-003-001 "$HD/table")"
+"$TB" findings --db "$HDB" --series "$QX" --status overdue --today 1899-12-31 >"$HD/old" 2>"$HD/old.err"; rc=$?
+# (this used to be accepted and silently replaced by the real date)
+[ $rc -eq 2 ] && [ ! -s "$HD/old" ] && grep -q -- '--today 1899-12-31 is not a real date: year 1899 is out of range' "$HD/old.err" &&
+    ok "findings --today out of range: usage error naming --today, nothing listed" ||
+    ko "findings --today out of range: usage error naming --today, nothing listed" "exit $rc: $(cat "$HD/old.err" "$HD/old")"
+"$TB" findings --db "$HDB" --series "$QX" --today 2026-3-13 >/dev/null 2>"$HD/shape.err"; rc=$?
+[ $rc -eq 2 ] && grep -q -- '--today wants a date written YYYY-MM-DD' "$HD/shape.err" &&
+    ok "findings --today malformed: usage error naming --today" ||
+    ko "findings --today malformed: usage error naming --today" "exit $rc: $(cat "$HD/shape.err")"
 "$TB" findings --db "$HDB" --series "$QX" --status open --today 2026-03-13 >"$HD/open"
 h_eq "findings --status open excludes overdue" "$(tail -1 "$HD/open")" "(no findings match)"
 "$TB" findings --db "$HDB" --series "$QX" --status overdue --today 2026-03-13 --district 河西区 >"$HD/od"

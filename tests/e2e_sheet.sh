@@ -64,7 +64,7 @@ s_eq "shapes: same composed text as the spec workbook but for the deadlines" \
     "$(s_text "$SD/shapes.xlsx" | grep '^一是')" "$(grep '^一是' "$SD/spec.txt")"
 
 # ---- bad workbooks: a clear message at the cell, exit 3, nothing recorded -----
-for k in nocol notext nodistrict formula errval leapday baddate both nokey badkey zipbomb bigentry; do
+for k in nocol notext nodistrict formula errval leapday baddate both nokey badkey zipbomb bigentry rowlimit; do
     $MK $k "$SD/$k.xlsx"
 done
 s_bad "bad: missing column named, headers listed" x 3 "问题清单: no column 问题描述 (or 存在问题); the header row has: A 序号, B 区" "$TB" validate "$SD/nocol.xlsx"
@@ -78,6 +78,7 @@ s_bad "bad: both 区 and 单位" x 3 "问题清单!F6: the row has both 区 (东
 s_bad "bad: 通报信息 without 系列" x 3 "通报信息: no 系列 row" "$TB" validate "$SD/nokey.xlsx"
 s_bad "bad: unknown 通报信息 key" x 3 "通报信息!A22: \"发文机管\" is not a key tongbao knows" "$TB" validate "$SD/badkey.xlsx"
 s_bad "bad: zip bomb refused before inflating" x 3 "over the limit of 268435456 per part; the file is refused before inflating it" "$TB" validate "$SD/zipbomb.xlsx"
+s_bad "bad: a sheet over the row limit" x 3 "问题清单!C250000: the sheet has values beyond row 200000, the limit" "$TB" validate "$SD/rowlimit.xlsx"
 s_bad "bad: entry declaring 1 GiB refused" x 3 "would inflate to 1073741824 bytes" "$TB" validate "$SD/bigentry.xlsx"
 printf '区,问题描述\n东湖区,x\n' >"$SD/fake.xlsx"
 s_bad "bad: text file named .xlsx" x 3 "not an XLSX workbook (it is not a zip package)" "$TB" validate "$SD/fake.xlsx"

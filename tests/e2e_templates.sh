@@ -200,7 +200,7 @@ case $p1 in
 esac
 grep -aq '0.901961 0 0.0705882 rg' "$o.qdf" && grep -aq '0.901961 0 0.0705882 RG' "$o.qdf" &&
     ok "jianbao: red name and red rule" || ko "jianbao: red name and red rule" "no red fill and stroke"
-printf '%s' "$last" | sed 's/—[0-9]*—//' | grep -q '本期送：市委、市政府领导，市疫情防控指挥部领导。抄送：各区疫情防控指挥部，市疫情防控指挥部各工作组，市直有关单位。责任编辑：陈某刘某共印120份' &&
+printf '%s' "$last" | sed 's/—[0-9]*—//' | grep -q '本期送：市委、市政府领导，市疫情防控指挥部领导抄送：各区疫情防控指挥部，市疫情防控指挥部各工作组，市直有关单位。责任编辑：陈某刘某共印120份' &&
     ok "jianbao 报尾: 本期送, 抄送 (wrapped), 责任编辑, 共印N份 on the last page" ||
     ko "jianbao 报尾: 本期送, 抄送 (wrapped), 责任编辑, 共印N份 on the last page" "$(printf '%s' "$last" | tail -c 300)"
 inside_block "$o" >"$X/inside" && ok "jianbao: the long 抄送 wraps inside the block" || ko "jianbao: the long 抄送 wraps inside the block" "$(cat "$X/inside")"

@@ -683,6 +683,19 @@ static void test_overdue_and_rectify(void) {
     f.status = STORE_ST_OPEN;
     n = store_list_findings(s, &f, collect_status, &out, &e);
     CHECK_STR("open filter excludes overdue", buf_cstr(&out), "S2026-001-003=open;");
+    /* a today that is not a date is refused, never replaced by the real date */
+    buf_reset(&out);
+    memset(&e, 0, sizeof e);
+    f.today = "1899-12-31";
+    n = store_list_findings(s, &f, collect_status, &out, &e);
+    CHECK("today out of range refused", n == -1 && e.code == TB_EUSAGE && !out.len, "n=%ld code %d", n, e.code);
+    memset(&e, 0, sizeof e);
+    store_stats st;
+    arena *sa = arena_new();
+    CHECK("stats: today not a date refused",
+          store_series_stats(s, "S", "2026-02-30", sa, &st, &e) == -1 && e.code == TB_EUSAGE, "code %d", e.code);
+    arena_free(sa);
+    memset(&e, 0, sizeof e);
     /* district filter */
     buf_reset(&out);
     f = (store_finding_filter){.district = "东湖区", .status = STORE_ST_UNDONE, .today = "2026-11-23"};

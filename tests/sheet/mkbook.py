@@ -213,6 +213,17 @@ def main():
         info[15] = ("整改时限", "2026-11-25 17:00")
         rows = [[1, "东湖区", "青山街道", "和平社区", "和平小区", None, "卡点值守不到位", "门岗无人", None, None, None]]
         spec(out, rows, HEAD, info)
+    elif kind == "rowlimit":
+        # one stray value far below the table, past the 200,000-row limit
+        spec(out)
+        with zipfile.ZipFile(out) as z:
+            parts = {n: z.read(n) for n in z.namelist()}
+        s = parts["xl/worksheets/sheet1.xml"].decode()
+        s = s.replace("</sheetData>", '<row r="250000"><c r="C250000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>', 1)
+        parts["xl/worksheets/sheet1.xml"] = s.encode()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for n, d in parts.items():
+                z.writestr(n, d)
     elif kind == "zipbomb":
         zipbomb(out, False)
     elif kind == "bigentry":
