@@ -44,6 +44,9 @@
  *                      …。此次督查发现，上期通报的问题中有3个仍未整改到位，已再次
  *                      通报。" — or "…已全部整改。" / "…均在整改期限内。" /
  *                      "…均逾期未整改。"; more than 10 overdue: "…包括：…等。"
+ *                      A finding tongbao escalate wrote letters about
+ *                      (issue 16) says so: "…（QX2026-001-001，已督办2次）";
+ *                      key history-escalated, default "已督办{n}次".
  *                      Placeholders: {status} {prev-issue} (第1期, 2025年第30期)
  *                      {prev-date} {total} {done} {open} {overdue}
  *                      {overdue-list} {repeated} {date} (the as-of date).

@@ -95,6 +95,7 @@ typedef struct {
 typedef struct {
     const char *id;          /* finding ID, e.g. JC2026-007-003 */
     const char *place;       /* brief location: 东湖区和平社区锦绣小区, 市交通运输局东湖路家属院 */
+    int escalations;         /* letters of tongbao escalate that named it (已督办N次; issue 16) */
 } model_history_item;
 
 typedef struct {
