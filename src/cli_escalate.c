@@ -7,7 +7,6 @@
 
 #include "cli.h"
 #include "escalate.h"
-#include "nightly.h"
 
 static const char escalate_help[] =
     "usage: tongbao escalate [--series S] [--district D] [--today D] [--after N] --out DIR\n"
@@ -89,7 +88,7 @@ int cli_escalate(int argc, char **argv) {
     if (!t || esc_check_template(t, &e) < 0) goto fail;
     if (!o.dry_run && (rc = cli_setup_fonts())) goto done;
     if (!(s = store_open_existing(o.db_path, 0, &e))) goto fail;
-    if (!o.dry_run && (nt_mkdir_p(o.outdir, &e) < 0 || !(lc = lay_ctx_new(&e)))) goto fail;
+    if (!o.dry_run && !(lc = lay_ctx_new(&e))) goto fail;
     if (esc_run(s, lc, t, &o, &rep, &e) < 0) {
         if (rep.lines.len) fputs(buf_cstr(&rep.lines), stdout);
         goto fail;

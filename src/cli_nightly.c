@@ -332,7 +332,6 @@ static int cli_nightly_escalate(nt_run *r, const nt_escalate *esc) {
         int ok = dir && file_name_escape(names[i], "series", sname, sizeof sname, &ei) == 0;
         if (ok) snprintf(dir, dl, "%s/%s/督办/%s", r->outdir, sname, today);
         esc_opts o = {names[i], NULL, today, esc->after, dir, r->dry, r->dbpath};
-        if (ok && !r->dry) ok = nt_mkdir_p(dir, &ei) == 0;
         if (ok) ok = esc_run(s, lc, t, &o, &rep, &ei) == 0;
         if (!r->quiet && rep.lines.len) fputs(buf_cstr(&rep.lines), stdout);
         if (!ok) {

@@ -12,6 +12,7 @@
 #include "crash.h"
 #include "date.h"
 #include "digest.h"
+#include "nightly.h"
 #include "render.h"
 
 void esc_report_init(esc_report *r) {
@@ -184,6 +185,8 @@ static int hook_before_commit(void *ctx, const model_letter *l, const store_rend
         if (!t || !p) return err_set(e, TB_EINTERNAL, c->o->outdir, 0, 0, "out of memory");
         c->cap = nc;
     }
+    /* the directory when the first letter is written: a refused run leaves none */
+    if (c->n == 0 && nt_mkdir_p(c->o->outdir, e) < 0) return -1;
     char *path = letter_path(c->o->outdir, l->district, e), *tmp = NULL;
     if (!path) return -1;
     if (file_out_check(path, 0, c->inputs, e) < 0 || file_write_temp(path, r->pdf.data, r->pdf.len, 1, &tmp, e) < 0) {
@@ -335,7 +338,8 @@ int esc_run(store *s, lay_ctx *lc, const tpl_template *t, const esc_opts *o, esc
         if (o->today) snprintf(today, sizeof today, "%.10s", o->today);
         else date_today(today);
         restore_ctx rcx = {s, o, rep, c.inputs, e, 0};
-        if (store_list_letters(s, rep->series, today, restore_row, &rcx, e) < 0 || rcx.failed) rc = -1;
+        if (nt_mkdir_p(o->outdir, e) < 0) rc = -1;
+        else if (store_list_letters(s, rep->series, today, restore_row, &rcx, e) < 0 || rcx.failed) rc = -1;
     }
     esc_ctx_free(&c, 1);
     store_escalate_result_free(&res);

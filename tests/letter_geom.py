@@ -19,10 +19,10 @@ top-left corner:
                   each red rule on page 1, top to bottom: rows of pixels in
                   which a run of red is longer than 100 mm, merged while they
                   touch
+    dark_rule N … the same for dark (black) rules on page 1, last_dark_rule N
+                  on the last page when there are several (a 版记's rules)
     folio P yes|no
                   whether page P has a page number "— P —"
-    block_right   the right edge of the text block the title row is centred in
-                  is not measured; the caller knows 28 + 156 mm
 Exit 2 on a usage or tool error.  Standard library only.
 """
 import os
@@ -72,10 +72,11 @@ def row_with(lines, text):
     return None
 
 
-def red_rules(pdf):
+def rules(pdf, last=False):
     with tempfile.TemporaryDirectory() as d:
         base = os.path.join(d, "p")
-        subprocess.run(["pdftoppm", "-r", str(DPI), "-f", "1", "-l", "1", pdf, base], check=True)
+        page = ["-f", "1", "-l", "1"] if not last else ["-f", str(last), "-l", str(last)]
+        subprocess.run(["pdftoppm", "-r", str(DPI)] + page + [pdf, base], check=True)
         name = [f for f in os.listdir(d) if f.endswith(".ppm")][0]
         data = open(os.path.join(d, name), "rb").read()
     # P6 header: magic, width, height, maxval, then one whitespace byte
@@ -87,11 +88,20 @@ def red_rules(pdf):
     min_run = 100 / 25.4 * DPI
     # a red pixel: R high, G and B low (the rule's #E60012 and its edges)
     red = re.compile(rb"(?:[\x97-\xff][\x00-\x6d][\x00-\x6d])+")
+    # a dark pixel (a black 版记 rule): all three low
+    dark = re.compile(rb"(?:[\x00-\x60][\x00-\x60][\x00-\x60])+")
+    out = []
+    for pat in (red, dark):
+        out.append(runs(px, w, h, pat, min_run))
+    return out
+
+
+def runs(px, w, h, pat, min_run):
     rows = []
     for y in range(h):
         row = px[y * w * 3:(y + 1) * w * 3]
         best = None
-        for mt in red.finditer(row):
+        for mt in pat.finditer(row):
             a = mt.start() + (-mt.start()) % 3        # whole pixels only
             n = (mt.end() - a) // 3
             if n >= min_run and (best is None or n > best[1] - best[0]):
@@ -127,8 +137,14 @@ def main():
     if r:
         print("docnum_top %.2f" % r[0])
         print("docnum_right %.2f" % r[3])
-    for i, (t, b, x0, x1) in enumerate(red_rules(pdf), 1):
+    red, dark = rules(pdf)
+    for i, (t, b, x0, x1) in enumerate(red, 1):
         print("rule %d %.2f %.2f %.2f %.2f" % (i, t, b, x0, x1))
+    for i, (t, b, x0, x1) in enumerate(dark, 1):
+        print("dark_rule %d %.2f %.2f %.2f %.2f" % (i, t, b, x0, x1))
+    if len(pages) > 1:
+        for i, (t, b, x0, x1) in enumerate(rules(pdf, len(pages))[1], 1):
+            print("last_dark_rule %d %.2f %.2f %.2f %.2f" % (i, t, b, x0, x1))
     for p, lines in enumerate(pages, 1):
         has = any(re.fullmatch(r"—\s*%d\s*—" % p, "".join(w[0] for w in ws)) for ws in lines)
         print("folio %d %s" % (p, "yes" if has else "no"))
