@@ -135,6 +135,12 @@ static doc_document *render_compose(const model_bulletin *b, const tpl_template 
                                     render_info *info, err *e) {
     compose_opts co = {0};
     co.kind = o && o->kind ? o->kind : t->kind;
+    if (co.kind && !strcmp(co.kind, "letter")) {
+        err_set(e, TB_ETEMPLATE, t->path, 0, 0,
+                "template %s writes the letters of tongbao escalate (督办通知书), not bulletins; render a bulletin "
+                "with another template (-t dubao)", t->name ? t->name : "?");
+        return NULL;
+    }
     co.district = o ? o->district : NULL;
     co.show_ids = o ? o->show_ids : 0;
     co.word = tpl_word;

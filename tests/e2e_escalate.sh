@@ -264,3 +264,9 @@ for at in escalate-temp:2 escalate-recorded escalate-committed escalate-renamed:
     else ko "escalate killed at $at, run again: letters 1-3 once, each in place as archived, no temporaries" \
         "exit $rc: $(cat "$D/o") files: $(ls -A "$D/L" | tr '\n' ' ')"; fi
 done
+
+# a letter template is not a bulletin template
+"$TB" render examples/inbox/jc-2026-11-20-night.xml -t duban -o "$ED/dub.pdf" >/dev/null 2>"$ED/e"; rc=$?
+[ $rc -eq 5 ] && grep -q 'template duban writes the letters of tongbao escalate' "$ED/e" && [ ! -e "$ED/dub.pdf" ] &&
+    ok "render -t duban: a letter template is refused for a bulletin (exit 5)" ||
+    ko "render -t duban: a letter template is refused for a bulletin (exit 5)" "exit $rc: $(cat "$ED/e")"
