@@ -67,10 +67,19 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev
 # `make check` and `make bench` install them, `make demo` not.
 TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools mandoc groff-base \
              python3-docx libreoffice-writer-nogui clang libclang-rt-14-dev
+# ofd.js, the OFD reader the tests drive, runs in Debian's chromium under node
+TEST_PKGS += chromium nodejs
 deps:
 	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS)"
 test-deps:
 	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS) $(TEST_PKGS)"
+	@$(MAKE) --no-print-directory tests/ofdjs/node_modules/.package-lock.json
+# The OFD reader the tests use (ofd.js, driven in chromium by playwright-core),
+# from the npm registry at the versions package-lock.json pins; test-only.
+tests/ofdjs/node_modules/.package-lock.json: tests/ofdjs/package-lock.json
+	@echo "npm ci (tests/ofdjs: ofd.js, playwright-core)"
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory install-pkgs PKG_LIST=npm
+	@cd tests/ofdjs && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
 install-pkgs:
 	@missing=""; for p in $(PKG_LIST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

@@ -38,6 +38,14 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
  * TB_ETEMPLATE naming what it lacks).  info (may be NULL) gets pages, text
  * and warnings. */
 int render_letter(lay_ctx *lc, const model_letter *l, const tpl_template *t, buf *pdf, render_info *info, err *e);
+/* The fixed-layout forms of one bulletin from the same laid-out pages:
+ * each non-NULL buffer gets its form (the PDF as t->pdfa says, the OFD
+ * package of ofd.h). */
+typedef struct {
+    buf *pdf, *ofd;
+} render_forms;
+int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
+                          const render_forms *f, render_info *info, err *e);
 
 /* The same document as a Word .docx (docx.h): a draft to edit.  info gets
  * the composed text and appendix/chart figures; pages stays 0 (Word
@@ -46,13 +54,13 @@ int render_letter(lay_ctx *lc, const model_letter *l, const tpl_template *t, buf
 int render_docx(const model_bulletin *b, const tpl_template *t, const render_opts *o, buf *out,
                 render_info *info, err *e);
 
-/* Output formats: the output's extension decides (.pdf, .docx, any case),
- * or --format's value (pdf, docx) when given.  TB_EUSAGE for an extension
+/* Output formats: the output's extension decides (.pdf, .ofd, .docx, any
+ * case), or --format's value (pdf, ofd, docx) when given.  TB_EUSAGE for an extension
  * or format tongbao does not write (the message names the ones it does),
  * or a --format that contradicts a known extension. */
-typedef enum { RENDER_PDF = 0, RENDER_DOCX } render_format;
+typedef enum { RENDER_PDF = 0, RENDER_DOCX, RENDER_OFD } render_format;
 int render_format_of(const char *path, const char *format, render_format *out, err *e);
-const char *render_format_ext(render_format f);     /* ".pdf", ".docx" */
+const char *render_format_ext(render_format f);     /* ".pdf", ".ofd", ".docx" */
 
 #define TONGBAO_VERSION "0.3.0"
 
