@@ -25,7 +25,7 @@
 #include "model.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 2      /* PRAGMA user_version this binary writes */
+#define STORE_SCHEMA_VERSION 3      /* PRAGMA user_version this binary writes */
 #define STORE_BUSY_MS 10000         /* wait this long for another writer */
 #define STORE_DEFAULT_PATH "tongbao.db"
 
@@ -323,9 +323,27 @@ typedef struct {
     size_t n_scope;
 } store_stats;
 /* Cumulative figures for one series (must exist: TB_ENOTFOUND otherwise)
- * as the history stands; arrays and names in a.  today as in the filter. */
+ * as the history stands; arrays and names in a.  today as in the filter.
+ * Read from the statistics summary, which the store keeps in step with
+ * every bulletin recorded and every rectification, in the same
+ * transaction: a few rows whatever the size of the history, plus the
+ * series' overdue findings counted from the index of open ones. */
 int store_series_stats(store *s, const char *series, const char *today,
                        arena *a, store_stats *out, err *e);
+/* The same figures counted from the recorded bulletins, findings, cases
+ * and scope counts (plain SQL and the case rules below), reading the
+ * whole series: what the summary is checked against. */
+int store_series_stats_recount(store *s, const char *series, const char *today,
+                               arena *a, store_stats *out, err *e);
+/* Compare every series' summary with its recount: one fault line through
+ * cb per series that differs (naming the first figure that does).  Returns
+ * the number of such series, or -1 + e.  Runs in the caller's transaction,
+ * or reads in its own. */
+long store_stats_faults(store *s, store_fault_fn cb, void *ctx, err *e);
+/* Count the summary again from the history, in one write transaction
+ * (`tongbao archive rebuild-stats`).  *n_series: series counted;
+ * *n_differed: series whose summary differed before.  0, or -1 + e. */
+int store_stats_rebuild(store *s, long *n_series, long *n_differed, err *e);
 /* Count one case's outcomes into st the way store_series_stats counts
  * recorded ones (history uses it to add the bulletin being issued):
  *   - a person counts once per case (people), with the rank of their first

@@ -397,6 +397,10 @@ long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err
     }
     sqlite3_finalize(st);
     if (r < 0) goto fail;
+    /* the statistics summary against its recount */
+    long stf = store_stats_faults(s, cb, ctx, e);
+    if (stf < 0) goto fail;
+    faults += stf;
     if (pragma_faults(s, "PRAGMA integrity_check", 0, cb, ctx, &faults, e) < 0 ||
         pragma_faults(s, "PRAGMA foreign_key_check", 1, cb, ctx, &faults, e) < 0)
         goto fail;
