@@ -156,7 +156,8 @@ static const char *const migrations[] = {
      * `tongbao archive rebuild-stats` does it again if ever in doubt;
      * `archive verify` recounts and compares.
      * finding_district_walk lists a district's findings in issue order
-     * without sorting them all first (store_list_findings). */
+     * without sorting them all first (store_list_findings); bulletin_date
+     * finds the recent part for `archive verify --since`. */
     "CREATE TABLE series_stats(\n"
     "  series_id INTEGER PRIMARY KEY REFERENCES series(id),\n"
     "  bulletins INTEGER NOT NULL DEFAULT 0,\n"
@@ -216,7 +217,9 @@ static const char *const migrations[] = {
     "CREATE TRIGGER finding_stats_delete AFTER DELETE ON finding WHEN OLD.status = 'open' BEGIN\n"
     "  UPDATE series_stats SET open = open - 1 WHERE series_id = OLD.series_id;\n"
     "END;\n"
-    "CREATE INDEX finding_district_walk ON finding(district, bulletin_id, seq);\n",
+    "CREATE INDEX finding_district_walk ON finding(district, bulletin_id, seq);\n"
+    /* `archive verify --since DATE` reads the recent bulletins only */
+    "CREATE INDEX bulletin_date ON bulletin(date);\n",
 };
 /* The migration that creates the statistics summary: migrate() fills it
  * (store_stats_rebuild) right after running it, in the same transaction. */

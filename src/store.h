@@ -231,11 +231,26 @@ int store_restore(model_bulletin *b, const store_archived *ar, err *e);
 
 /* Verify the archive: the schema (store_schema_faults, extra objects
  * too), every PDF's and source's SHA-256 and size, each bulletin's finding
- * count, PRAGMA integrity_check and foreign_key_check.  Each fault is
- * reported through cb (one line of text).  Returns the number of faults
- * (0 = all good), or -1 + e when the check could not run. */
+ * count, the statistics summary against its recount (store_stats_faults),
+ * PRAGMA integrity_check and foreign_key_check.  Each fault is reported
+ * through cb (one line of text).  Returns the number of faults (0 = all
+ * good), or -1 + e when the check could not run.  The bulletins are read
+ * one at a time: memory stays flat however large the archive. */
 typedef void (*store_fault_fn)(void *ctx, const char *fault);
 long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err *e);
+typedef struct {
+    /* YYYY-MM-DD: only the bulletins dated on or after it (PDF, source,
+     * finding count) and the schema; the whole-file checks (statistics
+     * recount, integrity, foreign keys) are left out.  NULL: everything. */
+    const char *since;
+    /* Called as the check goes: phase names what runs ("bulletins",
+     * "statistics recount", "SQLite integrity check", "foreign keys"),
+     * done of total (total -1: not known; done -1: still running). */
+    void (*progress)(void *ctx, const char *phase, long done, long total);
+    void *progress_ctx;
+} store_verify_opts;
+long store_verify_with(store *s, const store_verify_opts *o, store_fault_fn cb, void *ctx, long *n_bulletins,
+                       err *e);
 /* The schema alone: every table, index and trigger the migrations create
  * must be there with the same SQL, PRAGMA user_version must be
  * STORE_SCHEMA_VERSION and application_id tongbao's; extra_too: objects
@@ -261,6 +276,8 @@ typedef struct {
     int year, issue_no;      /* issue_no > 0: only that bulletin (series
                                 required; year 0 = latest with that number) */
     const char *id;          /* one finding by its ID (any case); NULL = all */
+    const char *after;       /* an ID: only the findings listed after it (paging;
+                                TB_ENOTFOUND when the history has no such ID) */
 } store_finding_filter;
 
 typedef struct {
@@ -276,7 +293,10 @@ typedef struct {
     int repeat_count;         /* 1 = first report; n = nth time */
 } store_finding_row;
 
-/* Ordered by series, year, issue, position.  Returns rows, or -1 + e. */
+/* Ordered by series, year, issue, position, streamed: rows come as they
+ * are read (store_findings.c says which index serves each filter), so a
+ * callback that returns nonzero after a page stops the walk there.
+ * Returns rows, or -1 + e. */
 typedef int (*store_finding_fn)(void *ctx, const store_finding_row *r);
 long store_list_findings(store *s, const store_finding_filter *f,
                          store_finding_fn cb, void *ctx, err *e);

@@ -1188,7 +1188,7 @@ static void test_summary(void) {
     sqlexec(p, "DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status; "
                "DROP TRIGGER bulletin_stats_delete; DROP TRIGGER finding_stats_delete; "
                "DROP TABLE series_stats; DROP TABLE series_stat_name; DROP TABLE series_scope; "
-               "DROP INDEX finding_district_walk; PRAGMA user_version = 2");
+               "DROP INDEX finding_district_walk; DROP INDEX bulletin_date; PRAGMA user_version = 2");
     memset(&e, 0, sizeof e);
     s = store_open(p, &e);
     CHECK("version 2 upgraded with its summary filled",
