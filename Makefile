@@ -54,7 +54,7 @@ FUZZ_CFLAGS  := -std=c17 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror -D
 FUZZ_BINS    := $(patsubst tests/fuzz/fuzz_%.c,$(FUZZ_DIR)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_OBJ     := $(SRC:src/%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/findings_rng.o $(FUZZ_DIR)/srgb_icc.o $(FUZZ_DIR)/datadir.o
 
-.PHONY: all deps test-deps install-pkgs demo check bench clean install uninstall FORCE fuzz fuzz-build
+.PHONY: all deps test-deps install-pkgs demo check bench mutants clean install uninstall FORCE fuzz fuzz-build
 all: $(BIN)
 
 # Debian packages the build, the fonts and the tests need.  Installs only
@@ -67,10 +67,19 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev
 # `make check` and `make bench` install them, `make demo` not.
 TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools mandoc groff-base \
              python3-docx libreoffice-writer-nogui clang libclang-rt-14-dev
+# ofd.js, the OFD reader the tests drive, runs in Debian's chromium under node
+TEST_PKGS += chromium nodejs
 deps:
 	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS)"
 test-deps:
 	@$(MAKE) --no-print-directory install-pkgs PKG_LIST="$(DEB_PKGS) $(TEST_PKGS)"
+	@$(MAKE) --no-print-directory tests/ofdjs/node_modules/.package-lock.json
+# The OFD reader the tests use (ofd.js, driven in chromium by playwright-core),
+# from the npm registry at the versions package-lock.json pins; test-only.
+tests/ofdjs/node_modules/.package-lock.json: tests/ofdjs/package-lock.json
+	@echo "npm ci (tests/ofdjs: ofd.js, playwright-core)"
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory install-pkgs PKG_LIST=npm
+	@cd tests/ofdjs && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
 install-pkgs:
 	@missing=""; for p in $(PKG_LIST); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -216,6 +225,13 @@ check: test-deps
 bench: test-deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@sh tests/bench.sh
+
+# Each layout rule the README promises broken in turn (tests/mutants.sh):
+# every mutation must make a unit test fail.  Not part of check (a build
+# per mutation, a few minutes).
+mutants:
+	@$(MAKE) --no-print-directory $(BIN) $(TESTS)
+	@BUILD=$(BUILD) sh tests/mutants.sh
 
 clean:
 	rm -rf build bin out

@@ -147,16 +147,17 @@ int cli_validate(int argc, char **argv) {
 
 /* ---- render ----------------------------------------------------------- */
 static const char render_help[] =
-    "usage: tongbao render FILE.xml [-o OUT.pdf|OUT.docx] [--format pdf|docx] [-t TEMPLATE] [--district D]\n"
-    "                      [--appendix] [--chart] [--pdfa] [--text]\n"
+    "usage: tongbao render FILE.xml [-o OUT.pdf|OUT.ofd|OUT.docx] [--format pdf|ofd|docx] [-t TEMPLATE]\n"
+    "                      [--district D] [--appendix] [--chart] [--pdfa] [--text]\n"
     "Typesets one findings file without recording it in the history (a draft:\n"
     "no 期号, no finding IDs; use `tongbao issue` for the real thing).\n"
     "  -o OUT          output file (default: FILE.pdf beside the input); its\n"
-    "                  extension picks the format: .pdf, or .docx for a Word\n"
-    "                  draft to edit (the same text; never archived); - for\n"
-    "                  standard output (PDF unless --format).  Never the input\n"
-    "                  itself, a directory or a device\n"
-    "  --format F      pdf or docx, whatever the output is called\n"
+    "                  extension picks the format: .pdf, .ofd for an OFD package\n"
+    "                  (GB/T 33190) of the same pages, or .docx for a Word draft\n"
+    "                  to edit (the same text; never archived); - for standard\n"
+    "                  output (PDF unless --format).  Never the input itself, a\n"
+    "                  directory or a device\n"
+    "  --format F      pdf, ofd or docx, whatever the output is called\n"
     "  -t TEMPLATE     template name or path (default: the file's template=, else dubao)\n"
     "  --district D    only the findings of district D (整改通知 extract), or the\n"
     "                  items of D (district=, else source=) of a 简报 of items\n"
@@ -233,9 +234,9 @@ int cli_render(int argc, char **argv) {
         free(outbuf);
         return e.code;
     }
-    /* the PDF needs the faces; a .docx only names them (render_docx sets
-     * them up when it draws a chart) */
-    int rc = fmt == RENDER_PDF ? cli_setup_fonts() : 0;
+    /* the PDF and the OFD need the faces; a .docx only names them
+     * (render_docx sets them up when it draws a chart) */
+    int rc = fmt != RENDER_DOCX ? cli_setup_fonts() : 0;
     if (rc) {
         model_free(b);
         free(outbuf);
@@ -251,15 +252,16 @@ int cli_render(int argc, char **argv) {
     t->force_appendix = appendix;
     t->force_chart = chart;
     if (pdfa) t->pdfa = 1;
-    lay_ctx *lc = fmt == RENDER_PDF ? lay_ctx_new(&e) : NULL;
+    lay_ctx *lc = fmt != RENDER_DOCX ? lay_ctx_new(&e) : NULL;
     buf pdf;
     buf_init(&pdf);
     render_info info;
     render_info_init(&info);
     render_opts ro = {district, district != NULL, NULL};
+    render_forms forms = {fmt == RENDER_PDF ? &pdf : NULL, fmt == RENDER_OFD ? &pdf : NULL};
     rc = 0;
-    if ((fmt == RENDER_PDF ? !lc || render_bulletin(lc, b, t, &ro, &pdf, &info, &e) < 0
-                           : render_docx(b, t, &ro, &pdf, &info, &e) < 0) ||
+    if ((fmt != RENDER_DOCX ? !lc || render_bulletin_forms(lc, b, t, &ro, &forms, &info, &e) < 0
+                            : render_docx(b, t, &ro, &pdf, &info, &e) < 0) ||
         file_write_out(out, pdf.data, pdf.len, &e) < 0) {
         cli_error(&e);
         rc = e.code;
@@ -267,7 +269,7 @@ int cli_render(int argc, char **argv) {
         if (info.warnings.len) fprintf(stderr, "%s", buf_cstr(&info.warnings));
         if (text) fputs(buf_cstr(&info.text), stdout);
         const char *where = to_stdout ? "(standard output)" : out;
-        if (fmt == RENDER_PDF) fprintf(stderr, "%s: %d pages, %zu bytes\n", where, info.pages, pdf.len);
+        if (fmt != RENDER_DOCX) fprintf(stderr, "%s: %d pages, %zu bytes\n", where, info.pages, pdf.len);
         else fprintf(stderr, "%s: Word draft, %zu bytes\n", where, pdf.len);
     }
     render_info_free(&info);

@@ -146,12 +146,14 @@ static int issue_sweep_parts(store *s, const model_bulletin *b, const store_resu
 }
 
 static const char issue_help[] =
-    "usage: tongbao issue FILE.xml [--db PATH] [-o OUT.pdf] [-t TEMPLATE]\n"
+    "usage: tongbao issue FILE.xml [--db PATH] [-o OUT.pdf] [-t TEMPLATE] [--allow-backdated]\n"
     "Issues a bulletin: assigns 第N期 (per series and year) and finding IDs,\n"
     "renders it, and records everything (PDF, source, template) in the history\n"
     "database in one transaction.  Issuing the same bulletin id again does\n"
     "nothing and says which issue it already is.\n"
     "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n"
+    "  --allow-backdated  issue it even though it is dated before the last issue of\n"
+    "                  its series (期号 follow dates, so this is refused by default)\n"
     "  -o OUT.pdf      output (default FILE.pdf beside the input); never the input,\n"
     "                  the database, a directory or a device\n"
     "FILE may be a 问题清单 workbook (.xlsx) or CSV (--sheet, --header, --encoding as\n"
@@ -192,6 +194,7 @@ static int pdf_output(const char *cmd, const char *out) {
 
 int cli_issue(int argc, char **argv) {
     const char *in = NULL, *out = NULL, *db = NULL, *tname = NULL;
+    int backdated = 0;
     smap_opts so = {0};
     for (int i = 1; i < argc; i++) {
         const char *v;
@@ -201,6 +204,7 @@ int cli_issue(int argc, char **argv) {
         else if ((r = cli_sheet_opt(argc, argv, &i, &so)) != 0) { if (r < 0) return TB_EUSAGE; }
         else if ((r = cli_opt(argc, argv, &i, "--db", &v)) != 0) { if (r < 0) return TB_EUSAGE; db = v; }
         else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
+        else if (!strcmp(argv[i], "--allow-backdated")) backdated = 1;
         else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "tongbao: issue: unknown option %s; see tongbao issue --help\n", argv[i]);
             return TB_EUSAGE;
@@ -247,6 +251,7 @@ int cli_issue(int argc, char **argv) {
     c.out = out;
     s = store_open(cli_db_path(db), &e);
     if (!s) goto fail;
+    store_allow_backdated(s, backdated);
     c.s = s;
     store_source src = {xml, len, in, t->name, t->xml, "tongbao " TONGBAO_VERSION};
     store_hooks hooks = {issue_render, issue_before_commit, &c};

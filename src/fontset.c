@@ -39,6 +39,13 @@ static void face_style(FcPattern *pat, hb_face_t *face, fset_font *f) {
     }
     if (pat && FcPatternGetInteger(pat, FC_WEIGHT, 0, &wt) == FcResultMatch) f->bold = wt >= FC_WEIGHT_BOLD;
     if (pat && FcPatternGetInteger(pat, FC_SLANT, 0, &sl) == FcResultMatch) f->italic = sl != FC_SLANT_ROMAN;
+    /* some faces (Fandol's Bold cuts) declare a regular weight and say
+     * Bold only in their style name */
+    FcChar8 *st = NULL;
+    if (pat && FcPatternGetString(pat, FC_STYLE, 0, &st) == FcResultMatch && st) {
+        if (strstr((const char *)st, "Bold")) f->bold = 1;
+        if (strstr((const char *)st, "Italic") || strstr((const char *)st, "Oblique")) f->italic = 1;
+    }
 }
 
 int fset_ref_for(fset *s, PangoFont *pf, fset_ref **ref, err *e) {

@@ -19,6 +19,7 @@
 #include <hb.h>
 #include <hb-ot.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "util.h"
 
 typedef enum { FSUB_NONE = 0, FSUB_CFF = 1, FSUB_TTF = 2 } fsub_kind;
@@ -65,5 +66,25 @@ int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
  * first.  0 / -1 with e set (TB_EFONT for a face that cannot be subset,
  * and for a list that breaks the rules above). */
 int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, err *e);
+
+/* A subset as a stand-alone OpenType font (fontsub_otf.c), for formats
+ * whose readers load the font file by itself (OFD): the program above
+ * (CFF from fsub_cff_subset, or the sfnt of fsub_ttf_subset) with a cmap
+ * from map (Unicode → glyph of the subset, ascending by cp, unique), name
+ * and post, and for CFF head/hhea/OS/2 from the face and hmtx/maxp for
+ * its n_glyphs glyphs, glyph i being source glyph src_gids[i].  out is
+ * cleared first.  0 / -1 with e set. */
+typedef struct {
+    uint32_t cp;
+    unsigned glyph;
+} fsub_cmap_ent;
+typedef struct {
+    const char *family;     /* UTF-8 family name (name ID 1) */
+    const char *psname;     /* PostScript name (IDs 3, 6), e.g. the subset's tagged name */
+    int bold, italic;
+} fsub_names;
+int fsub_opentype(hb_face_t *face, const fsub_info *in, const buf *prog, const unsigned *src_gids,
+                  unsigned n_glyphs, const fsub_cmap_ent *map, size_t n_map, const fsub_names *nm, buf *out,
+                  err *e);
 
 #endif

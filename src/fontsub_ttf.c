@@ -27,44 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- writing ---- */
-
-static void w16(buf *b, unsigned v) {
-    unsigned char x[2] = {(unsigned char)(v >> 8), (unsigned char)v};
-    buf_add(b, x, 2);
-}
-static void w32(buf *b, uint32_t v) {
-    unsigned char x[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8), (unsigned char)v};
-    buf_add(b, x, 4);
-}
-static void set16(uint8_t *p, unsigned v) {
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-static void set32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-static void pad4(buf *b) {
-    static const unsigned char z[3];
-    if (b->len % 4) buf_add(b, z, 4 - b->len % 4);
-}
-
-/* sfnt checksum: the sum of big-endian uint32s, the last one zero-padded. */
-static uint32_t sfnt_sum(const uint8_t *p, size_t n) {
-    uint32_t s = 0;
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) s += (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 | (uint32_t)p[i + 2] << 8 | p[i + 3];
-    if (i < n) {
-        uint8_t t[4] = {0, 0, 0, 0};
-        memcpy(t, p + i, n - i);
-        s += (uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8 | t[3];
-    }
-    return s;
-}
-
 /* ---- glyphs ---- */
 
 typedef struct {

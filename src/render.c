@@ -22,6 +22,7 @@
 #include "chart.h"
 #include "docx.h"
 #include "fonts.h"
+#include "ofd.h"
 #include "pdf.h"
 
 void render_info_init(render_info *i) {
@@ -160,6 +161,12 @@ static doc_document *render_compose(const model_bulletin *b, const tpl_template 
 
 int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
                     const render_opts *o, buf *pdf, render_info *info, err *e) {
+    render_forms f = {pdf, NULL};
+    return render_bulletin_forms(lc, b, t, o, &f, info, e);
+}
+
+int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
+                          const render_forms *f, render_info *info, err *e) {
     doc_document *d = render_compose(b, t, o, info, e);
     if (!d) return -1;
     lay_result *r = lay_document(lc, d, t, e);
@@ -167,9 +174,17 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
         doc_free(d);
         return -1;
     }
-    pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                  b->id, d->meta_date, t->pdfa};
-    int rc = pdf_render(r, &m, pdf, e);
+    int rc = 0;
+    if (f->pdf) {
+        pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
+                      b->id, d->meta_date, t->pdfa};
+        rc = pdf_render(r, &m, f->pdf, e);
+    }
+    if (f->ofd && !rc) {
+        ofd_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
+                      b->id, d->meta_date};
+        rc = ofd_render(r, &m, f->ofd, e);
+    }
     if (info) {
         info->pages = (int)r->n_pages;
         info->lines = r->lines_total;
@@ -205,7 +220,7 @@ int render_docx(const model_bulletin *b, const tpl_template *t, const render_opt
 static const struct {
     render_format f;
     const char *name, *ext;
-} formats[] = {{RENDER_PDF, "pdf", ".pdf"}, {RENDER_DOCX, "docx", ".docx"}};
+} formats[] = {{RENDER_PDF, "pdf", ".pdf"}, {RENDER_OFD, "ofd", ".ofd"}, {RENDER_DOCX, "docx", ".docx"}};
 #define N_FORMATS (sizeof formats / sizeof formats[0])
 
 const char *render_format_ext(render_format f) {
@@ -220,7 +235,7 @@ int render_format_of(const char *path, const char *format, render_format *out, e
         for (size_t i = 0; i < N_FORMATS; i++)
             if (!strcasecmp(format, formats[i].name)) by_name = (int)i;
         if (by_name < 0)
-            return err_set(e, TB_EUSAGE, NULL, 0, 0, "--format %s: tongbao writes pdf and docx", format);
+            return err_set(e, TB_EUSAGE, NULL, 0, 0, "--format %s: tongbao writes pdf, ofd and docx", format);
     }
     const char *dot = path ? strrchr(path, '.') : NULL;
     const char *slash = path ? strrchr(path, '/') : NULL;
@@ -232,7 +247,7 @@ int render_format_of(const char *path, const char *format, render_format *out, e
                        formats[by_ext].name, formats[by_name].name);
     if (by_name < 0 && by_ext < 0)
         return err_set(e, TB_EUSAGE, path, 0, 0,
-                       "tongbao writes .pdf and .docx, not %s; name the output so (or give --format pdf|docx)",
+                       "tongbao writes .pdf, .ofd and .docx, not %s; name the output so (or give --format pdf|ofd|docx)",
                        dot ? dot : "a file without an extension");
     *out = formats[by_name >= 0 ? by_name : by_ext].f;
     return 0;

@@ -33,6 +33,15 @@ void render_info_free(render_info *i);
 int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
                     const render_opts *o, buf *pdf, render_info *info, err *e);
 
+/* The fixed-layout forms of one bulletin from the same laid-out pages:
+ * each non-NULL buffer gets its form (the PDF as t->pdfa says, the OFD
+ * package of ofd.h). */
+typedef struct {
+    buf *pdf, *ofd;
+} render_forms;
+int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
+                          const render_forms *f, render_info *info, err *e);
+
 /* The same document as a Word .docx (docx.h): a draft to edit.  info gets
  * the composed text and appendix/chart figures; pages stays 0 (Word
  * paginates).  Sets up the fonts (fonts_init) itself when there is a chart
@@ -40,13 +49,13 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
 int render_docx(const model_bulletin *b, const tpl_template *t, const render_opts *o, buf *out,
                 render_info *info, err *e);
 
-/* Output formats: the output's extension decides (.pdf, .docx, any case),
- * or --format's value (pdf, docx) when given.  TB_EUSAGE for an extension
+/* Output formats: the output's extension decides (.pdf, .ofd, .docx, any
+ * case), or --format's value (pdf, ofd, docx) when given.  TB_EUSAGE for an extension
  * or format tongbao does not write (the message names the ones it does),
  * or a --format that contradicts a known extension. */
-typedef enum { RENDER_PDF = 0, RENDER_DOCX } render_format;
+typedef enum { RENDER_PDF = 0, RENDER_DOCX, RENDER_OFD } render_format;
 int render_format_of(const char *path, const char *format, render_format *out, err *e);
-const char *render_format_ext(render_format f);     /* ".pdf", ".docx" */
+const char *render_format_ext(render_format f);     /* ".pdf", ".ofd", ".docx" */
 
 #define TONGBAO_VERSION "0.3.0"
 

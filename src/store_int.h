@@ -34,9 +34,9 @@
 /* ---- cached statements (their SQL is in store.c) ------------------------- */
 enum {
     Q_SERIES_BY_NAME, Q_SERIES_BY_CODE, Q_ISSUED, Q_MAX_ISSUE, Q_ISSUE_TAKEN,
-    Q_REPEAT, Q_RECUR, Q_INS_SERIES, Q_INS_BULLETIN, Q_INS_FILE, Q_INS_SCOPE,
+    Q_REPEAT, Q_RECUR, Q_LAST_ISSUED, Q_INS_SERIES, Q_INS_BULLETIN, Q_INS_FILE, Q_INS_SCOPE,
     Q_INS_FINDING, Q_INS_CASE, Q_INS_OUTCOME, Q_FINDING_OWNER,
-    Q_SET_STATUS, Q_INS_EVENT, Q_FILE, Q_FILE_PDF, Q_FINDING_IDS,
+    Q_SET_STATUS, Q_FINDING_STATE, Q_INS_EVENT, Q_FILE, Q_FILE_PDF, Q_FINDING_IDS,
     Q_ST_OVERDUE, Q_BST_SCOPE, Q_SUM_ROW, Q_SUM_NAMES, Q_SUM_SCOPE, Q_SUM_PEOPLE,
     Q_SUM_NAME_ADD, Q_SUM_SCOPE_ADD, Q_SUM_SCOPE_NEW,
     Q__COUNT
@@ -47,6 +47,7 @@ struct store {
     char *path;
     int readonly;
     sqlite3_stmt *q[Q__COUNT];   /* prepared on first use, kept for the handle's life */
+    int allow_backdated;         /* store_allow_backdated */
 };
 
 /* The SQL of migration k (user_version k → k+1), NULL past the last: for

@@ -14,9 +14,9 @@ IN=examples/inbox/$N.xml
 
 # ---- the output's extension picks the format -------------------------------
 "$TB" render "$IN" -o "$D/x.txt" >/dev/null 2>"$D/err"; rc=$?
-[ $rc -eq 2 ] && grep -q '\.pdf and \.docx' "$D/err" && [ ! -e "$D/x.txt" ] &&
-    ok "render -o X.txt refused, naming .pdf and .docx (exit 2)" ||
-    ko "render -o X.txt refused, naming .pdf and .docx (exit 2)" "exit $rc: $(cat "$D/err")"
+[ $rc -eq 2 ] && grep -q '\.pdf, \.ofd and \.docx' "$D/err" && [ ! -e "$D/x.txt" ] &&
+    ok "render -o X.txt refused, naming .pdf, .ofd and .docx (exit 2)" ||
+    ko "render -o X.txt refused, naming .pdf, .ofd and .docx (exit 2)" "exit $rc: $(cat "$D/err")"
 "$TB" render "$IN" -o "$D/x.docx" >/dev/null 2>"$D/err"
 [ "$(head -c 2 "$D/x.docx" 2>/dev/null)" = PK ] && ok "render -o X.docx writes a zip, not PDF bytes" ||
     ko "render -o X.docx writes a zip, not PDF bytes" "$(head -c 8 "$D/x.docx" 2>/dev/null) $(cat "$D/err")"

@@ -177,6 +177,10 @@ static void test_formats(void) {
         {"a.docx", "pdf", 0, 0},             /* they disagree */
         {"a.pdf", "PDF", 1, RENDER_PDF},
         {"a.pdf", "ofd", 0, 0},
+        {"a.ofd", NULL, 1, RENDER_OFD},
+        {NULL, "OFD", 1, RENDER_OFD},
+        {"a.ofd", "docx", 0, 0},
+        {"a", "odf", 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         err e = {0};
@@ -187,8 +191,8 @@ static void test_formats(void) {
                  cases[i].format ? cases[i].format : "-");
         if (cases[i].ok) CHECK(name, r == 0 && f == cases[i].f, "got %d, format %d: %s", r, (int)f, e.msg);
         else
-            CHECK(name, r < 0 && e.code == TB_EUSAGE && (strstr(e.msg, "pdf and docx") || strstr(e.msg, "agree") ||
-                                                          strstr(e.msg, ".pdf and .docx")),
+            CHECK(name, r < 0 && e.code == TB_EUSAGE && (strstr(e.msg, "pdf, ofd and docx") || strstr(e.msg, "agree") ||
+                                                          strstr(e.msg, ".pdf, .ofd and .docx")),
                   "got %d: %s", r, e.msg);
     }
 }

@@ -326,7 +326,16 @@ static void test_numbering(void) {
     CHECK("new year restarts", r == 0 && b->issue_no == 1 && b->year == 2027, "r=%d no=%d %s", r, b->issue_no, e.msg);
     CHECK_STR("new year id", nth(b, 0)->id, "JC2027-001-001");
     mfree(b);
-    /* and the old year continues where it was */
+    /* issue 19 item 6: 期号 follow dates; a bulletin dated before the
+     * series' last issue is refused ... */
+    b = mk("江城市疫情防控督查通报", "jc-2026-late", "2026-12-30", TWO);
+    memset(&e, 0, sizeof e);
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("backdated bulletin refused", r == -1 && e.code == TB_EINPUT && strstr(e.msg, "before 2027年第1期 (2027-01-02)") &&
+          strstr(e.msg, "--allow-backdated") && b->issue_no == 0, "r=%d %s", r, e.msg);
+    mfree(b);
+    /* ... unless the user says so: and the old year continues where it was */
+    store_allow_backdated(s, 1);
     b = mk("江城市疫情防控督查通报", "jc-2026-late", "2026-12-30", TWO);
     r = issue(s, b, NULL, &res, &e);
     CHECK("old year continues", r == 0 && b->issue_no == 4 && b->year == 2026, "no=%d", b->issue_no);
@@ -607,23 +616,29 @@ static void test_repeats(void) {
     issue(s, b, NULL, &res, &e);
     CHECK_STR("cross-year note", nth(b, 0)->repeat_note, "该问题第5次通报，前次见2026年第6期");
     mfree(b);
-    store_rectification rc5[] = {{"S2027-001-001", 1, "2027-01-06", NULL}, {"S2026-006-001", 1, "2027-01-06", NULL}};
+    /* (rectification dates are never after today: these series are back in 2025/2026) */
+    const char *const v1[] = {"北塘区|x|y|z|卡点无人", NULL};
+    b = mk("V", "v1", "2026-05-01", v1);
+    issue(s, b, NULL, &res, &e);
+    mfree(b);
+    store_rectification rcv[] = {{"V2026-001-001", 1, "2026-05-03", NULL}};
     memset(&e, 0, sizeof e);
-    store_rectify(s, "S", rc5, 2, "cli", &e);
-    b = mk("S", "r6", "2027-02-01", one);
+    CHECK("rectify V", store_rectify(s, "V", rcv, 1, "cli", &e) == 0, "%s", e.msg);
+    b = mk("V", "v2", "2026-06-01", v1);
     issue(s, b, NULL, &res, &e);
     CHECK_STR("recurring, same year", nth(b, 0)->repeat_note, "该问题曾于第1期通报并已整改，现再次出现");
     mfree(b);
     const char *const u1[] = {"南江区|x|y|z|门岗无人", NULL};
-    b = mk("U", "u1", "2026-12-20", u1);
+    b = mk("U", "u1", "2025-12-20", u1);
     issue(s, b, NULL, &res, &e);
     mfree(b);
-    store_rectification rcu[] = {{"U2026-001-001", 1, "2026-12-28", NULL}};
-    store_rectify(s, "U", rcu, 1, "cli", &e);
-    b = mk("U", "u2", "2027-01-08", u1);
+    store_rectification rcu[] = {{"U2025-001-001", 1, "2025-12-28", NULL}};
+    memset(&e, 0, sizeof e);
+    CHECK("rectify U", store_rectify(s, "U", rcu, 1, "cli", &e) == 0, "%s", e.msg);
+    b = mk("U", "u2", "2026-01-08", u1);
     issue(s, b, NULL, &res, &e);
     CHECK_STR("recurring across the year boundary", nth(b, 0)->repeat_note,
-              "该问题曾于2026年第1期通报并已整改，现再次出现");
+              "该问题曾于2025年第1期通报并已整改，现再次出现");
     mfree(b);
     /* another series never counts */
     b = mk("T", "t1", "2027-01-06", one);
@@ -727,6 +742,40 @@ static void test_overdue_and_rectify(void) {
     f = (store_finding_filter){.series = "S", .today = "2026-11-23"};
     store_list_findings(s, &f, collect_status, &out, &e);
     CHECK_STR("status after rectify", buf_cstr(&out), "S2026-001-001=done;S2026-001-002=overdue;S2026-001-003=open;");
+    /* issue 19 item 15: the same report again is not a second event;
+     * future dates, impossible days and control characters are refused;
+     * line breaks in a note fold to spaces */
+    int already[2] = {-1, -1};
+    memset(&e, 0, sizeof e);
+    long k = store_rectify_ex(s, "S", good, 2, "r.xml", already, &e);
+    CHECK("the same report twice is recorded once", k == 0 && already[0] == 1 && already[1] == 1 &&
+          sql1(p, "SELECT count(*) FROM rectification_event") == 2, "k=%ld already %d %d, %lld events: %s", k,
+          already[0], already[1], sql1(p, "SELECT count(*) FROM rectification_event"), e.msg);
+    store_rectification twice[] = {{"S2026-001-003", 1, "2026-11-22", NULL}, {"s2026-001-003", 1, "2026-11-22", NULL}};
+    memset(&e, 0, sizeof e);
+    k = store_rectify_ex(s, "S", twice, 2, "cli", already, &e);
+    CHECK("an ID given twice in one lot is recorded once", k == 1 && already[0] == 0 && already[1] == 1 &&
+          sql1(p, "SELECT count(*) FROM rectification_event WHERE finding_id = 'S2026-001-003'") == 1, "k=%ld", k);
+    store_rectification future[] = {{"S2026-001-002", 1, "2099-01-01", NULL}};
+    memset(&e, 0, sizeof e);
+    r = store_rectify(s, "S", future, 1, "cli", &e);
+    CHECK("a done date in the future is refused", r == -1 && e.code == TB_EINPUT && strstr(e.msg, "in the future"),
+          "%s", e.msg);
+    store_rectification feb30[] = {{"S2026-001-002", 1, "2026-02-30", NULL}};
+    memset(&e, 0, sizeof e);
+    r = store_rectify(s, "S", feb30, 1, "cli", &e);
+    CHECK("2026-02-30 is refused", r == -1 && e.code == TB_EINPUT, "%s", e.msg);
+    store_rectification esc[] = {{"S2026-001-002", 1, "2026-11-22", "已整改\x1b[31m红"}};
+    memset(&e, 0, sizeof e);
+    r = store_rectify(s, "S", esc, 1, "cli", &e);
+    CHECK("a note with ESC is refused", r == -1 && e.code == TB_EINPUT && strstr(e.msg, "U+001B"), "%s", e.msg);
+    store_rectification nl[] = {{"S2026-001-002", 1, "2026-11-22", " 已安排\n专人\r\n\t值守 "}};
+    memset(&e, 0, sizeof e);
+    r = store_rectify(s, "S", nl, 1, "cli", &e);
+    CHECK_STR("line breaks in a note fold to spaces", sqltext(p, "SELECT note FROM finding WHERE id='S2026-001-002'"),
+              "已安排 专人 值守");
+    CHECK("nothing refused wrote an event", sql1(p, "SELECT count(*) FROM rectification_event") == 4, "%lld",
+          sql1(p, "SELECT count(*) FROM rectification_event"));
     /* reopen */
     store_rectification reopen[] = {{"S2026-001-001", 0, "2026-11-24", "复查未整改"}};
     r = store_rectify(s, "S", reopen, 1, "cli", &e);
@@ -1089,10 +1138,14 @@ static void test_summary(void) {
     store_result res;
     int agreed = 1, steps = 0, k = 0;
     char date[16];
-    /* 40 bulletins over two series and two years, rectifications between */
+    /* 40 bulletins over two series and two years (a week apart from
+     * 2025-06-01: 期号 follow dates), rectifications between (dated
+     * 2026-11-30: never after today, never before a bulletin) */
     for (; k < 40 && agreed; k++) {
         const char *series = rndn(3) ? "S" : "T";
-        snprintf(date, sizeof date, "%d-%02d-%02d", k < 30 ? 2026 : 2027, 1 + k % 12, 1 + k % 28);
+        struct tm tm = {.tm_year = 125, .tm_mon = 5, .tm_mday = 1 + 7 * k, .tm_hour = 12};
+        mktime(&tm);
+        strftime(date, sizeof date, "%Y-%m-%d", &tm);
         model_bulletin *b = varied(series, k, date);
         if (k == 25 && !strcmp(series, "S")) b->issue_override = 1;   /* taken: refused */
         issue(s, b, NULL, &res, &e);
@@ -1103,21 +1156,29 @@ static void test_summary(void) {
             b = mk("S", k == 10 ? "S-gone" : "S-back", date, once);
             issue(s, b, NULL, &res, &e);
             if (k == 10) {
-                store_rectification rc[] = {{nth(b, 0)->id, 1, "2027-12-30", "整改"}};
+                store_rectification rc[] = {{nth(b, 0)->id, 1, "2026-11-30", "整改"}};
                 store_rectify(s, NULL, rc, 1, "cli", &e);
             }
             mfree(b);
         }
         if (k % 3 == 2) {
-            /* put right every finding of an earlier issue (so places come
-             * back as recurring), reopen one now and then */
-            int no = 1 + (int)rndn(k < 30 ? 10 : 3), done = rndn(4) != 0;
-            for (int j = 1; j <= 6; j++) {
-                char id[40];
-                snprintf(id, sizeof id, "S%d-%03d-%03d", k < 30 ? 2026 : 2027, no, j);
-                store_rectification rc[] = {{id, done, "2027-12-30", "整改"}};
-                memset(&e, 0, sizeof e);
-                store_rectify(s, NULL, rc, 1, "cli", &e);   /* an ID past the last: refused, nothing done */
+            /* put right every finding of an earlier bulletin (so places
+             * come back as recurring), reopen them now and then */
+            char sql[200];
+            snprintf(sql, sizeof sql, "SELECT group_concat(id, ' ') FROM finding WHERE bulletin_id = "
+                                      "(SELECT id FROM bulletin ORDER BY id LIMIT 1 OFFSET %u)", rndn((unsigned)k));
+            char ids[400];
+            snprintf(ids, sizeof ids, "%s", sqltext(p, sql));
+            int done = rndn(4) != 0;
+            store_rectification rc[8];
+            size_t n = 0;
+            for (char *t = strtok(ids, " "); t && n < 8; t = strtok(NULL, " "))
+                rc[n++] = (store_rectification){t, done, "2026-11-30", done ? "整改" : "复查未通过"};
+            memset(&e, 0, sizeof e);
+            if (store_rectify(s, NULL, rc, n, "cli", &e) < 0) {
+                buf_printf(&why, "rectify: %s", e.msg);
+                agreed = 0;
+                break;
             }
         }
         agreed = summary_agrees(s, &why);
@@ -1130,12 +1191,14 @@ static void test_summary(void) {
               v_done = sql1(p, "SELECT count(*) FROM finding WHERE status = 'done'"),
               v_rep = sql1(p, "SELECT sum(n_recurring) * 1000 + sum(n_repeats) FROM bulletin"),
               v_orgs = sql1(p, "SELECT sum(orgs) FROM series_stats");
+    CHECK("the varied history was issued", sql1(p, "SELECT count(*) FROM bulletin") == 42, "%lld bulletins",
+          sql1(p, "SELECT count(*) FROM bulletin"));
     CHECK("the history tried is varied (scope without unit and over rounds, names, done, recurring, organisations)",
           v_scope >= 1001 && v_names >= 6 && v_done >= 3 && v_rep >= 1001 && v_orgs >= 1,
           "scope %lld names %lld done %lld repeats %lld orgs %lld", v_scope, v_names, v_done, v_rep, v_orgs);
     /* a back-filled number (issue="N" of an earlier date) with new names:
      * the order of first appearance moves */
-    model_bulletin *b = varied("T", 99, "2025-03-01");
+    model_bulletin *b = varied("T", 99, "2024-03-01");
     b->issue_override = 7;
     b->has_cases = 1;
     b->n_cases = 1;
@@ -1156,7 +1219,7 @@ static void test_summary(void) {
     }
     /* the nightly's way: reserve (the summary follows the provisional
      * records), then commit one by one */
-    model_bulletin *bs[3] = {varied("S", 100, "2027-06-01"), varied("S", 101, "2027-06-02"), varied("T", 102, "2027-06-02")};
+    model_bulletin *bs[3] = {varied("S", 100, "2026-06-01"), varied("S", 101, "2026-06-02"), varied("T", 102, "2026-06-02")};
     store_result rs[3];
     r = store_reserve(s, bs, 3, NULL, NULL, rs, &e);
     CHECK("reserve leaves the summary as it was", r == 0 && summary_agrees(s, &why), "%s %s", e.msg, buf_cstr(&why));

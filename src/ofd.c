@@ -1,0 +1,689 @@
+/* ofd.c — tongbao's OFD writer: display list → GB/T 33190-2016 package.
+ *
+ * Two passes over the pages.  The first meets every glyph, so each face's
+ * subset is known (fontset.c, the same bookkeeping and subsets as the PDF)
+ * and every glyph has its final index in the embedded font before any
+ * TextCode names one.  The second writes the XML.  A character whose glyph
+ * is not what the embedded font's cmap gives for it (a cluster of several
+ * characters or glyphs, or one character drawn with two different glyphs)
+ * gets a CGTransform naming its glyphs; all others are plain text that a
+ * reader maps through the cmap, or through a system face of the same
+ * family if it does not load FontFile.
+ *
+ * Element order and required attributes follow GB/T 33190's schema
+ * (CT_DocInfo, CT_Document, CT_CommonData, CT_Res, CT_Font, CT_Page,
+ * CT_Layer, CT_Text, CT_Path, CT_OutlineElem, CT_Action, CT_Dest); every
+ * object has an ID unique in the document, and MaxUnitID is the largest.
+ * Numbers are millimetres to 1/1000; boxes (ST_Box) "x y w h", positions
+ * in TextCode relative to their TextObject's Boundary. */
+#include "ofd.h"
+
+#include <libxml/xmlwriter.h>
+#include <math.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "fontset.h"
+
+#define OFD_NS "http://www.ofdspec.org/2016"
+#define PT_MM (25.4 / 72)
+
+typedef struct {
+    fset fs;
+    unsigned *font_id;         /* per face: its ID */
+    unsigned **gidx;           /* per face, per glyph entry: its index in the embedded font */
+    uint32_t **cmap_gl;        /* per face, per glyph entry: the cmap's glyph for its character + 1, 0 = none */
+    buf *font_file;            /* per face: the OpenType file */
+    unsigned next_id;
+    char refused[160];
+    err *e;
+} ow;
+
+/* ---- numbers ---- */
+
+/* millimetres to 1/1000, without trailing zeros */
+static void mm(char *out, size_t n, double v) {
+    long long i = llround(v * 1000);
+    if (i == 0) {
+        snprintf(out, n, "0");
+        return;
+    }
+    snprintf(out, n, "%s%lld.%03lld", i < 0 ? "-" : "", llabs(i) / 1000, llabs(i) % 1000);
+    char *e = out + strlen(out);
+    while (e[-1] == '0') *--e = 0;
+    if (e[-1] == '.') e[-1] = 0;
+}
+
+/* code points in s[0, n) */
+static size_t cp_count(const char *s, size_t n) {
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* ---- XML ---- */
+
+typedef struct {
+    xmlBufferPtr b;
+    xmlTextWriterPtr w;
+    int bad;
+} xw;
+
+static int xw_open(xw *x, const char *root) {
+    x->b = xmlBufferCreate();
+    x->w = x->b ? xmlNewTextWriterMemory(x->b, 0) : NULL;
+    x->bad = !x->w;
+    if (x->bad) return -1;
+    x->bad |= xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0;
+    x->bad |= xmlTextWriterStartElementNS(x->w, BAD_CAST "ofd", BAD_CAST root, BAD_CAST OFD_NS) < 0;
+    return x->bad ? -1 : 0;
+}
+
+/* Finish the document; its bytes stay in x->b.  0 / -1. */
+static int xw_close(xw *x) {
+    if (x->w) {
+        x->bad |= xmlTextWriterEndDocument(x->w) < 0;
+        xmlFreeTextWriter(x->w);
+        x->w = NULL;
+    }
+    return x->bad ? -1 : 0;
+}
+
+static void xw_free(xw *x) {
+    if (x->w) xmlFreeTextWriter(x->w);
+    if (x->b) xmlBufferFree(x->b);
+    x->w = NULL, x->b = NULL;
+}
+
+static void el(xw *x, const char *name) { x->bad |= xmlTextWriterStartElementNS(x->w, BAD_CAST "ofd", BAD_CAST name, NULL) < 0; }
+static void end(xw *x) { x->bad |= xmlTextWriterEndElement(x->w) < 0; }
+static void at(xw *x, const char *name, const char *v) { x->bad |= xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST v) < 0; }
+static void at_u(xw *x, const char *name, unsigned v) {
+    char t[16];
+    snprintf(t, sizeof t, "%u", v);
+    at(x, name, t);
+}
+static void txt(xw *x, const char *s) { x->bad |= xmlTextWriterWriteString(x->w, BAD_CAST s) < 0; }
+/* <ofd:NAME>text</ofd:NAME> */
+static void leaf(xw *x, const char *name, const char *s) {
+    el(x, name);
+    txt(x, s);
+    end(x);
+}
+static void box(xw *x, const char *name, double bx, double by, double bw, double bh) {
+    char a[24], b[24], c[24], d[24], t[100];
+    mm(a, sizeof a, bx), mm(b, sizeof b, by), mm(c, sizeof c, bw), mm(d, sizeof d, bh);
+    snprintf(t, sizeof t, "%s %s %s %s", a, b, c, d);
+    at(x, name, t);
+}
+/* a colour: "r g b" in 0..255 (the default RGB colour space) */
+static void colour(xw *x, const char *name, const double rgb[3]) {
+    char t[40];
+    int v[3];
+    for (int i = 0; i < 3; i++) v[i] = (int)lround((rgb[i] < 0 ? 0 : rgb[i] > 1 ? 1 : rgb[i]) * 255);
+    snprintf(t, sizeof t, "%d %d %d", v[0], v[1], v[2]);
+    el(x, name);
+    at(x, "Value", t);
+    end(x);
+}
+
+/* ---- pass 1: faces and glyphs ---- */
+
+static int refuse(ow *w, PangoFont *pf) {
+    PangoFontDescription *d = pango_font_describe(pf);
+    char *n = d ? pango_font_description_to_string(d) : NULL;
+    snprintf(w->refused, sizeof w->refused, "%s", n ? n : "a face of this bulletin");
+    g_free(n);
+    if (d) pango_font_description_free(d);
+    return err_set(w->e, TB_EFONT, NULL, 0, 0,
+                   "OFD: tongbao cannot embed %s (a variable face, one fontconfig emboldens or slants, outlines "
+                   "neither CFF nor TrueType, or a glyph it lacks); pick another face in fonts/tongbao.conf, "
+                   "or write a PDF", w->refused);
+}
+
+static int meet_run(ow *w, const lay_op *op) {
+    fset_ref *ref;
+    int r = fset_ref_for(&w->fs, op->gi.item->analysis.font, &ref, w->e);
+    if (r > 0) return refuse(w, op->gi.item->analysis.font);
+    if (r < 0) return -1;
+    fset_font *f = &w->fs.fonts[ref->font];
+    const PangoGlyphString *gs = op->gi.glyphs;
+    for (int i = 0; i < gs->num_glyphs; i++) {
+        PangoGlyph g = gs->glyphs[i].glyph;
+        if (g == PANGO_GLYPH_EMPTY) continue;
+        if (g & PANGO_GLYPH_UNKNOWN_FLAG || g >= f->info.n_glyphs) return refuse(w, op->gi.item->analysis.font);
+        fset_glyph *e = fset_glyph_of(f, g);
+        if (!e || fset_note_text(&w->fs, e, gs, i, op->text + op->gi.item->offset, op->gi.item->length) < 0)
+            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    }
+    return 0;
+}
+
+static int by_cp(const void *a, const void *b) {
+    const fsub_cmap_ent *x = a, *y = b;
+    return x->cp < y->cp ? -1 : x->cp > y->cp ? 1 : x->glyph < y->glyph ? -1 : x->glyph > y->glyph;
+}
+
+/* Face fi's subset as an OpenType file, its glyph indices and its cmap. */
+static int make_font(ow *w, size_t fi) {
+    fset_font *f = &w->fs.fonts[fi];
+    fset_subset sub;
+    int rc = fset_subset_make(f, &sub, w->e);
+    if (rc > 0) return err_set(w->e, TB_EFONT, NULL, 0, 0, "OFD: cannot subset %s", f->info.psname);
+    if (rc) return -1;
+    unsigned *gidx = calloc(f->n_used + 1, sizeof *gidx);
+    uint32_t *cg = calloc(f->n_used + 1, sizeof *cg);
+    unsigned *src = calloc(sub.n_prog_glyphs + 1, sizeof *src);
+    fsub_cmap_ent *map = malloc((sub.n + 1) * sizeof *map);
+    size_t n_map = 0;
+    if (!gidx || !cg || !src || !map) goto oom;
+    w->gidx[fi] = gidx, w->cmap_gl[fi] = cg;
+    for (size_t k = 0; k < sub.n; k++) {
+        size_t ei = (size_t)(sub.by_code[k] - f->gl);
+        gidx[ei] = sub.index[k];
+        if (sub.index[k] < sub.n_prog_glyphs) src[sub.index[k]] = sub.by_code[k]->gid;
+        /* the cmap: a glyph that is the whole of a one-character cluster */
+        const char *t = fset_text(&w->fs, sub.by_code[k]);
+        size_t adv, len = strlen(t);
+        if (len && sub.index[k] != 0) {
+            uint32_t cp = utf8_decode(t, len, &adv);
+            if (adv == len) map[n_map++] = (fsub_cmap_ent){cp, sub.index[k]};
+        }
+    }
+    /* one glyph per character: the lowest index wins, the same rule for
+     * every reader; the others are reached through CGTransform */
+    qsort(map, n_map, sizeof *map, by_cp);
+    size_t u = 0;
+    for (size_t i = 0; i < n_map; i++)
+        if (!u || map[i].cp != map[u - 1].cp) map[u++] = map[i];
+    n_map = u;
+    for (unsigned i = 0; i < f->n_used; i++) {
+        const char *t = fset_text(&w->fs, &f->gl[i]);
+        size_t adv, len = strlen(t);
+        if (!len) continue;
+        uint32_t cp = utf8_decode(t, len, &adv);
+        size_t lo = 0, hi = n_map;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (map[mid].cp < cp) lo = mid + 1;
+            else hi = mid;
+        }
+        if (adv == len && lo < n_map && map[lo].cp == cp) cg[i] = map[lo].glyph + 1;
+    }
+    fsub_names nm = {f->family[0] ? f->family : f->info.psname, sub.name, f->bold, f->italic};
+    rc = fsub_opentype(f->face, &f->info, &sub.prog, src, sub.n_prog_glyphs, map, n_map, &nm, &w->font_file[fi], w->e);
+    free(src), free(map);
+    fset_subset_free(&sub);
+    return rc;
+oom:
+    free(gidx), free(cg), free(src), free(map);
+    w->gidx[fi] = NULL, w->cmap_gl[fi] = NULL;
+    fset_subset_free(&sub);
+    return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+}
+
+/* ---- pass 2: the pages ---- */
+
+typedef struct {
+    double x, y;               /* the glyph's origin, mm from the page's top left */
+    const char *text;          /* the cluster's characters (first glyph of a cluster), else NULL */
+    int len;
+    unsigned gi;               /* index in the embedded font */
+    int plain;                 /* 1 character, 1 glyph, the cmap's glyph */
+} ogl;
+
+/* DeltaX: the advance from each character to the next; runs of equal
+ * values as "g N v" (GB/T 33190 §11.3's abbreviated form). */
+static void delta_x(buf *b, const double *pos, size_t n) {
+    char prev[24] = "", cur[24];
+    size_t run = 0;
+    for (size_t i = 1; i <= n; i++) {
+        if (i < n) mm(cur, sizeof cur, pos[i] - pos[i - 1]);
+        if (i < n && run && !strcmp(cur, prev)) {
+            run++;
+            continue;
+        }
+        if (run) {
+            if (b->len) buf_add(b, " ", 1);
+            if (run > 1) buf_printf(b, "g %zu %s", run, prev);
+            else buf_puts(b, prev);
+        }
+        if (i < n) memcpy(prev, cur, sizeof prev), run = 1;
+    }
+}
+
+/* One TextCode (and the CGTransforms before it) for glyphs [a, b), all on
+ * one baseline; bx, by: the TextObject's Boundary origin. */
+static int text_code(xw *x, const ogl *g, size_t a, size_t b, double bx, double by) {
+    size_t nch = 0;
+    for (size_t i = a; i < b; i++)
+        if (g[i].text) nch += cp_count(g[i].text, (size_t)g[i].len);
+    double *pos = malloc((nch + 1) * sizeof *pos);
+    buf s, d;
+    buf_init(&s), buf_init(&d);
+    if (!pos) return -1;
+    size_t k = 0;
+    for (size_t i = a; i < b; i++) {
+        if (!g[i].text) continue;
+        size_t c = cp_count(g[i].text, (size_t)g[i].len);
+        /* the cluster's glyphs, when the cmap would not give them */
+        size_t j = i + 1;
+        while (j < b && !g[j].text) j++;
+        if (!g[i].plain || j > i + 1) {
+            el(x, "CGTransform");
+            at_u(x, "CodePosition", (unsigned)k);
+            at_u(x, "CodeCount", (unsigned)c);
+            at_u(x, "GlyphCount", (unsigned)(j - i));
+            buf gl;
+            buf_init(&gl);
+            for (size_t q = i; q < j; q++) buf_printf(&gl, "%s%u", q > i ? " " : "", g[q].gi);
+            leaf(x, "Glyphs", gl.oom ? "" : buf_cstr(&gl));
+            x->bad |= gl.oom;
+            buf_free(&gl);
+            end(x);
+        }
+        for (size_t q = 0; q < c; q++) pos[k++] = g[i].x;   /* later characters of a cluster: no advance */
+        buf_add(&s, g[i].text, (size_t)g[i].len);
+    }
+    delta_x(&d, pos, nch);
+    char vx[24], vy[24];
+    mm(vx, sizeof vx, g[a].x - bx), mm(vy, sizeof vy, g[a].y - by);
+    el(x, "TextCode");
+    at(x, "X", vx);
+    at(x, "Y", vy);
+    if (d.len) at(x, "DeltaX", buf_cstr(&d));
+    txt(x, s.len ? buf_cstr(&s) : "");
+    end(x);
+    int bad = s.oom || d.oom;
+    free(pos);
+    buf_free(&s), buf_free(&d);
+    return bad ? -1 : 0;
+}
+
+static int text_object(ow *w, xw *x, const lay_op *op) {
+    fset_ref *ref;
+    if (fset_ref_for(&w->fs, op->gi.item->analysis.font, &ref, w->e)) return -1;   /* met in pass 1 */
+    fset_font *f = &w->fs.fonts[ref->font];
+    const PangoGlyphString *gs = op->gi.glyphs;
+    const char *item_text = op->text + op->gi.item->offset;
+    int item_len = op->gi.item->length;
+    ogl *g = malloc(((size_t)gs->num_glyphs + 1) * sizeof *g);
+    if (!g) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    double size = ref->size, s = size * PT_MM / f->info.upem;
+    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY, pen = op->x;
+    size_t n = 0;
+    for (int i = 0; i < gs->num_glyphs; i++) {
+        const PangoGlyphInfo *pg = &gs->glyphs[i];
+        double gx = (pen + pg->geometry.x_offset / (double)PANGO_SCALE) * PT_MM;
+        double gy = (op->y + pg->geometry.y_offset / (double)PANGO_SCALE) * PT_MM;
+        pen += pg->geometry.width / (double)PANGO_SCALE;
+        int c0, c1, starts = fset_cluster(gs, i, item_len, &c0, &c1);
+        if (pg->glyph == PANGO_GLYPH_EMPTY) continue;
+        fset_glyph *e = fset_glyph_of(f, pg->glyph);   /* met in pass 1: a lookup */
+        if (!e) {
+            free(g);
+            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        }
+        size_t ei = (size_t)(e - f->gl);
+        ogl *o = &g[n++];
+        o->x = gx, o->y = gy, o->gi = w->gidx[ref->font][ei];
+        o->text = starts ? item_text + c0 : NULL;
+        o->len = starts ? c1 - c0 : 0;
+        o->plain = starts && w->cmap_gl[ref->font][ei] == o->gi + 1 && cp_count(o->text, (size_t)o->len) == 1;
+        double adv = e->w * size / 1000 * PT_MM;
+        if (gx + f->info.bbox[0] * s < x0) x0 = gx + f->info.bbox[0] * s;
+        if (gx + fmax(adv, f->info.bbox[2] * s) > x1) x1 = gx + fmax(adv, f->info.bbox[2] * s);
+        if (gy - f->info.bbox[3] * s < y0) y0 = gy - f->info.bbox[3] * s;
+        if (gy - f->info.bbox[1] * s > y1) y1 = gy - f->info.bbox[1] * s;
+    }
+    /* a run that starts with a glyph continuing no cluster cannot be
+     * written as text; layout never makes one, but be safe */
+    if (!n || !g[0].text) {
+        free(g);
+        return 0;
+    }
+    char sz[24];
+    mm(sz, sizeof sz, size * PT_MM);
+    el(x, "TextObject");
+    at_u(x, "ID", ++w->next_id);
+    box(x, "Boundary", x0, y0, x1 - x0, y1 - y0);
+    at_u(x, "Font", w->font_id[ref->font]);
+    at(x, "Size", sz);
+    if (f->bold) at(x, "Weight", "700");
+    colour(x, "FillColor", op->rgb);
+    int rc = 0;
+    for (size_t a = 0; a < n && !rc;) {
+        size_t b = a + 1;
+        while (b < n && g[b].y == g[a].y) b++;
+        while (b < n && !g[b].text) b++;   /* a cluster stays in one TextCode */
+        rc = text_code(x, g, a, b, x0, y0);
+        a = b;
+    }
+    end(x);
+    free(g);
+    return rc ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
+}
+
+/* A rule (stroked line) or a filled rectangle. */
+static void path_object(ow *w, xw *x, const lay_op *op) {
+    char d[160], a[24], b[24], c[24], e[24];
+    el(x, "PathObject");
+    at_u(x, "ID", ++w->next_id);
+    if (op->kind == LAY_RULE) {
+        double hw = op->weight / 2, bx = fmin(op->x, op->x2) - hw, by = fmin(op->y, op->y2) - hw;
+        box(x, "Boundary", bx * PT_MM, by * PT_MM, (fabs(op->x2 - op->x) + op->weight) * PT_MM,
+            (fabs(op->y2 - op->y) + op->weight) * PT_MM);
+        mm(a, sizeof a, op->weight * PT_MM);
+        at(x, "LineWidth", a);
+        at(x, "Stroke", "true");
+        at(x, "Fill", "false");
+        colour(x, "StrokeColor", op->rgb);
+        mm(a, sizeof a, (op->x - bx) * PT_MM), mm(b, sizeof b, (op->y - by) * PT_MM);
+        mm(c, sizeof c, (op->x2 - bx) * PT_MM), mm(e, sizeof e, (op->y2 - by) * PT_MM);
+        snprintf(d, sizeof d, "M %s %s L %s %s", a, b, c, e);
+    } else {
+        box(x, "Boundary", op->x * PT_MM, op->y * PT_MM, op->x2 * PT_MM, op->y2 * PT_MM);
+        at(x, "Stroke", "false");
+        at(x, "Fill", "true");
+        colour(x, "FillColor", op->rgb);
+        mm(a, sizeof a, op->x2 * PT_MM), mm(b, sizeof b, op->y2 * PT_MM);
+        snprintf(d, sizeof d, "M 0 0 L %s 0 L %s %s L 0 %s C", a, a, b, b);
+    }
+    leaf(x, "AbbreviatedData", d);
+    end(x);
+}
+
+static int page_xml(ow *w, const lay_page *pg, xw *x) {
+    if (xw_open(x, "Page")) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    el(x, "Content");
+    el(x, "Layer");
+    at_u(x, "ID", ++w->next_id);
+    at(x, "Type", "Body");
+    for (size_t k = 0; k < pg->n_ops; k++) {
+        const lay_op *op = &pg->ops[k];
+        if (op->kind == LAY_GLYPHS) {
+            if (text_object(w, x, op)) return -1;
+        } else path_object(w, x, op);
+    }
+    end(x), end(x);
+    return xw_close(x) ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "cannot write a page's XML") : 0;
+}
+
+/* ---- the document ---- */
+
+/* Document.xml: page area, the pages, the outline (the title entry with
+ * the sections under it, as in the PDF). */
+static int document_xml(ow *w, const lay_result *r, const unsigned *page_id, xw *x) {
+    if (xw_open(x, "Document")) return -1;
+    char t[24];
+    el(x, "CommonData");
+    snprintf(t, sizeof t, "%u", w->next_id);
+    leaf(x, "MaxUnitID", t);
+    el(x, "PageArea");
+    el(x, "PhysicalBox");
+    char a[24], b[24], v[60];
+    mm(a, sizeof a, r->page_w * PT_MM), mm(b, sizeof b, r->page_h * PT_MM);
+    snprintf(v, sizeof v, "0 0 %s %s", a, b);
+    txt(x, v);
+    end(x), end(x);
+    leaf(x, "PublicRes", "PublicRes.xml");
+    end(x);
+    el(x, "Pages");
+    for (size_t p = 0; p < r->n_pages; p++) {
+        char loc[64];
+        snprintf(loc, sizeof loc, "Pages/Page_%zu/Content.xml", p);
+        el(x, "Page");
+        at_u(x, "ID", page_id[p]);
+        at(x, "BaseLoc", loc);
+        end(x);
+    }
+    end(x);
+    if (r->n_outlines) {
+        el(x, "Outlines");
+        for (size_t i = 0; i < r->n_outlines; i++) {
+            const lay_outline *ol = &r->outlines[i];
+            size_t pg = ol->page >= 1 && (size_t)ol->page <= r->n_pages ? (size_t)ol->page - 1 : 0;
+            el(x, "OutlineElem");
+            at(x, "Title", ol->label ? ol->label : "");
+            if (i == 0 && r->n_outlines > 1) {
+                snprintf(t, sizeof t, "%zu", r->n_outlines - 1);
+                at(x, "Count", t);
+                at(x, "Expanded", "true");
+            }
+            el(x, "Actions");
+            el(x, "Action");
+            at(x, "Event", "CLICK");
+            el(x, "Goto");
+            el(x, "Dest");
+            at(x, "Type", "XYZ");
+            at_u(x, "PageID", page_id[pg]);
+            at(x, "Left", "0");
+            mm(a, sizeof a, ol->y * PT_MM);
+            at(x, "Top", a);
+            end(x), end(x), end(x), end(x);
+            if (i > 0 || r->n_outlines == 1) end(x);        /* a section, or a lone title */
+        }
+        if (r->n_outlines > 1) end(x);                      /* the title, around the sections */
+        end(x);
+    }
+    end(x);
+    return xw_close(x);
+}
+
+/* PublicRes.xml: the fonts, each with its file under Res/. */
+static int public_res_xml(ow *w, xw *x) {
+    if (xw_open(x, "Res")) return -1;
+    at(x, "BaseLoc", "Res");
+    if (w->fs.n_fonts) {
+        el(x, "Fonts");
+        for (size_t i = 0; i < w->fs.n_fonts; i++) {
+            const fset_font *f = &w->fs.fonts[i];
+            char file[40];
+            snprintf(file, sizeof file, "font_%u.%s", w->font_id[i], f->info.kind == FSUB_CFF ? "otf" : "ttf");
+            el(x, "Font");
+            at_u(x, "ID", w->font_id[i]);
+            at(x, "FontName", f->info.psname);
+            if (f->family[0]) at(x, "FamilyName", f->family);
+            if (f->bold) at(x, "Bold", "true");
+            if (f->italic) at(x, "Italic", "true");
+            if (f->info.fixed_pitch) at(x, "FixedWidth", "true");
+            leaf(x, "FontFile", file);
+            end(x);
+        }
+        end(x);
+    }
+    end(x);
+    return xw_close(x);
+}
+
+/* OFD.xml: the entry point, with DocInfo. */
+static int ofd_xml(const ofd_meta *m, const char *doc_id, xw *x) {
+    if (xw_open(x, "OFD")) return -1;
+    at(x, "Version", "1.0");
+    at(x, "DocType", "OFD");
+    el(x, "DocBody");
+    el(x, "DocInfo");
+    leaf(x, "DocID", doc_id);
+    if (m && m->title) leaf(x, "Title", m->title);
+    if (m && m->author) leaf(x, "Author", m->author);
+    if (m && m->subject) leaf(x, "Subject", m->subject);
+    char date[11] = "2000-01-01";
+    if (m && m->date && strlen(m->date) >= 10) memcpy(date, m->date, 10);
+    leaf(x, "CreationDate", date);
+    leaf(x, "ModDate", date);
+    if (m && m->keywords) {
+        el(x, "Keywords");
+        leaf(x, "Keyword", m->keywords);
+        end(x);
+    }
+    leaf(x, "Creator", "tongbao");
+    const char *ver = m && m->creator ? strrchr(m->creator, ' ') : NULL;
+    if (ver) leaf(x, "CreatorVersion", ver + 1);
+    end(x);
+    leaf(x, "DocRoot", "Doc_0/Document.xml");
+    end(x), end(x);
+    return xw_close(x);
+}
+
+/* ---- the package ---- */
+
+typedef struct {
+    char name[64];
+    const void *data;
+    size_t len;
+    int level;                 /* deflate level */
+} entry;
+
+/* The zip: entries in the order given, each stamped with the bulletin's
+ * date (DOS time), Unix mode 0644, no extra fields. */
+static int write_zip(const entry *en, size_t n, const char *date, buf *out, err *e) {
+    unsigned y = 2000, mo = 1, d = 1;
+    if (date) sscanf(date, "%4u-%2u-%2u", &y, &mo, &d);
+    if (y < 1980 || y > 2107 || mo < 1 || mo > 12 || d < 1 || d > 31) y = 1980, mo = 1, d = 1;
+    zip_uint16_t dos_date = (zip_uint16_t)((y - 1980) << 9 | mo << 5 | d);
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &ze);
+    zip_t *z = mem ? zip_open_from_source(mem, ZIP_TRUNCATE, &ze) : NULL;
+    if (!z) {
+        if (mem) zip_source_free(mem);
+        zip_error_fini(&ze);
+        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot start the OFD package");
+    }
+    zip_source_keep(mem);
+    int bad = 0;
+    for (size_t i = 0; i < n && !bad; i++) {
+        zip_source_t *s = zip_source_buffer(z, en[i].data, en[i].len, 0);
+        zip_int64_t idx = s ? zip_file_add(z, en[i].name, s, 0) : -1;
+        if (idx < 0) {
+            if (s) zip_source_free(s);
+            bad = 1;
+            break;
+        }
+        bad = zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_DEFLATE, (zip_uint32_t)en[i].level) < 0 ||
+              zip_file_set_dostime(z, (zip_uint64_t)idx, 0, dos_date, 0) < 0 ||
+              zip_file_set_external_attributes(z, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX, 0100644u << 16) < 0;
+    }
+    if (bad || zip_close(z) < 0) {
+        zip_discard(z);       /* a failed close leaves the archive open */
+        zip_source_free(mem);
+        zip_error_fini(&ze);
+        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot write the OFD package");
+    }
+    zip_stat_t st;
+    int rc = 0;
+    if (zip_source_stat(mem, &st) < 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(mem) < 0) rc = -1;
+    else {
+        buf_reset(out);
+        char chunk[65536];
+        zip_int64_t got;
+        while ((got = zip_source_read(mem, chunk, sizeof chunk)) > 0) buf_add(out, chunk, (size_t)got);
+        if (got < 0 || out->oom || out->len != st.size) rc = -1;
+        zip_source_close(mem);
+    }
+    zip_source_free(mem);
+    zip_error_fini(&ze);
+    return rc ? err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot read back the OFD package") : 0;
+}
+
+static void ow_free(ow *w) {
+    for (size_t i = 0; i < w->fs.n_fonts; i++) {
+        if (w->gidx) free(w->gidx[i]);
+        if (w->cmap_gl) free(w->cmap_gl[i]);
+        if (w->font_file) buf_free(&w->font_file[i]);
+    }
+    free(w->gidx), free(w->cmap_gl), free(w->font_file), free(w->font_id);
+    fset_free(&w->fs);
+}
+
+static int write_ofd(ow *w, const lay_result *r, const ofd_meta *m, buf *out) {
+    /* pass 1: every glyph, so each face's subset is final */
+    for (size_t p = 0; p < r->n_pages; p++)
+        for (size_t k = 0; k < r->pages[p].n_ops; k++)
+            if (r->pages[p].ops[k].kind == LAY_GLYPHS && meet_run(w, &r->pages[p].ops[k])) return -1;
+    size_t nf = w->fs.n_fonts;
+    w->font_id = calloc(nf + 1, sizeof *w->font_id);
+    w->gidx = calloc(nf + 1, sizeof *w->gidx);
+    w->cmap_gl = calloc(nf + 1, sizeof *w->cmap_gl);
+    w->font_file = calloc(nf + 1, sizeof *w->font_file);
+    if (!w->font_id || !w->gidx || !w->cmap_gl || !w->font_file)
+        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < nf; i++) {
+        buf_init(&w->font_file[i]);
+        w->font_id[i] = ++w->next_id;
+        if (make_font(w, i)) return -1;
+    }
+
+    /* pass 2: the XML, IDs in document order after the fonts' */
+    size_t np = r->n_pages, n_en = 0;
+    xw *px = calloc(np + 3, sizeof *px);      /* pages, then Document, PublicRes, OFD */
+    unsigned *page_id = calloc(np + 1, sizeof *page_id);
+    entry *en = calloc(np + nf + 3, sizeof *en);
+    int rc = -1;
+    if (!px || !page_id || !en) {
+        err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t p = 0; p < np; p++) {
+        page_id[p] = ++w->next_id;
+        if (page_xml(w, &r->pages[p], &px[p])) goto done;
+    }
+    xw *doc = &px[np], *res = &px[np + 1], *root = &px[np + 2];
+    if (document_xml(w, r, page_id, doc) || public_res_xml(w, res)) {
+        err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "cannot write the OFD document XML");
+        goto done;
+    }
+    /* DocID: a hash of what the document shows, so it changes with it */
+    struct sha256_ctx h;
+    unsigned char dg[SHA256_DIGEST_SIZE];
+    sha256_init(&h);
+    for (size_t i = 0; i < np + 2; i++) sha256_update(&h, (size_t)xmlBufferLength(px[i].b), xmlBufferContent(px[i].b));
+    for (size_t i = 0; i < nf; i++) sha256_update(&h, w->font_file[i].len, (const uint8_t *)w->font_file[i].data);
+    sha256_digest(&h, sizeof dg, dg);
+    char doc_id[33];
+    for (int i = 0; i < 16; i++) snprintf(doc_id + 2 * i, 3, "%02x", dg[i]);
+    if (ofd_xml(m, doc_id, root)) {
+        err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "cannot write OFD.xml");
+        goto done;
+    }
+
+    /* entry order: OFD.xml, Document.xml, PublicRes.xml, fonts, pages */
+    const xw *first[3] = {root, doc, res};
+    static const char *const first_name[3] = {"OFD.xml", "Doc_0/Document.xml", "Doc_0/PublicRes.xml"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(en[n_en].name, sizeof en[n_en].name, "%s", first_name[i]);
+        en[n_en].data = xmlBufferContent(first[i]->b), en[n_en].len = (size_t)xmlBufferLength(first[i]->b);
+        en[n_en++].level = 6;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        snprintf(en[n_en].name, sizeof en[n_en].name, "Doc_0/Res/font_%u.%s", w->font_id[i],
+                 w->fs.fonts[i].info.kind == FSUB_CFF ? "otf" : "ttf");
+        en[n_en].data = w->font_file[i].data, en[n_en].len = w->font_file[i].len;
+        en[n_en++].level = 1;   /* outlines barely repeat: fast deflate, as the PDF's */
+    }
+    for (size_t p = 0; p < np; p++) {
+        snprintf(en[n_en].name, sizeof en[n_en].name, "Doc_0/Pages/Page_%zu/Content.xml", p);
+        en[n_en].data = xmlBufferContent(px[p].b), en[n_en].len = (size_t)xmlBufferLength(px[p].b);
+        en[n_en++].level = 6;
+    }
+    rc = write_zip(en, n_en, m ? m->date : NULL, out, w->e);
+done:
+    if (px)
+        for (size_t i = 0; i < np + 3; i++) xw_free(&px[i]);
+    free(px), free(page_id), free(en);
+    return rc;
+}
+
+int ofd_render(const lay_result *r, const ofd_meta *m, buf *out, err *e) {
+    buf_reset(out);
+    ow w = {0};
+    w.e = e;
+    fset_init(&w.fs);
+    int rc = write_ofd(&w, r, m, out);
+    ow_free(&w);
+    if (rc) buf_reset(out);
+    return rc ? -1 : 0;
+}

@@ -1,0 +1,33 @@
+/* ofd.h — pages → OFD (GB/T 33190-2016) package bytes.
+ *
+ * Owns writing the display list that pdf.c draws as an OFD package, the
+ * fixed-layout format China's electronic official documents (GB/T 33476)
+ * build on: OFD.xml with the document's metadata (DocInfo), Doc_0/
+ * Document.xml (page size, page list, outline), Doc_0/PublicRes.xml with
+ * the font subsets embedded as OpenType files (the same glyph sets and
+ * outline programs as the PDF's, fontset.h and fontsub.h), and one
+ * Doc_0/Pages/Page_N/Content.xml per page whose TextObjects place every
+ * character where layout put its glyph (X, Y and DeltaX from the same
+ * positions the PDF's TJ arrays encode), with PathObjects for rules, table
+ * lines and the chart's rectangles.  Units are millimetres, y downwards.
+ *
+ * XML through libxml2's xmlTextWriter, the package through libzip, with
+ * fixed entry order and timestamps (the bulletin's date): the same pages
+ * give the same bytes, so an archived OFD has a stable SHA-256 and regen
+ * reproduces it. */
+#ifndef TB_OFD_H
+#define TB_OFD_H
+
+#include "layout.h"
+#include "util.h"
+
+typedef struct {
+    const char *title, *author, *subject, *creator, *keywords;
+    const char *date;           /* ISO 8601 (2026-11-21T00:00:00): DocInfo dates, zip timestamps */
+} ofd_meta;
+
+/* Write r as an OFD package into out (cleared first).  0 / -1 with e set;
+ * TB_EFONT when a face cannot be embedded (there is no fallback writer). */
+int ofd_render(const lay_result *r, const ofd_meta *m, buf *out, err *e);
+
+#endif
