@@ -138,7 +138,51 @@ static const char *const migrations[] = {
     "ALTER TABLE finding ADD COLUMN recurs INTEGER NOT NULL DEFAULT 0;\n"
     "ALTER TABLE bulletin ADD COLUMN n_recurring INTEGER NOT NULL DEFAULT 0;\n"
     "CREATE INDEX finding_done_loc ON finding(series_id, norm_location) WHERE status = 'done';\n",
-    /* 2 -> 3 (issue 18): each series' cumulative statistics kept as they
+    /* 2 -> 3 (issue 16): the letters of tongbao escalate.  A letter
+     * (督办通知书, 提醒, 告诫) goes to one district (or unit) of a series,
+     * numbered per series and year in its own 发文字号 series, and is archived
+     * like a bulletin: its PDF and SHA-256, and the template it was written
+     * with, so regen gives the same bytes.  escalation holds one row per
+     * finding per letter: the finding's n-th escalation, the level the
+     * template named it (督办, 提醒, 告诫), the deadline it had passed and
+     * the new one; a finding's deadline in force is its last row's
+     * new_deadline.  (finding_id, n) makes each escalation happen once. */
+    "CREATE TABLE letter(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  series_id INTEGER NOT NULL REFERENCES series(id),\n"
+    "  year INTEGER NOT NULL,\n"
+    "  letter_no INTEGER NOT NULL CHECK (letter_no > 0),\n"
+    "  date TEXT NOT NULL,\n"
+    "  district TEXT NOT NULL,\n"
+    "  doc_number TEXT NOT NULL,\n"
+    "  level INTEGER NOT NULL,\n"
+    "  new_deadline TEXT NOT NULL,\n"
+    "  issuer TEXT, report_to TEXT,\n"
+    "  n_findings INTEGER NOT NULL,\n"
+    "  template TEXT, tool_version TEXT,\n"
+    "  pages INTEGER NOT NULL,\n"
+    "  pdf_size INTEGER NOT NULL, pdf_sha256 TEXT NOT NULL,\n"
+    "  issued_at TEXT NOT NULL,\n"
+    "  UNIQUE (series_id, year, letter_no)\n"
+    ");\n"
+    "CREATE TABLE letter_file(\n"
+    "  letter_id INTEGER PRIMARY KEY REFERENCES letter(id),\n"
+    "  template_xml TEXT,\n"
+    "  pdf BLOB NOT NULL\n"
+    ");\n"
+    "CREATE TABLE escalation(\n"
+    "  finding_id TEXT NOT NULL REFERENCES finding(id),\n"
+    "  n INTEGER NOT NULL CHECK (n > 0),\n"
+    "  letter_id INTEGER NOT NULL REFERENCES letter(id),\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  level TEXT NOT NULL,\n"
+    "  date TEXT NOT NULL,\n"
+    "  missed TEXT,\n"
+    "  new_deadline TEXT NOT NULL,\n"
+    "  PRIMARY KEY (finding_id, n),\n"
+    "  UNIQUE (letter_id, seq)\n"
+    ") WITHOUT ROWID;\n",
+    /* 3 -> 4 (issue 18): each series' cumulative statistics kept as they
      * change, so issuing reads a handful of rows instead of every bulletin
      * of the series.  series_stats holds the sums over its bulletin rows
      * and the number of its open findings (overdue ones included; which
@@ -223,7 +267,7 @@ static const char *const migrations[] = {
 };
 /* The migration that creates the statistics summary: migrate() fills it
  * (store_stats_rebuild) right after running it, in the same transaction. */
-#define MIGRATION_STATS 2
+#define MIGRATION_STATS 3
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -445,7 +489,7 @@ static const char *const qsql[Q__COUNT] = {
                     "count(DISTINCT sc.bulletin_id), min(sc.seq) AS f "
                     "FROM scope_count sc JOIN bulletin b ON b.id = sc.bulletin_id "
                     "WHERE sc.bulletin_id = ?1 AND b.has_inspection GROUP BY sc.what, sc.unit ORDER BY f",
-    /* The statistics summary (migration 2 -> 3; store_stats.c). */
+    /* The statistics summary (migration 3 -> 4; store_stats.c). */
     [Q_SUM_ROW] = "SELECT bulletins, inspections, findings, repeats, recurring, case_bulletins, cases, "
                   "people, orgs, open FROM series_stats WHERE series_id = ?1",
     [Q_SUM_NAMES] = "SELECT kind, name, n FROM series_stat_name WHERE series_id = ?1 ORDER BY first, kind, name",

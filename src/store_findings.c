@@ -86,7 +86,11 @@ long store_list_findings(store *s, const store_finding_filter *f,
              "f.street, f.community, f.site, f.unit, f.text, f.observed, f.responsible, "
              "f.deadline, CASE WHEN f.status = 'done' THEN 'done' "
              "WHEN f.deadline < :today THEN 'overdue' ELSE 'open' END, "
-             "f.done_date, f.note, f.repeat_of, f.repeat_note, f.repeat_count ");
+             "f.done_date, f.note, f.repeat_of, f.repeat_note, f.repeat_count, "
+             /* letters of tongbao escalate (issue 16): how many, the last
+              * level (escalation's primary key: a lookup per row) */
+             "(SELECT count(*) FROM escalation e WHERE e.finding_id = f.id), "
+             "(SELECT e.level FROM escalation e WHERE e.finding_id = f.id ORDER BY e.n DESC LIMIT 1) ");
     if (walk)
         buf_puts(&sql, "FROM series s CROSS JOIN bulletin b CROSS JOIN finding f "
                        "WHERE b.series_id = s.id AND f.bulletin_id = b.id");
@@ -154,6 +158,7 @@ long store_list_findings(store *s, const store_finding_filter *f,
             .status = store_col_text(st, 16), .done_date = store_col_text(st, 17), .note = store_col_text(st, 18),
             .repeat_of = store_col_text(st, 19), .repeat_note = store_col_text(st, 20),
             .repeat_count = sqlite3_column_int(st, 21),
+            .escalations = sqlite3_column_int(st, 22), .level = store_col_text(st, 23),
         };
         n++;
         if (cb && cb(ctx, &w)) break;

@@ -1,7 +1,7 @@
 /* store_stats.c — cumulative statistics of a series (rounds, findings,
  * repeats, open/done/overdue, cases and their outcomes, scope sums), two
  * ways: the summary tables kept as the history changes (series_stats,
- * series_stat_name, series_scope: see migration 2 -> 3 in store.c), which
+ * series_stat_name, series_scope: see migration 3 -> 4 in store.c), which
  * issuing reads in a few rows whatever the size of the history; and the
  * recount from the recorded bulletins, findings, cases and scope counts
  * (plain SQL plus the case rules of store_stats_add_case), which fills the

@@ -104,18 +104,18 @@ s_sql "$SD/s.db" "UPDATE bulletin_file SET pdf = CAST('new' AS BLOB) WHERE bulle
 "$TB" archive verify --db "$SDB" --since 2026-13-01 >/dev/null 2>&1; rc=$?
 s_eq "verify --since with a date that is not one: usage error" "$rc" 2
 
-# ---- a version-2 database (before the summary) is upgraded ---------------------------
+# ---- a version-3 database (before the summary) is upgraded ---------------------------
 cp "$SDB" "$SD/v2.db"
 s_sql "$SD/v2.db" "DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status;
     DROP TRIGGER bulletin_stats_delete; DROP TRIGGER finding_stats_delete; DROP TABLE series_stats;
     DROP TABLE series_stat_name; DROP TABLE series_scope; DROP INDEX finding_district_walk; DROP INDEX bulletin_date;
-    PRAGMA user_version = 2" >/dev/null
+    PRAGMA user_version = 3" >/dev/null
 "$TB" findings --db "$SD/v2.db" >/dev/null 2>"$SD/ro.err"; rc=$?
-[ $rc -eq 7 ] && grep -q "needs an upgrade" "$SD/ro.err" && ok "a version-2 database: read-only commands ask for a writing one" ||
-    ko "a version-2 database: read-only commands ask for a writing one" "exit $rc: $(cat "$SD/ro.err")"
+[ $rc -eq 7 ] && grep -q "needs an upgrade" "$SD/ro.err" && ok "a version-3 database: read-only commands ask for a writing one" ||
+    ko "a version-3 database: read-only commands ask for a writing one" "exit $rc: $(cat "$SD/ro.err")"
 "$TB" archive rebuild-stats --db "$SD/v2.db" >"$SD/up.out" 2>&1; rc=$?
 [ $rc -eq 0 ] && [ "$(s_sql "$SD/v2.db" "PRAGMA user_version")" = "$(s_sql "$SDB" "PRAGMA user_version")" ] && "$TB" archive verify --db "$SD/v2.db" >/dev/null 2>&1 &&
-    s_eq "version 2 upgraded: the summary filled from the rows, as before the upgrade" \
+    s_eq "version 3 upgraded: the summary filled from the rows, as before the upgrade" \
         "$(s_sql "$SD/v2.db" "SELECT group_concat(findings || ':' || open) FROM series_stats")" \
         "$(s_sql "$SDB" "SELECT group_concat(findings || ':' || open) FROM series_stats")" ||
-    ko "version 2 upgraded: the summary filled from the rows, as before the upgrade" "exit $rc: $(cat "$SD/up.out")"
+    ko "version 3 upgraded: the summary filled from the rows, as before the upgrade" "exit $rc: $(cat "$SD/up.out")"

@@ -1246,18 +1246,36 @@ static void test_summary(void) {
           e.msg, buf_cstr(&why));
     store_close(s);
 
-    /* a version-2 database (before the summary) with this history is
-     * upgraded: the migration fills the summary from the rows */
-    sqlexec(p, "DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status; "
-               "DROP TRIGGER bulletin_stats_delete; DROP TRIGGER finding_stats_delete; "
-               "DROP TABLE series_stats; DROP TABLE series_stat_name; DROP TABLE series_scope; "
-               "DROP INDEX finding_district_walk; DROP INDEX bulletin_date; PRAGMA user_version = 2");
-    memset(&e, 0, sizeof e);
-    s = store_open(p, &e);
-    CHECK("version 2 upgraded with its summary filled",
-          s && sql1(p, "PRAGMA user_version") == STORE_SCHEMA_VERSION && store_schema_faults(s, 1, NULL, NULL, &e) == 0 &&
-          sql1(p, "SELECT count(*) FROM series_stats") == 2 && summary_agrees(s, &why),
-          "%s %s", e.msg, buf_cstr(&why));
+    /* a database of each earlier version with this history is upgraded:
+     * version 3 (escalate's letters, before the summary) and version 2
+     * (before both); the migration fills the summary from the rows.  A
+     * copy of the file is taken back to each version. */
+    static const char *const drop_summary =
+        "DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status; "
+        "DROP TRIGGER bulletin_stats_delete; DROP TRIGGER finding_stats_delete; "
+        "DROP TABLE series_stats; DROP TABLE series_stat_name; DROP TABLE series_scope; "
+        "DROP INDEX finding_district_walk; DROP INDEX bulletin_date; ";
+    for (int v = 3; v >= 2; v--) {
+        char sql[1200], name[64];
+        snprintf(name, sizeof name, "summary-v%d.db", v);
+        const char *pv = dbpath(name);
+        char cmd[2400];
+        snprintf(cmd, sizeof cmd, "cp '%s' '%s'", p, pv);
+        int cp_ok = system(cmd) == 0;
+        snprintf(sql, sizeof sql, "%s%sPRAGMA user_version = %d", drop_summary,
+                 v == 2 ? "DROP TABLE escalation; DROP TABLE letter_file; DROP TABLE letter; " : "", v);
+        if (cp_ok) sqlexec(pv, sql);
+        memset(&e, 0, sizeof e);
+        s = cp_ok && sql1(pv, "PRAGMA user_version") == v ? store_open(pv, &e) : NULL;
+        char tname[96];
+        snprintf(tname, sizeof tname, "version %d upgraded with its summary filled", v);
+        CHECK(tname,
+              s && sql1(pv, "PRAGMA user_version") == STORE_SCHEMA_VERSION && store_schema_faults(s, 1, NULL, NULL, &e) == 0 &&
+              sql1(pv, "SELECT count(*) FROM series_stats") == 2 && summary_agrees(s, &why),
+              "%s %s", e.msg, buf_cstr(&why));
+        store_close(s);
+    }
+    s = NULL;
     store_close(s);
     buf_free(&why);
 }
