@@ -96,15 +96,22 @@ int date_cmp_day(const date_val *a, const date_val *b) {
     return date_cmp(&x, &z);
 }
 
+/* t's day as a GDate: 0, or -1 when it is not a day of the range (GDate
+ * would only complain on stderr). */
+static int gdate_of(const date_val *t, GDate *g) {
+    g_date_clear(g, 1);
+    if (!date_valid_day(t->y, t->mo, t->d)) return -1;
+    g_date_set_dmy(g, (GDateDay)t->d, (GDateMonth)t->mo, (GDateYear)t->y);
+    return 0;
+}
+
 /* The day n days later through GDate's day count (proleptic Gregorian,
  * no time zones).  n is bounded first: the years allowed span under
  * 1,100 * 366 days, and GDate must not be asked to leave its own range. */
 int date_add_days(date_val *t, long n) {
     const long span = (long)(DATE_MAX_YEAR - DATE_MIN_YEAR + 1) * 366;
-    if (!date_valid_day(t->y, t->mo, t->d) || n > span || n < -span) return -1;
     GDate g;
-    g_date_clear(&g, 1);
-    g_date_set_dmy(&g, (GDateDay)t->d, (GDateMonth)t->mo, (GDateYear)t->y);
+    if (gdate_of(t, &g) < 0 || n > span || n < -span) return -1;
     if (n >= 0) g_date_add_days(&g, (guint)n);
     else g_date_subtract_days(&g, (guint)-n);
     if (!g_date_valid(&g)) return -1;
@@ -134,4 +141,27 @@ void date_today(char out[11]) {
     time_t now = time(NULL);
     struct tm tm;
     if (!localtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10) snprintf(out, 11, "1970-01-01");
+}
+
+/* ---- days and working days ----------------------------------------------- */
+long date_days_between(const date_val *a, const date_val *b) {
+    GDate ga, gb;
+    if (gdate_of(a, &ga) < 0 || gdate_of(b, &gb) < 0) return 0;
+    return g_date_days_between(&ga, &gb);
+}
+
+int date_weekday(const date_val *t) {
+    GDate g;
+    /* GDate's weekdays are ISO's: G_DATE_MONDAY = 1 … G_DATE_SUNDAY = 7 */
+    return gdate_of(t, &g) < 0 ? 0 : (int)g_date_get_weekday(&g);
+}
+
+int date_add_working_days(date_val *t, int n) {
+    date_val x = *t;
+    while (n > 0) {
+        if (date_add_days(&x, 1) < 0) return -1;
+        if (date_weekday(&x) <= 5) n--;
+    }
+    *t = x;
+    return 0;
 }
