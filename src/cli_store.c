@@ -460,9 +460,22 @@ static const char regen_help[] =
 
 /* regen --letter: the letter composed again from its rows and archived
  * template; the archive's bytes when fonts or the tool changed since. */
-static int regen_letter(const char *db, const char *series, int year, int letter, const char *out, int to_stdout) {
+static int regen_letter(const char *db, const char *series, int year, int letter, const char *out, const char *format) {
     err e = {0};
     int rc = 0;
+    db_files dbf;
+    db_files_of(cli_db_path(db), &dbf);
+    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
+    if (to_stdout < 0) { cli_error(&e); return e.code; }
+    render_format fmt = RENDER_PDF;
+    if ((!to_stdout || format) && render_format_of(to_stdout ? NULL : out, format, &fmt, &e) < 0) {
+        cli_error(&e);
+        return TB_EUSAGE;
+    }
+    if (fmt != RENDER_PDF) {
+        fprintf(stderr, "tongbao: regen: a letter is archived as a PDF; write -o OUT.pdf\n");
+        return TB_EUSAGE;
+    }
     store *s = store_open_existing(cli_db_path(db), 1, &e);
     arena *a = arena_new();
     tpl_template *t = NULL;
@@ -529,21 +542,7 @@ int cli_regen(int argc, char **argv) {
             fprintf(stderr, "tongbao: regen --letter N needs --series S and -o OUT.pdf (and no --issue or --district)\n");
             return TB_EUSAGE;
         }
-        err e = {0};
-        db_files dbf;
-        db_files_of(cli_db_path(db), &dbf);
-        int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
-        if (to_stdout < 0) { cli_error(&e); return e.code; }
-        render_format fmt = RENDER_PDF;
-        if ((!to_stdout || format) && render_format_of(to_stdout ? NULL : out, format, &fmt, &e) < 0) {
-            cli_error(&e);
-            return TB_EUSAGE;
-        }
-        if (fmt != RENDER_PDF) {
-            fprintf(stderr, "tongbao: regen: a letter is archived as a PDF; write -o OUT.pdf\n");
-            return TB_EUSAGE;
-        }
-        return regen_letter(db, series, year, letter, out, to_stdout);
+        return regen_letter(db, series, year, letter, out, format);
     }
     if (!series || issue <= 0 || !out) {
         fprintf(stderr, "tongbao: regen needs --series S --issue N -o OUT.pdf (or OUT.docx); see tongbao regen --help\n");
