@@ -112,6 +112,13 @@ hs_rc rc sh -c "ulimit -f 8; exec '$TB' render '$H/in.xml' -o '$H/limited.pdf'"
     [ -z "$(find "$H" -name '.limited.pdf.*')" ] && ok "a file-size limit is reported (exit 6), nothing left" ||
     ko "a file-size limit is reported (exit 6), nothing left" "exit $rc: $(cat "$H/e")"
 
+cp "$HDB" "$H/lim.db"
+hs_rc rc sh -c "ulimit -f 8; exec '$TB' rectify MINIMAL2026-001-001 --done --db '$H/lim.db'"
+[ $rc -eq 7 ] && grep -q 'file-size limit' "$H/e" && ! grep -q 'disk full' "$H/e" &&
+    [ "$(sqlite3 "$H/lim.db" 'SELECT count(*) FROM rectification_event')" = 0 ] &&
+    ok "a file-size limit on the database is named as such (exit 7), nothing recorded" ||
+    ko "a file-size limit on the database is named as such (exit 7), nothing recorded" "exit $rc: $(cat "$H/e")"
+
 # ---- item 3: names that used to collide on disk --------------------------------
 HI="$H/inbox"
 HO="$H/out"
