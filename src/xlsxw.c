@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static lxw_format *fmt(lxw_workbook *wb, int text, int locked, uint32_t bg) {
@@ -98,9 +99,16 @@ int xlsxw_open(xlsxw *x, const char *path, int flags, const char *tmpdir, err *e
 int xlsxw_close(xlsxw *x, int keep, err *e) {
     int rc = 0;
     if (x->wb) {
+        errno = 0;
         lxw_error le = workbook_close(x->wb);
+        int en = errno;
         x->wb = NULL;
-        if (keep && le != LXW_NO_ERROR)
+        struct rlimit rl;
+        if (keep && le != LXW_NO_ERROR && en == EFBIG && getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+            rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot write the workbook: the file-size limit of this process "
+                         "(ulimit -f) is %llu bytes; raise the limit and run again; nothing was replaced",
+                         (unsigned long long)rl.rlim_cur);
+        else if (keep && le != LXW_NO_ERROR)
             rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot write the workbook: %s; check the directory exists, "
                          "is writable and has room", lxw_strerror(le));
     }

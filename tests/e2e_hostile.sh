@@ -112,6 +112,10 @@ hs_rc rc sh -c "ulimit -f 8; exec '$TB' render '$H/in.xml' -o '$H/limited.pdf'"
     [ -z "$(find "$H" -name '.limited.pdf.*')" ] && ok "a file-size limit is reported (exit 6), nothing left" ||
     ko "a file-size limit is reported (exit 6), nothing left" "exit $rc: $(cat "$H/e")"
 
+hs_rc rc sh -c "ulimit -f 4; exec '$TB' form -o '$H/limited.xlsx'"
+[ $rc -eq 6 ] && grep -q 'file-size limit' "$H/e" && [ ! -e "$H/limited.xlsx" ] && [ -z "$(find "$H" -name '.limited.xlsx.*')" ] &&
+    ok "a workbook over the file-size limit: named as such (exit 6), nothing left" ||
+    ko "a workbook over the file-size limit: named as such (exit 6), nothing left" "exit $rc: $(cat "$H/e")"
 cp "$HDB" "$H/lim.db"
 hs_rc rc sh -c "ulimit -f 8; exec '$TB' rectify MINIMAL2026-001-001 --done --db '$H/lim.db'"
 [ $rc -eq 7 ] && grep -q 'file-size limit' "$H/e" && ! grep -q 'disk full' "$H/e" &&
