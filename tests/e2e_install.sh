@@ -28,7 +28,7 @@ done
     ko "tongbao(1) describes every command and option" "missing:$missing"
 # every command and subcommand takes --help (exit 0, text on stdout)
 bad=""
-for c in $cmds "archive list" "archive export" "archive verify"; do
+for c in $cmds "archive list" "archive export" "archive verify" "archive rebuild-stats"; do
     # shellcheck disable=SC2086
     [ -n "$("$TB" $c --help 2>/dev/null)" ] || bad="$bad [$c]"
 done
