@@ -16,26 +16,6 @@
 #include <string.h>
 
 /* ---- locations ----------------------------------------------------------------- */
-static int is_space_cp(uint32_t c) {
-    return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0xa0 || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x200b) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
-           c == 0x205f || c == 0x3000 || c == 0xfeff;
-}
-
-/* Append s folded: full-width ASCII (U+FF01..FF5E) to ASCII, spaces dropped. */
-static void fold_into(buf *b, const char *s) {
-    if (!s) return;
-    size_t len = strlen(s), i = 0, adv;
-    while (i < len) {
-        uint32_t c = utf8_decode(s + i, len - i, &adv);
-        i += adv;
-        if (is_space_cp(c)) continue;
-        if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
-        char tmp[4];
-        buf_add(b, tmp, utf8_encode(c, tmp));
-    }
-}
-
 char *store_norm_location(const model_finding *f) {
     const char *parts[] = {f->district, f->street, f->community, f->unit, f->site};
     buf b;
@@ -44,7 +24,7 @@ char *store_norm_location(const model_finding *f) {
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
         if (k) buf_add(&b, "\x1f", 1);   /* keeps 和平|社区 apart from 和|平社区 */
         size_t before = b.len;
-        fold_into(&b, parts[k]);
+        utf8_fold_into(&b, parts[k]);
         content += b.len - before;
     }
     if (b.oom) {
