@@ -116,6 +116,10 @@ uint32_t utf8_last(const char *s);     /* last code point, 0 for "" */
 int utf8_valid(const char *s, size_t len);
 /* Terminal columns: East Asian wide and full-width characters count 2. */
 size_t utf8_width(const char *s);
+/* Append s folded for comparison: full-width ASCII (U+FF01..FF5E) as ASCII,
+ * white space (ASCII, no-break, ideographic, zero-width) dropped.  Places
+ * (store) and scope counts (compose) are told apart this way. */
+void utf8_fold_into(buf *b, const char *s);
 
 /* ---- misc ------------------------------------------------------------ */
 int str_empty(const char *s);          /* NULL or only whitespace */
@@ -171,6 +175,12 @@ int file_write_out(const char *path, const void *data, size_t len, err *e);
 /* Write atomically: an O_EXCL temporary in the same directory, fsync,
  * rename, fsync of the directory. */
 int file_write_atomic(const char *path, const void *data, size_t len, err *e);
+/* A new empty temporary beside path, as file_write_temp makes it (stale
+ * ones swept, O_CREAT|O_EXCL|O_NOFOLLOW, .NAME.PID.RANDOM.tmp): its open
+ * descriptor (O_WRONLY, close-on-exec), its name (malloc'd) in *tmp_out;
+ * for writers that fill a file themselves.  -1 + e, nothing left, on
+ * failure. */
+int file_open_temp(const char *path, char **tmp_out, err *e);
 /* Its first half: stale temporaries of path swept, data → a new O_EXCL
  * temporary beside path, fsync'd when sync, closed; the temporary's name
  * (malloc'd) in *tmp_out.  On failure nothing is left behind and *tmp_out
