@@ -65,6 +65,33 @@ static const char *open_note(arena *a, const parse_rect_item *it) {
     return arena_printf(a, "%s；%s", it->reason, it->note);
 }
 
+/* What rectify recorded, one line a finding, then the count. */
+static void print_recorded(const store_rectification *items, const int *already, size_t n, const char *db_path) {
+    char today[11];
+    date_today(today);
+    size_t n_done = 0, n_already = 0;
+    for (size_t i = 0; i < n; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "%s", items[i].finding_id);
+        for (char *p = id; *p; p++)
+            if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
+        if (already[i]) {
+            n_already++;
+            printf("%s: already recorded as %s on %s; nothing new\n", id, items[i].done ? "rectified" : "reopened",
+                   items[i].date ? items[i].date : today);
+            continue;
+        }
+        n_done += (size_t)items[i].done;
+        printf("%s: %s %s%s%s%s\n", id, items[i].done ? "rectified on" : "reopened on",
+               items[i].date ? items[i].date : today, items[i].note ? " (" : "",
+               items[i].note ? items[i].note : "", items[i].note ? ")" : "");
+    }
+    printf("recorded %zu update%s (%zu done, %zu reopened)", n - n_already, n - n_already == 1 ? "" : "s", n_done,
+           n - n_already - n_done);
+    if (n_already) printf("; %zu already recorded before", n_already);
+    printf(" in %s\n", db_path);
+}
+
 int cli_rectify(int argc, char **argv) {
     if (wants_help(argc, argv, rectify_help)) return 0;
     const char *db = NULL, *date = NULL, *note = NULL, *file = NULL, *series = NULL, *encoding = NULL;
@@ -147,29 +174,7 @@ int cli_rectify(int argc, char **argv) {
     if (!s) goto fail;
     already = xcalloc(n, sizeof *already);
     if (store_rectify_ex(s, series, items, n, source, already, &e) < 0) goto fail;
-    char today[11];
-    date_today(today);
-    size_t n_done = 0, n_already = 0;
-    for (size_t i = 0; i < n; i++) {
-        char id[64];
-        snprintf(id, sizeof id, "%s", items[i].finding_id);
-        for (char *p = id; *p; p++)
-            if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
-        if (already[i]) {
-            n_already++;
-            printf("%s: already recorded as %s on %s; nothing new\n", id, items[i].done ? "rectified" : "reopened",
-                   items[i].date ? items[i].date : today);
-            continue;
-        }
-        n_done += (size_t)items[i].done;
-        printf("%s: %s %s%s%s%s\n", id, items[i].done ? "rectified on" : "reopened on",
-               items[i].date ? items[i].date : today, items[i].note ? " (" : "",
-               items[i].note ? items[i].note : "", items[i].note ? ")" : "");
-    }
-    printf("recorded %zu update%s (%zu done, %zu reopened)", n - n_already, n - n_already == 1 ? "" : "s", n_done,
-           n - n_already - n_done);
-    if (n_already) printf("; %zu already recorded before", n_already);
-    printf(" in %s\n", store_path(s));
+    print_recorded(items, already, n, store_path(s));
     goto done;
 fail:
     /* the store names the update's source as the file; "cli" is no file */
@@ -425,6 +430,30 @@ static int parse_status(const char *s) {
     return -1;
 }
 
+/* The findings options that go together, or a message and -1. */
+static int findings_opts_agree(store_finding_filter *f, const char *status, const char *today, const char *encoding,
+                               int csv) {
+    f->status = parse_status(status);
+    if (f->status < 0) {
+        fprintf(stderr, "tongbao: findings: --status is open, done, overdue or undone, not \"%s\"\n", status);
+        return -1;
+    }
+    if (today && cli_day_option("findings", "--today", today) != 0) return -1;
+    if ((f->issue_no || f->year) && !f->series) {
+        fprintf(stderr, "tongbao: findings: --issue and --year need --series\n");
+        return -1;
+    }
+    if (f->year && !f->issue_no) {
+        fprintf(stderr, "tongbao: findings: --year goes with --issue N\n");
+        return -1;
+    }
+    if (encoding && !csv) {
+        fprintf(stderr, "tongbao: findings: --encoding goes with --csv\n");
+        return -1;
+    }
+    return 0;
+}
+
 int cli_findings(int argc, char **argv) {
     if (wants_help(argc, argv, findings_help)) return 0;
     const char *db = NULL, *status = NULL, *today = NULL, *encoding = NULL;
@@ -470,24 +499,7 @@ int cli_findings(int argc, char **argv) {
             return TB_EUSAGE;
         }
     }
-    f.status = parse_status(status);
-    if (f.status < 0) {
-        fprintf(stderr, "tongbao: findings: --status is open, done, overdue or undone, not \"%s\"\n", status);
-        return TB_EUSAGE;
-    }
-    if (today && cli_day_option("findings", "--today", today) != 0) return TB_EUSAGE;
-    if ((f.issue_no || f.year) && !f.series) {
-        fprintf(stderr, "tongbao: findings: --issue and --year need --series\n");
-        return TB_EUSAGE;
-    }
-    if (f.year && !f.issue_no) {
-        fprintf(stderr, "tongbao: findings: --year goes with --issue N\n");
-        return TB_EUSAGE;
-    }
-    if (encoding && !csv) {
-        fprintf(stderr, "tongbao: findings: --encoding goes with --csv\n");
-        return TB_EUSAGE;
-    }
+    if (findings_opts_agree(&f, status, today, encoding, csv) < 0) return TB_EUSAGE;
     int gb = encoding && strcasecmp(encoding, "utf-8") && strcasecmp(encoding, "utf8");
     char now[11];
     date_today(now);

@@ -384,6 +384,54 @@ static const char archive_help[] =
     "rebuild-stats: count the statistics summary (what issuing reads for 截至目前)\n"
     "again from the recorded bulletins and findings, in one transaction.\n";
 
+/* archive export: a bulletin's or a letter's archived PDF, checked. */
+static int archive_export(const char *db, const char *series, int year, int issue, int letter, const char *out) {
+    err e = {0};
+    int rc = 0;
+    if (!series || (issue <= 0) == (letter <= 0) || !out) {
+        fprintf(stderr, "tongbao: archive export needs --series S, --issue N or --letter N, and -o OUT.pdf\n");
+        return TB_EUSAGE;
+    }
+    db_files dbf;
+    db_files_of(cli_db_path(db), &dbf);
+    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
+    if (to_stdout < 0) { cli_error(&e); return e.code; }
+    if (pdf_output("archive export", out)) return TB_EUSAGE;
+    store *s = store_open_existing(cli_db_path(db), 1, &e);
+    if (!s) { cli_error(&e); return e.code; }
+    buf pdf;
+    buf_init(&pdf);
+    arena *a = arena_new();
+    store_bulletin_info info;
+    if (letter > 0) {
+        /* a letter of tongbao escalate: its archived bytes, checked against its hash */
+        model_letter l;
+        store_letter_info li;
+        char hex[65] = "";
+        if (store_get_letter(s, series, year, letter, a, &l, NULL, &pdf, &li, &e) == 0) {
+            digest_sha256_hex(pdf.data, pdf.len, hex);
+            if (strcmp(hex, li.pdf_sha256 ? li.pdf_sha256 : ""))
+                err_set(&e, TB_EVERIFY, cli_db_path(db), 0, 0, "the archived PDF of %s does not match its SHA-256; "
+                        "run `tongbao archive verify`", li.doc_number ? li.doc_number : "the letter");
+        }
+        if (e.code || file_write_out(out, pdf.data, pdf.len, &e) < 0) {
+            cli_error(&e);
+            rc = e.code;
+        } else fprintf(to_stdout ? stderr : stdout, "%s %s (%d, 函%d号, %s) → %s (%zu bytes, sha256 %s)\n", series,
+                       li.doc_number, li.year, li.letter_no, li.district, to_stdout ? "(standard output)" : out,
+                       pdf.len, li.pdf_sha256);
+    } else if (store_get_pdf(s, series, year, issue, &pdf, a, &info, &e) < 0 ||
+             file_write_out(out, pdf.data, pdf.len, &e) < 0) {
+        cli_error(&e);
+        rc = e.code;
+    } else fprintf(to_stdout ? stderr : stdout, "%s %d年第%d期 → %s (%zu bytes, sha256 %s)\n", series, info.year,
+                   info.issue_no, to_stdout ? "(standard output)" : out, pdf.len, info.pdf_sha256);
+    arena_free(a);
+    buf_free(&pdf);
+    store_close(s);
+    return rc;
+}
+
 int cli_archive(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(archive_help, argc < 2 ? stderr : stdout);
@@ -423,51 +471,7 @@ int cli_archive(int argc, char **argv) {
         store_close(s);
         return rc;
     }
-    if (!strcmp(sub, "export")) {
-        if (!series || (issue <= 0) == (letter <= 0) || !out) {
-            fprintf(stderr, "tongbao: archive export needs --series S, --issue N or --letter N, and -o OUT.pdf\n");
-            return TB_EUSAGE;
-        }
-        db_files dbf;
-        db_files_of(cli_db_path(db), &dbf);
-        int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
-        if (to_stdout < 0) { cli_error(&e); return e.code; }
-        if (pdf_output("archive export", out)) return TB_EUSAGE;
-        store *s = store_open_existing(cli_db_path(db), 1, &e);
-        if (!s) { cli_error(&e); return e.code; }
-        buf pdf;
-        buf_init(&pdf);
-        arena *a = arena_new();
-        store_bulletin_info info;
-        if (!a) rc = TB_EINTERNAL;
-        else if (letter > 0) {
-            /* a letter of tongbao escalate: its archived bytes, checked against its hash */
-            model_letter l;
-            store_letter_info li;
-            char hex[65] = "";
-            if (store_get_letter(s, series, year, letter, a, &l, NULL, &pdf, &li, &e) == 0) {
-                digest_sha256_hex(pdf.data, pdf.len, hex);
-                if (strcmp(hex, li.pdf_sha256 ? li.pdf_sha256 : ""))
-                    err_set(&e, TB_EVERIFY, cli_db_path(db), 0, 0, "the archived PDF of %s does not match its SHA-256; "
-                            "run `tongbao archive verify`", li.doc_number ? li.doc_number : "the letter");
-            }
-            if (e.code || file_write_out(out, pdf.data, pdf.len, &e) < 0) {
-                cli_error(&e);
-                rc = e.code;
-            } else fprintf(to_stdout ? stderr : stdout, "%s %s (%d, 函%d号, %s) → %s (%zu bytes, sha256 %s)\n", series,
-                           li.doc_number, li.year, li.letter_no, li.district, to_stdout ? "(standard output)" : out,
-                           pdf.len, li.pdf_sha256);
-        } else if (store_get_pdf(s, series, year, issue, &pdf, a, &info, &e) < 0 ||
-                 file_write_out(out, pdf.data, pdf.len, &e) < 0) {
-            cli_error(&e);
-            rc = e.code;
-        } else fprintf(to_stdout ? stderr : stdout, "%s %d年第%d期 → %s (%zu bytes, sha256 %s)\n", series, info.year,
-                       info.issue_no, to_stdout ? "(standard output)" : out, pdf.len, info.pdf_sha256);
-        arena_free(a);
-        buf_free(&pdf);
-        store_close(s);
-        return rc;
-    }
+    if (!strcmp(sub, "export")) return archive_export(db, series, year, issue, letter, out);
     if (since && strcmp(sub, "verify")) {
         fprintf(stderr, "tongbao: archive %s: --since goes with archive verify\n", sub);
         return TB_EUSAGE;

@@ -483,6 +483,41 @@ static int dict_copy_except(span c, size_t a, size_t b, const unsigned *drop, si
     return r;
 }
 
+/* The kept glyphs' charstrings into cs, subroutines inlined when the font
+ * has any; fdof[i]: the Font DICT of keep[i], ends[i]: where its
+ * charstring ends in cs.  0, or -1 with *why set (cs is damaged). */
+static int copy_charstrings(span c, cff_src *s, const unsigned *keep, size_t nk, unsigned *fdof, size_t *ends, buf *cs,
+                            const char **why) {
+    int inline_subrs = s->gsubrs.count > 0;
+    for (unsigned i = 0; i < s->n_fds; i++) inline_subrs |= s->fds[i].has_subrs;
+    for (size_t i = 0; i < nk; i++) {
+        size_t a, b;
+        if (src_fd(s, keep[i], &fdof[i]) || index_get(c, &s->charstrings, keep[i], &a, &b)) return -1;
+        if (!inline_subrs) {
+            buf_add(cs, c.p + a, b - a);
+        } else {
+            cs_state st = {.s = s, .fd = &s->fds[fdof[i]], .out = cs, .glyph_start = cs->len};
+            if (cs_run(&st, a, b, 0)) {
+                *why = "a charstring cannot be inlined";
+                return -1;
+            }
+        }
+        ends[i] = cs->len;
+    }
+    return 0;
+}
+
+/* The Top DICT's fixed part: ROS Adobe-Identity-0 (SIDs 391 and 392 are
+ * the two custom strings), the source's FontBBox and FontMatrix, CIDCount. */
+static void top_dict(span c, const cff_src *s, buf *top) {
+    dict_int(top, 391), dict_int(top, 392), dict_int(top, 0), dict_op(top, 1230);
+    size_t p = s->top_a;
+    dict_ent d;
+    while (dict_next(c, &p, s->top_b, &d) == 1)
+        if (d.op == 5 || d.op == 1207) buf_add(top, c.p + d.a, p - d.a);
+    dict_int(top, (int)s->charstrings.count), dict_op(top, 1234);
+}
+
 int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, err *e) {
     buf_reset(out);
     hb_blob_t *blob;
@@ -502,26 +537,12 @@ int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     ends = xmalloc((n + 1) * sizeof *ends);
     priv_end = xcalloc(s.n_fds, sizeof *priv_end);
     fd_end = xcalloc(s.n_fds, sizeof *fd_end);
-    if (!keep || !fdof || !ends || !priv_end || !fd_end) { why = "out of memory"; goto done; }
     keep[nk++] = 0;
     for (size_t i = 0; i < n; i++)
         if (gids[i] != 0 && gids[i] > keep[nk - 1]) keep[nk++] = gids[i];
     if (keep[nk - 1] >= s.charstrings.count) { why = "a glyph is outside the CFF table"; goto done; }
 
-    /* charstrings, subroutines inlined */
-    int inline_subrs = s.gsubrs.count > 0;
-    for (unsigned i = 0; i < s.n_fds; i++) inline_subrs |= s.fds[i].has_subrs;
-    for (size_t i = 0; i < nk; i++) {
-        size_t a, b;
-        if (src_fd(&s, keep[i], &fdof[i]) || index_get(c, &s.charstrings, keep[i], &a, &b)) goto done;
-        if (!inline_subrs) {
-            buf_add(&cs, c.p + a, b - a);
-        } else {
-            cs_state st = {.s = &s, .fd = &s.fds[fdof[i]], .out = &cs, .glyph_start = cs.len};
-            if (cs_run(&st, a, b, 0)) { why = "a charstring cannot be inlined"; goto done; }
-        }
-        ends[i] = cs.len;
-    }
+    if (copy_charstrings(c, &s, keep, nk, fdof, ends, &cs, &why) < 0) goto done;
 
     /* Private DICTs without Subrs; FD DICTs without Private and FontName
      * (an SID into the source's strings), each then given its Private's
@@ -541,14 +562,7 @@ int fsub_cff_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     /* Top DICT: ROS Adobe-Identity-0 (SIDs 391 and 392 are the two custom
      * strings), the source's FontBBox and FontMatrix, CIDCount, then four
      * offsets in five-byte form so its size is known before they are. */
-    dict_int(&top, 391), dict_int(&top, 392), dict_int(&top, 0), dict_op(&top, 1230);
-    {
-        size_t p = s.top_a;
-        dict_ent d;
-        while (dict_next(c, &p, s.top_b, &d) == 1)
-            if (d.op == 5 || d.op == 1207) buf_add(&top, c.p + d.a, p - d.a);
-    }
-    dict_int(&top, (int)s.charstrings.count), dict_op(&top, 1234);
+    top_dict(c, &s, &top);
     size_t top_len = top.len + 4 * 5 + 1 + 2 + 1 + 2;   /* four int5s and their operators */
 
     char name[64];   /* the face's name only: the rest of fsub_info is not needed here */

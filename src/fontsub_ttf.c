@@ -163,6 +163,57 @@ static int by_tag(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* The tables subsetting reads, checked: the glyph count, the loca format
+ * and the number of long horizontal metrics.  0, or -1 with e filled. */
+static int check_tables(const span src[T_COUNT], unsigned *loc_fmt, unsigned *n_glyphs, unsigned *n_hm, err *e) {
+    if (!src[T_GLYF].n || !src[T_LOCA].n)
+        return err_set(e, TB_EFONT, NULL, 0, 0, "font has no TrueType outlines (glyf/loca tables)");
+    if (src[T_HEAD].n < 54 || rd_u16(src[T_HEAD], 50, loc_fmt) || *loc_fmt > 1)
+        return err_set(e, TB_EFONT, NULL, 0, 0, "font's head table is damaged");
+    if (rd_u16(src[T_MAXP], 4, n_glyphs) || !*n_glyphs)
+        return err_set(e, TB_EFONT, NULL, 0, 0, "font's maxp table is damaged");
+    if (src[T_HHEA].n < 36 || rd_u16(src[T_HHEA], 34, n_hm) || !*n_hm || (size_t)4 * *n_hm > src[T_HMTX].n)
+        return err_set(e, TB_EFONT, NULL, 0, 0, "font's hhea/hmtx tables are damaged");
+    return 0;
+}
+
+/* The font file: the tables present (the required ones always) in tag
+ * order behind their directory, each padded to 4 bytes, and head's
+ * checkSumAdjustment over the whole.  0, or -1 with e filled. */
+static int write_sfnt(const span data[T_COUNT], buf *out, err *e) {
+    int order_t[T_COUNT], nt = 0;
+    for (int t = 0; t < T_COUNT; t++)
+        if (t < T_CVT || data[t].n) order_t[nt++] = t;
+    qsort(order_t, (size_t)nt, sizeof *order_t, by_tag);
+
+    unsigned pow2 = 1, log2 = 0;
+    while (pow2 * 2 <= (unsigned)nt) pow2 *= 2, log2++;
+    w32(out, 0x00010000);
+    w16(out, (unsigned)nt);
+    w16(out, pow2 * 16);
+    w16(out, log2);
+    w16(out, (unsigned)nt * 16 - pow2 * 16);
+    size_t at = 12 + 16 * (size_t)nt, head_at = 0;
+    for (int i = 0; i < nt; i++) {
+        span d = data[order_t[i]];
+        if (at > UINT32_MAX || d.n > UINT32_MAX) {
+            return err_set(e, TB_EFONT, NULL, 0, 0, "font subset would be too large");
+        }
+        w32(out, tags[order_t[i]]);
+        w32(out, sfnt_sum(d.p, d.n));
+        w32(out, (uint32_t)at);
+        w32(out, (uint32_t)d.n);
+        if (order_t[i] == T_HEAD) head_at = at;
+        at += (d.n + 3) & ~(size_t)3;
+    }
+    for (int i = 0; i < nt; i++) {
+        buf_add(out, data[order_t[i]].p, data[order_t[i]].n);
+        pad4(out);
+    }
+    set32((uint8_t *)out->data + head_at + 8, 0xB1B0AFBAu - sfnt_sum((const uint8_t *)out->data, out->len));
+    return 0;
+}
+
 int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, err *e) {
     buf_reset(out);
     hb_blob_t *blob[T_COUNT] = {0};
@@ -176,23 +227,8 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     uint8_t head[54], hhea[36], maxp[32];
     int rc = -1;
 
-    unsigned n_glyphs, loc_fmt, n_hm;
-    if (!src[T_GLYF].n || !src[T_LOCA].n) {
-        err_set(e, TB_EFONT, NULL, 0, 0, "font has no TrueType outlines (glyf/loca tables)");
-        goto done;
-    }
-    if (src[T_HEAD].n < 54 || rd_u16(src[T_HEAD], 50, &loc_fmt) || loc_fmt > 1) {
-        err_set(e, TB_EFONT, NULL, 0, 0, "font's head table is damaged");
-        goto done;
-    }
-    if (rd_u16(src[T_MAXP], 4, &n_glyphs) || !n_glyphs) {
-        err_set(e, TB_EFONT, NULL, 0, 0, "font's maxp table is damaged");
-        goto done;
-    }
-    if (src[T_HHEA].n < 36 || rd_u16(src[T_HHEA], 34, &n_hm) || !n_hm || (size_t)4 * n_hm > src[T_HMTX].n) {
-        err_set(e, TB_EFONT, NULL, 0, 0, "font's hhea/hmtx tables are damaged");
-        goto done;
-    }
+    unsigned n_glyphs = 0, loc_fmt = 0, n_hm = 0;
+    if (check_tables(src, &loc_fmt, &n_glyphs, &n_hm, e) < 0) goto done;
     glyphs g = {src[T_LOCA], src[T_GLYF], loc_fmt == 1, n_glyphs};
     if (!n || gids[0] != 0) {
         err_set(e, TB_EFONT, NULL, 0, 0, "font subset must start with glyph 0 (.notdef)");
@@ -206,10 +242,6 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     /* new numbers: the caller's list, then components appended */
     map = xcalloc(n_glyphs, sizeof *map);
     order = xmalloc(n_glyphs * sizeof *order);
-    if (!map || !order) {
-        err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory subsetting a font");
-        goto done;
-    }
     for (size_t i = 0; i < n; i++) {
         if (gids[i] >= n_glyphs) {
             err_set(e, TB_EFONT, NULL, 0, 0, "glyph %u is beyond the font's %u glyphs", gids[i], n_glyphs);
@@ -287,37 +319,7 @@ int fsub_ttf_subset(hb_face_t *face, const unsigned *gids, size_t n, buf *out, e
     data[T_GLYF] = (span){(const uint8_t *)glyf.data, glyf.len};
     data[T_LOCA] = (span){(const uint8_t *)loca.data, loca.len};
     data[T_HMTX] = (span){(const uint8_t *)hmtx.data, hmtx.len};
-    int order_t[T_COUNT], nt = 0;
-    for (int t = 0; t < T_COUNT; t++)
-        if (t < T_CVT || data[t].n) order_t[nt++] = t;
-    qsort(order_t, (size_t)nt, sizeof *order_t, by_tag);
-
-    unsigned pow2 = 1, log2 = 0;
-    while (pow2 * 2 <= (unsigned)nt) pow2 *= 2, log2++;
-    w32(out, 0x00010000);
-    w16(out, (unsigned)nt);
-    w16(out, pow2 * 16);
-    w16(out, log2);
-    w16(out, (unsigned)nt * 16 - pow2 * 16);
-    size_t at = 12 + 16 * (size_t)nt, head_at = 0;
-    for (int i = 0; i < nt; i++) {
-        span d = data[order_t[i]];
-        if (at > UINT32_MAX || d.n > UINT32_MAX) {
-            err_set(e, TB_EFONT, NULL, 0, 0, "font subset would be too large");
-            goto done;
-        }
-        w32(out, tags[order_t[i]]);
-        w32(out, sfnt_sum(d.p, d.n));
-        w32(out, (uint32_t)at);
-        w32(out, (uint32_t)d.n);
-        if (order_t[i] == T_HEAD) head_at = at;
-        at += (d.n + 3) & ~(size_t)3;
-    }
-    for (int i = 0; i < nt; i++) {
-        buf_add(out, data[order_t[i]].p, data[order_t[i]].n);
-        pad4(out);
-    }
-    set32((uint8_t *)out->data + head_at + 8, 0xB1B0AFBAu - sfnt_sum((const uint8_t *)out->data, out->len));
+    if (write_sfnt(data, out, e) < 0) goto done;
     rc = 0;
 
 done:

@@ -233,6 +233,20 @@ int store_rectify(store *s, const char *series, const store_rectification *items
     return store_rectify_ex(s, series, items, n, source, NULL, e) < 0 ? -1 : 0;
 }
 
+/* A report's date: a real day, not after today.  0, or -1 with e filled. */
+static int check_report_date(const char *date, const char *today, const char *id, const char *source, err *e) {
+    char why[200];
+    if (date_parse(date, 0, NULL, why, sizeof why) < 0) {
+        if (why[0]) return err_set(e, TB_EINPUT, source, 0, 0, "date %s for %s is not a real date: %s", date, id, why);
+        return err_set(e, TB_EINPUT, source, 0, 0, "date \"%s\" for %s is not a date like 2026-11-22", date, id);
+    }
+    if (strcmp(date, today) > 0)
+        return err_set(e, TB_EINPUT, source, 0, 0,
+                       "date %s for %s is in the future (today is %s): a report is recorded once it has "
+                       "happened; check the date. Nothing was recorded", date, id, today);
+    return 0;
+}
+
 int store_rectify_ex(store *s, const char *series, const store_rectification *items,
                      size_t n, const char *source, int *already, err *e) {
     const char *doing = "recording rectification";
@@ -244,11 +258,6 @@ int store_rectify_ex(store *s, const char *series, const store_rectification *it
     long recorded = 0;
     arena *notes = arena_new();
     const char **clean = xcalloc(n ? n : 1, sizeof *clean);   /* the notes as recorded */
-    if (!notes || !clean) {
-        arena_free(notes);
-        free(clean);
-        return store_oom(s, e);
-    }
     if (store_tx_begin(s, 1, doing, e) < 0) {
         arena_free(notes);
         free(clean);
@@ -266,21 +275,7 @@ int store_rectify_ex(store *s, const char *series, const store_rectification *it
             goto fail;
         }
         const char *date = it->date ? it->date : today;
-        char why[200];
-        if (date_parse(date, 0, NULL, why, sizeof why) < 0) {
-            if (why[0])
-                err_set(e, TB_EINPUT, source, 0, 0, "date %s for %s is not a real date: %s", date, id, why);
-            else
-                err_set(e, TB_EINPUT, source, 0, 0,
-                        "date \"%s\" for %s is not a date like 2026-11-22", date, id);
-            goto fail;
-        }
-        if (strcmp(date, today) > 0) {
-            err_set(e, TB_EINPUT, source, 0, 0,
-                    "date %s for %s is in the future (today is %s): a report is recorded once it has "
-                    "happened; check the date. Nothing was recorded", date, id, today);
-            goto fail;
-        }
+        if (check_report_date(date, today, id, source, e) < 0) goto fail;
         if (clean_note(it->note, id, source, notes, &clean[i], e) < 0) goto fail;
         sqlite3_stmt *st = store_stmt(s, Q_FINDING_OWNER, e);
         if (!st) goto fail;
