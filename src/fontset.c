@@ -139,14 +139,13 @@ int fset_cluster(const PangoGlyphString *gs, int i, int item_len, int *c0, int *
     return *c0 >= 0 && *c1 > *c0 && *c1 <= item_len;
 }
 
-int fset_note_text(fset *s, fset_glyph *g, const PangoGlyphString *gs, int i, const char *item_text,
-                   int item_len) {
+void fset_note_text(fset *s, fset_glyph *g, const PangoGlyphString *gs, int i, const char *item_text,
+                    int item_len) {
     int c0, c1;
-    if (g->uni || !fset_cluster(gs, i, item_len, &c0, &c1)) return 0;
+    if (g->uni || !fset_cluster(gs, i, item_len, &c0, &c1)) return;
     g->uni = (uint32_t)s->uni_text.len + 1;
     buf_add(&s->uni_text, item_text + c0, (size_t)(c1 - c0));
     buf_add(&s->uni_text, "", 1);
-    return 0;
 }
 
 static int by_code(const void *a, const void *b) {

@@ -71,7 +71,7 @@ void fset_free(fset *s);
  * be embedded by tongbao's writers; -1 with e set (out of memory). */
 int fset_ref_for(fset *s, PangoFont *pf, fset_ref **ref, err *e);
 
-/* The entry of glyph gid, made on first use.  NULL when out of memory. */
+/* The entry of glyph gid, made on first use. */
 fset_glyph *fset_glyph_of(fset_font *f, unsigned gid);
 
 /* The cluster glyph i of gs starts: its text is item_text[*c0, *c1).
@@ -80,9 +80,9 @@ fset_glyph *fset_glyph_of(fset_font *f, unsigned gid);
 int fset_cluster(const PangoGlyphString *gs, int i, int item_len, int *c0, int *c1);
 
 /* Record the text of the cluster glyph i starts as g's text, unless g has
- * one already.  0, or -1 when out of memory. */
-int fset_note_text(fset *s, fset_glyph *g, const PangoGlyphString *gs, int i, const char *item_text,
-                   int item_len);
+ * one already. */
+void fset_note_text(fset *s, fset_glyph *g, const PangoGlyphString *gs, int i, const char *item_text,
+                    int item_len);
 
 /* A face's subset: every glyph the document drew, by code. */
 typedef struct {

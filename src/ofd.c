@@ -155,9 +155,7 @@ static int meet_run(ow *w, const lay_op *op) {
         PangoGlyph g = gs->glyphs[i].glyph;
         if (g == PANGO_GLYPH_EMPTY) continue;
         if (g & PANGO_GLYPH_UNKNOWN_FLAG || g >= f->info.n_glyphs) return refuse(w, op->gi.item->analysis.font);
-        fset_glyph *e = fset_glyph_of(f, g);
-        if (!e || fset_note_text(&w->fs, e, gs, i, op->text + op->gi.item->offset, op->gi.item->length) < 0)
-            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        fset_note_text(&w->fs, fset_glyph_of(f, g), gs, i, op->text + op->gi.item->offset, op->gi.item->length);
     }
     return 0;
 }
@@ -320,10 +318,6 @@ static int text_object(ow *w, xw *x, const lay_op *op) {
         int c0, c1, starts = fset_cluster(gs, i, item_len, &c0, &c1);
         if (pg->glyph == PANGO_GLYPH_EMPTY) continue;
         fset_glyph *e = fset_glyph_of(f, pg->glyph);   /* met in pass 1: a lookup */
-        if (!e) {
-            free(g);
-            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        }
         size_t ei = (size_t)(e - f->gl);
         ogl *o = &g[n++];
         o->x = gx, o->y = gy, o->gi = w->gidx[ref->font][ei];

@@ -220,12 +220,10 @@ static int glyph_run(pw *w, const lay_op *op, double page_h) {
             }
         }
         fset_glyph *e = fset_glyph_of(f, g);
-        if (!e) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         put_hex4(b, e->code);
         pen += e->w * size / 1000;
         /* the first glyph of a cluster carries the cluster's text */
-        if (fset_note_text(&w->fs, e, gs, i, item_text, item_len) < 0)
-            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        fset_note_text(&w->fs, e, gs, i, item_text, item_len);
     }
     if (open) buf_puts(b, "] TJ\n");
     buf_puts(b, "ET\n");
@@ -557,7 +555,7 @@ static int write_pdfa_objects(pw *w, const pdf_meta *m, const char *producer, co
     buf_puts(w->out, "\nendstream\nendobj\n");
     buf_free(&x);
     if (stream_obj(w, o_icc, srgb_icc, srgb_icc_len, " /N 3"))
-        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "libdeflate could not start a compressor");
     begin_obj(w, *o_intent);
     buf_printf(w->out, "[<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) "
                        "/RegistryName (http://www.color.org) /Info (sRGB IEC61966-2.1) "
@@ -580,26 +578,22 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
     buf *o = w->out;
     buf_puts(o, w->pdfa ? "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n" : "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
     int o_cat = new_obj(w), o_pages = new_obj(w), o_info = new_obj(w), o_res = new_obj(w);
-    if (o_cat < 0 || o_pages < 0 || o_info < 0 || o_res < 0)
-        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     int first_page = w->n_objs + 1;
-    for (size_t p = 0; p < r->n_pages; p++)
-        if (new_obj(w) < 0 || new_obj(w) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t p = 0; p < r->n_pages; p++) new_obj(w), new_obj(w);
     for (size_t p = 0; p < r->n_pages; p++) {
         int o_page = first_page + 2 * (int)p, o_cs = o_page + 1;
         int rc = page_content(w, &r->pages[p], r->page_h);
         if (rc) return rc;
         if (stream_obj(w, o_cs, w->cs.data, w->cs.len, NULL))
-            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "libdeflate could not start a compressor");
         begin_obj(w, o_page);
         buf_printf(o, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", o_pages);
         num(o, r->page_w), buf_add(o, " ", 1), num(o, r->page_h);
         buf_printf(o, "] /Resources %d 0 R /Contents %d 0 R >>\nendobj\n", o_res, o_cs);
     }
-    if (w->fs.n_fonts && !(w->font_obj = xmalloc(w->fs.n_fonts * sizeof *w->font_obj)))
-        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (w->fs.n_fonts) w->font_obj = xmalloc(w->fs.n_fonts * sizeof *w->font_obj);
     for (size_t i = 0; i < w->fs.n_fonts; i++) {
-        if ((w->font_obj[i] = new_obj(w)) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        w->font_obj[i] = new_obj(w);
         int rc = write_font(w, i);
         if (rc) return rc;
     }
@@ -612,10 +606,9 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
      * under it, as a reader expects of a bulletin's bookmarks. */
     int o_outl = 0;
     if (r->n_outlines) {
-        if ((o_outl = new_obj(w)) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        o_outl = new_obj(w);
         int base = w->n_objs + 1;
-        for (size_t i = 0; i < r->n_outlines; i++)
-            if (new_obj(w) < 0) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        for (size_t i = 0; i < r->n_outlines; i++) new_obj(w);
         size_t kids = r->n_outlines - 1;
         begin_obj(w, o_outl);
         buf_printf(o, "<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %zu >>\nendobj\n", base, base,
