@@ -2,7 +2,9 @@
 #   make demo    install what is missing, build, render examples/ into out/
 #   make check   the whole test suite (last line: "N passed, N failed")
 #   make bench   speed and memory figures
-#   make check SANITIZE=1   the same under ASan+UBSan
+#   make check SANITIZE=1   the same under ASan+UBSan (assert() on)
+#   make DEBUG=1   build/dbg/tongbao: -O0, assert() on
+#   make sizes   files over 1,200 lines, functions over 120 (tests/sizes.sh)
 #   make fuzz FUZZ_SECONDS=N   each libFuzzer harness for N seconds (clang)
 #   make install [PREFIX=/usr/local] [DESTDIR=]   and make uninstall
 
@@ -21,7 +23,15 @@ BIN     := build/san/tongbao
 # tests/lsan.supp.  UBSan stops at the first error.
 SAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
            UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+else ifeq ($(DEBUG),1)
+# assert() on, no optimisation: build/dbg/tongbao, never bin/tongbao
+CFLAGS  += -O0
+BUILD   := build/dbg
+BIN     := build/dbg/tongbao
 else
+# the release build: assert() compiled out (NDEBUG); the sanitizer and
+# debug builds above keep the layout and store invariants checked
+CFLAGS  += -DNDEBUG
 BUILD   := build/rel
 BIN     := bin/tongbao
 endif
@@ -54,7 +64,7 @@ FUZZ_CFLAGS  := -std=c17 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror -D
 FUZZ_BINS    := $(patsubst tests/fuzz/fuzz_%.c,$(FUZZ_DIR)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_OBJ     := $(SRC:src/%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/findings_rng.o $(FUZZ_DIR)/srgb_icc.o $(FUZZ_DIR)/datadir.o
 
-.PHONY: all deps test-deps install-pkgs demo check bench mutants clean install uninstall FORCE fuzz fuzz-build
+.PHONY: all deps test-deps install-pkgs demo check bench mutants sizes clean install uninstall FORCE fuzz fuzz-build
 all: $(BIN)
 
 # Debian packages the build, the fonts and the tests need.  Installs only
@@ -232,6 +242,11 @@ bench: test-deps
 mutants:
 	@$(MAKE) --no-print-directory $(BIN) $(TESTS)
 	@BUILD=$(BUILD) sh tests/mutants.sh
+
+# Files over ~1,200 lines and functions over ~120 in src/ (also a check of
+# make check, tests/e2e_code.sh); -v lists the ten longest.
+sizes:
+	@sh tests/sizes.sh -v
 
 clean:
 	rm -rf build bin out

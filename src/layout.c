@@ -6,6 +6,7 @@
  * layout_table.c, the furniture in layout_furniture.c (layout_int.h). */
 #include "layout_int.h"
 
+#include <assert.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdint.h>
@@ -509,6 +510,12 @@ lay_result *lay_document(lay_ctx *c, const doc_document *d, const tpl_template *
     }
     for (size_t p = 0; rc == 0 && p < r->n_pages; p++)
         if (!r->pages[p].no_folio) rc = lay_place_folio(j, &r->pages[p], (int)p + 1);
+#ifndef NDEBUG
+    /* a laid-out document has a page, and every bookmark points into it */
+    assert(rc != 0 || r->n_pages >= 1);
+    for (size_t k = 0; rc == 0 && k < r->n_outlines; k++)
+        assert(r->outlines[k].page >= 1 && (size_t)r->outlines[k].page <= r->n_pages);
+#endif
 
     for (size_t b = 0; pcs && b < d->n_blocks; b++) {
         lay_para_free(&pcs[b].p);

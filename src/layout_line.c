@@ -12,6 +12,7 @@
  * template text item, a table cell or a chart label. */
 #include "layout_int.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,6 +386,7 @@ static int lone_rest(const lay_para *p, size_t e) {
 
 /* Lines i..e, squeezed or stretched to W (see lay_break). */
 static int make_line(lay_job *j, const lay_para *p, size_t i, size_t e, double W, int justify, lay_line *ln) {
+    assert(i <= e && e <= p->n_cl);   /* a line is a run of the paragraph's clusters */
     memset(ln, 0, sizeof *ln);
     ln->c0 = i;
     ln->c1 = e;
@@ -493,6 +495,7 @@ int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify,
         lay_line *ln = &lines[n++];
         if (make_line(j, p, i, e, W, justify, ln) < 0) return -1;
         ln->pushed = pushed;
+        assert(e > i);   /* every line takes at least one cluster: the loop ends */
         i = e;
     }
     *out = lines;
@@ -504,6 +507,7 @@ int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify,
  * one n_cl), unjustified: a title broken where layout_title.c chose. */
 int lay_lines_at(lay_job *j, const lay_para *p, const size_t *ends, size_t n, double width, lay_line **out) {
     lay_line *lines = arena_alloc(j->r->arena, (n ? n : 1) * sizeof *lines);
+    assert(n == 0 || ends[n - 1] == p->n_cl);   /* the breaks cover the paragraph */
     for (size_t k = 0, i = 0; k < n; i = ends[k++])
         if (make_line(j, p, i, ends[k], width, 0, &lines[k]) < 0) return -1;
     *out = lines;

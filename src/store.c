@@ -8,6 +8,7 @@
 #include "date.h"
 #include "store_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -577,6 +578,10 @@ int store_oom(store *s, err *e) {
 /* ---- statement helpers ------------------------------------------------------ */
 /* A cached statement, reset and with bindings cleared. */
 sqlite3_stmt *store_stmt(store *s, int which, err *e) {
+    assert(which >= 0 && which < Q__COUNT);
+    /* a cached statement is handed out reset: one still stepping is a
+     * query whose rows someone did not finish (store_stmt_done) */
+    assert(!s->q[which] || !sqlite3_stmt_busy(s->q[which]));
     if (!s->q[which]) {
         int rc = sqlite3_prepare_v3(s->db, qsql[which], -1, SQLITE_PREPARE_PERSISTENT,
                                     &s->q[which], NULL);
@@ -663,6 +668,7 @@ void store_tx_rollback(store *s) {
 }
 
 int store_tx_commit(store *s, const char *doing, err *e) {
+    assert(!sqlite3_get_autocommit(s->db));   /* a commit ends a transaction store_tx_begin opened */
     int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     if (rc == SQLITE_OK) return 0;
     store_fail(s, rc, doing, e);

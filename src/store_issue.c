@@ -11,6 +11,7 @@
 #include "date.h"
 #include "digest.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +243,7 @@ static int assign_number(store *s, const model_bulletin *b, assignment *a, const
     r = bd.rc == SQLITE_OK ? store_next_row(s, st, "finding the next issue number", e)
                            : store_fail(s, bd.rc, "finding the next issue number", e);
     if (r > 0) a->issue_no = sqlite3_column_int(st, 0) + 1;   /* max() of none is NULL → 0 */
+    assert(r <= 0 || a->issue_no >= 1);   /* numbers start at 第1期 and never repeat */
     store_stmt_done(st);
     return r < 0 ? -1 : 0;
 }

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "util.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -147,6 +148,7 @@ char *arena_strdup(arena *a, const char *s) {
 }
 
 char *arena_printf(arena *a, const char *fmt, ...) {
+    assert(fmt != NULL);   /* also tells the sanitizer build's -Wformat-truncation so */
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
@@ -171,6 +173,7 @@ void arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t sz) {
     if (*items && count) memcpy(p, *items, count * sz);
     *items = p;
     *cap = nc;
+    assert(count < *cap);
 }
 
 size_t arena_bytes(const arena *a) { return a ? a->total : 0; }
@@ -199,6 +202,7 @@ void buf_add(buf *b, const void *p, size_t n) {
 void buf_puts(buf *b, const char *s) { if (s) buf_add(b, s, strlen(s)); }
 
 void buf_printf(buf *b, const char *fmt, ...) {
+    assert(fmt != NULL);   /* also tells the sanitizer build's -Wformat-truncation so */
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
@@ -674,7 +678,7 @@ int file_name_escape(const char *name, const char *what, char *out, size_t n, er
         if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
             return err_set(e, TB_EINPUT, "", 0, 0, "%s \"%s\" holds the control character U+%04X, which cannot "
                            "be part of a file name; remove it", what, name, (unsigned)cp);
-        char esc[4];
+        char esc[12];   /* "%2F": room for any %02X, so -O0 sees no truncation */
         const char *put = name + i;
         size_t k = adv;
         if (cp == '/' || cp == '\\' || cp == '%' || (cp == '.' && i == 0)) {

@@ -33,9 +33,9 @@
  * across threads, 1-based) fails as if the system had refused it: the tests
  * use it to show that every N gives the message and the exit status and
  * leaves no output.  Unset, it costs one atomic load per allocation. */
-void *xmalloc(size_t n);
-void *xcalloc(size_t count, size_t size);
-void *xrealloc(void *p, size_t n);
+void *xmalloc(size_t n) __attribute__((returns_nonnull, malloc));
+void *xcalloc(size_t count, size_t size) __attribute__((returns_nonnull, malloc));
+void *xrealloc(void *p, size_t n) __attribute__((returns_nonnull));
 char *xstrdup(const char *s);                 /* NULL in -> NULL out */
 char *xstrndup(const char *s, size_t n);
 /* The message and _exit(TB_ENOMEM); for a size computation that overflows. */
@@ -44,10 +44,10 @@ _Noreturn void tb_oom(size_t n);
 /* ---- arena ---------------------------------------------------------- */
 typedef struct arena arena;
 
-arena *arena_new(void);
+arena *arena_new(void) __attribute__((returns_nonnull));
 void arena_free(arena *a);
 /* Returns zeroed memory aligned for any type (never NULL, see above). */
-void *arena_alloc(arena *a, size_t n);
+void *arena_alloc(arena *a, size_t n) __attribute__((returns_nonnull));
 char *arena_strdup(arena *a, const char *s);           /* NULL in -> NULL out */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
