@@ -63,10 +63,11 @@ DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev
             libsqlite3-dev libdeflate-dev nettle-dev fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai texlive-lang-chinese \
             poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free libpng-dev libicu-dev
 # Only the tests use these (they write and read workbooks the way users'
-# programs do, and open the .docx drafts; clang builds the fuzzers):
+# programs do, and open the .docx drafts; clang builds the fuzzers; xmllint
+# holds the XML import makes to the schema):
 # `make check` and `make bench` install them, `make demo` not.
 TEST_PKGS := python3-openpyxl libreoffice-calc-nogui ghostscript python3-fonttools mandoc groff-base \
-             python3-docx libreoffice-writer-nogui clang libclang-rt-14-dev
+             python3-docx libreoffice-writer-nogui clang libclang-rt-14-dev libxml2-utils
 # ofd.js, the OFD reader the tests drive, runs in Debian's chromium under node
 TEST_PKGS += chromium nodejs
 deps:

@@ -55,12 +55,17 @@ char *cli_read_input(const char *path, const smap_opts *o, size_t *len, smap_res
     return x;
 }
 
+model_bulletin *cli_parse_read(const char *xml, size_t len, const char *path, const smap_result *sr, err *e) {
+    model_bulletin *b = sr->from_cells ? parse_generated(xml, len, path, e) : parse_memory(xml, len, path, e);
+    if (!b) smap_map_error(sr, e);
+    return b;
+}
+
 model_bulletin *cli_parse_input(const char *path, const smap_opts *o, char **xml_out, size_t *len_out, err *e) {
     size_t len = 0;
     smap_result sr;
     char *xml = cli_read_input(path, o, &len, &sr, e);
-    model_bulletin *b = xml ? parse_memory(xml, len, path, e) : NULL;
-    if (xml && !b) smap_map_error(&sr, e);
+    model_bulletin *b = xml ? cli_parse_read(xml, len, path, &sr, e) : NULL;
     smap_free(&sr);
     if (b && xml_out) {
         *xml_out = xml;
@@ -134,8 +139,7 @@ int cli_import(int argc, char **argv) {
     smap_result sr;
     size_t len = 0;
     char *xml = cli_read_input(in, &o, &len, &sr, &e);
-    model_bulletin *b = xml ? parse_memory(xml, len, in, &e) : NULL;
-    if (xml && !b) smap_map_error(&sr, &e);
+    model_bulletin *b = xml ? cli_parse_read(xml, len, in, &sr, &e) : NULL;
     char *outbuf = NULL;
     int rc = 0;
     if (b && !out && !(out = outbuf = default_xml(in))) err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory");

@@ -465,8 +465,7 @@ static int nt_parse_job(nt_item *it) {
     it->xml = cli_read_input(it->path, smap_is_sheet(it->path) ? &o : NULL, &len, &sr, &it->e);
     if (it->xml) {
         it->len = len;
-        it->b = parse_memory(it->xml, len, it->path, &it->e);
-        if (!it->b) smap_map_error(&sr, &it->e);
+        it->b = cli_parse_read(it->xml, len, it->path, &sr, &it->e);
     }
     smap_free(&sr);
     free(hdr);

@@ -23,6 +23,8 @@
  *               "Internal error: no state").
  *   4. validate RELAX NG against the built-in schema: the contract.  Should
  *               it reject what step 3 accepted, its message is translated.
+ *               Skipped for XML made from checked spreadsheet cells
+ *               (parse_generated), never for XML a user wrote.
  *   5. fill     the model, in the bulletin's own arena.
  *
  * Every message's line:column comes from the source-position index
@@ -791,8 +793,9 @@ static int validate_rng(pstate *st, xmlDocPtr doc) {
 /* ==== steps 1-4 together ================================================ */
 
 /* Decode, parse, check and validate; returns the tree or NULL (e filled).
- * *owned receives a converted copy of the text, freed by the caller. */
-static xmlDocPtr load(pstate *st, const char *data, size_t len, const char *want, char **owned) {
+ * *owned receives a converted copy of the text, freed by the caller.
+ * use_rng = 0 skips step 4, for parse_generated() only. */
+static xmlDocPtr load(pstate *st, const char *data, size_t len, const char *want, int use_rng, char **owned) {
     *owned = NULL;
     pthread_once(&setup_once, setup);
     if (!schema) {
@@ -823,7 +826,7 @@ static xmlDocPtr load(pstate *st, const char *data, size_t len, const char *want
     size_t count = 0;
     parse_index_nodes(doc->children, &count);
     st->tags_ok = count == st->n_tags;
-    if (parse_check_doc(st, doc, want) < 0 || validate_rng(st, doc) < 0) {
+    if (parse_check_doc(st, doc, want) < 0 || (use_rng && validate_rng(st, doc) < 0)) {
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -1152,17 +1155,25 @@ static parse_rect_doc *fill_rect(pstate *st, xmlDocPtr doc) {
 
 /* ==== public API ======================================================== */
 
-model_bulletin *parse_memory(const char *data, size_t len, const char *name, err *e) {
+static model_bulletin *parse_bulletin(const char *data, size_t len, const char *name, int use_rng, err *e) {
     pstate st = {0};
     st.name = name ? name : "(input)";
     st.e = e;
     char *owned;
-    xmlDocPtr doc = load(&st, data, len, "bulletin", &owned);
+    xmlDocPtr doc = load(&st, data, len, "bulletin", use_rng, &owned);
     model_bulletin *b = doc ? fill_bulletin(&st, doc) : NULL;
     xmlFreeDoc(doc);
     free(owned);
     parse_index_free(&st);
     return b;
+}
+
+model_bulletin *parse_memory(const char *data, size_t len, const char *name, err *e) {
+    return parse_bulletin(data, len, name, 1, e);
+}
+
+model_bulletin *parse_generated(const char *data, size_t len, const char *name, err *e) {
+    return parse_bulletin(data, len, name, 0, e);
 }
 
 model_bulletin *parse_file(const char *path, err *e) {
@@ -1179,7 +1190,7 @@ parse_rect_doc *parse_rectifications_memory(const char *data, size_t len, const 
     st.name = name ? name : "(input)";
     st.e = e;
     char *owned;
-    xmlDocPtr doc = load(&st, data, len, "rectifications", &owned);
+    xmlDocPtr doc = load(&st, data, len, "rectifications", 1, &owned);
     parse_rect_doc *d = doc ? fill_rect(&st, doc) : NULL;
     xmlFreeDoc(doc);
     free(owned);
