@@ -397,6 +397,13 @@ long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err
     }
     sqlite3_finalize(st);
     if (r < 0) goto fail;
+    long nl = 0;   /* the letters of tongbao escalate (issue 16), when their tables are there */
+    sqlite3_stmt *lp = NULL;
+    int letters_ok = !sf || sqlite3_prepare_v2(s->db, "SELECT 1 FROM letter l JOIN series s ON s.id = l.series_id "
+                                                      "LEFT JOIN letter_file f ON f.letter_id = l.id "
+                                                      "JOIN escalation ON 0", -1, &lp, NULL) == SQLITE_OK;
+    sqlite3_finalize(lp);
+    if (letters_ok && store_verify_letters(s, cb, ctx, &faults, &nl, e) < 0) goto fail;
     if (pragma_faults(s, "PRAGMA integrity_check", 0, cb, ctx, &faults, e) < 0 ||
         pragma_faults(s, "PRAGMA foreign_key_check", 1, cb, ctx, &faults, e) < 0)
         goto fail;
