@@ -17,8 +17,9 @@ LDFLAGS += -fsanitize=address,undefined
 BUILD   := build/san
 # the sanitized binary lives apart, so it never replaces bin/tongbao
 BIN     := build/san/tongbao
-# Cairo 1.16 keeps 96 bytes per PDF page it never frees (not ours): see
-# tests/lsan.supp.  UBSan stops at the first error.
+# Cairo 1.16 keeps 96 bytes per PDF page it never frees, libxlsxwriter 1.1
+# the formula of a range drop-down (not ours): see tests/lsan.supp, where
+# each suppression says why.  UBSan stops at the first error.
 SAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
            UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 else

@@ -269,6 +269,23 @@ s_eq "form: districts listed" "$(grep '^districts' "$FD/read.txt")" "districts �
 s_eq "form: 系列 prefilled" "$(grep '^series' "$FD/read.txt")" "series 江城市疫情防控督查通报"
 "$TB" validate "$FD/filled.xlsx" >"$FD/out" 2>&1
 s_eq "form: filled in by openpyxl, imports (example row skipped)" "$(cat "$FD/out")" "$FD/filled.xlsx: ok, 2 categories, 3 findings, 0 cases"
+# twelve categories of 13-14 characters: 170 characters, under Excel's 255,
+# but 480 bytes of UTF-8, which libxlsxwriter 1.1's inline list overflowed
+# (tongbao form aborted); the list goes to the hidden sheet instead
+$PY - examples/worked-example.xml "$FD/manycats.xml" <<'PYEOF'
+import re, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+cat = re.search(r"<category .*?</category>", s, re.S).group(0)
+many = "".join(re.sub(r'title="[^"]*"', f'title="第{i + 1}类卡点值守管理不到位问题"', cat) for i in range(12))
+open(sys.argv[2], "w", encoding="utf-8").write(s.replace(cat, many, 1))
+PYEOF
+"$TB" issue "$FD/manycats.xml" --db "$FD/many.db" -o "$FD/many.pdf" >/dev/null 2>&1
+"$TB" form -o "$FD/many.xlsx" --series 江城市疫情防控督查通报 --db "$FD/many.db" >"$FD/out" 2>&1
+s_eq "form: 12 categories of 480 bytes: written, no crash" "$?:$(grep -c 'drop-downs: 1 districts, 12 categories' "$FD/out")" "0:1"
+$PY -c "import sys, openpyxl; ws = openpyxl.load_workbook(sys.argv[1])['问题清单']
+print(';'.join(f'{v.sqref}={v.formula1}' for v in ws.data_validations.dataValidation if v.type == 'list'))" "$FD/many.xlsx" >"$FD/out" 2>&1
+s_eq "form: ... their drop-down lists the hidden sheet, the short one stays inline" "$(tail -1 "$FD/out")" \
+    'B2:B2001="东湖区";G2:G2001=下拉选项!$B$1:$B$12'
 for x in examples/worked-example.xml examples/inbox/jc-2026-11-20-night.xml examples/inbox/jc-2026-11-21-night.xml \
          examples/inbox/jianbao-10.xml examples/inbox/xs-2026-11-22-gb18030.xml; do
     b=$(basename "$x" .xml)
