@@ -25,7 +25,7 @@
 #include "model.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 3      /* PRAGMA user_version this binary writes */
+#define STORE_SCHEMA_VERSION 4      /* PRAGMA user_version this binary writes */
 #define STORE_BUSY_MS 10000         /* wait this long for another writer */
 #define STORE_DEFAULT_PATH "tongbao.db"
 
@@ -169,7 +169,7 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
  *   is not thread-safe, so queries belong in prepare, not in the workers).
  *
  *   store_commit records one item, in input order, in its own BEGIN
- *   IMMEDIATE transaction.  It recomputes the assignment and records only if
+ *   IMMEDIATE transaction (or a savepoint of a group, below).  It recomputes the assignment and records only if
  *   it is still exactly what b carries (number, year, IDs, repeat notes) and
  *   the id is not issued yet.  Returns 0 recorded; 1 not recorded:
  *   res->already_issued (someone issued it meanwhile) or res->stale (the
@@ -179,6 +179,18 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
  * A crash between commits leaves a prefix of the batch recorded; running
  * the batch again reserves only what is missing. */
 typedef int (*store_prepare_fn)(void *ctx, model_bulletin *b, size_t index, err *e);
+/* Group commit (the nightly, issue 18): between store_group_begin and
+ * store_group_end, store_commit records each item under a savepoint of one
+ * BEGIN IMMEDIATE transaction (an item that is stale, already issued or
+ * fails is undone alone) and store_group_end commits them all with one
+ * sync of the WAL.  Nothing of the group is durable before store_group_end
+ * returns 0: write no file for its items before then.  Inside a group
+ * nothing else may open a transaction on the handle (store_reserve, …).
+ * store_group_end without a group returns 0; on failure nothing of the
+ * group is recorded (-1 + e).  *n (may be NULL): the items it committed. */
+int store_group_begin(store *s, err *e);
+int store_group_end(store *s, int *n, err *e);
+int store_in_group(const store *s);
 int store_reserve(store *s, model_bulletin *const *bs, size_t n,
                   store_prepare_fn prepare, void *ctx, store_result *res, err *e);
 int store_commit(store *s, model_bulletin *b, const store_source *src,
@@ -237,11 +249,26 @@ int store_restore(model_bulletin *b, const store_archived *ar, err *e);
 
 /* Verify the archive: the schema (store_schema_faults, extra objects
  * too), every PDF's and source's SHA-256 and size, each bulletin's finding
- * count, PRAGMA integrity_check and foreign_key_check.  Each fault is
- * reported through cb (one line of text).  Returns the number of faults
- * (0 = all good), or -1 + e when the check could not run. */
+ * count, the statistics summary against its recount (store_stats_faults),
+ * PRAGMA integrity_check and foreign_key_check.  Each fault is reported
+ * through cb (one line of text).  Returns the number of faults (0 = all
+ * good), or -1 + e when the check could not run.  The bulletins are read
+ * one at a time: memory stays flat however large the archive. */
 typedef void (*store_fault_fn)(void *ctx, const char *fault);
 long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err *e);
+typedef struct {
+    /* YYYY-MM-DD: only the bulletins dated on or after it (PDF, source,
+     * finding count) and the schema; the whole-file checks (statistics
+     * recount, integrity, foreign keys) are left out.  NULL: everything. */
+    const char *since;
+    /* Called as the check goes: phase names what runs ("bulletins",
+     * "statistics recount", "SQLite integrity check", "foreign keys"),
+     * done of total (total -1: not known; done -1: still running). */
+    void (*progress)(void *ctx, const char *phase, long done, long total);
+    void *progress_ctx;
+} store_verify_opts;
+long store_verify_with(store *s, const store_verify_opts *o, store_fault_fn cb, void *ctx, long *n_bulletins,
+                       err *e);
 /* The schema alone: every table, index and trigger the migrations create
  * must be there with the same SQL, PRAGMA user_version must be
  * STORE_SCHEMA_VERSION and application_id tongbao's; extra_too: objects
@@ -267,6 +294,8 @@ typedef struct {
     int year, issue_no;      /* issue_no > 0: only that bulletin (series
                                 required; year 0 = latest with that number) */
     const char *id;          /* one finding by its ID (any case); NULL = all */
+    const char *after;       /* an ID: only the findings listed after it (paging;
+                                TB_ENOTFOUND when the history has no such ID) */
 } store_finding_filter;
 
 typedef struct {
@@ -284,7 +313,10 @@ typedef struct {
     const char *level;        /* the last one's level (督办, 提醒, 告诫), or NULL */
 } store_finding_row;
 
-/* Ordered by series, year, issue, position.  Returns rows, or -1 + e. */
+/* Ordered by series, year, issue, position, streamed: rows come as they
+ * are read (store_findings.c says which index serves each filter), so a
+ * callback that returns nonzero after a page stops the walk there.
+ * Returns rows, or -1 + e. */
 typedef int (*store_finding_fn)(void *ctx, const store_finding_row *r);
 long store_list_findings(store *s, const store_finding_filter *f,
                          store_finding_fn cb, void *ctx, err *e);
@@ -414,9 +446,27 @@ typedef struct {
     size_t n_scope;
 } store_stats;
 /* Cumulative figures for one series (must exist: TB_ENOTFOUND otherwise)
- * as the history stands; arrays and names in a.  today as in the filter. */
+ * as the history stands; arrays and names in a.  today as in the filter.
+ * Read from the statistics summary, which the store keeps in step with
+ * every bulletin recorded and every rectification, in the same
+ * transaction: a few rows whatever the size of the history, plus the
+ * series' overdue findings counted from the index of open ones. */
 int store_series_stats(store *s, const char *series, const char *today,
                        arena *a, store_stats *out, err *e);
+/* The same figures counted from the recorded bulletins, findings, cases
+ * and scope counts (plain SQL and the case rules below), reading the
+ * whole series: what the summary is checked against. */
+int store_series_stats_recount(store *s, const char *series, const char *today,
+                               arena *a, store_stats *out, err *e);
+/* Compare every series' summary with its recount: one fault line through
+ * cb per series that differs (naming the first figure that does).  Returns
+ * the number of such series, or -1 + e.  Runs in the caller's transaction,
+ * or reads in its own. */
+long store_stats_faults(store *s, store_fault_fn cb, void *ctx, err *e);
+/* Count the summary again from the history, in one write transaction
+ * (`tongbao archive rebuild-stats`).  *n_series: series counted;
+ * *n_differed: series whose summary differed before.  0, or -1 + e. */
+int store_stats_rebuild(store *s, long *n_series, long *n_differed, err *e);
 /* Count one case's outcomes into st the way store_series_stats counts
  * recorded ones (history uses it to add the bulletin being issued):
  *   - a person counts once per case (people), with the rank of their first

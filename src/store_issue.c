@@ -16,26 +16,6 @@
 #include <string.h>
 
 /* ---- locations ----------------------------------------------------------------- */
-static int is_space_cp(uint32_t c) {
-    return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0xa0 || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x200b) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
-           c == 0x205f || c == 0x3000 || c == 0xfeff;
-}
-
-/* Append s folded: full-width ASCII (U+FF01..FF5E) to ASCII, spaces dropped. */
-static void fold_into(buf *b, const char *s) {
-    if (!s) return;
-    size_t len = strlen(s), i = 0, adv;
-    while (i < len) {
-        uint32_t c = utf8_decode(s + i, len - i, &adv);
-        i += adv;
-        if (is_space_cp(c)) continue;
-        if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
-        char tmp[4];
-        buf_add(b, tmp, utf8_encode(c, tmp));
-    }
-}
-
 char *store_norm_location(const model_finding *f) {
     const char *parts[] = {f->district, f->street, f->community, f->unit, f->site};
     buf b;
@@ -44,7 +24,7 @@ char *store_norm_location(const model_finding *f) {
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
         if (k) buf_add(&b, "\x1f", 1);   /* keeps 和平|社区 apart from 和|平社区 */
         size_t before = b.len;
-        fold_into(&b, parts[k]);
+        utf8_fold_into(&b, parts[k]);
         content += b.len - before;
     }
     if (b.oom) {
@@ -566,12 +546,15 @@ static int record_cases(store *s, const model_bulletin *b, sqlite3_int64 bid, er
 /* Insert everything about b (assigned as a) inside the open transaction. */
 static int record(store *s, const model_bulletin *b, const assignment *a,
                   const store_source *src, const store_rendered *r,
-                  const char *src_sha, const char *pdf_sha, sqlite3_int64 *bid_out, err *e) {
+                  const char *src_sha, const char *pdf_sha, err *e) {
     sqlite3_int64 series_id, bid;
+    /* The summary's figures follow in the same transaction: its triggers
+     * count the bulletin row and the open findings, store_stats_note the
+     * scope counts and the people of the cases. */
     if (record_bulletin(s, b, a, src, r, src_sha, pdf_sha, &series_id, &bid, e) < 0 ||
-        record_findings(s, b, a, series_id, bid, e) < 0 || record_cases(s, b, bid, e) < 0)
+        record_findings(s, b, a, series_id, bid, e) < 0 || record_cases(s, b, bid, e) < 0 ||
+        store_stats_note(s, b, series_id, bid, a->year, a->issue_no, e) < 0)
         return -1;
-    if (bid_out) *bid_out = bid;
     return 0;
 }
 
@@ -648,7 +631,7 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
         err_set(e, TB_EOUTPUT, b->source, 0, 0, "writing the output failed; nothing was recorded");
         goto fail;
     }
-    if (record(s, b, &a, src, &out, src_sha, pdf_sha, NULL, e) < 0) goto fail;
+    if (record(s, b, &a, src, &out, src_sha, pdf_sha, e) < 0) goto fail;
     crash_point("tx-recorded");
     if (store_tx_commit(s, "issuing the bulletin", e) < 0) goto fail;
     crash_point("tx-committed");
@@ -668,10 +651,10 @@ int store_reserve(store *s, model_bulletin *const *bs, size_t n,
     /* The look runs under the write lock and records each item
      * provisionally, so item i sees items < i exactly as store_commit will
      * see them once they are committed (numbers, duplicate ids, repeats).
-     * Everything is rolled back at the end.  Meanwhile the statistics memo
-     * follows the provisional records (see store_series_stats). */
+     * Everything is rolled back at the end.  The statistics summary
+     * follows the provisional records, so each item's prepare reads the
+     * figures of the history with the items before it in a few rows. */
     if (store_tx_begin(s, 1, "reserving issue numbers", e) < 0) return -1;
-    s->reserving = 1;
     for (size_t i = 0; i < n; i++) {
         model_bulletin *b = bs[i];
         assignment a;
@@ -690,21 +673,71 @@ int store_reserve(store *s, model_bulletin *const *bs, size_t n,
             model_clear(b);
             continue;
         }
-        sqlite3_int64 bid;
-        if (record(s, b, &a, NULL, NULL, "", "", &bid, e) < 0 ||
-            store_memo_note(s, a.series_id, bid, a.year, a.issue_no, e) < 0)
-            goto fail;
+        if (record(s, b, &a, NULL, NULL, "", "", e) < 0) goto fail;
         fill_result(&res[i], &a, NULL, NULL);
     }
-    store_memo_free(s);
     store_tx_rollback(s);
     return 0;
 fail:
-    store_memo_free(s);
     store_tx_rollback(s);
     for (size_t i = 0; i < n; i++)
         if (!res[i].already_issued && !res[i].error.code) model_clear(bs[i]);
     return -1;
+}
+
+/* store_commit's transaction: its own, or a savepoint of the group's. */
+static int commit_begin(store *s, err *e) {
+    if (!s->group) return store_tx_begin(s, 1, "recording the bulletin", e);
+    return store_exec(s, "SAVEPOINT tb_commit", "recording the bulletin", e);
+}
+
+static void commit_undo(store *s) {
+    if (!s->group) {
+        store_tx_rollback(s);
+        return;
+    }
+    for (int i = 0; i < Q__COUNT; i++) store_stmt_done(s->q[i]);
+    /* after an error SQLite may have rolled the whole transaction back:
+     * then there is no savepoint left, and store_group_end says so */
+    if (!sqlite3_get_autocommit(s->db))
+        (void)sqlite3_exec(s->db, "ROLLBACK TO tb_commit; RELEASE tb_commit", NULL, NULL, NULL);
+}
+
+static int commit_end(store *s, err *e) {
+    if (!s->group) {
+        if (store_tx_commit(s, "recording the bulletin", e) < 0) return -1;
+        crash_point("tx-committed");
+        return 0;
+    }
+    if (store_exec(s, "RELEASE tb_commit", "recording the bulletin", e) < 0) return -1;
+    s->group_items++;
+    return 0;
+}
+
+int store_group_begin(store *s, err *e) {
+    if (s->group) return err_set(e, TB_EINTERNAL, s->path, 0, 0, "internal: a group inside a group");
+    if (store_tx_begin(s, 1, "recording the bulletins", e) < 0) return -1;
+    s->group = 1;
+    s->group_items = 0;
+    return 0;
+}
+
+int store_in_group(const store *s) { return s->group; }
+
+int store_group_end(store *s, int *n, err *e) {
+    if (n) *n = 0;
+    if (!s->group) return 0;
+    int items = s->group_items;
+    s->group = 0;
+    s->group_items = 0;
+    if (sqlite3_get_autocommit(s->db))   /* SQLite rolled it back after an error */
+        return err_set(e, TB_EDB, s->path, 0, 0, "recording the bulletins failed and was rolled back; "
+                       "nothing of this group was recorded (run nightly again)");
+    if (store_tx_commit(s, "recording the bulletins", e) < 0) return -1;
+    /* the crash point of each item's commit, now that they are durable */
+    for (int i = 0; i < items; i++) crash_point("tx-committed");
+    if (n) *n = items;
+    return 0;
 }
 
 int store_commit(store *s, model_bulletin *b, const store_source *src,
@@ -715,32 +748,31 @@ int store_commit(store *s, model_bulletin *b, const store_source *src,
     char src_sha[65], pdf_sha[65];
     digest_sha256_hex(src->xml, src->xml_len, src_sha);
     rendered_sha(r, pdf_sha);
-    if (store_tx_begin(s, 1, "recording the bulletin", e) < 0) return -1;
+    if (commit_begin(s, e) < 0) return -1;
     assignment a;
     int rc = assign(s, b, src_sha, &a, res, e);
     if (rc != 0) {
-        store_tx_rollback(s);
+        commit_undo(s);
         return rc;
     }
     if (!model_matches(b, &a)) {
         /* The history moved since store_reserve: what was rendered would
          * not match what would be recorded. */
-        store_tx_rollback(s);
+        commit_undo(s);
         res->stale = 1;
         res->year = b->year;
         res->issue_no = b->issue_no;
         return 1;
     }
-    if (record(s, b, &a, src, r, src_sha, pdf_sha, NULL, e) < 0) {
-        store_tx_rollback(s);
+    if (record(s, b, &a, src, r, src_sha, pdf_sha, e) < 0) {
+        commit_undo(s);
         return -1;
     }
     crash_point("tx-recorded");
-    if (store_tx_commit(s, "recording the bulletin", e) < 0) {
-        store_tx_rollback(s);
+    if (commit_end(s, e) < 0) {
+        commit_undo(s);
         return -1;
     }
-    crash_point("tx-committed");
     fill_result(res, &a, r, pdf_sha);
     return 0;
 }
