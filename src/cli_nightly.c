@@ -17,11 +17,13 @@
 #include "nightly.h"
 
 static const char nt_help[] =
-    "usage: tongbao nightly INBOX [--out DIR] [--db PATH] [--jobs N] [--dry-run] [--quiet]\n"
+    "usage: tongbao nightly INBOX [--out DIR] [--db PATH] [--format pdf|ofd|pdf,ofd] [--pdfa]\n"
+    "                       [--jobs N] [--dry-run] [--quiet]\n"
     "Issues every INBOX/*.xml whose bulletin id is not issued yet in its series:\n"
     "validates, numbers, renders and archives it, and writes one 整改通知 extract\n"
     "per district into DIR/<series>/<year>/<NNN>/ as <series>-<year>-<NNN>.pdf\n"
-    "and <district>.pdf ('/', '\\' and '%' in a name are written %2F, %5C, %25;\n"
+    "(and .ofd when the bulletin is issued as OFD) and <district>.pdf\n"
+    "('/', '\\' and '%' in a name are written %2F, %5C, %25;\n"
     "a leading '.' %2E).  Inputs are taken in file-name order.  A done input moves\n"
     "to INBOX/done/; a bad one to INBOX/rejected/ beside FILE.xml.err, which says\n"
     "what to fix; the others go on.  An input issued before (same id, same bytes)\n"
@@ -29,6 +31,10 @@ static const char nt_help[] =
     "same id with different content is rejected.  A run that was killed is\n"
     "finished by running it again: nothing is issued twice and no number is lost.\n"
     "  --out DIR     where the PDFs go (default ./out)\n"
+    "  --format F    the forms each bulletin is issued and archived in: pdf, ofd or\n"
+    "                both (pdf,ofd); default: its template's <output formats=…>, else pdf\n"
+    "  --pdfa        every PDF is PDF/A-2b (default: the template's <output pdfa=…>);\n"
+    "                the extracts are PDF/A when their bulletin's PDF is\n"
     "  --db PATH     history database (default $TONGBAO_DB, else ./tongbao.db);\n"
     "                PATH.nightly.lock and a lock on INBOX keep a second nightly\n"
     "                on the same database or the same inbox out\n"
@@ -212,7 +218,15 @@ static int cli_nightly_args(int argc, char **argv, nt_run *r, const char **db) {
                 return TB_EUSAGE;
             }
             r->jobs = (int)j;
-        } else if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")) r->dry = 1;
+        } else if ((o = cli_opt(argc, argv, &i, "--format", &v)) != 0) {
+            if (o < 0) return TB_EUSAGE;
+            err e = {0};
+            if (render_formset_parse(v, &r->forms, &e) < 0) {
+                cli_error(&e);
+                return TB_EUSAGE;
+            }
+        } else if (!strcmp(argv[i], "--pdfa")) r->pdfa = 1;
+        else if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")) r->dry = 1;
         else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) r->quiet = 1;
         else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "tongbao: nightly: unknown option %s; see tongbao nightly --help\n", argv[i]);
@@ -225,6 +239,10 @@ static int cli_nightly_args(int argc, char **argv, nt_run *r, const char **db) {
     }
     if (!r->inbox) {
         fprintf(stderr, "tongbao: nightly needs an INBOX directory; see tongbao nightly --help\n");
+        return TB_EUSAGE;
+    }
+    if (r->pdfa && r->forms == TPL_FORM_OFD) {
+        fprintf(stderr, "tongbao: nightly: --pdfa is a form of PDF and --format ofd issues none; drop one\n");
         return TB_EUSAGE;
     }
     if (!strcmp(r->outdir, "-") || !*r->outdir) {
