@@ -54,7 +54,7 @@ FUZZ_CFLAGS  := -std=c17 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror -D
 FUZZ_BINS    := $(patsubst tests/fuzz/fuzz_%.c,$(FUZZ_DIR)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_OBJ     := $(SRC:src/%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/findings_rng.o $(FUZZ_DIR)/srgb_icc.o $(FUZZ_DIR)/datadir.o
 
-.PHONY: all deps test-deps install-pkgs demo check bench clean install uninstall FORCE fuzz fuzz-build
+.PHONY: all deps test-deps install-pkgs demo check bench mutants clean install uninstall FORCE fuzz fuzz-build
 all: $(BIN)
 
 # Debian packages the build, the fonts and the tests need.  Installs only
@@ -225,6 +225,13 @@ check: test-deps
 bench: test-deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@sh tests/bench.sh
+
+# Each layout rule the README promises broken in turn (tests/mutants.sh):
+# every mutation must make a unit test fail.  Not part of check (a build
+# per mutation, a few minutes).
+mutants:
+	@$(MAKE) --no-print-directory $(BIN) $(TESTS)
+	@BUILD=$(BUILD) sh tests/mutants.sh
 
 clean:
 	rm -rf build bin out

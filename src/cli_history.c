@@ -51,8 +51,11 @@ static const char rectify_help[] =
     "                  the second time (.csv too; --encoding for a GB18030 CSV)\n"
     "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n"
     "All updates of one command are recorded together, or none is: an unknown ID\n"
-    "(exit 8, every unknown ID named), an ID of another series or a date before\n"
-    "the bulletin that reported the finding (exit 3) records nothing.\n";
+    "(exit 8, every unknown ID named), an ID of another series, a date before\n"
+    "the bulletin that reported the finding or after today, or a note with a\n"
+    "control character (exit 3) records nothing.  Line breaks in a note become\n"
+    "spaces.  A report already recorded (same status, date and note) is not\n"
+    "recorded again.\n";
 
 /* "reason；text" for an <open>, whichever parts are there. */
 static const char *open_note(arena *a, const parse_rect_item *it) {
@@ -116,6 +119,7 @@ int cli_rectify(int argc, char **argv) {
     parse_rect_doc *doc = NULL;
     store *s = NULL;
     store_rectification *items = NULL;
+    int *already = NULL;
     size_t n = 0;
     const char *source = "cli";
     if (file) {
@@ -147,22 +151,32 @@ int cli_rectify(int argc, char **argv) {
     }
     s = store_open_existing(cli_db_path(db), 0, &e);
     if (!s) goto fail;
-    if (store_rectify(s, series, items, n, source, &e) < 0) goto fail;
+    already = calloc(n, sizeof *already);
+    if (!already) goto oom;
+    if (store_rectify_ex(s, series, items, n, source, already, &e) < 0) goto fail;
     char today[11];
     date_today(today);
-    size_t n_done = 0;
+    size_t n_done = 0, n_already = 0;
     for (size_t i = 0; i < n; i++) {
         char id[64];
         snprintf(id, sizeof id, "%s", items[i].finding_id);
         for (char *p = id; *p; p++)
             if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
+        if (already[i]) {
+            n_already++;
+            printf("%s: already recorded as %s on %s; nothing new\n", id, items[i].done ? "rectified" : "reopened",
+                   items[i].date ? items[i].date : today);
+            continue;
+        }
         n_done += (size_t)items[i].done;
         printf("%s: %s %s%s%s%s\n", id, items[i].done ? "rectified on" : "reopened on",
                items[i].date ? items[i].date : today, items[i].note ? " (" : "",
                items[i].note ? items[i].note : "", items[i].note ? ")" : "");
     }
-    printf("recorded %zu update%s (%zu done, %zu reopened) in %s\n", n, n == 1 ? "" : "s", n_done,
-           n - n_done, store_path(s));
+    printf("recorded %zu update%s (%zu done, %zu reopened)", n - n_already, n - n_already == 1 ? "" : "s", n_done,
+           n - n_already - n_done);
+    if (n_already) printf("; %zu already recorded before", n_already);
+    printf(" in %s\n", store_path(s));
     goto done;
 oom:
     err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
@@ -175,6 +189,7 @@ done:
     store_close(s);
     parse_rect_free(doc);
     free(items);
+    free(already);
     free(ids);
     return rc;
 }

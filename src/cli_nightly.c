@@ -18,13 +18,15 @@
 
 static const char nt_help[] =
     "usage: tongbao nightly INBOX [--out DIR] [--db PATH] [--format pdf|ofd|pdf,ofd] [--pdfa]\n"
-    "                       [--jobs N] [--dry-run] [--quiet]\n"
+    "                       [--jobs N] [--dry-run] [--quiet] [--allow-backdated]\n"
     "Issues every INBOX/*.xml whose bulletin id is not issued yet in its series:\n"
     "validates, numbers, renders and archives it, and writes one 整改通知 extract\n"
     "per district into DIR/<series>/<year>/<NNN>/ as <series>-<year>-<NNN>.pdf\n"
     "(and .ofd when the bulletin is issued as OFD) and <district>.pdf\n"
     "('/', '\\' and '%' in a name are written %2F, %5C, %25;\n"
-    "a leading '.' %2E).  Inputs are taken in file-name order.  A done input moves\n"
+    "a leading '.' %2E).  Inputs are issued in bulletin date order (then id): 期号\n"
+    "follow dates, and a bulletin dated before the last one issued in its series\n"
+    "is rejected unless --allow-backdated.  A done input moves\n"
     "to INBOX/done/; a bad one to INBOX/rejected/ beside FILE.xml.err, which says\n"
     "what to fix; the others go on.  An input issued before (same id, same bytes)\n"
     "gets any missing outputs rewritten from the archive and moves to done/; the\n"
@@ -42,6 +44,8 @@ static const char nt_help[] =
     "  --dry-run     validate and show what would be issued, with the numbers it\n"
     "                would get; writes and moves nothing (does not render)\n"
     "  --quiet       print only errors (for cron)\n"
+    "  --allow-backdated  issue a bulletin dated before its series' last issue\n"
+    "                (it still gets the next number)\n"
     "On a terminal a progress bar shows files and pages; unless --quiet a summary\n"
     "table closes the run.  TONGBAO_NIGHTLY_TIMES=1 adds per-phase timings.\n"
     "exit status:\n"
@@ -228,6 +232,7 @@ static int cli_nightly_args(int argc, char **argv, nt_run *r, const char **db) {
         } else if (!strcmp(argv[i], "--pdfa")) r->pdfa = 1;
         else if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")) r->dry = 1;
         else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) r->quiet = 1;
+        else if (!strcmp(argv[i], "--allow-backdated")) r->allow_backdated = 1;
         else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "tongbao: nightly: unknown option %s; see tongbao nightly --help\n", argv[i]);
             return TB_EUSAGE;

@@ -163,12 +163,14 @@ static int issue_sweep_parts(store *s, const model_bulletin *b, const store_resu
 
 static const char issue_help[] =
     "usage: tongbao issue FILE.xml [--db PATH] [-o OUT.pdf|OUT.ofd] [--format pdf|ofd|pdf,ofd]\n"
-    "                     [--pdfa] [-t TEMPLATE]\n"
+    "                     [--pdfa] [-t TEMPLATE] [--allow-backdated]\n"
     "Issues a bulletin: assigns 第N期 (per series and year) and finding IDs,\n"
     "renders it, and records everything (each form's bytes, source, template) in\n"
     "the history database in one transaction.  Issuing the same bulletin id again\n"
     "does nothing and says which issue it already is.\n"
     "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n"
+    "  --allow-backdated  issue it even though it is dated before the last issue of\n"
+    "                  its series (期号 follow dates, so this is refused by default)\n"
     "  -o OUT.pdf      output (default FILE.pdf beside the input); never the input,\n"
     "                  the database, a directory or a device.  OUT.ofd issues an\n"
     "                  OFD package (GB/T 33190) instead, unless the forms below\n"
@@ -262,7 +264,7 @@ static const char *issue_forms_text(const issue_ctx *c) {
 
 int cli_issue(int argc, char **argv) {
     const char *in = NULL, *out = NULL, *db = NULL, *tname = NULL, *format = NULL;
-    int pdfa = 0;
+    int pdfa = 0, backdated = 0;
     smap_opts so = {0};
     for (int i = 1; i < argc; i++) {
         const char *v;
@@ -274,6 +276,7 @@ int cli_issue(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "-t", &v)) != 0) { if (r < 0) return TB_EUSAGE; tname = v; }
         else if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) { if (r < 0) return TB_EUSAGE; format = v; }
         else if (!strcmp(argv[i], "--pdfa")) pdfa = 1;
+        else if (!strcmp(argv[i], "--allow-backdated")) backdated = 1;
         else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "tongbao: issue: unknown option %s; see tongbao issue --help\n", argv[i]);
             return TB_EUSAGE;
@@ -328,6 +331,7 @@ int cli_issue(int argc, char **argv) {
     c.t = t;
     s = store_open(cli_db_path(db), &e);
     if (!s) goto fail;
+    store_allow_backdated(s, backdated);
     c.s = s;
     store_source src = {xml, len, in, t->name, t->xml, "tongbao " TONGBAO_VERSION};
     store_hooks hooks = {issue_render, issue_before_commit, &c};

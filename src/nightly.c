@@ -279,10 +279,29 @@ void nt_fail(nt_run *r, const err *e) {
 /* ---- inbox: moving files, rejecting ---------------------------------------- */
 
 /* Move the input to INBOX/sub/.  A different file of the same name there is
- * kept: ours becomes NAME.2.xml (.3, …).  With errtext, NAME.xml.err is
+ * kept: ours becomes NAME.2.xml (.3, …).  With why, NAME.xml.err is
  * written first, so a kill in between leaves the input where it was.  The
  * time taken is added to *tm (the calling thread's own counter). */
-int nt_move(nt_run *r, nt_item *it, const char *sub, const char *errtext, char **moved, double *tm, err *e) {
+/* What FILE.err says, for an input moved to dest: the message, naming the
+ * file where it now is (not where it was), and how to resubmit it; each
+ * line ends in a newline.  malloc'd, NULL when out of memory. */
+static char *nt_err_text(const nt_run *r, const nt_item *it, const err *why, const char *dest) {
+    err w = *why;
+    if (!w.file[0] || !strcmp(w.file, it->path)) snprintf(w.file, sizeof w.file, "%s", dest);
+    char msg[2048];
+    err_format(&w, msg, sizeof msg);
+    buf t;
+    buf_init(&t);
+    buf_printf(&t, "%s\nTo resubmit: correct %s, then move it back into the inbox (mv '%s' '%s/'); the next "
+               "nightly run takes it again.\n", msg, dest, dest, r->inbox);
+    if (t.oom) {
+        buf_free(&t);
+        return NULL;
+    }
+    return t.data;
+}
+
+int nt_move(nt_run *r, nt_item *it, const char *sub, const err *why, char **moved, double *tm, err *e) {
     double t = nt_now();
     char *dir = nt_join(r->inbox, sub), *dest = NULL, *errf = NULL;
     int rc = -1;
@@ -321,14 +340,37 @@ int nt_move(nt_run *r, nt_item *it, const char *sub, const char *errtext, char *
             goto out;
         }
     }
-    if (errtext) {
+    if (why) {
+        char *text = nt_err_text(r, it, why, dest);
         snprintf(errf, cap + 8, "%s.err", dest);
-        if (file_write_atomic(errf, errtext, strlen(errtext), e) < 0) goto out;
+        if (!text) {
+            err_set(e, TB_EINTERNAL, it->path, 0, 0, "out of memory");
+            goto out;
+        }
+        int w = file_write_atomic(errf, text, strlen(text), e);
+        free(text);
+        if (w < 0) goto out;
         crash_point("nightly-err");
     }
     if (rename(it->path, dest) < 0) {
         err_set(e, TB_EOUTPUT, it->path, 0, 0, "cannot move the input to %s: %s", dir, strerror(errno));
         goto out;
+    }
+    if (!why) {
+        /* Done: a note in rejected/ about this name is about an earlier,
+         * corrected copy (it was moved back and went through): it goes,
+         * unless rejected/ still holds a file of that name it explains. */
+        char *rej = nt_join(r->inbox, "rejected"), *rf = rej ? nt_join(rej, it->name) : NULL;
+        size_t rl = rf ? strlen(rf) : 0;
+        char *re = rf ? malloc(rl + 5) : NULL;
+        struct stat sb;
+        if (re) {
+            snprintf(re, rl + 5, "%s.err", rf);
+            if (lstat(rf, &sb) < 0 && errno == ENOENT) unlink(re);   /* best effort: a note, not data */
+        }
+        free(rej);
+        free(rf);
+        free(re);
     }
     if (moved) {
         *moved = dest;
@@ -343,7 +385,8 @@ out:
     return rc;
 }
 
-/* Reject an item: FILE.xml.err with the message, the file to rejected/. */
+/* Reject an item: FILE.xml.err with the message (naming the file in
+ * rejected/, saying how to resubmit), the file to rejected/. */
 void nt_reject(nt_run *r, nt_item *it) {
     if (!it->e.file[0]) snprintf(it->e.file, sizeof it->e.file, "%s", it->path);
     char msg[2048];
@@ -354,23 +397,17 @@ void nt_reject(nt_run *r, nt_item *it) {
         nt_item_finish(r, it);
         return;
     }
-    size_t l = strlen(msg) + 2;
-    char *text = malloc(l), *moved = NULL;
+    char *moved = NULL;
     err e = {0};
-    if (!text) {
-        err_set(&e, TB_EINTERNAL, it->path, 0, 0, "out of memory");
+    if (nt_move(r, it, "rejected", &it->e, &moved, &r->tm_move, &e) < 0) {
         nt_fail(r, &e);
         return;
     }
-    snprintf(text, l, "%s\n", msg);
-    if (nt_move(r, it, "rejected", text, &moved, &r->tm_move, &e) < 0) {
-        nt_fail(r, &e);
-        free(text);
-        return;
-    }
+    err w = it->e;              /* the message as FILE.err has it: where the file is now */
+    if (!strcmp(w.file, it->path)) snprintf(w.file, sizeof w.file, "%s", moved);
+    err_format(&w, msg, sizeof msg);
     r->rejected++;
     nt_complain(r, "rejected %s → %s.err: %s\n", it->name, moved, msg);
-    free(text);
     free(moved);
     nt_item_finish(r, it);
 }
@@ -985,6 +1022,7 @@ int nt_start(nt_run *r, err *e) {
         r->s = store_open(r->dbpath, e);
     }
     if (!r->s) return -1;
+    store_allow_backdated(r->s, r->allow_backdated);
     if (!r->dry) {
         /* Checkpoints move to the writer thread's own handle; if that does
          * not open, the main handle keeps doing them. */
@@ -1008,6 +1046,18 @@ int nt_start(nt_run *r, err *e) {
     return nt_pool_start(r, e);
 }
 
+/* The batch in bulletin date order, then bulletin id, then file name:
+ * 期号 follow dates, and the history paragraphs of a bulletin (上期, 截至
+ * 目前) must see the ones dated before it, whatever the files are called.
+ * Inputs that did not parse come first (they are only rejected). */
+static int nt_cmp_date(const void *x, const void *y) {
+    const nt_item *a = x, *b = y;
+    const char *da = a->b && a->b->date ? a->b->date : "", *db = b->b && b->b->date ? b->b->date : "";
+    int c = strcmp(da, db);
+    if (!c && a->b && b->b) c = strcmp(a->b->id ? a->b->id : "", b->b->id ? b->b->id : "");
+    return c ? c : strcmp(a->name, b->name);
+}
+
 void nt_parse_all(nt_run *r) {
     double t = nt_now();
     pthread_mutex_lock(&r->mu);
@@ -1022,6 +1072,8 @@ void nt_parse_all(nt_run *r) {
     pthread_mutex_lock(&r->mu);
     r->limit = 0;
     pthread_mutex_unlock(&r->mu);
+    /* the pool is idle and holds no index: the items may move */
+    if (r->n) qsort(r->items, r->n, sizeof *r->items, nt_cmp_date);
 }
 
 void nt_check_templates(nt_run *r) {

@@ -133,8 +133,9 @@ struct nt_run {
     int jobs, dry, quiet, tty, times;
     unsigned forms;             /* --format's forms (0: each template's <output>) */
     int pdfa;                   /* --pdfa */
+    int allow_backdated;        /* --allow-backdated: store_allow_backdated */
 
-    nt_item *items;             /* the batch, in file-name order */
+    nt_item *items;             /* the batch: file-name order, then (parsed) date order */
     size_t n;
 
     char **tpl_names;           /* template cache: as the inputs name them */
@@ -207,7 +208,8 @@ int nt_scan(nt_run *r);
 /* The store (and the writer's checkpoint handle), the zhenggai template,
  * the locks and the worker pool.  r->s set, or -1 with e. */
 int nt_start(nt_run *r, err *e);
-/* 1. parse every input, in parallel. */
+/* 1. parse every input, in parallel; then order the batch by bulletin
+ * date, id and file name (期号 follow dates). */
 void nt_parse_all(nt_run *r);
 /* 2. load the templates; invalid inputs go to rejected/ now. */
 void nt_check_templates(nt_run *r);
@@ -238,7 +240,10 @@ void nt_item_finish(nt_run *r, nt_item *it);
 void nt_say(nt_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nt_complain(nt_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nt_fail(nt_run *r, const err *e);
-int nt_move(nt_run *r, nt_item *it, const char *sub, const char *errtext, char **moved, double *tm, err *e);
+/* Move the input to INBOX/sub/; why: write NAME.err there first, saying
+ * why and how to resubmit (NULL for done/, which also drops a stale
+ * rejected/NAME.err). */
+int nt_move(nt_run *r, nt_item *it, const char *sub, const err *why, char **moved, double *tm, err *e);
 void nt_reject(nt_run *r, nt_item *it);
 void nt_wait_done(nt_run *r);
 int nt_writer_start(nt_run *r, err *e);     /* nightly_writer.c */

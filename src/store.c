@@ -327,6 +327,9 @@ static const char *const qsql[Q__COUNT] = {
                 "WHERE f.series_id = ?1 AND f.norm_location = ?2 AND f.status = 'done' "
                 "AND (b.year < ?3 OR (b.year = ?3 AND b.issue_no < ?4)) "
                 "ORDER BY f.rowid DESC LIMIT 1",
+    /* The series' last issue (highest number), for the date order check. */
+    [Q_LAST_ISSUED] = "SELECT date, year, issue_no FROM bulletin WHERE series_id = ?1 "
+                      "ORDER BY year DESC, issue_no DESC LIMIT 1",
     [Q_INS_SERIES] = "INSERT INTO series(name, code, created_at) "
                      "VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
     [Q_INS_BULLETIN] =
@@ -356,6 +359,7 @@ static const char *const qsql[Q__COUNT] = {
                         "JOIN series s ON s.id = f.series_id "
                         "JOIN bulletin b ON b.id = f.bulletin_id WHERE f.id = ?1",
     [Q_SET_STATUS] = "UPDATE finding SET status = ?2, done_date = ?3, note = ?4 WHERE id = ?1",
+    [Q_FINDING_STATE] = "SELECT status, done_date, note FROM finding WHERE id = ?1",
     [Q_INS_EVENT] = "INSERT INTO rectification_event(finding_id, status, date, note, source, "
                     "recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, "
                     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
@@ -383,6 +387,8 @@ static const char *const qsql[Q__COUNT] = {
 };
 
 const char *store_path(const store *s) { return s ? s->path : ""; }
+
+void store_allow_backdated(store *s, int on) { s->allow_backdated = on; }
 
 const char *store_migration(int k) { return k >= 0 && k < N_MIGRATIONS ? migrations[k] : NULL; }
 

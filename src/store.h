@@ -66,6 +66,12 @@ store *store_open_verify(const char *path, err *e);
 int store_set_autocheckpoint(store *s, int on, err *e);
 int store_checkpoint(store *s, err *e);
 
+/* 期号 follow dates: store_issue, store_reserve and store_commit refuse
+ * (TB_EINPUT) a bulletin dated before the last issued one of its series
+ * (the highest number), unless it carries an issue="N" override or this
+ * was turned on for the handle (--allow-backdated). */
+void store_allow_backdated(store *s, int on);
+
 /* ---- issuing ------------------------------------------------------------ */
 /* What the history keeps besides the model: the input exactly as read and
  * what it was rendered with, so a bulletin can be regenerated years later. */
@@ -320,10 +326,18 @@ typedef struct {
  * source names where the update came from ("cli", a file name) and is the
  * file in error messages.  Every item is checked before anything is
  * written: unknown IDs fail the lot with TB_ENOTFOUND naming all of them;
- * a malformed ID or date, another series' finding, or a done date before
- * the bulletin that reported it fails it with TB_EINPUT. */
+ * a malformed ID, a date that is not a calendar day or is after today,
+ * another series' finding, a done date before the bulletin that reported
+ * it, or a note with a control or bidirectional character fails it with
+ * TB_EINPUT.  Notes are recorded with white space (line breaks too) folded
+ * to single spaces.  A report equal to the finding's recorded state (same
+ * status, date and note: the same report sent again) is not recorded a
+ * second time (already[i] = 1 when already is not NULL).  store_rectify
+ * returns 0, store_rectify_ex how many were recorded; both -1 + e. */
 int store_rectify(store *s, const char *series, const store_rectification *items,
                   size_t n, const char *source, err *e);
+int store_rectify_ex(store *s, const char *series, const store_rectification *items,
+                     size_t n, const char *source, int *already, err *e);
 
 /* ---- statistics ---------------------------------------------------------- */
 /* The same shapes the bulletin's history figures use (model.h). */

@@ -108,15 +108,86 @@ static int norm_id(const char *in, char out[64]) {
     return 0;
 }
 
+/* A note as it is recorded: white space (line breaks and tabs included,
+ * as a spreadsheet cell or a shell may bring them) folded to single
+ * spaces and trimmed.  Other control characters and bidirectional
+ * controls are refused: a note is printed in lists and ledgers, where an
+ * ESC or a U+202E would garble what follows.  NULL note → NULL; -1 + e. */
+static int clean_note(const char *in, const char *id, const char *source, arena *a, const char **out, err *e) {
+    *out = NULL;
+    if (!in) return 0;
+    buf b;
+    buf_init(&b);
+    size_t len = strlen(in), i = 0, adv;
+    int space = 0;
+    while (i < len) {
+        uint32_t cp = utf8_decode(in + i, len - i, &adv);
+        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
+            space = b.len > 0;
+        } else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+                   cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+                   (cp == 0xfffd && adv == 1)) {
+            buf_free(&b);
+            return err_set(e, TB_EINPUT, source, 0, 0, "the note for %s holds %s U+%04X, which a note cannot "
+                           "carry (it would garble lists and ledgers); remove it. Nothing was recorded", id,
+                           cp == 0xfffd ? "bytes that are not UTF-8 near" : "the control character", (unsigned)cp);
+        } else {
+            if (space) buf_add(&b, " ", 1);
+            space = 0;
+            buf_add(&b, in + i, adv);
+        }
+        i += adv;
+    }
+    int rc = 0;
+    if (b.oom) rc = err_set(e, TB_EINTERNAL, source, 0, 0, "out of memory");
+    else if (b.len && !(*out = arena_strndup(a, b.data, b.len))) rc = err_set(e, TB_EINTERNAL, source, 0, 0, "out of memory");
+    buf_free(&b);
+    return rc;
+}
+
+/* 1 when the finding's recorded state is already what this report says
+ * (the same report sent again): nothing to write.  -1 + e. */
+static int already_recorded(store *s, const char *id, const char *status, const char *date, const char *note, err *e) {
+    sqlite3_stmt *st = store_stmt(s, Q_FINDING_STATE, e);
+    if (!st) return -1;
+    store_binder bd = {st, SQLITE_OK};
+    store_bind_text(&bd, 1, id);
+    int r = bd.rc == SQLITE_OK ? store_next_row(s, st, "recording rectification", e)
+                               : store_fail(s, bd.rc, "recording rectification", e);
+    int same = 0;
+    if (r > 0)
+        same = str_eq(store_col_text(st, 0), status) &&
+               (strcmp(status, "done") || str_eq(store_col_text(st, 1), date)) && str_eq(store_col_text(st, 2), note);
+    store_stmt_done(st);
+    return r < 0 ? -1 : same;
+}
+
 int store_rectify(store *s, const char *series, const store_rectification *items,
                   size_t n, const char *source, err *e) {
+    return store_rectify_ex(s, series, items, n, source, NULL, e) < 0 ? -1 : 0;
+}
+
+int store_rectify_ex(store *s, const char *series, const store_rectification *items,
+                     size_t n, const char *source, int *already, err *e) {
     const char *doing = "recording rectification";
     char today[11];
     date_today(today);
     buf unknown;
     buf_init(&unknown);
     size_t n_unknown = 0;
-    if (store_tx_begin(s, 1, doing, e) < 0) return -1;
+    long recorded = 0;
+    arena *notes = arena_new();
+    const char **clean = calloc(n ? n : 1, sizeof *clean);   /* the notes as recorded */
+    if (!notes || !clean) {
+        arena_free(notes);
+        free(clean);
+        return store_oom(s, e);
+    }
+    if (store_tx_begin(s, 1, doing, e) < 0) {
+        arena_free(notes);
+        free(clean);
+        return -1;
+    }
     /* Pass 1 checks every item before anything is written, so a clerk
      * who mistyped three IDs hears about all three at once, and a refused
      * lot leaves the history exactly as it was. */
@@ -129,11 +200,22 @@ int store_rectify(store *s, const char *series, const store_rectification *items
             goto fail;
         }
         const char *date = it->date ? it->date : today;
-        if (date_parse(date, 0, NULL, NULL, 0) < 0) {
-            err_set(e, TB_EINPUT, source, 0, 0,
-                    "date \"%s\" for %s is not a date like 2026-11-22", date, id);
+        char why[200];
+        if (date_parse(date, 0, NULL, why, sizeof why) < 0) {
+            if (why[0])
+                err_set(e, TB_EINPUT, source, 0, 0, "date %s for %s is not a real date: %s", date, id, why);
+            else
+                err_set(e, TB_EINPUT, source, 0, 0,
+                        "date \"%s\" for %s is not a date like 2026-11-22", date, id);
             goto fail;
         }
+        if (strcmp(date, today) > 0) {
+            err_set(e, TB_EINPUT, source, 0, 0,
+                    "date %s for %s is in the future (today is %s): a report is recorded once it has "
+                    "happened; check the date. Nothing was recorded", date, id, today);
+            goto fail;
+        }
+        if (clean_note(it->note, id, source, notes, &clean[i], e) < 0) goto fail;
         sqlite3_stmt *st = store_stmt(s, Q_FINDING_OWNER, e);
         if (!st) goto fail;
         store_binder bd = {st, SQLITE_OK};
@@ -181,27 +263,40 @@ int store_rectify(store *s, const char *series, const store_rectification *items
         (void)norm_id(it->finding_id, id);   /* checked in pass 1 */
         const char *date = it->date ? it->date : today;
         const char *status = it->done ? "done" : "open";
+        const char *note = clean[i];
+        /* The same report again (a file run twice, an ID given twice):
+         * recorded once, not as a second event. */
+        int same = already_recorded(s, id, status, date, note, e);
+        if (same < 0) goto fail;
+        if (already) already[i] = same;
+        if (same) continue;
+        recorded++;
         sqlite3_stmt *st = store_stmt(s, Q_SET_STATUS, e);
         if (!st) goto fail;
         store_binder bd = {st, SQLITE_OK};
         store_bind_text(&bd, 1, id);
         store_bind_text(&bd, 2, status);
         store_bind_text(&bd, 3, it->done ? date : NULL);
-        store_bind_text(&bd, 4, it->note);
+        store_bind_text(&bd, 4, note);
         if (store_run(s, st, bd.rc, doing, e) < 0) goto fail;
         if (!(st = store_stmt(s, Q_INS_EVENT, e))) goto fail;
         bd = (store_binder){st, SQLITE_OK};
         store_bind_text(&bd, 1, id);
         store_bind_text(&bd, 2, status);
         store_bind_text(&bd, 3, date);
-        store_bind_text(&bd, 4, it->note);
+        store_bind_text(&bd, 4, note);
         store_bind_text(&bd, 5, source);
         if (store_run(s, st, bd.rc, doing, e) < 0) goto fail;
     }
     buf_free(&unknown);
-    return store_tx_commit(s, doing, e);
+    int c = store_tx_commit(s, doing, e);
+    arena_free(notes);
+    free(clean);
+    return c < 0 ? -1 : recorded;
 fail:
     buf_free(&unknown);
+    arena_free(notes);
+    free(clean);
     store_tx_rollback(s);
     return -1;
 }

@@ -33,9 +33,9 @@
 /* ---- cached statements (their SQL is in store.c) ------------------------- */
 enum {
     Q_SERIES_BY_NAME, Q_SERIES_BY_CODE, Q_ISSUED, Q_MAX_ISSUE, Q_ISSUE_TAKEN,
-    Q_REPEAT, Q_RECUR, Q_INS_SERIES, Q_INS_BULLETIN, Q_INS_FILE, Q_INS_SCOPE,
+    Q_REPEAT, Q_RECUR, Q_LAST_ISSUED, Q_INS_SERIES, Q_INS_BULLETIN, Q_INS_FILE, Q_INS_SCOPE,
     Q_INS_FINDING, Q_INS_CASE, Q_INS_FORM, Q_FORM_BYTES, Q_INS_OUTCOME, Q_FINDING_OWNER,
-    Q_SET_STATUS, Q_INS_EVENT, Q_FILE, Q_FILE_PDF, Q_FINDING_IDS,
+    Q_SET_STATUS, Q_FINDING_STATE, Q_INS_EVENT, Q_FILE, Q_FILE_PDF, Q_FINDING_IDS,
     Q_ST_OVERDUE, Q_LATER_ISSUE, Q_BST_ROW, Q_BST_OPEN, Q_BST_CASES, Q_BST_SCOPE,
     Q__COUNT
 };
@@ -56,6 +56,7 @@ struct store {
     int readonly;
     sqlite3_stmt *q[Q__COUNT];   /* prepared on first use, kept for the handle's life */
     int reserving;               /* inside store_reserve: the memo is live */
+    int allow_backdated;         /* store_allow_backdated */
     stats_memo *memo;
     size_t n_memo, cap_memo;
 };

@@ -201,6 +201,31 @@ static int assign_code(store *s, const model_bulletin *b, assignment *a, const c
     return 0;
 }
 
+/* assign, phase 2b: 期号 follow dates.  A bulletin dated before the
+ * series' last issue would get a later number with an earlier date, and
+ * the history paragraphs (上期, 截至目前) would be computed in the wrong
+ * order; refuse it unless the user says so. */
+static int check_date_order(store *s, const model_bulletin *b, const assignment *a, const char *file, err *e) {
+    if (!a->series_id || b->issue_override > 0 || s->allow_backdated || !b->date) return 0;
+    sqlite3_stmt *st = store_stmt(s, Q_LAST_ISSUED, e);
+    if (!st) return -1;
+    store_binder bd = {st, SQLITE_OK};
+    store_bind_int(&bd, 1, a->series_id);
+    int r = bd.rc == SQLITE_OK ? store_next_row(s, st, "checking the date order", e)
+                               : store_fail(s, bd.rc, "checking the date order", e);
+    const char *last = r > 0 ? store_col_text(st, 0) : NULL;
+    if (r > 0 && last && strncmp(b->date, last, 10) < 0) {
+        err_set(e, TB_EINPUT, file, 0, 0,
+                "the bulletin is dated %.10s, before %d年第%d期 (%.10s), the last issued in series \"%s\": "
+                "期号 follow dates, so it would get a later number than a bulletin it precedes. Check the "
+                "<date>; if it really is a late bulletin, issue it with --allow-backdated",
+                b->date, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2), last, b->series);
+        r = -1;
+    }
+    store_stmt_done(st);
+    return r < 0 ? -1 : 0;
+}
+
 /* assign, phase 3: the year (of the bulletin's date) and 第N期 in it. */
 static int assign_number(store *s, const model_bulletin *b, assignment *a, const char *file, err *e) {
     date_val day;
@@ -338,8 +363,8 @@ static int assign(store *s, model_bulletin *b, const char *src_sha, assignment *
     char stored_code[17] = "";
     int r = assign_series(s, b, src_sha, a, stored_code, res, e);
     if (r != 0) return r;   /* 1 = already issued, -1 = error */
-    if (assign_code(s, b, a, stored_code, file, e) < 0 || assign_number(s, b, a, file, e) < 0 ||
-        assign_findings(s, b, a, e) < 0)
+    if (assign_code(s, b, a, stored_code, file, e) < 0 || check_date_order(s, b, a, file, e) < 0 ||
+        assign_number(s, b, a, file, e) < 0 || assign_findings(s, b, a, e) < 0)
         return -1;
     return 0;
 }

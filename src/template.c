@@ -525,6 +525,7 @@ static int load_root(loader *L, xmlNode *root) {
     t->head_gap = -1;
     t->appendix.pad_x = t->appendix.pad_y = t->appendix.rule_weight = -1;   /* appendix.c's defaults */
     size_t cap_styles = 0, cap_words = 0;
+    int seen_appendix = 0;
     for (xmlNode *c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE) continue;
         if (is(c, "page")) {
@@ -584,6 +585,7 @@ static int load_root(loader *L, xmlNode *root) {
         } else if (is(c, "order")) {
             if (load_order(L, c) < 0) return -1;
         } else if (is(c, "appendix")) {
+            if (seen_appendix++) return fail(L, c, "<appendix> appears twice; a template has one table%s%s", NULL, NULL);
             if (load_appendix(L, c) < 0) return -1;
         } else if (is(c, "chart")) {
             if (load_chart(L, c) < 0) return -1;

@@ -46,6 +46,7 @@ void arena_free(arena *a) {
 
 void *arena_alloc(arena *a, size_t n) {
     const size_t al = sizeof(max_align_t);
+    if (n > SIZE_MAX / 2) return NULL;   /* no such memory; and the rounding below would wrap */
     n = (n + al - 1) / al * al;
     if (n == 0) n = al;
     chunk *c = a->head;
@@ -101,7 +102,12 @@ char *arena_printf(arena *a, const char *fmt, ...) {
 
 int arena_grow(arena *a, void **items, size_t *cap, size_t count, size_t sz) {
     if (count < *cap) return 0;
+    /* Past count too when the caller's cap is behind it (a list that a
+     * second element of the same kind continues with a fresh cap): the
+     * copy below must fit (the template fuzzer found that one). */
     size_t nc = *cap ? *cap * 2 : 8;
+    while (nc <= count) nc *= 2;
+    if (sz && nc > SIZE_MAX / sz) return -1;
     void *p = arena_alloc(a, nc * sz);
     if (!p) return -1;
     if (*items && count) memcpy(p, *items, count * sz);

@@ -16,8 +16,8 @@ PY=/usr/bin/python3
 S=江城市疫情防控督查通报
 N1=examples/inbox/jc-2026-11-20-night.xml
 N2=examples/inbox/jc-2026-11-21-night.xml
-N3="$F/n3.xml"   # night 1 again under its own id: a third bulletin of the series
-sed 's/id="jc-2026-11-20-night"/id="forms-n3"/' "$N1" >"$N3"
+N3="$F/n3.xml"   # night 1 again under its own id and a later date: a third bulletin of the series
+sed -e 's/id="jc-2026-11-20-night"/id="forms-n3"/' -e 's|<date>2026-11-21</date>|<date>2026-11-23</date>|' "$N1" >"$N3"
 fm_form() { sqlite3 "$1" "SELECT b.form || coalesce('+' || (SELECT group_concat(form) FROM bulletin_form WHERE bulletin_id = b.id), '') FROM bulletin b WHERE issue_no = $2" 2>/dev/null; }
 fm_export() { "$TB" archive export --db "$1" --series "$S" --issue "$2" -o "$3" >/dev/null 2>"$F/xe"; }
 

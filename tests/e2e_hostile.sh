@@ -162,3 +162,60 @@ grep -q '发现问题2个（含重复通报1个，其中整改后复发1个）' 
 "$TB" regen --series 江城市疫情防控督查通报 --issue 2 --db "$RDB" -o "$H/r2-regen.pdf" >/dev/null 2>&1
 cmp -s "$H/r2.pdf" "$H/r2-regen.pdf" && ok "recurring bulletin: regen is byte-identical" ||
     ko "recurring bulletin: regen is byte-identical" "differs"
+
+# ---- item 15: rectify refuses the future and control characters, records once ----
+hs_rc rc "$TB" rectify MINIMAL2026-002-001 --done --date 2099-01-01 --db "$RDB"
+[ $rc -eq 3 ] && grep -q 'in the future' "$H/e" && ok "rectify: a done date in 2099 is refused (exit 3)" ||
+    ko "rectify: a done date in 2099 is refused (exit 3)" "exit $rc: $(cat "$H/e")"
+hs_rc rc "$TB" rectify MINIMAL2026-002-001 --done --date 2026-11-26 --note "$(printf '已整改\033[31m')" --db "$RDB"
+[ $rc -eq 3 ] && grep -q 'U+001B' "$H/e" && ok "rectify: an ESC in the note is refused (exit 3)" ||
+    ko "rectify: an ESC in the note is refused (exit 3)" "exit $rc: $(cat "$H/e")"
+"$TB" rectify MINIMAL2026-002-001 --done --date 2026-11-26 --note "$(printf '已安排\n专人值守')" --db "$RDB" >/dev/null 2>&1
+hs_rc rc "$TB" rectify MINIMAL2026-002-001 --done --date 2026-11-26 --note "$(printf '已安排\n专人值守')" --db "$RDB"
+[ $rc -eq 0 ] && grep -q 'already recorded' "$H/o" &&
+    [ "$(sqlite3 "$RDB" "SELECT count(*) FROM rectification_event WHERE finding_id = 'MINIMAL2026-002-001'")" = 1 ] &&
+    [ "$(sqlite3 "$RDB" "SELECT note FROM finding WHERE id = 'MINIMAL2026-002-001'")" = "已安排 专人值守" ] &&
+    ok "rectify: the same report twice is recorded once; a line break in the note becomes a space" ||
+    ko "rectify: the same report twice is recorded once; a line break in the note becomes a space" "exit $rc: $(cat "$H/o" "$H/e")"
+
+# ---- item 16: FILE.err names the file where it is, ends its lines, says how to resubmit
+EI="$H/errinbox"
+mkdir -p "$EI"
+cp tests/bad/bare-ampersand.xml "$EI/amp.xml"
+hs_rc rc "$TB" nightly "$EI" --out "$H/errout" --db "$H/err.db" --quiet
+E16="$EI/rejected/amp.xml.err"
+[ $rc -eq 10 ] && head -1 "$E16" | grep -q "^$EI/rejected/amp.xml:10:45: a bare '&'" && [ "$(tail -c 1 "$E16" | od -An -c | tr -d ' ')" = '\n' ] &&
+    grep -q "To resubmit: correct $EI/rejected/amp.xml, then move it back into the inbox" "$E16" &&
+    ok "FILE.err names rejected/FILE, ends in a newline, says how to resubmit" ||
+    ko "FILE.err names rejected/FILE, ends in a newline, says how to resubmit" "exit $rc: $(cat "$E16")"
+sed 's/&/\&amp;/' "$EI/rejected/amp.xml" >"$EI/amp.xml" && rm "$EI/rejected/amp.xml"
+hs_rc rc "$TB" nightly "$EI" --out "$H/errout" --db "$H/err.db" --quiet
+[ $rc -eq 0 ] && [ -f "$EI/done/amp.xml" ] && [ ! -e "$E16" ] &&
+    ok "a corrected file moved back goes through, and its old .err goes" ||
+    ko "a corrected file moved back goes through, and its old .err goes" "exit $rc: $(cat "$H/e"; ls "$EI/rejected")"
+
+# ---- item 6: a batch is issued in date order; a backdated bulletin needs a word --
+OI="$H/orderinbox"
+ODB="$H/order.db"
+mkdir -p "$OI"
+sed 's/id="minimal-1"/id="night-0615"/; s/<date>2026-11-21</<date>2026-06-15</' "$M" >"$OI/a-night.xml"
+sed 's/id="minimal-1"/id="night-0612"/; s/<date>2026-11-21</<date>2026-06-12</' "$M" >"$OI/b-night.xml"
+hs_rc rc "$TB" nightly "$OI" --out "$H/orderout" --db "$ODB" --quiet
+[ $rc -eq 0 ] && [ "$(sqlite3 "$ODB" "SELECT group_concat(date || '=' || issue_no, ' ') FROM (SELECT date, issue_no FROM bulletin ORDER BY issue_no)")" = "2026-06-12=1 2026-06-15=2" ] &&
+    [ "$(sqlite3 "$ODB" "SELECT repeat_of FROM finding WHERE id = 'NIGHT2026-002-001'")" = NIGHT2026-001-001 ] &&
+    ok "an inbox holding 06-15 and 06-12 issues 06-12 as 第1期, 06-15 as 第2期 (and 06-15 repeats 06-12)" ||
+    ko "an inbox holding 06-15 and 06-12 issues 06-12 as 第1期, 06-15 as 第2期 (and 06-15 repeats 06-12)" "exit $rc: $(sqlite3 "$ODB" "SELECT date, issue_no FROM bulletin") $(cat "$H/e")"
+sed 's/id="minimal-1"/id="night-0610"/; s/<date>2026-11-21</<date>2026-06-10</' "$M" >"$OI/c-night.xml"
+hs_rc rc "$TB" nightly "$OI" --out "$H/orderout" --db "$ODB" --quiet
+[ $rc -eq 10 ] && grep -q 'dated 2026-06-10, before 2026年第2期 (2026-06-15).*--allow-backdated' "$OI/rejected/c-night.xml.err" &&
+    [ "$(sqlite3 "$ODB" "SELECT count(*) FROM bulletin")" = 2 ] &&
+    ok "a bulletin dated before the series' last issue is rejected, saying --allow-backdated" ||
+    ko "a bulletin dated before the series' last issue is rejected, saying --allow-backdated" "exit $rc: $(cat "$OI"/rejected/*.err 2>/dev/null) $(cat "$H/e")"
+mv "$OI/rejected/c-night.xml" "$OI/"
+hs_rc rc "$TB" nightly "$OI" --out "$H/orderout" --db "$ODB" --quiet --allow-backdated
+[ $rc -eq 0 ] && [ "$(sqlite3 "$ODB" "SELECT issue_no FROM bulletin WHERE date = '2026-06-10'")" = 3 ] &&
+    ok "--allow-backdated issues it with the next number" || ko "--allow-backdated issues it with the next number" "exit $rc: $(cat "$H/e")"
+sed 's/id="minimal-1"/id="night-0601"/; s/<date>2026-11-21</<date>2026-06-01</' "$M" >"$H/late.xml"
+hs_rc rc "$TB" issue "$H/late.xml" --db "$ODB" -o "$H/late.pdf"
+[ $rc -eq 3 ] && [ ! -e "$H/late.pdf" ] && grep -q 'allow-backdated' "$H/e" && ok "issue refuses a backdated bulletin too (exit 3)" ||
+    ko "issue refuses a backdated bulletin too (exit 3)" "exit $rc: $(cat "$H/e")"

@@ -51,7 +51,7 @@ want="bad-unclosed.xml bad-unclosed.xml.err dup-changed.xml dup-changed.xml.err 
 # the .err says what `tongbao validate` says (line:col: message)
 "$TB" validate "$IN/rejected/bad-unclosed.xml" 2>"$NT/val.err" >/dev/null
 v=$(sed 's/^tongbao: .*bad-unclosed\.xml://' "$NT/val.err")
-e=$(sed 's/^.*bad-unclosed\.xml://' "$IN/rejected/bad-unclosed.xml.err" 2>/dev/null)
+e=$(sed -n '1s/^.*bad-unclosed\.xml://p' "$IN/rejected/bad-unclosed.xml.err" 2>/dev/null)   # line 2: how to resubmit
 [ -n "$v" ] && [ "$v" = "$e" ] && echo "$e" | grep -q '^[0-9][0-9]*:[0-9][0-9]*: ' && ok "rejected .err = validate's file:line:col message" ||
     ko "rejected .err = validate's file:line:col message" "validate: $v / err: $e"
 grep -q 'jc-2026-11-20-night.*already issued as 江城市疫情防控督查通报 2026年第1期.*new id' "$IN/rejected/dup-changed.xml.err" 2>/dev/null &&
@@ -150,7 +150,8 @@ nt_rc rc "$TB" nightly "$WIN" --out "$WOUT" --db "$WDB"
     ko "outputs not writable, fixed: the next run writes them from the archive" "exit $rc: $(cat "$NT/o" "$NT/e")"
 
 # ---- a new file under a name done/ already has: both kept ----------------------
-sed 's/id="jc-2026-11-20-night"/id="same-name"/' "$N1" >"$IN/jc-2026-11-20-night.xml"
+# (dated after the issues before it: 期号 follow dates)
+sed 's/id="jc-2026-11-20-night"/id="same-name"/; s|<date>2026-11-21</date>|<date>2026-11-23</date>|' "$N1" >"$IN/jc-2026-11-20-night.xml"
 nt_rc rc "$TB" nightly "$IN" --out "$OUT" --db "$DB" --quiet
 [ $rc -eq 0 ] && grep -q 'id="same-name"' "$IN/done/jc-2026-11-20-night.2.xml" 2>/dev/null &&
     grep -q 'id="jc-2026-11-20-night"' "$IN/done/jc-2026-11-20-night.xml" && [ -s "$OUT/$S/2026/003/$S-2026-003.pdf" ] &&
@@ -171,7 +172,7 @@ grep -q "would issue jc-2026-11-21-night.xml as $S 2026年第2期" "$NT/o" && gr
 n0=$(nt_bulletins "$DB")
 sum0=$(sqlite3 "$DB" "SELECT group_concat(pdf_sha256) FROM bulletin" 2>/dev/null)
 mkdir -p "$NT/dry2"
-sed 's/id="jc-2026-11-20-night"/id="dry-new"/' "$N1" >"$NT/dry2/new.xml"
+sed 's/id="jc-2026-11-20-night"/id="dry-new"/; s|<date>2026-11-21</date>|<date>2026-11-24</date>|' "$N1" >"$NT/dry2/new.xml"
 cp "$N2" "$NT/dry2/"
 nt_rc rc "$TB" nightly "$NT/dry2" --out "$NT/dry-out" --db "$DB" --dry-run
 [ $rc -eq 0 ] && grep -q "would issue new.xml as $S 2026年第4期" "$NT/o" && grep -q 'already  jc-2026-11-21-night.xml' "$NT/o" &&

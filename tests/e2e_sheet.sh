@@ -317,8 +317,8 @@ cp "$SD/gbk.csv" "$ND/inbox/c.csv"
 "$TB" nightly "$ND/inbox" --out "$ND/out" --db "$ND/n.db" --quiet >"$ND/out.txt" 2>&1
 s_eq "nightly: .xml, .xlsx and .csv (with NAME.header.xml) issued, a bad workbook rejected (exit 10)" \
     "$?:$(ls "$ND/inbox/done" | tr '\n' ' ')" "10:c.csv jc-2026-11-20-night.xml night2.xlsx "
-s_eq "nightly: the rejected workbook's .err names the cell" "$(cat "$ND/inbox/rejected/notext.xlsx.err")" \
-    "$ND/inbox/notext.xlsx: 问题清单!H4: 问题描述 is empty; describe the problem, or delete the row"
+s_eq "nightly: the rejected workbook's .err names the cell" "$(head -1 "$ND/inbox/rejected/notext.xlsx.err")" \
+    "$ND/inbox/rejected/notext.xlsx: 问题清单!H4: 问题描述 is empty; describe the problem, or delete the row"
 D1="$ND/out/江城市疫情防控督查通报/2026/001"
 s_eq "nightly: a 整改台账 beside each 整改通知" "$(cd "$D1" && ls *-整改台账.xlsx | sed 's/-整改台账.xlsx//' | tr '\n' ' ')" \
     "$(cd "$D1" && ls *.pdf | grep -v 江城市 | sed 's/.pdf$//' | tr '\n' ' ')"

@@ -330,7 +330,16 @@ static void test_numbering(void) {
     CHECK("new year restarts", r == 0 && b->issue_no == 1 && b->year == 2027, "r=%d no=%d %s", r, b->issue_no, e.msg);
     CHECK_STR("new year id", nth(b, 0)->id, "JC2027-001-001");
     mfree(b);
-    /* and the old year continues where it was */
+    /* issue 19 item 6: 期号 follow dates; a bulletin dated before the
+     * series' last issue is refused ... */
+    b = mk("江城市疫情防控督查通报", "jc-2026-late", "2026-12-30", TWO);
+    memset(&e, 0, sizeof e);
+    r = issue(s, b, NULL, &res, &e);
+    CHECK("backdated bulletin refused", r == -1 && e.code == TB_EINPUT && strstr(e.msg, "before 2027年第1期 (2027-01-02)") &&
+          strstr(e.msg, "--allow-backdated") && b->issue_no == 0, "r=%d %s", r, e.msg);
+    mfree(b);
+    /* ... unless the user says so: and the old year continues where it was */
+    store_allow_backdated(s, 1);
     b = mk("江城市疫情防控督查通报", "jc-2026-late", "2026-12-30", TWO);
     r = issue(s, b, NULL, &res, &e);
     CHECK("old year continues", r == 0 && b->issue_no == 4 && b->year == 2026, "no=%d", b->issue_no);
@@ -611,23 +620,29 @@ static void test_repeats(void) {
     issue(s, b, NULL, &res, &e);
     CHECK_STR("cross-year note", nth(b, 0)->repeat_note, "该问题第5次通报，前次见2026年第6期");
     mfree(b);
-    store_rectification rc5[] = {{"S2027-001-001", 1, "2027-01-06", NULL}, {"S2026-006-001", 1, "2027-01-06", NULL}};
+    /* (rectification dates are never after today: these series are back in 2025/2026) */
+    const char *const v1[] = {"北塘区|x|y|z|卡点无人", NULL};
+    b = mk("V", "v1", "2026-05-01", v1);
+    issue(s, b, NULL, &res, &e);
+    mfree(b);
+    store_rectification rcv[] = {{"V2026-001-001", 1, "2026-05-03", NULL}};
     memset(&e, 0, sizeof e);
-    store_rectify(s, "S", rc5, 2, "cli", &e);
-    b = mk("S", "r6", "2027-02-01", one);
+    CHECK("rectify V", store_rectify(s, "V", rcv, 1, "cli", &e) == 0, "%s", e.msg);
+    b = mk("V", "v2", "2026-06-01", v1);
     issue(s, b, NULL, &res, &e);
     CHECK_STR("recurring, same year", nth(b, 0)->repeat_note, "该问题曾于第1期通报并已整改，现再次出现");
     mfree(b);
     const char *const u1[] = {"南江区|x|y|z|门岗无人", NULL};
-    b = mk("U", "u1", "2026-12-20", u1);
+    b = mk("U", "u1", "2025-12-20", u1);
     issue(s, b, NULL, &res, &e);
     mfree(b);
-    store_rectification rcu[] = {{"U2026-001-001", 1, "2026-12-28", NULL}};
-    store_rectify(s, "U", rcu, 1, "cli", &e);
-    b = mk("U", "u2", "2027-01-08", u1);
+    store_rectification rcu[] = {{"U2025-001-001", 1, "2025-12-28", NULL}};
+    memset(&e, 0, sizeof e);
+    CHECK("rectify U", store_rectify(s, "U", rcu, 1, "cli", &e) == 0, "%s", e.msg);
+    b = mk("U", "u2", "2026-01-08", u1);
     issue(s, b, NULL, &res, &e);
     CHECK_STR("recurring across the year boundary", nth(b, 0)->repeat_note,
-              "该问题曾于2026年第1期通报并已整改，现再次出现");
+              "该问题曾于2025年第1期通报并已整改，现再次出现");
     mfree(b);
     /* another series never counts */
     b = mk("T", "t1", "2027-01-06", one);
@@ -731,6 +746,40 @@ static void test_overdue_and_rectify(void) {
     f = (store_finding_filter){.series = "S", .today = "2026-11-23"};
     store_list_findings(s, &f, collect_status, &out, &e);
     CHECK_STR("status after rectify", buf_cstr(&out), "S2026-001-001=done;S2026-001-002=overdue;S2026-001-003=open;");
+    /* issue 19 item 15: the same report again is not a second event;
+     * future dates, impossible days and control characters are refused;
+     * line breaks in a note fold to spaces */
+    int already[2] = {-1, -1};
+    memset(&e, 0, sizeof e);
+    long k = store_rectify_ex(s, "S", good, 2, "r.xml", already, &e);
+    CHECK("the same report twice is recorded once", k == 0 && already[0] == 1 && already[1] == 1 &&
+          sql1(p, "SELECT count(*) FROM rectification_event") == 2, "k=%ld already %d %d, %lld events: %s", k,
+          already[0], already[1], sql1(p, "SELECT count(*) FROM rectification_event"), e.msg);
+    store_rectification twice[] = {{"S2026-001-003", 1, "2026-11-22", NULL}, {"s2026-001-003", 1, "2026-11-22", NULL}};
+    memset(&e, 0, sizeof e);
+    k = store_rectify_ex(s, "S", twice, 2, "cli", already, &e);
+    CHECK("an ID given twice in one lot is recorded once", k == 1 && already[0] == 0 && already[1] == 1 &&
+          sql1(p, "SELECT count(*) FROM rectification_event WHERE finding_id = 'S2026-001-003'") == 1, "k=%ld", k);
+    store_rectification future[] = {{"S2026-001-002", 1, "2099-01-01", NULL}};
+    memset(&e, 0, sizeof e);
+    r = store_rectify(s, "S", future, 1, "cli", &e);
+    CHECK("a done date in the future is refused", r == -1 && e.code == TB_EINPUT && strstr(e.msg, "in the future"),
+          "%s", e.msg);
+    store_rectification feb30[] = {{"S2026-001-002", 1, "2026-02-30", NULL}};
+    memset(&e, 0, sizeof e);
+    r = store_rectify(s, "S", feb30, 1, "cli", &e);
+    CHECK("2026-02-30 is refused", r == -1 && e.code == TB_EINPUT, "%s", e.msg);
+    store_rectification esc[] = {{"S2026-001-002", 1, "2026-11-22", "已整改\x1b[31m红"}};
+    memset(&e, 0, sizeof e);
+    r = store_rectify(s, "S", esc, 1, "cli", &e);
+    CHECK("a note with ESC is refused", r == -1 && e.code == TB_EINPUT && strstr(e.msg, "U+001B"), "%s", e.msg);
+    store_rectification nl[] = {{"S2026-001-002", 1, "2026-11-22", " 已安排\n专人\r\n\t值守 "}};
+    memset(&e, 0, sizeof e);
+    r = store_rectify(s, "S", nl, 1, "cli", &e);
+    CHECK_STR("line breaks in a note fold to spaces", sqltext(p, "SELECT note FROM finding WHERE id='S2026-001-002'"),
+              "已安排 专人 值守");
+    CHECK("nothing refused wrote an event", sql1(p, "SELECT count(*) FROM rectification_event") == 4, "%lld",
+          sql1(p, "SELECT count(*) FROM rectification_event"));
     /* reopen */
     store_rectification reopen[] = {{"S2026-001-001", 0, "2026-11-24", "复查未整改"}};
     r = store_rectify(s, "S", reopen, 1, "cli", &e);
