@@ -255,11 +255,36 @@ static int issue_rename(issue_ctx *c, const char *in, const store_result *res, e
     return 0;
 }
 
-/* The forms issued, for the closing line: "PDF/A + OFD". */
-static const char *issue_forms_text(const issue_ctx *c) {
+/* Issued before: each form's temporary of an interrupted run put in place
+ * (issue_sweep_parts), and a word on what was issued. */
+static int issue_already(issue_ctx *c, const model_bulletin *b, const char *in, const store_result *res, err *e) {
+    int completed[IS_N] = {0};
+    for (int j = 0; j < IS_N; j++)
+        if (c->out[j] &&
+            issue_sweep_parts(c->s, b, res->source_differs ? NULL : res, c->out[j], is_form[j], &completed[j], e) < 0)
+            return -1;
+    printf("%s: already issued as %s 第%d期 (%d); nothing new recorded%s\n", in, b->series, res->issue_no, res->year,
+           res->source_differs ? " — note: the file differs from what was issued then" : "");
+    for (int j = 0; j < IS_N; j++)
+        if (completed[j])
+            printf("%s: the %s of the interrupted run is now in place → %s\n", in, j == IS_OFD ? "OFD" : "PDF",
+                   c->out[j]);
+    return 0;
+}
+
+/* The closing line: what was issued, in which forms ("PDF/A + OFD"), where. */
+static void issue_report(const issue_ctx *c, const model_bulletin *b, const char *in, const store_result *res) {
     int pdf = c->out[IS_PDF] != NULL, ofd = c->out[IS_OFD] != NULL;
-    if (pdf && ofd) return c->fs.pdfa ? "PDF/A + OFD" : "PDF + OFD";
-    return ofd ? "OFD" : c->fs.pdfa ? "PDF/A" : "PDF";
+    const char *forms = pdf && ofd ? (c->fs.pdfa ? "PDF/A + OFD" : "PDF + OFD") : ofd ? "OFD" : c->fs.pdfa ? "PDF/A" : "PDF";
+    char where[2200];
+    snprintf(where, sizeof where, "%s%s%s", pdf ? c->out[IS_PDF] : "", pdf && ofd ? ", " : "", ofd ? c->out[IS_OFD] : "");
+    if (res->n_findings > 0)
+        printf("%s: issued %s %d年第%d期, %d findings (%s%d-%03d-001 … %s%d-%03d-%03d), %d repeats, %d pages, %s → %s\n",
+               in, b->series, res->year, res->issue_no, res->n_findings, res->code, res->year, res->issue_no, res->code,
+               res->year, res->issue_no, res->n_findings, res->n_repeats, res->pages, forms, where);
+    else
+        printf("%s: issued %s %d年第%d期, %zu cases, %d pages, %s → %s\n", in, b->series, res->year, res->issue_no,
+               b->n_cases, res->pages, forms, where);
 }
 
 int cli_issue(int argc, char **argv) {
@@ -343,17 +368,7 @@ int cli_issue(int argc, char **argv) {
         goto fail;
     }
     if (r == 1) {
-        int completed[IS_N] = {0};
-        for (int j = 0; j < IS_N; j++)
-            if (c.out[j] &&
-                issue_sweep_parts(s, b, res.source_differs ? NULL : &res, c.out[j], is_form[j], &completed[j], &e) < 0)
-                goto fail;
-        printf("%s: already issued as %s 第%d期 (%d); nothing new recorded%s\n", in, b->series, res.issue_no,
-               res.year, res.source_differs ? " — note: the file differs from what was issued then" : "");
-        for (int j = 0; j < IS_N; j++)
-            if (completed[j])
-                printf("%s: the %s of the interrupted run is now in place → %s\n", in, j == IS_OFD ? "OFD" : "PDF",
-                       c.out[j]);
+        if (issue_already(&c, b, in, &res, &e) < 0) goto fail;
         goto done;
     }
     if (issue_rename(&c, in, &res, &e) < 0) goto fail;
@@ -363,16 +378,7 @@ int cli_issue(int argc, char **argv) {
         if (c.out[j]) (void)issue_sweep_parts(s, b, NULL, c.out[j], is_form[j], &completed, &ignored);
     }
     if (c.info.warnings.len) fprintf(stderr, "%s", buf_cstr(&c.info.warnings));
-    char where[2200];
-    snprintf(where, sizeof where, "%s%s%s", c.out[IS_PDF] ? c.out[IS_PDF] : "", c.out[IS_PDF] && c.out[IS_OFD] ? ", " : "",
-             c.out[IS_OFD] ? c.out[IS_OFD] : "");
-    if (res.n_findings > 0)
-        printf("%s: issued %s %d年第%d期, %d findings (%s%d-%03d-001 … %s%d-%03d-%03d), %d repeats, %d pages, %s → %s\n",
-               in, b->series, res.year, res.issue_no, res.n_findings, res.code, res.year, res.issue_no, res.code,
-               res.year, res.issue_no, res.n_findings, res.n_repeats, res.pages, issue_forms_text(&c), where);
-    else
-        printf("%s: issued %s %d年第%d期, %zu cases, %d pages, %s → %s\n", in, b->series, res.year, res.issue_no,
-               b->n_cases, res.pages, issue_forms_text(&c), where);
+    issue_report(&c, b, in, &res);
     goto done;
 fail:
     cli_error(&e);
@@ -534,6 +540,18 @@ static const char regen_help[] =
     "OUT.docx (or --format docx): the same, issued text (期号, finding IDs,\n"
     "history) as a Word file to edit; it is not recorded anywhere.\n";
 
+/* A district extract (not of a bulletin made of items, which keeps its own
+ * template: the district's items under the same 报头, issue 11) is a
+ * 整改通知: the zhenggai template when installed, else the bulletin's own
+ * template t composed as a zhenggai. */
+static tpl_template *regen_extract_template(tpl_template *t) {
+    err e2 = {0};
+    tpl_template *z = tpl_load("zhenggai", &e2);
+    if (!z) return t;
+    tpl_free(t);
+    return z;
+}
+
 int cli_regen(int argc, char **argv) {
     const char *db = NULL, *series = NULL, *out = NULL, *district = NULL, *format = NULL;
     int issue = 0, year = 0, pdfa = 0;
@@ -592,19 +610,8 @@ int cli_regen(int argc, char **argv) {
                         : tpl_load(ar.info.template_name ? ar.info.template_name : "dubao", &e);
     if (!t) goto fail;
     int rec_pdfa = !strcmp(ar.info.form, "pdfa") || (!strcmp(ar.info.form, "pdf") && t->pdfa);
-    /* a bulletin made of items (no findings) is extracted in its own
-     * template: the district's items under the same 报头 (issue 11) */
     int items_extract = district && b->has_items && b->n_categories == 0;
-    if (district && !items_extract) {
-        /* the extract is a 整改通知: the zhenggai template when installed,
-         * else the bulletin's own template composed as a zhenggai */
-        err e2 = {0};
-        tpl_template *z = tpl_load("zhenggai", &e2);
-        if (z) {
-            tpl_free(t);
-            t = z;
-        }
-    }
+    if (district && !items_extract) t = regen_extract_template(t);
     render_opts ro = {district, 1, district && !items_extract ? "zhenggai" : NULL};
     if (fmt == RENDER_DOCX) {
         /* the issued text, composed again from the archived source, IDs,
