@@ -65,6 +65,9 @@
  *                      {people} {orgs} {ranks} {kinds} {date}; a figure of 0
  *                      is empty, so "[，问责{people}人]" drops out.
  *   history-bulletin-name  "督查通报" (jianbao: "简报") in 印发…P期
+ * Items (compose_items.c, docs/format.md section 11): item-style,
+ * item-points, item-point-lead, item-source, news-dateline, stats-draft,
+ * quoted-bulletin-name; templates/README.md lists their defaults.
  * Scope figures summed over several inspections are visits: "街道9个（次）";
  * from one inspection "4个街道".  Ranks are listed most senior first
  * (…县处级, 乡科级, 一般干部, 村…), kinds heaviest first (立案审查, 党纪处分,

@@ -264,3 +264,15 @@ print("ok" if seen == want else "missing %s" % (want - seen))
 PYEOF
 [ "$(cat "$X/docx-bold")" = ok ] && ok "items: .docx headline and 一是…。 runs in a bold character style" ||
     ko "items: .docx headline and 一是…。 runs in a bold character style" "$(cat "$X/docx-bold")"
+
+# ---- nightly: the quoted series issued earlier in the same night ----------------
+NIN="$X/night"
+mkdir -p "$NIN"
+for i in 1 2 3; do cp $I/shangzhou-$i.xml "$NIN/a-shangzhou-$i.xml"; done
+cp $I/shangluo-news.xml "$NIN/b-shangluo-news.xml"
+"$TB" nightly "$NIN" --out "$X/night-out" --db "$X/night.db" >"$X/night.log" 2>&1; rc=$?
+o="$X/night-out/商洛市疫情防控工作动态/2022/001/商洛市疫情防控工作动态-2022-001.pdf"
+[ $rc -eq 0 ] && [ -f "$o" ] && pdf_text "$o" | grep -q '印发督查通报3期，典型案例通报2期4起10人' &&
+    [ "$(find "$X/night-out/商洛市疫情防控工作动态" -name '*.pdf' | wc -l)" -eq 1 ] &&
+    ok "items: nightly quotes a series issued earlier the same night; no extracts for items" ||
+    ko "items: nightly quotes a series issued earlier the same night; no extracts for items" "exit $rc: $(tail -5 "$X/night.log")"
