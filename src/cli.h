@@ -21,6 +21,7 @@ int cli_findings(int argc, char **argv);  /* cli_history.c */
 int cli_import(int argc, char **argv);    /* cli_sheet.c */
 int cli_ledger(int argc, char **argv);    /* cli_sheet.c */
 int cli_form(int argc, char **argv);      /* cli_sheet.c */
+int cli_escalate(int argc, char **argv);  /* cli_escalate.c */
 /* rectify --file 台账.xlsx|.csv: a filled-in ledger back (cli_sheet.c) */
 int cli_rectify_ledger(const char *file, const char *db, const char *encoding);
 

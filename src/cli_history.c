@@ -214,8 +214,9 @@ static const char findings_help[] =
     "  --today D       judge overdue as of this date (default: today)\n"
     "  --db PATH       history database (default $TONGBAO_DB, else ./tongbao.db)\n";
 
-enum { COL_ID, COL_STATUS, COL_TIMES, COL_DEADLINE, COL_DONE, COL_LOCATION, COL_PROBLEM, N_COLS };
-static const char *const col_head[N_COLS] = {"ID", "STATUS", "TIMES", "DEADLINE", "DONE", "LOCATION", "PROBLEM"};
+enum { COL_ID, COL_STATUS, COL_TIMES, COL_DEADLINE, COL_DONE, COL_LETTERS, COL_LOCATION, COL_PROBLEM, N_COLS };
+static const char *const col_head[N_COLS] = {"ID", "STATUS", "TIMES", "DEADLINE", "DONE", "LETTERS", "LOCATION",
+                                             "PROBLEM"};
 
 typedef struct {
     int csv;
@@ -249,6 +250,9 @@ static const char *cell(list_ctx *c, int col, const store_finding_row *r) {
         break;
     case COL_DEADLINE: v = r->deadline; break;
     case COL_DONE: v = r->done_date; break;
+    case COL_LETTERS:   /* tongbao escalate: the last letter's level and how many (提醒(2)) */
+        if (r->escalations > 0) buf_printf(&c->cell, "%s(%d)", r->level ? r->level : "?", r->escalations);
+        break;
     case COL_LOCATION: location(&c->cell, r); break;
     case COL_PROBLEM: v = r->text; break;
     }
@@ -284,7 +288,7 @@ static void csv_field(buf *o, const char *v, int first) {
 static const char *const csv_head[] = {
     "编号", "系列", "年度", "期号", "通报日期", "问题类别", "区", "街道", "社区",
     "点位", "单位", "问题描述", "发现时间", "责任单位", "整改时限", "状态", "完成时间", "整改情况",
-    "通报次数", "前次编号", "重复说明"};
+    "通报次数", "前次编号", "重复说明", "督办次数", "督办级别"};
 
 static int emit(list_ctx *c) {
     if (c->line.oom) {
@@ -348,14 +352,15 @@ static int list_row(void *ctx, const store_finding_row *r) {
     else if (str_eq(r->status, "overdue")) c->n_overdue++;
     else c->n_open++;
     if (c->csv) {
-        char year[16], issue[16], count[16];
+        char year[16], issue[16], count[16], letters[16];
+        snprintf(letters, sizeof letters, "%d", r->escalations);
         snprintf(year, sizeof year, "%d", r->year);
         snprintf(issue, sizeof issue, "%d", r->issue_no);
         snprintf(count, sizeof count, "%d", r->repeat_count);
         const char *v[] = {r->id, r->series, year, issue, r->bulletin_date, r->category, r->district,
                            r->street, r->community, r->site, r->unit, r->text, r->observed,
                            r->responsible, r->deadline, ledger_status_word(r->status), r->done_date, r->note, count,
-                           r->repeat_of, r->repeat_note};
+                           r->repeat_of, r->repeat_note, letters, r->level};
         for (size_t k = 0; k < sizeof v / sizeof *v; k++) csv_field(&c->line, v[k], k == 0);
         buf_puts(&c->line, "\r\n");
         return emit(c);

@@ -14,11 +14,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "date.h"
+#include "escalate.h"
 #include "nightly.h"
 
 static const char nt_help[] =
     "usage: tongbao nightly INBOX [--out DIR] [--db PATH] [--format pdf|ofd|pdf,ofd] [--pdfa]\n"
-    "                       [--jobs N] [--dry-run] [--quiet] [--allow-backdated]\n"
+    "                     [--jobs N] [--dry-run] [--quiet] [--allow-backdated]\n"
+    "                     [--escalate [--today D] [--after N]]\n"
     "Issues every INBOX/*.xml whose bulletin id is not issued yet in its series:\n"
     "validates, numbers, renders and archives it, and writes one 整改通知 extract\n"
     "per district into DIR/<series>/<year>/<NNN>/ as <series>-<year>-<NNN>.pdf\n"
@@ -44,6 +47,10 @@ static const char nt_help[] =
     "  --dry-run     validate and show what would be issued, with the numbers it\n"
     "                would get; writes and moves nothing (does not render)\n"
     "  --quiet       print only errors (for cron)\n"
+    "  --escalate    then run tongbao escalate over every series with findings:\n"
+    "                DIR/<series>/督办/<date>/<district>-督办通知书.pdf for each\n"
+    "                district with overdue findings (see tongbao escalate --help);\n"
+    "                --today D and --after N as there\n"
     "  --allow-backdated  issue a bulletin dated before its series' last issue\n"
     "                (it still gets the next number)\n"
     "On a terminal a progress bar shows files and pages; unless --quiet a summary\n"
@@ -201,8 +208,15 @@ static int cli_nightly_default_jobs(void) {
 }
 
 
-/* The options into r (and *db).  -1 go on, else the exit status. */
-static int cli_nightly_args(int argc, char **argv, nt_run *r, const char **db) {
+/* nightly --escalate (issue 16): the letters after the night's bulletins. */
+typedef struct {
+    int on;
+    const char *today;
+    int after;              /* < 0: the template's */
+} nt_escalate;
+
+/* The options into r (and *db, *esc).  -1 go on, else the exit status. */
+static int cli_nightly_args(int argc, char **argv, nt_run *r, const char **db, nt_escalate *esc) {
     for (int i = 1; i < argc; i++) {
         const char *v;
         int o;
@@ -230,7 +244,20 @@ static int cli_nightly_args(int argc, char **argv, nt_run *r, const char **db) {
                 return TB_EUSAGE;
             }
         } else if (!strcmp(argv[i], "--pdfa")) r->pdfa = 1;
-        else if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")) r->dry = 1;
+        else if (!strcmp(argv[i], "--escalate")) esc->on = 1;
+        else if ((o = cli_opt(argc, argv, &i, "--today", &v)) != 0) {
+            if (o < 0 || cli_day_option("nightly", "--today", v)) return TB_EUSAGE;
+            esc->today = v;
+        } else if ((o = cli_opt(argc, argv, &i, "--after", &v)) != 0) {
+            if (o < 0) return TB_EUSAGE;
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || end == v || n < 0 || n > 3650) {
+                fprintf(stderr, "tongbao: nightly: --after wants a number of days from 0 to 3650, not \"%s\"\n", v);
+                return TB_EUSAGE;
+            }
+            esc->after = (int)n;
+        } else if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")) r->dry = 1;
         else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) r->quiet = 1;
         else if (!strcmp(argv[i], "--allow-backdated")) r->allow_backdated = 1;
         else if (argv[i][0] == '-' && argv[i][1]) {
@@ -248,6 +275,10 @@ static int cli_nightly_args(int argc, char **argv, nt_run *r, const char **db) {
     }
     if (r->pdfa && r->forms == TPL_FORM_OFD) {
         fprintf(stderr, "tongbao: nightly: --pdfa is a form of PDF and --format ofd issues none; drop one\n");
+        return TB_EUSAGE;
+    }
+    if (!esc->on && (esc->today || esc->after >= 0)) {
+        fprintf(stderr, "tongbao: nightly: --today and --after go with --escalate\n");
         return TB_EUSAGE;
     }
     if (!strcmp(r->outdir, "-") || !*r->outdir) {
@@ -290,6 +321,61 @@ static int cli_nightly_run(nt_run *r) {
     return r->fatal ? r->fatal : sig ? 128 + sig : r->held ? r->held_code : r->rejected ? TB_EPARTIAL : 0;
 }
 
+/* nightly --escalate: tongbao escalate over every series with findings,
+ * after the night's bulletins (so a finding reported tonight is never
+ * chased before its deadline), into DIR/<series>/督办/<date>/.  Returns 0
+ * or the exit status of the first failure (the other series go on). */
+static int cli_nightly_escalate(nt_run *r, const nt_escalate *esc) {
+    err e = {0};
+    int rc = 0;
+    store *s = store_open_existing(r->dbpath, 0, &e);
+    tpl_template *t = s ? tpl_load("duban", &e) : NULL;
+    lay_ctx *lc = NULL;
+    char **names = NULL;
+    size_t n = 0;
+    if (!s && e.code == TB_ENOTFOUND) return 0;   /* no history yet: nothing to chase */
+    if (!t || esc_check_template(t, &e) < 0 || (!r->dry && (rc = cli_setup_fonts())) ||
+        (!r->dry && !(lc = lay_ctx_new(&e))) || esc_list_series(s, &names, &n, &e) < 0) {
+        if (!rc) {
+            cli_error(&e);
+            rc = e.code ? e.code : TB_EINTERNAL;
+        }
+        n = 0;
+    }
+    char today[11];
+    if (esc->today) snprintf(today, sizeof today, "%s", esc->today);
+    else date_today(today);
+    for (size_t i = 0; i < n; i++) {
+        char sname[FILE_NAME_MAX + 1];
+        err ei = {0};
+        esc_report rep;
+        esc_report_init(&rep);
+        size_t dl = strlen(r->outdir) + FILE_NAME_MAX + 40;
+        char *dir = malloc(dl);
+        int ok = dir && file_name_escape(names[i], "series", sname, sizeof sname, &ei) == 0;
+        if (ok) snprintf(dir, dl, "%s/%s/督办/%s", r->outdir, sname, today);
+        esc_opts o = {names[i], NULL, today, esc->after, dir, r->dry, r->dbpath};
+        if (ok) ok = esc_run(s, lc, t, &o, &rep, &ei) == 0;
+        if (!r->quiet && rep.lines.len) fputs(buf_cstr(&rep.lines), stdout);
+        if (!ok) {
+            if (!dir) err_set(&ei, TB_EINTERNAL, "", 0, 0, "out of memory");
+            cli_error(&ei);
+            if (!rc) rc = ei.code ? ei.code : TB_EINTERNAL;
+        } else if (!r->quiet) {
+            printf("escalate %s: %ld letter%s, %ld finding%s%s\n", names[i], rep.letters, rep.letters == 1 ? "" : "s",
+                   rep.findings, rep.findings == 1 ? "" : "s", r->dry ? " (dry run)" : "");
+        }
+        esc_report_free(&rep);
+        free(dir);
+        free(names[i]);
+    }
+    free(names);
+    lay_ctx_free(lc);
+    tpl_free(t);
+    store_close(s);
+    return rc;
+}
+
 int cli_nightly(int argc, char **argv) {
     nt_run run;
     memset(&run, 0, sizeof run);
@@ -297,7 +383,8 @@ int cli_nightly(int argc, char **argv) {
     const char *db = NULL;
     r->outdir = "out";
     r->jobs = cli_nightly_default_jobs();
-    int rc = cli_nightly_args(argc, argv, r, &db);
+    nt_escalate esc = {0, NULL, -1};
+    int rc = cli_nightly_args(argc, argv, r, &db, &esc);
     if (rc >= 0) return rc;
     r->dbpath = cli_db_path(db);
     r->tty = isatty(STDOUT_FILENO);
@@ -333,6 +420,12 @@ int cli_nightly(int argc, char **argv) {
     free(dblock);
     if (rc == 0) rc = cli_nightly_run(r);
     nt_free(r);
+    /* the letters after the bulletins, under the same locks; a night whose
+     * run stopped (not one that only rejected some inputs) sends none */
+    if ((rc == 0 || rc == TB_EPARTIAL) && esc.on) {
+        int erc = cli_nightly_escalate(r, &esc);
+        if (erc && !rc) rc = erc;
+    }
     if (inboxfd >= 0) close(inboxfd);
     if (lockfd >= 0) close(lockfd);   /* releases the locks; the files stay */
     sigaction(SIGINT, &old_int, NULL);

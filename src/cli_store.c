@@ -410,6 +410,15 @@ static int list_row(void *ctx, const store_bulletin_info *r) {
     return 0;
 }
 
+/* A letter of tongbao escalate (issue 16): 函N号, its district and 发文字号. */
+static int letter_row(void *ctx, const store_letter_info *r) {
+    (void)ctx;
+    printf("%-24s %4d  函%-3d号  %-10s  %3d findings  %2d pages  %s %s (level %d)  %.12s\n", r->series, r->year,
+           r->letter_no, r->date ? r->date : "", r->n_findings, r->pages, r->district ? r->district : "",
+           r->doc_number ? r->doc_number : "", r->level, r->pdf_sha256 ? r->pdf_sha256 : "");
+    return 0;
+}
+
 static void fault_line(void *ctx, const char *fault) {
     (void)ctx;
     printf("FAULT %s\n", fault);
@@ -417,16 +426,91 @@ static void fault_line(void *ctx, const char *fault) {
 
 static const char archive_help[] =
     "usage: tongbao archive list [--series S] [--db PATH]\n"
-    "       tongbao archive export --series S --issue N [--year Y] -o OUT.pdf|OUT.ofd|-\n"
+    "       tongbao archive export --series S --issue N|--letter N [--year Y] -o OUT.pdf|OUT.ofd|-\n"
     "                              [--format pdf|ofd] [--db PATH]\n"
     "       tongbao archive verify [--db PATH]\n"
-    "list: every issued bulletin with the forms it was issued in (pdf, pdfa, +ofd);\n"
-    "export: one archived form, byte for byte, once its SHA-256 matches the record:\n"
-    "the PDF (or PDF/A) for OUT.pdf, the OFD package for OUT.ofd (or --format;\n"
-    "-o -: the bulletin's first form to standard output, unless --format);\n"
+    "list: every issued bulletin with the forms it was issued in (pdf, pdfa, +ofd),\n"
+    "then every letter of tongbao escalate (函N号);\n"
+    "export: one archived form of a bulletin (--issue) or a letter's PDF (--letter),\n"
+    "byte for byte, once its SHA-256 matches the record: the PDF (or PDF/A) for\n"
+    "OUT.pdf, the OFD package for OUT.ofd (or --format; -o -: the bulletin's first\n"
+    "form to standard output, unless --format);\n"
     "verify: the schema (every table, index and trigger, the version), every archived\n"
-    "form's and source's SHA-256, SQLite integrity and foreign keys\n"
+    "form's and source's SHA-256 (letters too), SQLite integrity and foreign keys\n"
     "(exit 9 on any fault).\n";
+
+/* archive export: one archived form of bulletin `issue` (the name's or
+ * --format's, "-" alone: its first form), or letter `letter`'s PDF. */
+static int archive_export(const char *db, const char *series, int year, int issue, int letter, const char *out,
+                          const char *format) {
+    err e = {0};
+    int rc = 0;
+    if (!series || (issue <= 0) == (letter <= 0) || !out) {
+        fprintf(stderr, "tongbao: archive export needs --series S, --issue N or --letter N, and -o OUT.pdf (or OUT.ofd)\n");
+        return TB_EUSAGE;
+    }
+    db_files dbf;
+    db_files_of(cli_db_path(db), &dbf);
+    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
+    if (to_stdout < 0) { cli_error(&e); return e.code; }
+    if (archived_output("archive export", out)) return TB_EUSAGE;
+    /* the form: --format, else the name's extension; "-" alone: the first form */
+    render_format fmt = RENDER_PDF;
+    int form = 0;
+    if ((!to_stdout || format) && render_format_of(to_stdout ? NULL : out, format, &fmt, &e) < 0) {
+        cli_error(&e);
+        return TB_EUSAGE;
+    }
+    if (fmt == RENDER_DOCX) return archived_output("archive export", "OUT.docx");
+    if (letter > 0 && fmt == RENDER_OFD) {
+        fprintf(stderr, "tongbao: archive export: a letter is archived as a PDF only; use -o OUT.pdf\n");
+        return TB_EUSAGE;
+    }
+    if (!to_stdout || format) form = fmt == RENDER_OFD ? STORE_FORM_OFD : STORE_FORM_PDF;
+    store *s = store_open_existing(cli_db_path(db), 1, &e);
+    if (!s) { cli_error(&e); return e.code; }
+    buf pdf;
+    buf_init(&pdf);
+    arena *a = arena_new();
+    store_bulletin_info info;
+    char forms[16];
+    if (!a) rc = TB_EINTERNAL;
+    else if (letter > 0) {
+        /* a letter of tongbao escalate: its archived bytes, checked against its hash */
+        model_letter l;
+        store_letter_info li;
+        char hex[65] = "";
+        if (store_get_letter(s, series, year, letter, a, &l, NULL, &pdf, &li, &e) == 0) {
+            digest_sha256_hex(pdf.data, pdf.len, hex);
+            if (strcmp(hex, li.pdf_sha256 ? li.pdf_sha256 : ""))
+                err_set(&e, TB_EVERIFY, cli_db_path(db), 0, 0, "the archived PDF of %s does not match its SHA-256; "
+                        "run `tongbao archive verify`", li.doc_number ? li.doc_number : "the letter");
+        }
+        if (e.code || file_write_out(out, pdf.data, pdf.len, &e) < 0) {
+            cli_error(&e);
+            rc = e.code;
+        } else fprintf(to_stdout ? stderr : stdout, "%s %s (%d, 函%d号, %s) → %s (%zu bytes, sha256 %s)\n", series,
+                       li.doc_number, li.year, li.letter_no, li.district, to_stdout ? "(standard output)" : out,
+                       pdf.len, li.pdf_sha256);
+    } else if ((!form && store_find_bulletin(s, series, year, issue, a, &info, &e) < 0) ||
+               store_get_form(s, series, year, issue,
+                              form ? form : !strcmp(info.form, "ofd") ? STORE_FORM_OFD : STORE_FORM_PDF, &pdf, a,
+                              &info, &e) < 0 ||
+             file_write_out(out, pdf.data, pdf.len, &e) < 0) {
+        cli_error(&e);
+        rc = e.code;
+    } else {
+        if (!form) form = !strcmp(info.form, "ofd") ? STORE_FORM_OFD : STORE_FORM_PDF;
+        const char *what = form == STORE_FORM_OFD ? "OFD" : !strcmp(info.form, "pdfa") ? "PDF/A" : "PDF";
+        fprintf(to_stdout ? stderr : stdout, "%s %d年第%d期 (%s of %s) → %s (%zu bytes, sha256 %s)\n", series,
+                info.year, info.issue_no, what, store_info_forms(&info, forms),
+                to_stdout ? "(standard output)" : out, pdf.len, store_info_form_sha(&info, form));
+    }
+    arena_free(a);
+    buf_free(&pdf);
+    store_close(s);
+    return rc;
+}
 
 int cli_archive(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -434,7 +518,7 @@ int cli_archive(int argc, char **argv) {
         return argc < 2 ? TB_EUSAGE : 0;
     }
     const char *sub = argv[1], *db = NULL, *series = NULL, *out = NULL, *format = NULL;
-    int issue = 0, year = 0;
+    int issue = 0, year = 0, letter = 0;
     for (int i = 2; i < argc; i++) {
         const char *v;
         int r;
@@ -444,6 +528,7 @@ int cli_archive(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "--series", &v)) != 0) { if (r < 0) return TB_EUSAGE; series = v; }
         else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) { if (r < 0) return TB_EUSAGE; issue = atoi(v); }
         else if ((r = cli_opt(argc, argv, &i, "--year", &v)) != 0) { if (r < 0) return TB_EUSAGE; year = atoi(v); }
+        else if ((r = cli_opt(argc, argv, &i, "--letter", &v)) != 0) { if (r < 0) return TB_EUSAGE; letter = atoi(v); }
         else if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
         else if ((r = cli_opt(argc, argv, &i, "--format", &v)) != 0) { if (r < 0) return TB_EUSAGE; format = v; }
         else {
@@ -459,55 +544,11 @@ int cli_archive(int argc, char **argv) {
         long n = store_list_bulletins(s, series, list_row, NULL, &e);
         if (n < 0) { cli_error(&e); rc = e.code; }
         else if (n == 0) printf("(no bulletins issued%s%s)\n", series ? " in " : "", series ? series : "");
+        if (rc == 0 && store_list_letters(s, series, NULL, letter_row, NULL, &e) < 0) { cli_error(&e); rc = e.code; }
         store_close(s);
         return rc;
     }
-    if (!strcmp(sub, "export")) {
-        if (!series || issue <= 0 || !out) {
-            fprintf(stderr, "tongbao: archive export needs --series S --issue N -o OUT.pdf (or OUT.ofd)\n");
-            return TB_EUSAGE;
-        }
-        db_files dbf;
-        db_files_of(cli_db_path(db), &dbf);
-        int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
-        if (to_stdout < 0) { cli_error(&e); return e.code; }
-        if (archived_output("archive export", out)) return TB_EUSAGE;
-        /* the form: --format, else the name's extension; "-" alone: the first form */
-        render_format fmt = RENDER_PDF;
-        int form = 0;
-        if ((!to_stdout || format) && render_format_of(to_stdout ? NULL : out, format, &fmt, &e) < 0) {
-            cli_error(&e);
-            return TB_EUSAGE;
-        }
-        if (fmt == RENDER_DOCX) return archived_output("archive export", "OUT.docx");
-        if (!to_stdout || format) form = fmt == RENDER_OFD ? STORE_FORM_OFD : STORE_FORM_PDF;
-        store *s = store_open_existing(cli_db_path(db), 1, &e);
-        if (!s) { cli_error(&e); return e.code; }
-        buf pdf;
-        buf_init(&pdf);
-        arena *a = arena_new();
-        store_bulletin_info info;
-        char forms[16];
-        if (!a) rc = TB_EINTERNAL;
-        else if ((!form && store_find_bulletin(s, series, year, issue, a, &info, &e) < 0) ||
-                 store_get_form(s, series, year, issue,
-                                form ? form : !strcmp(info.form, "ofd") ? STORE_FORM_OFD : STORE_FORM_PDF, &pdf, a,
-                                &info, &e) < 0 ||
-                 file_write_out(out, pdf.data, pdf.len, &e) < 0) {
-            cli_error(&e);
-            rc = e.code;
-        } else {
-            if (!form) form = !strcmp(info.form, "ofd") ? STORE_FORM_OFD : STORE_FORM_PDF;
-            const char *what = form == STORE_FORM_OFD ? "OFD" : !strcmp(info.form, "pdfa") ? "PDF/A" : "PDF";
-            fprintf(to_stdout ? stderr : stdout, "%s %d年第%d期 (%s of %s) → %s (%zu bytes, sha256 %s)\n", series,
-                    info.year, info.issue_no, what, store_info_forms(&info, forms),
-                    to_stdout ? "(standard output)" : out, pdf.len, store_info_form_sha(&info, form));
-        }
-        arena_free(a);
-        buf_free(&pdf);
-        store_close(s);
-        return rc;
-    }
+    if (!strcmp(sub, "export")) return archive_export(db, series, year, issue, letter, out, format);
     if (!strcmp(sub, "verify")) {
         store *s = store_open_verify(cli_db_path(db), &e);   /* a damaged schema is a fault to list */
         if (!s) { cli_error(&e); return e.code; }
@@ -515,7 +556,12 @@ int cli_archive(int argc, char **argv) {
         long faults = store_verify(s, fault_line, NULL, &nb, &e);
         if (faults < 0) { cli_error(&e); rc = e.code; }
         else if (faults) { printf("%ld faults in %ld bulletins\n", faults, nb); rc = TB_EVERIFY; }
-        else printf("ok: %ld bulletins, every archived form matches its SHA-256, database intact\n", nb);
+        else {
+            err ignored = {0};
+            long nl = store_list_letters(s, NULL, NULL, NULL, NULL, &ignored);
+            if (nl > 0) printf("ok: %ld bulletins and %ld letters, every archived form matches its SHA-256, database intact\n", nb, nl);
+            else printf("ok: %ld bulletins, every archived form matches its SHA-256, database intact\n", nb);
+        }
         store_close(s);
         return rc;
     }
@@ -528,6 +574,7 @@ int cli_archive(int argc, char **argv) {
 static const char regen_help[] =
     "usage: tongbao regen --series S --issue N [--year Y] [--district D]\n"
     "                     -o OUT.pdf|OUT.ofd|OUT.docx|- [--format pdf|ofd|docx] [--pdfa] [--db PATH]\n"
+    "       tongbao regen --series S --letter N [--year Y] -o OUT.pdf|- [--db PATH]\n"
     "Rebuilds an issued bulletin from the database alone (the source file may\n"
     "be gone).  Without --district the output is byte-identical to the archived\n"
     "form the name (or --format) asks for: the PDF (a PDF/A when it was issued\n"
@@ -538,7 +585,68 @@ static const char regen_help[] =
     "of items gives the items of that district (district=, else source=) under\n"
     "its own 报头.\n"
     "OUT.docx (or --format docx): the same, issued text (期号, finding IDs,\n"
-    "history) as a Word file to edit; it is not recorded anywhere.\n";
+    "history) as a Word file to edit; it is not recorded anywhere.\n"
+    "--letter N: letter 函N号 of tongbao escalate, composed again from the history\n"
+    "with the template it was sent with: byte-identical to the archived PDF.\n";
+
+/* regen --letter: the letter composed again from its rows and archived
+ * template; the archive's bytes when fonts or the tool changed since. */
+static int regen_letter(const char *db, const char *series, int year, int letter, const char *out, const char *format) {
+    err e = {0};
+    int rc = 0;
+    db_files dbf;
+    db_files_of(cli_db_path(db), &dbf);
+    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
+    if (to_stdout < 0) { cli_error(&e); return e.code; }
+    render_format fmt = RENDER_PDF;
+    if ((!to_stdout || format) && render_format_of(to_stdout ? NULL : out, format, &fmt, &e) < 0) {
+        cli_error(&e);
+        return TB_EUSAGE;
+    }
+    if (fmt != RENDER_PDF) {
+        fprintf(stderr, "tongbao: regen: a letter is archived as a PDF; write -o OUT.pdf\n");
+        return TB_EUSAGE;
+    }
+    store *s = store_open_existing(cli_db_path(db), 1, &e);
+    arena *a = arena_new();
+    tpl_template *t = NULL;
+    lay_ctx *lc = NULL;
+    buf pdf, archived;
+    buf_init(&pdf);
+    buf_init(&archived);
+    model_letter l;
+    store_letter_info li;
+    const char *txml = NULL;
+    if (!s || !a) goto fail;
+    if (store_get_letter(s, series, year, letter, a, &l, &txml, &archived, &li, &e) < 0) goto fail;
+    if ((rc = cli_setup_fonts())) goto done;
+    t = txml ? tpl_load_memory(txml, strlen(txml), li.template_name ? li.template_name : "duban", &e)
+             : tpl_load(li.template_name ? li.template_name : "duban", &e);
+    if (!t || !(lc = lay_ctx_new(&e)) || render_letter(lc, &l, t, &pdf, NULL, &e) < 0) goto fail;
+    char hex[65];
+    digest_sha256_hex(pdf.data, pdf.len, hex);
+    if (strcmp(hex, li.pdf_sha256 ? li.pdf_sha256 : "")) {
+        fprintf(stderr, "tongbao: note: re-rendering no longer gives the archived bytes (fonts or tool changed since %s); "
+                "writing the archived PDF\n", li.tool_version ? li.tool_version : "the letter");
+        buf_reset(&pdf);
+        buf_add(&pdf, archived.data, archived.len);
+    }
+    if (file_write_out(out, pdf.data, pdf.len, &e) < 0) goto fail;
+    fprintf(to_stdout ? stderr : stdout, "%s %s (%d, 函%d号, %s) → %s\n", series, li.doc_number, li.year, li.letter_no,
+            li.district, to_stdout ? "(standard output)" : out);
+    goto done;
+fail:
+    cli_error(&e);
+    rc = e.code ? e.code : TB_EINTERNAL;
+done:
+    buf_free(&pdf);
+    buf_free(&archived);
+    lay_ctx_free(lc);
+    tpl_free(t);
+    arena_free(a);
+    store_close(s);
+    return rc;
+}
 
 /* A district extract (not of a bulletin made of items, which keeps its own
  * template: the district's items under the same 报头, issue 11) is a
@@ -554,7 +662,7 @@ static tpl_template *regen_extract_template(tpl_template *t) {
 
 int cli_regen(int argc, char **argv) {
     const char *db = NULL, *series = NULL, *out = NULL, *district = NULL, *format = NULL;
-    int issue = 0, year = 0, pdfa = 0;
+    int issue = 0, year = 0, pdfa = 0, letter = 0;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
@@ -565,12 +673,20 @@ int cli_regen(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) { if (r < 0) return TB_EUSAGE; issue = atoi(v); }
         else if ((r = cli_opt(argc, argv, &i, "--year", &v)) != 0) { if (r < 0) return TB_EUSAGE; year = atoi(v); }
         else if ((r = cli_opt(argc, argv, &i, "--district", &v)) != 0) { if (r < 0) return TB_EUSAGE; district = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--letter", &v)) != 0) { if (r < 0) return TB_EUSAGE; letter = atoi(v); }
         else if ((r = cli_opt(argc, argv, &i, "-o", &v)) != 0) { if (r < 0) return TB_EUSAGE; out = v; }
         else if (!strcmp(argv[i], "--pdfa")) pdfa = 1;
         else {
             fprintf(stderr, "tongbao: regen: unexpected %s; see tongbao regen --help\n", argv[i]);
             return TB_EUSAGE;
         }
+    }
+    if (letter > 0) {
+        if (!series || !out || issue > 0 || district || pdfa) {
+            fprintf(stderr, "tongbao: regen --letter N needs --series S and -o OUT.pdf (and no --issue, --district or --pdfa)\n");
+            return TB_EUSAGE;
+        }
+        return regen_letter(db, series, year, letter, out, format);
     }
     if (!series || issue <= 0 || !out) {
         fprintf(stderr, "tongbao: regen needs --series S --issue N -o OUT.pdf (or OUT.docx); see tongbao regen --help\n");

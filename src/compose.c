@@ -46,7 +46,7 @@ const char **compose_districts(const model_bulletin *b, arena *a, size_t *n) {
 /* ---- context ------------------------------------------------------------------ */
 
 int compose_oom(compose_ctx *c) {
-    return err_set(c->e, TB_EINTERNAL, c->b->source, 0, 0,
+    return err_set(c->e, TB_EINTERNAL, c->b ? c->b->source : NULL, 0, 0,
                    "out of memory while composing the bulletin");
 }
 

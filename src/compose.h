@@ -44,6 +44,9 @@
  *                      …。此次督查发现，上期通报的问题中有3个仍未整改到位，已再次
  *                      通报。" — or "…已全部整改。" / "…均在整改期限内。" /
  *                      "…均逾期未整改。"; more than 10 overdue: "…包括：…等。"
+ *                      A finding tongbao escalate wrote letters about
+ *                      (issue 16) says so: "…（QX2026-001-001，已督办2次）";
+ *                      key history-escalated, default "已督办{n}次".
  *                      Placeholders: {status} {prev-issue} (第1期, 2025年第30期)
  *                      {prev-date} {total} {done} {open} {overdue}
  *                      {overdue-list} {repeated} {date} (the as-of date).
@@ -162,5 +165,50 @@ const char **compose_districts(const model_bulletin *b, arena *a, size_t *n);
  * known), TB_ETEMPLATE for an unknown kind, TB_ENOTFOUND when opts->district
  * has no findings, TB_EINTERNAL when out of memory. */
 doc_document *compose_bulletin(const model_bulletin *b, const compose_opts *o, err *e);
+
+/* ---- letters (issue 16; compose_letter.c) --------------------------------
+ * A letter of `tongbao escalate`: one district's (or unit's) overdue
+ * findings, grouped by level (the highest first), in the 信函格式.  Every
+ * sentence is the template's; there is no default wording in C.  A level
+ * (the template's <escalation><level>) gives:
+ *   name      督办, 提醒, 告诫 — {level}
+ *   title     the letter's title word when it is the letter's highest
+ *             level: 督办通知书, 督办提醒书, 督办告诫书 — {level-title}
+ *   lead      the sentence before the level's findings; {count} {district}
+ *             {level} {you} (letter-you: 你区, or for a unit letter-you-unit:
+ *             你单位; the name itself without them)
+ *   warning   (optional) closes the letter when it is the highest level;
+ *             placeholders as letter-demand
+ * Wording keys (all required):
+ *   letter-title   {district} {level-title} {level}
+ *   letter-to      {district} {level-title} {level}   (the to block adds ：)
+ *   letter-item    one finding: {n} (1, 2 … across the groups), {place} (street,
+ *                  community, site: the district is the addressee), {problem}
+ *                  (its text without the closing mark), {id}, {issue} (第1期;
+ *                  2025年第30期 in another year), {deadline} (its own),
+ *                  {missed} (the last letter's deadline it passed; empty at
+ *                  the first escalation), {level}, {times} (escalations
+ *                  before this one; empty at the first)
+ *   letter-demand  {new-deadline} (11月30日) {report-to} {district} {level} {you}
+ *   letter-number  the 发文字号: {prefix} (the series' 发文字号 before 〔, else
+ *                  its code) {year} {n}
+ *   letter-cc      (optional) the 抄送 field of the 版记
+ *   letter-you, letter-you-unit  (optional) {you}
+ * Fields: title, to, mark (word "mark", {issuer} {series}), issuer,
+ * issued-by, doc-number, date, series, district, year, cc. */
+typedef struct {
+    const char *name, *title, *lead, *warning;
+} compose_level;
+
+/* What a template lacks for a letter, appended to missing ("<wording> key
+ * letter-item, lead= of level 提醒"); returns how many parts are missing. */
+int compose_letter_check(const compose_level *levels, size_t n_levels, const compose_opts *o, buf *missing);
+/* The letter's 发文字号 from letter-number, in a; NULL when the template has
+ * none or out of memory. */
+const char *compose_letter_number(const compose_opts *o, const char *prefix, int year, int n, arena *a);
+/* Compose the letter: TB_ETEMPLATE naming what the template lacks, TB_EINPUT
+ * for a malformed date, TB_EINTERNAL when out of memory. */
+doc_document *compose_letter(const model_letter *l, const compose_level *levels, size_t n_levels,
+                             const compose_opts *o, err *e);
 
 #endif

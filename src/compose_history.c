@@ -41,19 +41,33 @@ static void history_date(compose_ctx *c, const char *iso, char *out, size_t outl
 /* Overdue items named briefly: "东湖区和平社区锦绣小区（JC2026-001-001）". */
 #define HISTORY_NAMED_MAX 10
 
-static void overdue_list(const model_history *h, buf *out, int *cut) {
+/* A finding tongbao escalate has written letters about says so after its
+ * ID: "（JC2026-001-001，已督办2次）" (word "history-escalated", {n}). */
+static void overdue_list(const compose_ctx *c, const model_history *h, buf *out, int *cut) {
     size_t n = h->n_prev_overdue_items;
     *cut = n > HISTORY_NAMED_MAX;
     if (*cut) n = HISTORY_NAMED_MAX;
     for (size_t i = 0; i < n; i++) {
         const model_history_item *it = &h->prev_overdue_items[i];
         if (i) buf_puts(out, "、");
+        buf esc;
+        buf_init(&esc);
+        if (it->escalations > 0) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", it->escalations);
+            compose_var v[] = {{"n", num}};
+            compose_subst(&esc, compose_word(c, "history-escalated", "已督办{n}次"), v, 1);
+        }
+        const char *es = esc.len && buf_cstr(&esc) ? buf_cstr(&esc) : NULL;
         if (!str_empty(it->place)) {
             buf_puts(out, it->place);
-            if (!str_empty(it->id)) buf_printf(out, "（%s）", it->id);
+            if (!str_empty(it->id)) buf_printf(out, "（%s%s%s）", it->id, es ? "，" : "", es ? es : "");
+            else if (es) buf_printf(out, "（%s）", es);
         } else if (!str_empty(it->id)) {
             buf_puts(out, it->id);
+            if (es) buf_printf(out, "（%s）", es);
         }
+        buf_free(&esc);
     }
 }
 
@@ -97,7 +111,7 @@ int compose_history_status(compose_ctx *c) {
     buf_init(&list);
     buf_init(&st);
     int cut;
-    overdue_list(h, &list, &cut);
+    overdue_list(c, h, &list, &cut);
     const char *ls = buf_cstr(&list);
     int rc = 0;
     if (!ls) rc = compose_oom(c);

@@ -6,6 +6,7 @@
  *   compose_text.c     numerals, dates, how a text ends (its closing mark)
  *   compose_history.c  上期整改情况 and 截至目前
  *   compose_items.c    items: 简报 and news style, <column>, <stats/>
+ *   compose_letter.c   the letters of tongbao escalate (督办通知书 …)
  *
  * Every name this header declares starts with compose_ (COMPOSE_ for
  * constants). */

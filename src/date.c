@@ -143,3 +143,25 @@ void date_today(char out[11]) {
     struct tm tm;
     if (!localtime_r(&now, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10) snprintf(out, 11, "1970-01-01");
 }
+
+/* ---- days and working days ----------------------------------------------- */
+long date_days_between(const date_val *a, const date_val *b) {
+    return days_from_civil(b->y, b->mo, b->d) - days_from_civil(a->y, a->mo, a->d);
+}
+
+int date_weekday(const date_val *t) {
+    /* 1970-01-01 was a Thursday (4) */
+    long z = days_from_civil(t->y, t->mo, t->d);
+    long w = ((z % 7) + 7 + 3) % 7;   /* 0 = Monday */
+    return (int)w + 1;
+}
+
+int date_add_working_days(date_val *t, int n) {
+    date_val x = *t;
+    while (n > 0) {
+        if (date_add_days(&x, 1) < 0) return -1;
+        if (date_weekday(&x) <= 5) n--;
+    }
+    *t = x;
+    return 0;
+}

@@ -53,4 +53,14 @@ void date_format(const date_val *t, char *out, size_t n);
 /* Today's local date as YYYY-MM-DD. */
 void date_today(char out[11]);
 
+/* ---- days and working days (issue 16: escalation deadlines) ------------ */
+/* b minus a in whole days (the times ignored): 1 when b is the day after a. */
+long date_days_between(const date_val *a, const date_val *b);
+/* ISO weekday of the day: 1 Monday … 7 Sunday. */
+int date_weekday(const date_val *t);
+/* The day n working days (Monday to Friday) after t, n >= 1: 3 working days
+ * after a Friday is the Wednesday.  Public holidays and 调休 working
+ * Saturdays are not known here.  -1 (t unchanged) past DATE_MAX_YEAR. */
+int date_add_working_days(date_val *t, int n);
+
 #endif

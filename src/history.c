@@ -37,7 +37,12 @@
  * changes) adds, after the bulletin's own figures and before "end", one
  * section per quoted series: a line "quote<TAB>SERIES", then that series'
  * figures in the records above (earlier … orgs, scope, rank, kind), as
- * the history stood when the bulletin was issued.  A reader refuses a version it does not know, an unknown record,
+ * the history stood when the bulletin was issued.
+ *
+ * Version 3 (written only when an overdue finding of 上期 was escalated by
+ * tongbao escalate, issue 16; the lower version otherwise) gives such an
+ * "overdue" record a fourth field: the number of letters that named it
+ * (已督办N次).  A reader refuses a version it does not know, an unknown record,
  * a wrong field count or a missing "end" (TB_EVERIFY): the context is part
  * of the archive, and a half-read one would print wrong figures.  A NULL or
  * empty context (bulletins archived before issue 5) means "no history". */
@@ -49,7 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HISTORY_CONTEXT_VERSION 2     /* the newest this tongbao reads and writes */
+#define HISTORY_CONTEXT_VERSION 3     /* the newest this tongbao reads and writes */
 
 /* ---- small helpers --------------------------------------------------- */
 
@@ -117,6 +122,7 @@ static int prev_row(void *ctx, const store_finding_row *r) {
         model_history_item *it = &h->prev_overdue_items[h->n_prev_overdue_items++];
         it->id = id;
         it->place = brief_place(p->a, r->district, r->street, r->community, r->site, r->unit);
+        it->escalations = r->escalations;
         if (!it->place) {
             p->bad = 1;
             return 1;
@@ -350,7 +356,9 @@ static void write_figures(const model_history *h, buf *o) {
 static void write_context(const model_history *h, buf *o) {
     /* version 1 unless there are quotes: contexts that need nothing new
      * stay readable by the tongbao before issue 11 */
-    buf_printf(o, "tongbao-history\t%d\n", h->n_quotes ? 2 : 1);
+    int escalated = 0;
+    for (size_t i = 0; h->has_prev && i < h->n_prev_overdue_items; i++) escalated |= h->prev_overdue_items[i].escalations > 0;
+    buf_printf(o, "tongbao-history\t%d\n", escalated ? 3 : h->n_quotes ? 2 : 1);
     buf_puts(o, "today\t");
     put_text(o, h->today);
     buf_puts(o, "\n");
@@ -364,6 +372,7 @@ static void write_context(const model_history *h, buf *o) {
             put_text(o, h->prev_overdue_items[i].id);
             buf_puts(o, "\t");
             put_text(o, h->prev_overdue_items[i].place);
+            if (h->prev_overdue_items[i].escalations > 0) buf_printf(o, "\t%d", h->prev_overdue_items[i].escalations);
             buf_puts(o, "\n");
         }
     }
@@ -530,7 +539,8 @@ static const char *restore_record(restore_state *st, char **f, size_t n) {
         h->prev_overdue = v[3];
         h->prev_repeated = v[4];
     } else if (strcmp(k, "overdue") == 0) {
-        if (n != 3) return "bad overdue record";
+        long esc = n == 4 && st->version >= 3 ? parse_count(f[3]) : 0;
+        if ((n != 3 && n != 4) || esc < 0 || (n == 4 && st->version < 3)) return "bad overdue record";
         if (arena_grow(a, (void **)&h->prev_overdue_items, &st->cap_items, h->n_prev_overdue_items,
                        sizeof *h->prev_overdue_items) < 0) {
             st->oom = 1;
@@ -539,6 +549,7 @@ static const char *restore_record(restore_state *st, char **f, size_t n) {
         model_history_item *it = &h->prev_overdue_items[h->n_prev_overdue_items++];
         it->id = text_or_null(a, f[1], &st->bad);
         it->place = text_or_null(a, f[2], &st->bad);
+        it->escalations = (int)esc;
     } else if (strcmp(k, "scope") == 0) {
         long t = n == 5 ? parse_count(f[3]) : -1, r = n == 5 ? parse_count(f[4]) : -1;
         if (t < 0 || r < 0) return "bad scope record";

@@ -51,10 +51,14 @@ static int item_present(lay_job *j, const tpl_item *it) {
     return (it->left && lay_subst(j, it->left)) || (it->right && lay_subst(j, it->right));
 }
 
-/* The 版头: items with top= sit there (from the block top); the others
- * flow under the previous item present, after= below it, so a 版头 without
- * its 发文字号 closes up and the red rule moves up (GB/T 9704 7.2).
- * *bottom receives the lower edge of the last item, from the block top. */
+/* The 版头: items with top= sit there (from the block top), page-top= and
+ * page-bottom= from the paper's edges (信函格式, GB/T 9704 10.1); the
+ * others flow under the previous item present, after= below it, so a 版头
+ * without its 发文字号 closes up and the red rule moves up (GB/T 9704 7.2).
+ * A rule with length= is that long and centred on the paper (信函格式:
+ * 170 mm), else it spans the block.  *bottom receives the lower edge of
+ * the last item, from the block top (items placed from the paper's bottom
+ * edge are not where the 版头 ends, and do not count). */
 int lay_place_head(lay_job *j, lay_page *pg, double *bottom) {
     const tpl_template *t = j->t;
     double y = 0;   /* lower edge of the last item placed */
@@ -62,15 +66,29 @@ int lay_place_head(lay_job *j, lay_page *pg, double *bottom) {
         const tpl_item *it = &t->head[i];
         if (it->kind == TPL_ITEM_TEXT && !item_present(j, it)) continue;
         double top = it->top >= 0 ? it->top : y + it->after + it->after_lines * t->line_pitch;
+        if (it->page_top >= 0) top = it->page_top - t->top;
+        int flows = it->page_bottom < 0;
         if (it->kind == TPL_ITEM_RULE) {
-            /* a rule is stroked on its centre line: top= and after= place its upper edge */
-            double mid = top + (it->top >= 0 ? 0 : it->weight / 2);
-            if (add_rule(j, pg, t->left, t->left + t->block_w, t->top + mid, it->weight, it->rgb) < 0) return -1;
-            y = mid + it->weight / 2;
+            /* a rule is stroked on its centre line: top= and page-top= place
+             * the centre, after= its upper edge, page-bottom= its lower edge */
+            double mid = !flows ? t->page_h - it->page_bottom - it->weight / 2 - t->top
+                                : top + (it->top >= 0 || it->page_top >= 0 ? 0 : it->weight / 2);
+            double x0 = t->left, x1 = t->left + t->block_w;
+            if (it->length > 0) {
+                x0 = (t->page_w - it->length) / 2;
+                x1 = x0 + it->length;
+            }
+            if (add_rule(j, pg, x0, x1, t->top + mid, it->weight, it->rgb) < 0) return -1;
+            if (flows) y = mid + it->weight / 2;
         } else {
+            if (!flows) {
+                tpl_style st;
+                tpl_resolve(t, it->style, NULL, &st);
+                top = t->page_h - it->page_bottom - st.size - t->top;
+            }
             double size = 0;
             if (place_item(j, pg, it, t->top + top, &size) < 0) return -1;
-            y = top + size;
+            if (flows) y = top + size;
         }
     }
     *bottom = y;
@@ -162,6 +180,7 @@ int lay_place_tail(lay_job *j, lay_page *pg, int n) {
 
 int lay_place_folio(lay_job *j, lay_page *pg, int pageno) {
     const tpl_template *t = j->t;
+    if (pageno == 1 && !t->folio_first) return 0;   /* 信函格式: 首页不显示页码 */
     char num[16];
     snprintf(num, sizeof num, "%d", pageno);
     /* {page} is not a document field: substitute it here */

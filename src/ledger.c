@@ -21,10 +21,12 @@
 #include "xlsxw.h"
 
 enum { C_ID, C_ISSUE, C_DISTRICT, C_STREET, C_COMMUNITY, C_SITE, C_TEXT, C_DEADLINE, C_STATUS, C_PROGRESS, C_DONE,
-       C_NOTE, N_COLS };
+       C_NOTE, C_LETTERS, N_COLS };
+/* 督办 (issue 16, last so the columns a district fills keep their letters):
+ * the letters tongbao escalate sent about the finding, 提醒（2次） */
 static const char *const head[N_COLS] = {"编号", "通报期数", "区", "街道", "社区", "点位", "问题",
-                                         "整改时限", "状态", "整改情况", "完成时间", "备注"};
-static const double width[N_COLS] = {17, 13, 10, 12, 12, 16, 44, 16, 8, 36, 12, 26};
+                                         "整改时限", "状态", "整改情况", "完成时间", "备注", "督办"};
+static const double width[N_COLS] = {17, 13, 10, 12, 12, 16, 44, 16, 8, 36, 12, 26, 12};
 #define UNITS_SHEET "各单位"
 #define HEAD_ROW 2          /* 0-based: title, note, header */
 #define MAX_SHEETS 200
@@ -57,6 +59,7 @@ typedef struct {
     FILE *csv;
     iconv_t cd;
     buf line, cell;
+    char letters[96];        /* the 督办 cell of the row being written */
     err *e;
     int bad;
 } lctx;
@@ -119,6 +122,9 @@ static void row_values(lctx *c, const store_finding_row *r, const char *v[N_COLS
     v[C_PROGRESS] = str_eq(r->status, "done") ? r->note : NULL;
     v[C_DONE] = str_eq(r->status, "done") ? r->done_date : NULL;
     v[C_NOTE] = note->len ? buf_cstr(note) : NULL;
+    c->letters[0] = 0;
+    if (r->escalations > 0) snprintf(c->letters, sizeof c->letters, "%s（%d次）", r->level ? r->level : "督办", r->escalations);
+    v[C_LETTERS] = c->letters[0] ? c->letters : NULL;
 }
 
 /* ---- XLSX ------------------------------------------------------------------- */

@@ -50,6 +50,8 @@ static const char usage[] =
     "                                   record rectification (整改) reports, or reopen\n"
     "  findings [--series S] [--district D] [--status open|done|overdue|undone] [--csv]\n"
     "                                   list findings and their rectification status\n"
+    "  escalate [--series S] [--district D] [--today D] [--after N] --out DIR [--dry-run]\n"
+    "                                   督办通知书 (then 提醒, 告诫) for overdue findings\n"
     "\n"
     "  --help, -h                       this text; COMMAND --help for one command\n"
     "  --version                        the version, and those of the libraries in use\n"
@@ -112,6 +114,7 @@ int main(int argc, char **argv) {
         {"templates", cli_templates}, {"issue", cli_issue}, {"archive", cli_archive},
         {"regen", cli_regen}, {"nightly", cli_nightly}, {"rectify", cli_rectify},
         {"findings", cli_findings}, {"import", cli_import}, {"ledger", cli_ledger}, {"form", cli_form},
+        {"escalate", cli_escalate},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(cmd, cmds[i].name)) continue;

@@ -95,6 +95,7 @@ typedef struct {
 typedef struct {
     const char *id;          /* finding ID, e.g. JC2026-007-003 */
     const char *place;       /* brief location: 东湖区和平社区锦绣小区, 市交通运输局东湖路家属院 */
+    int escalations;         /* letters of tongbao escalate that named it (已督办N次; issue 16) */
 } model_history_item;
 
 typedef struct {
@@ -209,6 +210,36 @@ typedef struct model_bulletin {
      * `tongbao render`); lives in the bulletin's arena. */
     const struct model_history *history;
 } model_bulletin;
+
+/* ---- letters (issue 16): 督办通知书 and the levels after it ---------------
+ * What `tongbao escalate` sends one district (or unit) about its overdue
+ * findings, in the 信函格式.  The store fills it when a letter is sent
+ * (from the history) and again for regen (from the letter's rows), compose
+ * words it (compose_letter).  Strings live in the letter's arena. */
+typedef struct {
+    const char *id;                     /* finding ID */
+    int year, issue_no;                 /* the bulletin that reported it */
+    const char *district, *street, *community, *site, *unit;
+    const char *text;                   /* the problem, as reported */
+    const char *deadline;               /* its own rectification deadline (ISO) */
+    const char *missed;                 /* the deadline it passed: deadline, or the
+                                           new deadline of its last letter */
+    int level;                          /* 1 = first escalation, 2 = second … */
+    const char *level_name;             /* the template's name for it (督办, 提醒, 告诫) */
+} model_letter_item;
+
+typedef struct {
+    arena *arena;
+    const char *series, *district;      /* district: a district, or a unit */
+    const char *date;                   /* the letter's date, YYYY-MM-DD */
+    int year, number;                   /* 第N号 in its series and year */
+    const char *doc_number;             /* 发文字号 as printed */
+    const char *issuer;                 /* 署名 and the mark */
+    const char *report_to;              /* where the district reports (报送…) */
+    const char *new_deadline;           /* the deadline the letter sets (YYYY-MM-DD) */
+    model_letter_item *items;           /* in the order of the history (issue, position) */
+    size_t n_items;
+} model_letter;
 
 void model_free(model_bulletin *b);    /* frees the arena (and b itself) */
 size_t model_count_findings(const model_bulletin *b);

@@ -137,6 +137,12 @@ static doc_document *render_compose(const model_bulletin *b, const tpl_template 
                                     render_info *info, err *e) {
     compose_opts co = {0};
     co.kind = o && o->kind ? o->kind : t->kind;
+    if (co.kind && !strcmp(co.kind, "letter")) {
+        err_set(e, TB_ETEMPLATE, t->path, 0, 0,
+                "template %s writes the letters of tongbao escalate (督办通知书), not bulletins; render a bulletin "
+                "with another template (-t dubao)", t->name ? t->name : "?");
+        return NULL;
+    }
     co.district = o ? o->district : NULL;
     co.show_ids = o ? o->show_ids : 0;
     co.word = tpl_word;
@@ -192,6 +198,46 @@ int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_templa
         info->lines_full = r->lines_full;
         info->lines_squeezed = r->lines_squeezed;
         info->lines_pushed = r->lines_pushed;
+        if (r->warnings.len) buf_add(&info->warnings, r->warnings.data, r->warnings.len);
+    }
+    lay_free(r);
+    doc_free(d);
+    return rc;
+}
+
+/* A letter of tongbao escalate (compose_letter.c): the template's levels
+ * and wording, its <order>, its furniture (信函格式). */
+int render_letter(lay_ctx *lc, const model_letter *l, const tpl_template *t, buf *pdf, render_info *info, err *e) {
+    const tpl_escalation *x = &t->escalation;
+    compose_level *lv = calloc(x->n_levels ? x->n_levels : 1, sizeof *lv);
+    if (!lv) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < x->n_levels; i++)
+        lv[i] = (compose_level){x->levels[i].name, x->levels[i].title, x->levels[i].lead, x->levels[i].warning};
+    compose_opts co = {0};
+    co.kind = "letter";
+    co.word = tpl_word;
+    co.word_ctx = (void *)t;
+    doc_document *d = compose_letter(l, lv, x->n_levels, &co, e);
+    free(lv);
+    if (!d) {
+        if (e->code == TB_ETEMPLATE && !e->file[0]) snprintf(e->file, sizeof e->file, "%s", t->path ? t->path : "");
+        return -1;
+    }
+    if (arrange(d, t, e) < 0) {
+        doc_free(d);
+        return -1;
+    }
+    if (info) doc_write_text(d, &info->text);
+    lay_result *r = lay_document(lc, d, t, e);
+    if (!r) {
+        doc_free(d);
+        return -1;
+    }
+    pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
+                  l->doc_number, d->meta_date, t->pdfa};
+    int rc = pdf_render(r, &m, pdf, e);
+    if (info) {
+        info->pages = (int)r->n_pages;
         if (r->warnings.len) buf_add(&info->warnings, r->warnings.data, r->warnings.len);
     }
     lay_free(r);

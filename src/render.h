@@ -33,6 +33,11 @@ void render_info_free(render_info *i);
 int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
                     const render_opts *o, buf *pdf, render_info *info, err *e);
 
+/* A letter of tongbao escalate (督办通知书, 信函格式) as a PDF: the template
+ * must have the letter parts (<escalation>, the letter-* wording; else
+ * TB_ETEMPLATE naming what it lacks).  info (may be NULL) gets pages, text
+ * and warnings. */
+int render_letter(lay_ctx *lc, const model_letter *l, const tpl_template *t, buf *pdf, render_info *info, err *e);
 /* The fixed-layout forms of one bulletin from the same laid-out pages:
  * each non-NULL buffer gets its form (the PDF, PDF/A-2b when pdfa or
  * t->pdfa says so; the OFD package of ofd.h). */

@@ -138,7 +138,51 @@ static const char *const migrations[] = {
     "ALTER TABLE finding ADD COLUMN recurs INTEGER NOT NULL DEFAULT 0;\n"
     "ALTER TABLE bulletin ADD COLUMN n_recurring INTEGER NOT NULL DEFAULT 0;\n"
     "CREATE INDEX finding_done_loc ON finding(series_id, norm_location) WHERE status = 'done';\n",
-    /* 2 -> 3 (issue 13): the forms a bulletin is issued in.  bulletin.form
+    /* 2 -> 3 (issue 16): the letters of tongbao escalate.  A letter
+     * (督办通知书, 提醒, 告诫) goes to one district (or unit) of a series,
+     * numbered per series and year in its own 发文字号 series, and is archived
+     * like a bulletin: its PDF and SHA-256, and the template it was written
+     * with, so regen gives the same bytes.  escalation holds one row per
+     * finding per letter: the finding's n-th escalation, the level the
+     * template named it (督办, 提醒, 告诫), the deadline it had passed and
+     * the new one; a finding's deadline in force is its last row's
+     * new_deadline.  (finding_id, n) makes each escalation happen once. */
+    "CREATE TABLE letter(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  series_id INTEGER NOT NULL REFERENCES series(id),\n"
+    "  year INTEGER NOT NULL,\n"
+    "  letter_no INTEGER NOT NULL CHECK (letter_no > 0),\n"
+    "  date TEXT NOT NULL,\n"
+    "  district TEXT NOT NULL,\n"
+    "  doc_number TEXT NOT NULL,\n"
+    "  level INTEGER NOT NULL,\n"
+    "  new_deadline TEXT NOT NULL,\n"
+    "  issuer TEXT, report_to TEXT,\n"
+    "  n_findings INTEGER NOT NULL,\n"
+    "  template TEXT, tool_version TEXT,\n"
+    "  pages INTEGER NOT NULL,\n"
+    "  pdf_size INTEGER NOT NULL, pdf_sha256 TEXT NOT NULL,\n"
+    "  issued_at TEXT NOT NULL,\n"
+    "  UNIQUE (series_id, year, letter_no)\n"
+    ");\n"
+    "CREATE TABLE letter_file(\n"
+    "  letter_id INTEGER PRIMARY KEY REFERENCES letter(id),\n"
+    "  template_xml TEXT,\n"
+    "  pdf BLOB NOT NULL\n"
+    ");\n"
+    "CREATE TABLE escalation(\n"
+    "  finding_id TEXT NOT NULL REFERENCES finding(id),\n"
+    "  n INTEGER NOT NULL CHECK (n > 0),\n"
+    "  letter_id INTEGER NOT NULL REFERENCES letter(id),\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  level TEXT NOT NULL,\n"
+    "  date TEXT NOT NULL,\n"
+    "  missed TEXT,\n"
+    "  new_deadline TEXT NOT NULL,\n"
+    "  PRIMARY KEY (finding_id, n),\n"
+    "  UNIQUE (letter_id, seq)\n"
+    ") WITHOUT ROWID;\n",
+    /* 3 -> 4 (issue 13): the forms a bulletin is issued in.  bulletin.form
      * says what the bytes of bulletin_file.pdf (and pdf_size, pdf_sha256)
      * are: a PDF, a PDF/A-2b or an OFD package (GB/T 33190); a bulletin
      * issued before is a PDF.  bulletin_form holds each further form with

@@ -26,7 +26,7 @@
 #include "model.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 3      /* PRAGMA user_version this binary writes */
+#define STORE_SCHEMA_VERSION 4      /* PRAGMA user_version this binary writes */
 #define STORE_BUSY_MS 10000         /* wait this long for another writer */
 #define STORE_DEFAULT_PATH "tongbao.db"
 
@@ -308,6 +308,8 @@ typedef struct {
     const char *done_date, *note;
     const char *repeat_of, *repeat_note;
     int repeat_count;         /* 1 = first report; n = nth time */
+    int escalations;          /* letters of tongbao escalate naming it (issue 16) */
+    const char *level;        /* the last one's level (督办, 提醒, 告诫), or NULL */
 } store_finding_row;
 
 /* Ordered by series, year, issue, position.  Returns rows, or -1 + e. */
@@ -338,6 +340,81 @@ int store_rectify(store *s, const char *series, const store_rectification *items
                   size_t n, const char *source, err *e);
 int store_rectify_ex(store *s, const char *series, const store_rectification *items,
                      size_t n, const char *source, int *already, err *e);
+
+/* ---- escalation (issue 16; store_escalate.c) ------------------------------
+ * tongbao escalate: letters (督办通知书, then 提醒, 告诫) to each district
+ * (or unit) whose findings are overdue, recorded with every finding they
+ * name.  A finding is due when it is open and its deadline in force (the
+ * new deadline of its last letter, else its own) lies at least
+ * max(after, 1) days before today: overdue by `after` days or more.  A
+ * finding put right drops out; one escalated today is not due again today,
+ * so the same day twice sends nothing new.  The store knows no template:
+ * the hooks fill what the template decides (level names, the new deadline,
+ * the 发文字号) and render the letter. */
+typedef struct {
+    const char *series;     /* required: the series whose findings are escalated */
+    const char *district;   /* a district or unit; NULL = all */
+    const char *today;      /* the letters' date, YYYY-MM-DD; NULL = today */
+    int after;              /* overdue by this many days or more (0 and 1: overdue at all) */
+    int dry_run;            /* assign and prepare only: nothing rendered or recorded */
+} store_escalate_opts;
+
+typedef struct {
+    /* Fill, for the letter the store has assigned (series, district, date,
+     * year, number, issuer, report_to, items with level and missed): each
+     * item's level_name, l->new_deadline and l->doc_number (prefix: the
+     * series' last 发文字号 before 〔, else its code).  Strings into l->arena.
+     * 0, or -1 + e: nothing is recorded. */
+    int (*prepare)(void *ctx, model_letter *l, const char *prefix, err *e);
+    /* Render it (not called in a dry run); may run queries, never writes. */
+    int (*render)(void *ctx, const model_letter *l, store_rendered *out, err *e);
+    /* Still inside the transaction, e.g. write the PDF to a temporary; may be NULL. */
+    int (*before_commit)(void *ctx, const model_letter *l, const store_rendered *r, err *e);
+    void *ctx;
+    const char *template_name, *template_xml, *tool_version;   /* archived with each letter */
+} store_letter_hooks;
+
+typedef struct {
+    arena *a;               /* everything below */
+    model_letter **letters; /* in the order they were numbered */
+    size_t n;
+    const char **pdf_sha256;/* per letter (not in a dry run) */
+    int *pages;
+    long sent_today;        /* nothing due: letters of the series already dated today */
+} store_escalate_result;
+
+/* All letters in one BEGIN IMMEDIATE transaction: for each district in the
+ * order of its first due finding, the next number of the series' letters in
+ * the year of today, prepare, render, before_commit, then every letter and
+ * escalation row is recorded at once (crash points escalate-recorded and
+ * escalate-committed around the COMMIT).  Refused before anything is read
+ * further, nothing recorded: an unknown series or district (TB_ENOTFOUND,
+ * naming the districts there are), a today before the series' last
+ * bulletin or last letter (TB_EINPUT).  Returns the number of letters
+ * (0: nothing due), or -1 + e.  Free res with store_escalate_result_free. */
+long store_escalate(store *s, const store_escalate_opts *o, const store_letter_hooks *h, store_escalate_result *res,
+                    err *e);
+void store_escalate_result_free(store_escalate_result *res);
+
+/* One archived letter. */
+typedef struct {
+    const char *series, *district, *date, *doc_number, *template_name, *tool_version, *issued_at;
+    int year, letter_no, level, n_findings, pages;
+    long long pdf_size;
+    const char *pdf_sha256;
+} store_letter_info;
+
+/* Letters of a series (NULL = all) in series, year, number order; date not
+ * NULL: only those of that date.  cb returns nonzero to stop.  Rows seen, or
+ * -1 + e.  Strings live for the call. */
+typedef int (*store_letter_fn)(void *ctx, const store_letter_info *r);
+long store_list_letters(store *s, const char *series, const char *date, store_letter_fn cb, void *ctx, err *e);
+/* Letter N of a series (year 0 = the latest year that has it): the letter
+ * composed again from the history (l, into a), the archived template text
+ * (*template_xml, NULL if none), its PDF appended to pdf (may be NULL) and
+ * its row.  TB_ENOTFOUND when there is none. */
+int store_get_letter(store *s, const char *series, int year, int letter_no, arena *a, model_letter *l,
+                     const char **template_xml, buf *pdf, store_letter_info *info, err *e);
 
 /* ---- statistics ---------------------------------------------------------- */
 /* The same shapes the bulletin's history figures use (model.h). */

@@ -421,8 +421,7 @@ long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err
         sqlite3_stmt *probe = NULL;
         int ok = sqlite3_prepare_v2(s->db, "SELECT 1 FROM bulletin b JOIN series s ON s.id = b.series_id "
                                     "LEFT JOIN bulletin_file f ON f.bulletin_id = b.id "
-                                    "LEFT JOIN bulletin_form g ON g.bulletin_id = b.id "
-                                    "JOIN finding ON 0", -1, &probe, NULL) == SQLITE_OK;
+                                    "JOIN finding ON 0 WHERE b.form", -1, &probe, NULL) == SQLITE_OK;
         sqlite3_finalize(probe);
         if (!ok) {
             if (pragma_faults(s, "PRAGMA integrity_check", 0, cb, ctx, &faults, e) < 0) goto fail;
@@ -485,7 +484,20 @@ long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err
                   (long long)sqlite3_column_int64(st, 7), (long long)sqlite3_column_int64(st, 11));
     }
     sqlite3_finalize(st);
-    if (r < 0 || verify_forms(s, cb, ctx, &faults, e) < 0) goto fail;
+    if (r < 0) goto fail;
+    /* the further forms (issue 13), when their table is there */
+    sqlite3_stmt *fp = NULL;
+    int forms_ok = !sf || sqlite3_prepare_v2(s->db, "SELECT g.form, g.size, g.sha256, g.bytes FROM bulletin_form g "
+                                                    "JOIN bulletin b ON b.id = g.bulletin_id", -1, &fp, NULL) == SQLITE_OK;
+    sqlite3_finalize(fp);
+    if (forms_ok && verify_forms(s, cb, ctx, &faults, e) < 0) goto fail;
+    long nl = 0;   /* the letters of tongbao escalate (issue 16), when their tables are there */
+    sqlite3_stmt *lp = NULL;
+    int letters_ok = !sf || sqlite3_prepare_v2(s->db, "SELECT 1 FROM letter l JOIN series s ON s.id = l.series_id "
+                                                      "LEFT JOIN letter_file f ON f.letter_id = l.id "
+                                                      "JOIN escalation ON 0", -1, &lp, NULL) == SQLITE_OK;
+    sqlite3_finalize(lp);
+    if (letters_ok && store_verify_letters(s, cb, ctx, &faults, &nl, e) < 0) goto fail;
     if (pragma_faults(s, "PRAGMA integrity_check", 0, cb, ctx, &faults, e) < 0 ||
         pragma_faults(s, "PRAGMA foreign_key_check", 1, cb, ctx, &faults, e) < 0)
         goto fail;

@@ -36,7 +36,10 @@ long store_list_findings(store *s, const store_finding_filter *f,
              "f.street, f.community, f.site, f.unit, f.text, f.observed, f.responsible, "
              "f.deadline, CASE WHEN f.status = 'done' THEN 'done' "
              "WHEN f.deadline < :today THEN 'overdue' ELSE 'open' END, "
-             "f.done_date, f.note, f.repeat_of, f.repeat_note, f.repeat_count "
+             "f.done_date, f.note, f.repeat_of, f.repeat_note, f.repeat_count, "
+             /* letters of tongbao escalate (issue 16): how many, the last level */
+             "(SELECT count(*) FROM escalation e WHERE e.finding_id = f.id), "
+             "(SELECT e.level FROM escalation e WHERE e.finding_id = f.id ORDER BY e.n DESC LIMIT 1) "
              "FROM finding f JOIN bulletin b ON b.id = f.bulletin_id "
              "JOIN series s ON s.id = f.series_id WHERE 1");
     if (f->series) buf_puts(&sql, " AND f.series_id = :series");
@@ -88,6 +91,7 @@ long store_list_findings(store *s, const store_finding_filter *f,
             .status = store_col_text(st, 16), .done_date = store_col_text(st, 17), .note = store_col_text(st, 18),
             .repeat_of = store_col_text(st, 19), .repeat_note = store_col_text(st, 20),
             .repeat_count = sqlite3_column_int(st, 21),
+            .escalations = sqlite3_column_int(st, 22), .level = store_col_text(st, 23),
         };
         n++;
         if (cb && cb(ctx, &w)) break;

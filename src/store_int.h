@@ -11,6 +11,7 @@
  *   store_archive.c  archive queries, restoring a model, verification
  *   store_findings.c finding lists and rectification
  *   store_stats.c    cumulative statistics and store_reserve's memo of them
+ *   store_escalate.c the letters of tongbao escalate and their escalations
  * Rules kept throughout:
  *   - every statement is prepared with constant SQL text and bound
  *     parameters; user data never becomes SQL;
@@ -145,6 +146,12 @@ int store_series_exists(store *s, const char *series, sqlite3_int64 *id, err *e)
 /* store_find_bulletin that also gives the bulletin's row id. */
 int store_find_bulletin_id(store *s, const char *series, int year, int issue_no, arena *a,
                            store_bulletin_info *info, sqlite3_int64 *bid, err *e);
+
+/* ---- letters (store_escalate.c) ------------------------------------------------ */
+/* store_verify's part for the letters of tongbao escalate: each PDF against
+ * its SHA-256 and size, each letter's escalation rows against its count;
+ * faults counted into *faults, letters into *n_letters.  0, or -1 + e. */
+int store_verify_letters(store *s, store_fault_fn cb, void *ctx, long *faults, long *n_letters, err *e);
 
 /* ---- the statistics memo of store_reserve (store_stats.c) ----------------- */
 /* store_reserve has just recorded bulletin bid as (year, issue_no) of the

@@ -187,6 +187,26 @@ static int space_after(loader *L, xmlNode *n, tpl_item *it) {
     return 0;
 }
 
+/* page-top= / page-bottom= (from the paper's edges, 信函格式) and a rule's
+ * length=: one way to place an item, non-negative, a rule no longer than
+ * the paper is wide. */
+static int page_place(loader *L, xmlNode *c, tpl_item *it) {
+    it->page_top = it->page_bottom = -1;
+    if (length(L, c, "page-top", &it->page_top) < 0 || length(L, c, "page-bottom", &it->page_bottom) < 0 ||
+        length(L, c, "length", &it->length) < 0)
+        return -1;
+    int how = (it->top >= 0) + (it->page_top >= 0) + (it->page_bottom >= 0);
+    if (how > 1) return fail(L, c, "give one of top=, page-top= and page-bottom=%s%s", NULL, NULL);
+    if ((attr(L, c, "page-top") && it->page_top < 0) || (attr(L, c, "page-bottom") && it->page_bottom < 0))
+        return fail(L, c, "page-top= and page-bottom= are distances from the paper's edge: not negative%s%s", NULL,
+                    NULL);
+    if (how && attr(L, c, "after")) return fail(L, c, "after= is for items that flow: leave out top=, page-top= or page-bottom=%s%s", NULL, NULL);
+    if (it->length < 0 || it->length > L->t->page_w)
+        return fail(L, c, "length=\"%s\": a rule from 0 to the paper's width%s", attr(L, c, "length"), NULL);
+    if (it->length > 0 && !is(c, "rule")) return fail(L, c, "length= is for a <rule>%s%s", NULL, NULL);
+    return 0;
+}
+
 static int load_items(loader *L, xmlNode *parent, tpl_item **items, size_t *n) {
     size_t cap = 0;
     for (xmlNode *c = parent->children; c; c = c->next) {
@@ -196,7 +216,7 @@ static int load_items(loader *L, xmlNode *parent, tpl_item **items, size_t *n) {
         tpl_item *it = &(*items)[*n];
         memset(it, 0, sizeof *it);
         it->top = -1;
-        if (length(L, c, "top", &it->top) < 0 || space_after(L, c, it) < 0) return -1;
+        if (length(L, c, "top", &it->top) < 0 || space_after(L, c, it) < 0 || page_place(L, c, it) < 0) return -1;
         if (is(c, "rule")) {
             it->kind = TPL_ITEM_RULE;
             it->weight = 0.35 * MM;
@@ -505,6 +525,60 @@ static int load_output(loader *L, xmlNode *n) {
     return 0;
 }
 
+/* A number of days from 0 to hi, whole: 0 absent, 1 set, -1 failed (checked
+ * before the conversion, which is undefined for a double out of int's range). */
+static int esc_days(loader *L, xmlNode *n, const char *name, int hi, int *out) {
+    double x;
+    int r = number(L, n, name, &x);
+    if (r <= 0) return r;
+    if (!(x >= 0 && x <= hi) || x != (double)(int)x) {
+        char range[64];
+        snprintf(range, sizeof range, "0 to %d", hi);
+        return fail(L, n, "<escalation> %s= must be a whole number of days from %s", name, range);
+    }
+    *out = (int)x;
+    return 1;
+}
+
+/* <escalation working-days="3" after="0"> with one <level name= title=
+ * lead= warning=/> per level, lowest first: what `tongbao escalate` writes
+ * (templates/README.md, "<escalation>").  The wording is the template's;
+ * compose_letter refuses a letter whose template leaves a part out. */
+static int load_escalation(loader *L, xmlNode *n) {
+    tpl_escalation *x = &L->t->escalation;
+    if (x->n_levels) return fail(L, n, "a template has one <escalation>%s%s", NULL, NULL);
+    x->working_days = -1;
+    if (esc_days(L, n, "working-days", 365, &x->working_days) < 0 ||
+        esc_days(L, n, "days", 3650, &x->calendar_days) < 0 || esc_days(L, n, "after", 3650, &x->after_days) < 0)
+        return -1;
+    if (x->working_days >= 0 && attr(L, n, "days"))
+        return fail(L, n, "<escalation>: give working-days= or days=, not both%s%s", NULL, NULL);
+    if (x->working_days < 0) x->working_days = attr(L, n, "days") ? 0 : 3;
+    if (x->working_days == 0 && x->calendar_days == 0)
+        return fail(L, n, "<escalation>: the new deadline must be at least one day after the letter "
+                          "(working-days=\"3\" or days=\"7\")%s%s", NULL, NULL);
+    size_t cap = 0;
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (!is(c, "level"))
+            return fail(L, c, "unknown element <%s> in <escalation>; use <level name=\"督办\" …/>%s",
+                        (const char *)c->name, NULL);
+        if (arena_grow(L->t->arena, (void **)&x->levels, &cap, x->n_levels, sizeof *x->levels) < 0)
+            return err_set(L->e, TB_EINTERNAL, L->t->path, 0, 0, "out of memory");
+        tpl_level *lv = &x->levels[x->n_levels];
+        lv->name = attr(L, c, "name");
+        lv->title = attr(L, c, "title");
+        lv->lead = attr(L, c, "lead");
+        lv->warning = attr(L, c, "warning");
+        if (str_empty(lv->name)) return fail(L, c, "<level> needs name=\"…\" (督办, 提醒, 告诫)%s%s", NULL, NULL);
+        for (size_t k = 0; k < x->n_levels; k++)
+            if (!strcmp(x->levels[k].name, lv->name)) return fail(L, c, "level \"%s\" is named twice%s", lv->name, NULL);
+        x->n_levels++;
+    }
+    if (!x->n_levels) return fail(L, n, "<escalation> needs at least one <level name=\"…\"/>%s%s", NULL, NULL);
+    return 0;
+}
+
 static int load_root(loader *L, xmlNode *root) {
     tpl_template *t = L->t;
     if (!root || !is(root, "template"))
@@ -521,6 +595,7 @@ static int load_root(loader *L, xmlNode *root) {
     t->folio_below = 7 * MM;
     t->folio_inset = 1;
     t->folio_outer = 1;
+    t->folio_first = 1;
     t->sides = 2;
     t->head_gap = -1;
     t->appendix.pad_x = t->appendix.pad_y = t->appendix.rule_weight = -1;   /* appendix.c's defaults */
@@ -556,6 +631,11 @@ static int load_root(loader *L, xmlNode *root) {
             if (load_items(L, c, &t->head, &t->n_head) < 0) return -1;
         } else if (is(c, "tail")) {
             if (load_items(L, c, &t->tail, &t->n_tail) < 0) return -1;
+            for (size_t k = 0; k < t->n_tail; k++)
+                if (t->tail[k].page_top >= 0 || t->tail[k].page_bottom >= 0 || t->tail[k].after > 0 ||
+                    t->tail[k].after_lines > 0 || t->tail[k].length > 0)
+                    return fail(L, c, "<tail> items sit on the last grid lines: page-top=, page-bottom=, after= "
+                                      "and length= are for <head>%s%s", NULL, NULL);
         } else if (is(c, "folio")) {
             const char *f = attr(L, c, "format"), *s = attr(L, c, "style"), *side = attr(L, c, "side");
             if (f) t->folio_format = f;
@@ -566,6 +646,10 @@ static int load_root(loader *L, xmlNode *root) {
                 else return fail(L, c, "side=\"%s\": use outer or center%s", side, NULL);
             }
             if (length(L, c, "below", &t->folio_below) < 0 || number(L, c, "inset", &t->folio_inset) < 0) return -1;
+            /* first="no": page 1 carries no number (信函格式, GB/T 9704 10.1) */
+            int first = 1;
+            if (set_flag(L, c, "first", &first) < 0) return -1;
+            t->folio_first = first;
         } else if (is(c, "wording")) {
             for (xmlNode *w = c->children; w; w = w->next) {
                 if (w->type != XML_ELEMENT_NODE) continue;
@@ -591,6 +675,8 @@ static int load_root(loader *L, xmlNode *root) {
             if (load_chart(L, c) < 0) return -1;
         } else if (is(c, "output")) {
             if (load_output(L, c) < 0) return -1;
+        } else if (is(c, "escalation")) {
+            if (load_escalation(L, c) < 0) return -1;
         } else {
             return fail(L, c, "unknown element <%s> in <template>%s", (const char *)c->name, NULL);
         }

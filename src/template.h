@@ -52,7 +52,14 @@ typedef struct {
     double top;                 /* head: distance from the block top to the item top (pt); <0 = flow */
     double after, after_lines;  /* head, flow items: space above the item, below the previous item
                                    present (pt + grid lines); both 0 = right under it */
+    /* head items placed from the paper's edges, not the block (信函格式, GB/T
+     * 9704 10.1: the mark 30 mm below the top edge, a double rule 20 mm above
+     * the bottom edge); < 0 = unset.  page_top: the paper's top edge to the
+     * item's top; page_bottom: the item's lower edge to the paper's bottom
+     * edge.  Items after a page_top item flow from it as from any other. */
+    double page_top, page_bottom;
     double weight;              /* rule thickness (pt) */
+    double length;              /* rule: length (pt), centred on the paper; 0 = across the block */
     double rgb[3];              /* rule colour */
 } tpl_item;
 
@@ -94,6 +101,25 @@ typedef struct {
     size_t n_palette;                   /* 0 = the built-in grayscale-safe palette */
 } tpl_chart;
 
+/* <escalation>: the letters of `tongbao escalate` (督办通知书 and the levels
+ * after it).  A finding's first escalation takes levels[0], its second
+ * levels[1] …, and every one after the last takes the last.  NULL strings:
+ * the template does not say (compose_letter names what is missing). */
+typedef struct {
+    const char *name;           /* 督办, 提醒, 告诫: recorded with each escalation */
+    const char *title;          /* the letter's title word at this level (督办通知书) */
+    const char *lead;           /* the sentence before this level's findings */
+    const char *warning;        /* the closing warning when this is the letter's highest level */
+} tpl_level;
+
+typedef struct {
+    tpl_level *levels;          /* n_levels == 0: not a letter template */
+    size_t n_levels;
+    int working_days;           /* the new deadline: this many working days after the letter */
+    int calendar_days;          /* … or this many days (when working_days is 0) */
+    int after_days;             /* default of escalate --after */
+} tpl_escalation;
+
 typedef struct tpl_template {
     arena *arena;
     const char *name, *path, *description, *kind;
@@ -127,6 +153,7 @@ typedef struct tpl_template {
                                    一字线 of "— 1 —"; GB/T 9704 7.5: 一字线上距版心下边缘7mm) */
     double folio_inset;         /* characters in from the block edge */
     int folio_outer;            /* odd right / even left (else centred) */
+    int folio_first;            /* 1 (default): page 1 has its number; 0: not (信函格式) */
     /* wording for compose, and the order of body parts */
     tpl_word_entry *words;
     size_t n_words;
@@ -137,6 +164,8 @@ typedef struct tpl_template {
     const char *order;          /* <order> as written, NULL = compose's order */
     const char **parts;         /* its part names (head/tail left out), n_parts */
     size_t n_parts;
+    /* the letters of tongbao escalate (<escalation>); n_levels 0 = none */
+    tpl_escalation escalation;
     /* appendix table and chart (each on when <order> names it) */
     tpl_appendix appendix;
     tpl_chart chart;

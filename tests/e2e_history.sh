@@ -154,7 +154,7 @@ check "archive verify after the scenario" "$TB" archive verify --db "$HDB"
 # ---- findings: table and CSV ------------------------------------------------------------
 "$TB" findings --db "$HDB" --series "$QX" --today 2026-03-10 >"$HD/table" 2>"$HD/table.err"; rc=$?
 h_eq "findings table exits 0" "$rc" 0
-h_eq "findings table: header" "$(head -1 "$HD/table" | tr -s ' ')" "ID STATUS TIMES DEADLINE DONE LOCATION PROBLEM"
+h_eq "findings table: header" "$(head -1 "$HD/table" | tr -s ' ')" "ID STATUS TIMES DEADLINE DONE LETTERS LOCATION PROBLEM"
 h_eq "findings table: one row per finding" "$(grep -c '^QX2026-' "$HD/table")" "$(h_sql "SELECT count(*) FROM finding f JOIN series s ON s.id = f.series_id WHERE s.name = '$QX'")"
 h_eq "findings table: summary" "$(tail -1 "$HD/table")" "16 findings: 3 open, 0 overdue, 13 done (overdue as of 2026-03-10)"
 # the PROBLEM column (the last field: the scenario's problems have no
@@ -179,12 +179,12 @@ h_eq "findings --status open excludes overdue" "$(tail -1 "$HD/open")" "(no find
 h_eq "findings --status overdue --district" "$(grep -c '^QX' "$HD/od")/$(grep -c '河西区' "$HD/od")" \
     "$(h_sql "SELECT count(*) FROM finding WHERE status = 'open' AND deadline < '2026-03-13' AND district = '河西区'")/1"
 "$TB" findings --db "$HDB" --series "$QX" --issue 3 --csv >"$HD/csv"
-h_eq "findings --csv: BOM and Chinese header" "$(head -1 "$HD/csv")" "$(printf '\357\273\277编号,系列,年度,期号,通报日期,问题类别,区,街道,社区,点位,单位,问题描述,发现时间,责任单位,整改时限,状态,完成时间,整改情况,通报次数,前次编号,重复说明\r')"
+h_eq "findings --csv: BOM and Chinese header" "$(head -1 "$HD/csv")" "$(printf '\357\273\277编号,系列,年度,期号,通报日期,问题类别,区,街道,社区,点位,单位,问题描述,发现时间,责任单位,整改时限,状态,完成时间,整改情况,通报次数,前次编号,重复说明,督办次数,督办级别\r')"
 h_eq "findings --csv: CRLF on every line" "$(grep -c "$(printf '\r')\$" "$HD/csv")" 4
 h_eq "findings --csv: quoted field with a comma" "$(grep '^QX2026-003-001,' "$HD/csv" | grep -c '"已整改到位,复查合格"')" 1
 "$TB" findings --db "$HDB" --series "$QX" --issue 4 --csv >"$HD/csv4"
 grep -qF '"未查验健康码，门口""扫码通行""提示牌已脱落"' "$HD/csv4" && ok "findings --csv: quotes doubled" || ko "findings --csv: quotes doubled" "$(cat "$HD/csv4")"
-h_eq "findings --csv: repeat columns" "$(grep '^QX2026-003-001,' "$HD/csv" | tr -d '\r' | awk -F, '{ print $(NF-2) "/" $(NF-1) }')" "3/QX2026-002-002"
+h_eq "findings --csv: repeat columns" "$(grep '^QX2026-003-001,' "$HD/csv" | tr -d '\r' | awk -F, '{ print $(NF-4) "/" $(NF-3) }')" "3/QX2026-002-002"
 "$TB" findings --db "$HDB" --status bogus >/dev/null 2>&1; rc=$?
 h_eq "findings --status bogus is a usage error" "$rc" 2
 "$TB" findings --db "$HDB" --series 没有这个 >/dev/null 2>&1; rc=$?

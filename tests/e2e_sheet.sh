@@ -169,7 +169,7 @@ s = wb["汇总"]
 print("summary", ",".join(str(c.value) for c in s[3]))
 PYEOF
 s_eq "ledger: openpyxl opens it; 汇总 then one sheet per district, units together" "$(grep '^sheets' "$LD/read.txt")" "sheets 汇总,东湖区,西山区,各单位"
-s_eq "ledger: the issue's columns" "$(grep '^header' "$LD/read.txt")" "header 编号,通报期数,区,街道,社区,点位,问题,整改时限,状态,整改情况,完成时间,备注"
+s_eq "ledger: the issue's columns" "$(grep '^header' "$LD/read.txt")" "header 编号,通报期数,区,街道,社区,点位,问题,整改时限,状态,整改情况,完成时间,备注,督办"
 s_eq "ledger: one row per finding" "$(grep '^row' "$LD/read.txt")" "row JC2026-001-001,2026年第1期,东湖区,青山街道,和平社区,锦绣小区,北门无人值守，进出人员未测体温,2026-11-22 17:00,逾期"
 s_eq "ledger: protected, header frozen" "$(grep '^protected' "$LD/read.txt")" "protected True frozen B4"
 s_eq "ledger: 整改情况 and 完成时间 open, the rest locked" "$(grep '^locked' "$LD/read.txt")" "locked True open False False"

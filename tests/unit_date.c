@@ -1,5 +1,6 @@
 /* unit_date.c — the one date rule (src/date.h): what is a date, what is
  * said about one that is not, comparing, adding days, today. */
+#include <stdio.h>
 #include <time.h>
 
 #include "date.h"
@@ -108,8 +109,46 @@ static void test_today(void) {
     CHECK_STR("today is the local date", t, want);
 }
 
+/* issue 16: the new deadline of a letter, N working days on */
+static void test_working_days(void) {
+    static const struct {
+        const char *from, *want;
+        int n;
+    } t[] = {
+        {"2026-03-10", "2026-03-13", 3},   /* Tuesday → Friday */
+        {"2026-03-12", "2026-03-17", 3},   /* Thursday → next Tuesday */
+        {"2026-03-13", "2026-03-18", 3},   /* Friday → Wednesday */
+        {"2026-03-14", "2026-03-18", 3},   /* Saturday → Wednesday */
+        {"2026-03-15", "2026-03-18", 3},   /* Sunday → Wednesday */
+        {"2026-12-31", "2027-01-05", 3},   /* across the year (a Thursday) */
+        {"2026-03-13", "2026-03-16", 1},
+        {"2026-03-02", "2026-03-16", 10},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        date_val v;
+        char got[11], name[96];
+        date_parse(t[i].from, 0, &v, NULL, 0);
+        date_add_working_days(&v, t[i].n);
+        date_format_day(&v, got);
+        snprintf(name, sizeof name, "%d working days after %s", t[i].n, t[i].from);
+        CHECK_STR(name, got, t[i].want);
+    }
+    date_val a, b;
+    date_parse("2026-03-02", 0, &a, NULL, 0);
+    CHECK("2026-03-02 is a Monday", date_weekday(&a) == 1, "%d", date_weekday(&a));
+    date_parse("2026-03-08", 0, &b, NULL, 0);
+    CHECK("2026-03-08 is a Sunday", date_weekday(&b) == 7, "%d", date_weekday(&b));
+    CHECK("six days from 03-02 to 03-08", date_days_between(&a, &b) == 6, "%ld", date_days_between(&a, &b));
+    CHECK("minus six back", date_days_between(&b, &a) == -6, "%ld", date_days_between(&b, &a));
+    date_parse("2025-12-30", 0, &b, NULL, 0);
+    CHECK("62 days from 2025-12-30 to 2026-03-02", date_days_between(&b, &a) == 62, "%ld", date_days_between(&b, &a));
+    date_parse("2999-12-31", 0, &b, NULL, 0);
+    CHECK("no working day past 2999", date_add_working_days(&b, 1) == -1, "%s", "");
+}
+
 int main(void) {
     test_parse();
+    test_working_days();
     test_cmp_add();
     test_today();
     return TESTS_DONE();

@@ -616,7 +616,9 @@ static void test_context(void) {
           h->quotes[0].n_by_kind == 1 && !strcmp(h->quotes[1].series, "乙通报") && h->quotes[1].bulletins == 1 &&
           h->quotes[1].n_scope == 0 && !strcmp(h->quotes[0].today, "2026-03-04"), "r=%d %s", r, e.msg);
     static const char *const bad[][2] = {
-        {"tongbao-history\t3\nend\n", "version 3"},
+        {"tongbao-history\t4\nend\n", "version 4"},
+        /* an escalation count (version 3) in a version-1 context */
+        {"tongbao-history\t1\ntoday\t2026-03-04\nprev\t2026\t1\t2026-03-02\noverdue\tX\tY\t2\nend\n", "bad overdue record"},
         {"tongbao-history\t1\ntoday\t2026-03-04\nquote\tX\nend\n", "bad quote record"},
         {"tongbao-history\t2\ntoday\t2026-03-04\nquote\tX\nprev\t2026\t1\t2026-03-02\nend\n", "after a quote"},
         {"tongbao-history\t1\ntoday\t2026-03-04\nearlier\t1\n", "no end record"},

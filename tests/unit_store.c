@@ -974,26 +974,40 @@ static void test_forms(void) {
     CHECK("an altered OFD is not handed out", r == -1 && e.code == TB_EVERIFY && got.len == 0 && strstr(e.msg, "OFD"), "%s", e.msg);
     store_close(s);
 
-    /* a database of schema 2: its bulletins are PDFs */
-    const char *p2 = dbpath("forms2.db");
-    char sql[1200], sha[65];
-    digest_sha256_hex("%PDF-old", 8, sha);
-    snprintf(sql, sizeof sql,
-             "PRAGMA user_version = 2; INSERT INTO series VALUES (1, 'S', 'S', 'x');"
-             "INSERT INTO bulletin(id, series_id, input_id, year, issue_no, date, n_findings, pages, pdf_size, pdf_sha256,"
-             " source_size, source_sha256, issued_at) VALUES (1, 1, 'o1', 2026, 1, '2026-01-02', 0, 1, 8, '%s', 0, '%s', 'x');"
-             "INSERT INTO bulletin_file(bulletin_id, source_xml, pdf) VALUES (1, X'', CAST('%%PDF-old' AS BLOB));", sha,
-             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    int ok = sqlexec(p2, store_migration(0)) == SQLITE_OK && sqlexec(p2, store_migration(1)) == SQLITE_OK &&
-             sqlexec(p2, sql) == SQLITE_OK;
-    s = ok ? store_open(p2, &e) : NULL;
-    buf_reset(&got);
-    r = s ? store_get_form(s, "S", 2026, 1, STORE_FORM_PDF, &got, a, &info, &e) : -1;
-    buf_reset(&faults);
-    nf = s ? store_verify(s, fault_cb, &faults, &nb, &e) : -1;
-    CHECK("schema 2 → 3: a bulletin issued before is a PDF, exported and verified", ok && r == 0 && str_eq(info.form, "pdf") &&
-          got.len == 8 && nf == 0 && sql1(p2, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "%s %s", e.msg, buf_cstr(&faults));
-    store_close(s);
+    /* databases of schema 2 and 3 (3: issue 16's letters, one of them
+     * archived): migrated to 4, their bulletins are PDFs, the letter stays */
+    for (int v = 2; v <= 3; v++) {
+        char name[32], sql[1600], sha[65], what[160];
+        snprintf(name, sizeof name, "forms%d.db", v);
+        const char *pv = dbpath(name);
+        digest_sha256_hex("%PDF-old", 8, sha);
+        snprintf(sql, sizeof sql,
+                 "PRAGMA user_version = %d; INSERT INTO series VALUES (1, 'S', 'S', 'x');"
+                 "INSERT INTO bulletin(id, series_id, input_id, year, issue_no, date, n_findings, pages, pdf_size, pdf_sha256,"
+                 " source_size, source_sha256, issued_at) VALUES (1, 1, 'o1', 2026, 1, '2026-01-02', 0, 1, 8, '%s', 0, '%s', 'x');"
+                 "INSERT INTO bulletin_file(bulletin_id, source_xml, pdf) VALUES (1, X'', CAST('%%PDF-old' AS BLOB));%s", v, sha,
+                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                 v < 3 ? "" : "INSERT INTO letter VALUES (1, 1, 2026, 1, '2026-01-20', 'D', 'S函〔2026〕1号', 1, '2026-01-27',"
+                              " NULL, NULL, 0, 'duban', 'x', 1, 8, '" /* sha follows */);
+        if (v == 3) {
+            size_t n = strlen(sql);
+            snprintf(sql + n, sizeof sql - n, "%s', 'x'); INSERT INTO letter_file VALUES (1, NULL, CAST('%%PDF-old' AS BLOB));", sha);
+        }
+        int ok = 1;
+        for (int k = 0; k < v; k++) ok = ok && sqlexec(pv, store_migration(k)) == SQLITE_OK;
+        ok = ok && sqlexec(pv, sql) == SQLITE_OK;
+        s = ok ? store_open(pv, &e) : NULL;
+        buf_reset(&got);
+        r = s ? store_get_form(s, "S", 2026, 1, STORE_FORM_PDF, &got, a, &info, &e) : -1;
+        buf_reset(&faults);
+        nf = s ? store_verify(s, fault_cb, &faults, &nb, &e) : -1;
+        snprintf(what, sizeof what, "schema %d → %d: a bulletin issued before is a PDF, exported and verified%s", v,
+                 STORE_SCHEMA_VERSION, v == 3 ? "; the letter kept" : "");
+        CHECK(what, ok && r == 0 && str_eq(info.form, "pdf") && got.len == 8 && nf == 0 &&
+              sql1(pv, "PRAGMA user_version") == STORE_SCHEMA_VERSION && sql1(pv, "SELECT count(*) FROM bulletin_form") == 0 &&
+              (v < 3 || sql1(pv, "SELECT count(*) FROM letter") == 1), "%s %s", e.msg, buf_cstr(&faults));
+        store_close(s);
+    }
     buf_free(&faults);
     buf_free(&got);
     arena_free(a);
