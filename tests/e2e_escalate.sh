@@ -170,11 +170,12 @@ grep -q '^QX2026-001-003,.*,告诫（3次）' "$ED/tz.csv" && head -1 "$ED/tz.cs
 n=$(e_sql "SELECT count(*) FROM letter")
 bad=
 for k in $(seq 1 "$n"); do
-    "$TB" regen --db "$EDB" --series $QX --letter "$k" -o "$ED/rl$k.pdf" >/dev/null 2>&1 &&
+    # composed again, not handed out from the archive (regen says so in a note)
+    "$TB" regen --db "$EDB" --series $QX --letter "$k" -o "$ED/rl$k.pdf" >/dev/null 2>"$ED/re" && ! grep -q 'note:' "$ED/re" &&
         "$TB" archive export --db "$EDB" --series $QX --letter "$k" -o "$ED/al$k.pdf" >/dev/null 2>&1 &&
         cmp -s "$ED/rl$k.pdf" "$ED/al$k.pdf" || bad="$bad $k"
 done
-[ -z "$bad" ] && [ "$n" -ge 9 ] && ok "regen --letter: all $n letters byte-identical to the archive" || ko "regen --letter: all $n letters byte-identical to the archive" "differ:$bad"
+[ -z "$bad" ] && [ "$n" -ge 9 ] && ok "regen --letter: all $n letters composed again byte-identical to the archive" || ko "regen --letter: all $n letters composed again byte-identical to the archive" "differ or not re-rendered:$bad"
 cmp -s "$ED/al5.pdf" "$ED/L2/河西区-督办通知书.pdf" && ok "archive export --letter: the bytes sent" || ko "archive export --letter: the bytes sent" "differs"
 "$TB" archive verify --db "$EDB" >"$ED/v" 2>&1 && grep -q "and $n letters" "$ED/v" &&
     ok "archive verify: the letters' PDFs checked" || ko "archive verify: the letters' PDFs checked" "$(cat "$ED/v")"
@@ -209,6 +210,36 @@ e_bad "a template without letter parts" 5 "template dubao has no letter parts: i
 sed 's|<text key="letter-item">.*</text>||' templates/duban.xml >"$ED/noitem.xml"
 e_bad "a letter template without letter-item" 5 "lacks <wording> key letter-item" -t "$ED/noitem.xml" --today 2026-03-20
 e_bad "an impossible --today" 2 "--today 2026-02-30 is not a real date" --today 2026-02-30
+
+# a history written before the letters (schema version 2: an issued
+# bulletin, no letter tables) is migrated by escalate and chased as it is
+# (a later migration that lands must be undone here too)
+V2=$ED/v2
+mkdir -p "$V2"
+"$TB" issue $SC/qx-1.xml --db "$V2/h.db" -o "$V2/1.pdf" >/dev/null 2>&1
+sqlite3 "$V2/h.db" "DROP TABLE escalation; DROP TABLE letter_file; DROP TABLE letter; PRAGMA user_version = 2" 2>/dev/null
+"$TB" escalate --db "$V2/h.db" --today 2026-03-04 --out "$V2/L" >"$V2/o" 2>&1; rc=$?
+if [ $rc -eq 0 ] && [ "$(sqlite3 "$V2/h.db" 'PRAGMA user_version')" = "$(e_sql 'PRAGMA user_version')" ] && [ "$(sqlite3 "$V2/h.db" 'SELECT count(*) FROM letter')" = 3 ] &&
+    "$TB" archive verify --db "$V2/h.db" >/dev/null 2>&1; then
+    ok "a schema-2 history: migrated to the current version by escalate, its three letters sent, archive verify clean"
+else ko "a schema-2 history: migrated to the current version by escalate, its three letters sent, archive verify clean" "exit $rc: $(cat "$V2/o")"; fi
+
+# a letter over several pages: the letterhead on page 1 only, no number on
+# page 1, numbers from page 2 on (26 overdue findings for 河西区)
+MP=$ED/multi
+mkdir -p "$MP"
+awk '/<finding district="河西区" street="西门街道" community="柳营社区"/ {
+    for (i = 1; i <= 24; i++) printf "      <finding district=\"河西区\" street=\"西门街道\" community=\"柳营社区\" site=\"柳营新村%d号楼\">楼栋门岗夜间无人值守，出入人员未查验健康码</finding>\n", i }
+    { print }' $SC/qx-1.xml >"$MP/big.xml"
+"$TB" issue "$MP/big.xml" --db "$MP/h.db" -o "$MP/1.pdf" >/dev/null 2>&1
+"$TB" escalate --db "$MP/h.db" --today 2026-03-04 --out "$MP/L" --district 河西区 >"$MP/o" 2>&1
+L=$MP/L/河西区-督办通知书.pdf
+np=$(pdfinfo "$L" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+if [ "${np:-0}" -ge 3 ]; then ok "a letter of 26 findings runs over $np pages"; else ko "a letter of 26 findings runs over several pages" "${np:-no} pages: $(cat "$MP/o")"; fi
+e_letterhead "督办通知书 of $np pages" "$L" 青溪市疫情防控 青防督函
+e_eq "督办通知书 of $np pages: every page from 2 on has its number" "$(awk '$1 == "folio" && $2 > 1 && $3 == "yes"' "$ED/geom" | wc -l)" "$((np - 1))"
+e_has "督办通知书 of $np pages: the 26th finding" "$L" "26．QX2026-001-030（第1期通报）：西门街道石桥社区石桥超市未查验健康码"
+e_eq "督办通知书 of $np pages: the mark only on page 1" "$(pdftotext -f 2 -l "$np" "$L" - 2>/dev/null | grep -c 青溪市疫情防控指挥部督导组$)" 1
 
 # a letter's 版记 (10.1): 抄送 when the template gives letter-cc, no 印发, no rules
 CC=$ED/cc

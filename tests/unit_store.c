@@ -257,9 +257,35 @@ static void test_open_and_migrate(void) {
     memset(&e, 0, sizeof e);
     s = store_open(p1, &e);
     long faults = s ? store_schema_faults(s, 1, NULL, NULL, &e) : -1;
-    CHECK("schema 1 upgraded: version 2, schema intact, rows kept",
+    CHECK("schema 1 upgraded to the current version, schema intact, rows kept",
           s && faults == 0 && sql1(p1, "PRAGMA user_version") == STORE_SCHEMA_VERSION &&
           sql1(p1, "SELECT n_recurring FROM bulletin WHERE input_id = 'old'") == 0, "faults %ld: %s", faults, e.msg);
+    store_close(s);
+
+    /* a database of schema 2 (before the letters of escalate) is upgraded
+     * in place: the letter tables appear, empty; its rows are kept */
+    const char *p2 = dbpath("v2.db");
+    {
+        sqlite3 *db = NULL;
+        int ok = sqlite3_open(p2, &db) == SQLITE_OK &&
+                 sqlite3_exec(db, store_migration(0), NULL, NULL, NULL) == SQLITE_OK &&
+                 sqlite3_exec(db, store_migration(1), NULL, NULL, NULL) == SQLITE_OK &&
+                 sqlite3_exec(db, "PRAGMA user_version = 2; INSERT INTO series VALUES (1, 'S', 'S', 'x');"
+                                  "INSERT INTO bulletin(id, series_id, input_id, year, issue_no, date, n_findings, "
+                                  "pages, pdf_size, pdf_sha256, source_size, source_sha256, issued_at, n_recurring) "
+                                  "VALUES (1, 1, 'two', 2026, 1, '2026-01-01', 0, 1, 0, 'x', 0, 'x', 'x', 3)",
+                              NULL, NULL, NULL) == SQLITE_OK;
+        sqlite3_close(db);
+        CHECK("build a schema-2 database", ok, "sqlite");
+    }
+    memset(&e, 0, sizeof e);
+    s = store_open(p2, &e);
+    faults = s ? store_schema_faults(s, 1, NULL, NULL, &e) : -1;
+    CHECK("schema 2 upgraded: letter tables added, schema intact, rows kept",
+          s && faults == 0 && sql1(p2, "PRAGMA user_version") == STORE_SCHEMA_VERSION &&
+          sql1(p2, "SELECT n_recurring FROM bulletin WHERE input_id = 'two'") == 3 &&
+          sql1(p2, "SELECT count(*) FROM sqlite_schema WHERE name IN ('letter', 'letter_file', 'escalation')") == 3 &&
+          sql1(p2, "SELECT count(*) FROM letter") == 0, "faults %ld: %s", faults, e.msg);
     store_close(s);
 
     /* a newer database is refused and left untouched */
