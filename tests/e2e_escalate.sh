@@ -217,7 +217,7 @@ e_bad "an impossible --today" 2 "--today 2026-02-30 is not a real date" --today 
 V2=$ED/v2
 mkdir -p "$V2"
 "$TB" issue $SC/qx-1.xml --db "$V2/h.db" -o "$V2/1.pdf" >/dev/null 2>&1
-sqlite3 "$V2/h.db" "DROP TABLE escalation; DROP TABLE letter_file; DROP TABLE letter; PRAGMA user_version = 2" 2>/dev/null
+sqlite3 "$V2/h.db" "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; DROP TABLE escalation; DROP TABLE letter_file; DROP TABLE letter; PRAGMA user_version = 2" 2>/dev/null
 "$TB" escalate --db "$V2/h.db" --today 2026-03-04 --out "$V2/L" >"$V2/o" 2>&1; rc=$?
 if [ $rc -eq 0 ] && [ "$(sqlite3 "$V2/h.db" 'PRAGMA user_version')" = "$(e_sql 'PRAGMA user_version')" ] && [ "$(sqlite3 "$V2/h.db" 'SELECT count(*) FROM letter')" = 3 ] &&
     "$TB" archive verify --db "$V2/h.db" >/dev/null 2>&1; then

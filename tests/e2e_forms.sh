@@ -197,3 +197,20 @@ else
     ko "forms: archived outputs through pdfa_check.py and ofd_check.py" "needs /usr/bin/python3 with python3-fonttools (make test-deps)"
 fi
 qpdf --check "$F/x3.pdf" >"$F/q" 2>&1 && ! grep -q WARNING "$F/q" && ok "forms: qpdf --check clean on an archived PDF/A" || ko "forms: qpdf --check on an archived PDF/A" "$(tail -3 "$F/q")"
+
+# ---- a history of schema version 3 (before the forms) ---------------------------
+# One bulletin issued, the forms migration undone (version 3: issue 16's
+# letters, no bulletin.form, no bulletin_form); the next issue migrates it,
+# issues PDF/A and OFD beside the old bulletin, and the archive verifies
+# both; the old one exports as the plain PDF it was.
+V3="$F/v3"
+mkdir -p "$V3"
+"$TB" issue "$N1" --db "$V3/h.db" -o "$V3/1.pdf" >/dev/null 2>&1
+sqlite3 "$V3/h.db" "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; PRAGMA user_version = 3" 2>/dev/null
+v=$(sqlite3 "$V3/h.db" "PRAGMA user_version" 2>/dev/null)
+"$TB" issue "$N2" --db "$V3/h.db" --format pdf,ofd --pdfa -o "$V3/2.pdf" >"$V3/o" 2>&1; rc=$?
+if [ "$v" = 3 ] && [ $rc -eq 0 ] && [ "$(sqlite3 "$V3/h.db" 'PRAGMA user_version')" = "$(sqlite3 "$DB" 'PRAGMA user_version')" ] &&
+    [ "$(fm_form "$V3/h.db" 1)" = pdf ] && [ "$(fm_form "$V3/h.db" 2)" = pdfa+ofd ] &&
+    "$TB" archive verify --db "$V3/h.db" >>"$V3/o" 2>&1 && fm_export "$V3/h.db" 1 "$V3/x1.pdf" && cmp -s "$V3/x1.pdf" "$V3/1.pdf"; then
+    ok "forms: a schema-3 history is migrated by issue: the old bulletin a PDF (exported as issued), the new one PDF/A + OFD, verify clean"
+else ko "forms: a schema-3 history migrated by issue" "version $v, exit $rc: $(fm_form "$V3/h.db" 1) $(fm_form "$V3/h.db" 2) $(cat "$V3/o" "$F/xe")"; fi
