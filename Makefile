@@ -7,7 +7,7 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=]   and make uninstall
 
 CC      ?= cc
-PKGS    := libxml-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 sqlite3 libdeflate nettle libzip xlsxwriter libpng icu-uc
+PKGS    := libxml-2.0 glib-2.0 cairo pangocairo pangoft2 fontconfig harfbuzz freetype2 sqlite3 libdeflate nettle libzip xlsxwriter libpng icu-uc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L
 LDLIBS  += -lm -lpthread
@@ -59,7 +59,7 @@ all: $(BIN)
 
 # Debian packages the build, the fonts and the tests need.  Installs only
 # what is missing, so it is quick on a prepared machine.
-DEB_PKGS := build-essential pkg-config libxml2-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev \
+DEB_PKGS := build-essential pkg-config libxml2-dev libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev \
             libsqlite3-dev libdeflate-dev nettle-dev fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai texlive-lang-chinese \
             poppler-utils qpdf sqlite3 libzip-dev libxlsxwriter-dev icc-profiles-free libpng-dev libicu-dev
 # Only the tests use these (they write and read workbooks the way users'

@@ -6,7 +6,8 @@
  * command's updates are recorded together or none is.  findings lists
  * findings with their status — open, done or overdue (open past its
  * deadline) — as an aligned table for people or RFC 4180 CSV for
- * spreadsheets. */
+ * spreadsheets, streamed as the store reads them (a page at a time with
+ * --limit and --after). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,15 +199,19 @@ done:
 
 static const char findings_help[] =
     "usage: tongbao findings [--series S] [--district D] [--status STATUS] [--csv [--encoding gb18030]]\n"
-    "                        [--issue N [--year Y]] [--today YYYY-MM-DD] [--db PATH]\n"
+    "                        [--issue N [--year Y]] [--today YYYY-MM-DD] [--limit N] [--after ID] [--db PATH]\n"
     "Lists findings and their rectification status, oldest issue first:\n"
     "open (not rectified, deadline not passed), done (rectified) or overdue\n"
-    "(not rectified, deadline passed).\n"
+    "(not rectified, deadline passed).  Rows are written as they are read, so a\n"
+    "long history starts at once; --limit and --after page through it.\n"
     "  --series S      one series (publication)\n"
     "  --district D    one district (区), e.g. 东湖区\n"
     "  --status STATUS open, done, overdue, or undone (open or overdue)\n"
     "  --issue N       the findings of one bulletin (needs --series; --year Y, else\n"
     "                  the latest year with that issue)\n"
+    "  --limit N       at most N findings (a page); the last line then names the\n"
+    "                  ID to continue after\n"
+    "  --after ID      the findings listed after finding ID (the next page)\n"
     "  --csv           CSV with every field for Excel and WPS: UTF-8 with a BOM, CRLF,\n"
     "                  Chinese headers (编号, 系列 … 状态, 完成时间, 整改情况 …), cells\n"
     "                  that could run as formulas neutralised; rectify --file reads it\n"
@@ -218,13 +223,25 @@ enum { COL_ID, COL_STATUS, COL_TIMES, COL_DEADLINE, COL_DONE, COL_LETTERS, COL_L
 static const char *const col_head[N_COLS] = {"ID", "STATUS", "TIMES", "DEADLINE", "DONE", "LETTERS", "LOCATION",
                                              "PROBLEM"};
 
+/* The table is aligned on the widths of its first HEAD_ROWS rows (CJK
+ * characters take two columns), held back until then; later rows stream
+ * out with those widths, so memory and the wait for the first line stay
+ * flat however long the listing (a wider cell further down pushes the rest
+ * of its line right). */
+enum { HEAD_ROWS = 200 };
+
 typedef struct {
     int csv;
     iconv_t cd;                 /* CSV in another encoding than UTF-8, else (iconv_t)-1 */
-    int measuring;              /* first pass: widths only */
     size_t width[N_COLS];
     long n, n_open, n_done, n_overdue;
+    long limit;                 /* > 0: stop after this many rows */
+    int more;                   /* a row past the limit was there */
+    char last_id[64];           /* the last row written: where the next page starts */
     buf line, cell;
+    buf held;                   /* the first rows' cells, NUL-separated, until the widths are known */
+    size_t n_held;
+    int streaming;              /* header written, widths fixed */
     int bad;
 } list_ctx;
 
@@ -336,18 +353,48 @@ static int table_header(list_ctx *c) {
     return emit(c);
 }
 
+/* One table line from N_COLS NUL-terminated cells. */
+static int table_line(list_ctx *c, const char *cells) {
+    const char *v = cells;
+    for (int k = 0; k < N_COLS; k++, v += strlen(v) + 1) {
+        if (k == N_COLS - 1) buf_puts(&c->line, v);
+        else {
+            pad_to(&c->line, v, c->width[k]);
+            buf_puts(&c->line, "  ");
+        }
+    }
+    buf_puts(&c->line, "\n");
+    return emit(c);
+}
+
+/* The widths are known (HEAD_ROWS rows held, or the end): the header, the
+ * rows held back, and from now on each row as it comes. */
+static int table_release(list_ctx *c) {
+    if (c->streaming) return 0;
+    c->streaming = 1;
+    if (c->held.oom) {
+        c->bad = 1;
+        return 1;
+    }
+    if (!c->n_held) return 0;
+    if (table_header(c)) return 1;
+    const char *p = c->held.data;
+    for (size_t i = 0; i < c->n_held; i++) {
+        if (table_line(c, p)) return 1;
+        for (int k = 0; k < N_COLS; k++) p += strlen(p) + 1;
+    }
+    buf_free(&c->held);
+    return 0;
+}
+
 static int list_row(void *ctx, const store_finding_row *r) {
     list_ctx *c = ctx;
-    if (c->measuring) {
-        for (int k = 0; k < N_COLS - 1; k++) {   /* the last column is not padded */
-            const char *v = cell(c, k, r);
-            if (!v) { c->bad = 1; return 1; }
-            size_t w = utf8_width(v);
-            if (w > c->width[k]) c->width[k] = w;
-        }
-        return 0;
+    if (c->limit > 0 && c->n >= c->limit) {   /* the row after the page: there is more */
+        c->more = 1;
+        return 1;
     }
     c->n++;
+    snprintf(c->last_id, sizeof c->last_id, "%s", r->id ? r->id : "");
     if (str_eq(r->status, "done")) c->n_done++;
     else if (str_eq(r->status, "overdue")) c->n_overdue++;
     else c->n_open++;
@@ -365,17 +412,29 @@ static int list_row(void *ctx, const store_finding_row *r) {
         buf_puts(&c->line, "\r\n");
         return emit(c);
     }
+    buf row;
+    buf_init(&row);
     for (int k = 0; k < N_COLS; k++) {
         const char *v = cell(c, k, r);
-        if (!v) { c->bad = 1; return 1; }
-        if (k == N_COLS - 1) buf_puts(&c->line, v);
-        else {
-            pad_to(&c->line, v, c->width[k]);
-            buf_puts(&c->line, "  ");
+        if (!v) { c->bad = 1; buf_free(&row); return 1; }
+        if (!c->streaming && k < N_COLS - 1) {   /* the last column is not padded */
+            size_t w = utf8_width(v);
+            if (w > c->width[k]) c->width[k] = w;
         }
+        buf_add(&row, v, strlen(v) + 1);
     }
-    buf_puts(&c->line, "\n");
-    return emit(c);
+    int stop;
+    if (row.oom) {
+        c->bad = 1;
+        stop = 1;
+    } else if (c->streaming) {
+        stop = table_line(c, row.data);
+    } else {
+        buf_add(&c->held, row.data, row.len);
+        stop = ++c->n_held == HEAD_ROWS ? table_release(c) : 0;
+    }
+    buf_free(&row);
+    return stop;
 }
 
 static int parse_status(const char *s) {
@@ -393,6 +452,7 @@ int cli_findings(int argc, char **argv) {
     const char *db = NULL, *status = NULL, *today = NULL, *encoding = NULL;
     store_finding_filter f = {0};
     int csv = 0;
+    long limit = 0;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
@@ -403,6 +463,16 @@ int cli_findings(int argc, char **argv) {
         else if ((r = cli_opt(argc, argv, &i, "--status", &v)) != 0) { if (r < 0) return TB_EUSAGE; status = v; }
         else if ((r = cli_opt(argc, argv, &i, "--today", &v)) != 0) { if (r < 0) return TB_EUSAGE; today = v; }
         else if ((r = cli_opt(argc, argv, &i, "--encoding", &v)) != 0) { if (r < 0) return TB_EUSAGE; encoding = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--after", &v)) != 0) { if (r < 0) return TB_EUSAGE; f.after = v; }
+        else if ((r = cli_opt(argc, argv, &i, "--limit", &v)) != 0) {
+            if (r < 0) return TB_EUSAGE;
+            char *end;
+            limit = strtol(v, &end, 10);
+            if (*end || end == v || limit <= 0) {
+                fprintf(stderr, "tongbao: findings: --limit wants a number of findings like 100\n");
+                return TB_EUSAGE;
+            }
+        }
         else if ((r = cli_opt(argc, argv, &i, "--issue", &v)) != 0) {
             if (r < 0) return TB_EUSAGE;
             f.issue_no = atoi(v);
@@ -452,9 +522,10 @@ int cli_findings(int argc, char **argv) {
         cli_error(&e);
         return e.code;
     }
-    list_ctx c = {.csv = csv, .cd = (iconv_t)-1};
+    list_ctx c = {.csv = csv, .cd = (iconv_t)-1, .limit = limit};
     buf_init(&c.line);
     buf_init(&c.cell);
+    buf_init(&c.held);
     long n = 0;
     if (csv && gb) c.cd = iconv_open(encoding, "UTF-8");
     if (csv && gb && c.cd == (iconv_t)-1) {
@@ -468,15 +539,10 @@ int cli_findings(int argc, char **argv) {
         buf_puts(&c.line, "\r\n");
         emit(&c);
     } else {
-        /* Two passes: widths first (CJK characters take two columns), so
-         * memory stays flat however many findings there are. */
         for (int k = 0; k < N_COLS; k++) c.width[k] = utf8_width(col_head[k]);
-        c.measuring = 1;
-        n = store_list_findings(s, &f, list_row, &c, &e);
-        c.measuring = 0;
-        if (n > 0 && !c.bad) table_header(&c);
     }
-    if (n >= 0 && !c.bad) n = store_list_findings(s, &f, list_row, &c, &e);
+    if (!c.bad) n = store_list_findings(s, &f, list_row, &c, &e);
+    if (n >= 0 && !csv && !c.bad) table_release(&c);
     if (n < 0) {
         cli_error(&e);
         rc = e.code ? e.code : TB_EINTERNAL;
@@ -493,12 +559,17 @@ int cli_findings(int argc, char **argv) {
         if (c.n == 0)
             printf("(no findings match)\n");
         else
-            printf("%ld finding%s: %ld open, %ld overdue, %ld done (overdue as of %s)\n", c.n,
-                   c.n == 1 ? "" : "s", c.n_open, c.n_overdue, c.n_done, f.today);
+            printf("%ld finding%s%s: %ld open, %ld overdue, %ld done (overdue as of %s)%s%s\n", c.n, c.n == 1 ? "" : "s",
+                   c.more ? " on this page" : "", c.n_open, c.n_overdue, c.n_done, f.today,
+                   c.more ? "; more follow: --after " : "", c.more ? c.last_id : "");
         if (fflush(stdout) != 0) rc = TB_EOUTPUT;
+    } else if (c.more) {
+        fprintf(stderr, "tongbao: findings: %ld findings written, more follow: --after %s for the next page\n", c.n,
+                c.last_id);
     }
     buf_free(&c.line);
     buf_free(&c.cell);
+    buf_free(&c.held);
     if (c.cd != (iconv_t)-1) iconv_close(c.cd);
     store_close(s);
     return rc;

@@ -1,7 +1,12 @@
-/* date.c — calendar dates (see date.h). */
+/* date.c — calendar dates (see date.h).  The calendar itself (month
+ * lengths, leap years, counting days) is GLib's GDate; reading and the
+ * messages are ours, because GLib's own parser (g_date_set_parse) follows
+ * the locale and guesses, where a bulletin's date must be exactly
+ * YYYY-MM-DD. */
 #define _POSIX_C_SOURCE 200809L
 #include "date.h"
 
+#include <glib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -10,14 +15,14 @@ static const char *const month_names[] = {"January", "February", "March", "April
                                           "August", "September", "October", "November", "December"};
 
 int date_days_in_month(int y, int m) {
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12) return 0;
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return dm[m - 1];
+    /* GDate takes years 1..65535; asked outside them, it complains */
+    if (m < 1 || m > 12 || y < 1 || y > 65535) return 0;
+    return g_date_get_days_in_month((GDateMonth)m, (GDateYear)y);
 }
 
 int date_valid_day(int y, int m, int d) {
-    return y >= DATE_MIN_YEAR && y <= DATE_MAX_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= date_days_in_month(y, m);
+    return y >= DATE_MIN_YEAR && y <= DATE_MAX_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
+           g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
 }
 
 /* n ASCII digits at s, or -1. */
@@ -91,36 +96,30 @@ int date_cmp_day(const date_val *a, const date_val *b) {
     return date_cmp(&x, &z);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian day, and back (the
- * civil-from-days arithmetic on 400-year eras: exact, no time zones). */
-static long days_from_civil(int y, int m, int d) {
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+/* t's day as a GDate: 0, or -1 when it is not a day of the range (GDate
+ * would only complain on stderr). */
+static int gdate_of(const date_val *t, GDate *g) {
+    g_date_clear(g, 1);
+    if (!date_valid_day(t->y, t->mo, t->d)) return -1;
+    g_date_set_dmy(g, (GDateDay)t->d, (GDateMonth)t->mo, (GDateYear)t->y);
+    return 0;
 }
 
-static void civil_from_days(long z, int *y, int *m, int *d) {
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
+/* The day n days later through GDate's day count (proleptic Gregorian,
+ * no time zones).  n is bounded first: the years allowed span under
+ * 1,100 * 366 days, and GDate must not be asked to leave its own range. */
 int date_add_days(date_val *t, long n) {
-    int y, m, d;
-    civil_from_days(days_from_civil(t->y, t->mo, t->d) + n, &y, &m, &d);
+    const long span = (long)(DATE_MAX_YEAR - DATE_MIN_YEAR + 1) * 366;
+    GDate g;
+    if (gdate_of(t, &g) < 0 || n > span || n < -span) return -1;
+    if (n >= 0) g_date_add_days(&g, (guint)n);
+    else g_date_subtract_days(&g, (guint)-n);
+    if (!g_date_valid(&g)) return -1;
+    int y = g_date_get_year(&g);
     if (y < DATE_MIN_YEAR || y > DATE_MAX_YEAR) return -1;
     t->y = y;
-    t->mo = m;
-    t->d = d;
+    t->mo = g_date_get_month(&g);
+    t->d = g_date_get_day(&g);
     return 0;
 }
 
@@ -146,14 +145,15 @@ void date_today(char out[11]) {
 
 /* ---- days and working days ----------------------------------------------- */
 long date_days_between(const date_val *a, const date_val *b) {
-    return days_from_civil(b->y, b->mo, b->d) - days_from_civil(a->y, a->mo, a->d);
+    GDate ga, gb;
+    if (gdate_of(a, &ga) < 0 || gdate_of(b, &gb) < 0) return 0;
+    return g_date_days_between(&ga, &gb);
 }
 
 int date_weekday(const date_val *t) {
-    /* 1970-01-01 was a Thursday (4) */
-    long z = days_from_civil(t->y, t->mo, t->d);
-    long w = ((z % 7) + 7 + 3) % 7;   /* 0 = Monday */
-    return (int)w + 1;
+    GDate g;
+    /* GDate's weekdays are ISO's: G_DATE_MONDAY = 1 … G_DATE_SUNDAY = 7 */
+    return gdate_of(t, &g) < 0 ? 0 : (int)g_date_get_weekday(&g);
 }
 
 int date_add_working_days(date_val *t, int n) {

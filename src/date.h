@@ -54,9 +54,10 @@ void date_format(const date_val *t, char *out, size_t n);
 void date_today(char out[11]);
 
 /* ---- days and working days (issue 16: escalation deadlines) ------------ */
-/* b minus a in whole days (the times ignored): 1 when b is the day after a. */
+/* b minus a in whole days (the times ignored): 1 when b is the day after a;
+ * 0 when either is not a day of the range. */
 long date_days_between(const date_val *a, const date_val *b);
-/* ISO weekday of the day: 1 Monday … 7 Sunday. */
+/* ISO weekday of the day: 1 Monday … 7 Sunday (0: not a day of the range). */
 int date_weekday(const date_val *t);
 /* The day n working days (Monday to Friday) after t, n >= 1: 3 working days
  * after a Friday is the Wednesday.  Public holidays and 调休 working

@@ -2,6 +2,7 @@
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
+#include <glib.h>
 #include FT_FREETYPE_H
 #include <harfbuzz/hb.h>
 #include <libdeflate.h>
@@ -10,6 +11,7 @@
 #include <pango/pango.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <unicode/uversion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +43,9 @@ static const char usage[] =
     "  templates                        installed templates and where they come from\n"
     "  issue FILE.xml [-o OUT.pdf] [--db PATH]\n"
     "                                   number, render and archive a bulletin\n"
-    "  archive list|export|verify       what was issued; the archived PDF; check the archive\n"
+    "  archive list|export|verify|rebuild-stats\n"
+    "                                   what was issued; the archived PDF; check the archive;\n"
+    "                                   count the statistics summary again\n"
     "  regen --series S --issue N [--district D] -o OUT.pdf\n"
     "                                   rebuild from the database (or a district extract)\n"
     "  nightly INBOX [--out DIR] [--db PATH] [--jobs N] [--dry-run] [--quiet]\n"
@@ -87,6 +91,12 @@ static void print_version(void) {
     printf("  nettle %d.%d\n", nettle_version_major(), nettle_version_minor());
     printf("  libzip %s\n", zip_libzip_version());
     printf("  libxlsxwriter %s\n", lxw_version());
+    printf("  GLib %u.%u.%u\n", glib_major_version, glib_minor_version, glib_micro_version);
+    UVersionInfo uv;
+    char us[U_MAX_VERSION_STRING_LENGTH];
+    u_getVersion(uv);
+    u_versionToString(uv, us);
+    printf("  ICU %s\n", us);
 }
 
 int main(int argc, char **argv) {

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <libdeflate.h>
+#include <libxml/xmlwriter.h>
 #include <nettle/sha2.h>
 #include <string.h>
 
@@ -437,65 +438,108 @@ static void pdf_date(buf *b, const char *iso) {
 extern const unsigned char srgb_icc[];   /* generated from icc-profiles-free at build time */
 extern const size_t srgb_icc_len;
 
-/* text as XML character data */
-static void xml_text(buf *b, const char *s) {
-    for (; *s; s++) {
-        if (*s == '&') buf_puts(b, "&amp;");
-        else if (*s == '<') buf_puts(b, "&lt;");
-        else if (*s == '>') buf_puts(b, "&gt;");
-        else if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') buf_add(b, " ", 1);
-        else buf_add(b, s, 1);
+/* The XMP packet: the Info dictionary's entries in their XMP spelling and
+ * the PDF/A identification (6.6.2.1, 6.6.2.3.1, 6.6.4), written with
+ * libxml2's writer (it escapes; the packet's processing instructions go in
+ * as they are).  Text that XML 1.0 cannot carry (control characters) is a
+ * space, as in the Info dictionary's strings.  0, or -1: out of memory. */
+typedef struct {
+    xmlTextWriterPtr w;
+    int bad;
+} xmp_w;
+
+static void xmp_el(xmp_w *x, const char *name, const char *lang, const char *text) {
+    if (x->bad || !text) return;
+    char *t = strdup(text);
+    if (!t) {
+        x->bad = 1;
+        return;
     }
+    for (char *q = t; *q; q++)
+        if ((unsigned char)*q < 0x20 && *q != '\t' && *q != '\n') *q = ' ';
+    if (xmlTextWriterStartElement(x->w, BAD_CAST name) < 0 ||
+        (lang && xmlTextWriterWriteAttribute(x->w, BAD_CAST "xml:lang", BAD_CAST lang) < 0) ||
+        xmlTextWriterWriteString(x->w, BAD_CAST t) < 0 || xmlTextWriterEndElement(x->w) < 0)
+        x->bad = 1;
+    free(t);
 }
 
-/* The XMP packet: the Info dictionary's entries in their XMP spelling and
- * the PDF/A identification (6.6.2.1, 6.6.2.3.1, 6.6.4). */
-static void xmp_packet(buf *x, const pdf_meta *m, const char *producer, const char *date) {
+static void xmp_start(xmp_w *x, const char *name) {
+    if (!x->bad && xmlTextWriterStartElement(x->w, BAD_CAST name) < 0) x->bad = 1;
+}
+
+static void xmp_end(xmp_w *x) {
+    if (!x->bad && xmlTextWriterEndElement(x->w) < 0) x->bad = 1;
+}
+
+static void xmp_attr(xmp_w *x, const char *name, const char *val) {
+    if (!x->bad && xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST val) < 0) x->bad = 1;
+}
+
+/* dc:title and dc:description are language alternatives, dc:creator an
+ * ordered list (XMP Part 1, 8.2.2.4 and 8.2.2.3) */
+static void xmp_list(xmp_w *x, const char *name, const char *kind, const char *text) {
+    if (!text) return;
+    xmp_start(x, name);
+    xmp_start(x, kind);
+    xmp_el(x, "rdf:li", strcmp(kind, "rdf:Alt") ? NULL : "x-default", text);
+    xmp_end(x);
+    xmp_end(x);
+}
+
+static int xmp_packet(buf *out, const pdf_meta *m, const char *producer, const char *date) {
     char d[15];
     date_digits(date, d);
     char xd[20];
     snprintf(xd, sizeof xd, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s", d, d + 4, d + 6, d + 8, d + 10, d + 12);
-    buf_puts(x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-                "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-                " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-                "  <rdf:Description rdf:about=\"\"\n"
-                "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-                "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
-                "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-                "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
-                "   <dc:format>application/pdf</dc:format>\n");
-    if (m && m->title) {
-        buf_puts(x, "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-        xml_text(x, m->title);
-        buf_puts(x, "</rdf:li></rdf:Alt></dc:title>\n");
+    xmlBufferPtr b = xmlBufferCreateSize(2048);
+    xmp_w x = {b ? xmlNewTextWriterMemory(b, 0) : NULL, 0};
+    if (!x.w) {
+        if (b) xmlBufferFree(b);
+        return -1;
     }
-    if (m && m->author) {
-        buf_puts(x, "   <dc:creator><rdf:Seq><rdf:li>");
-        xml_text(x, m->author);
-        buf_puts(x, "</rdf:li></rdf:Seq></dc:creator>\n");
+    /* no XML declaration: the packet header comes first (6.6.2.1) */
+    if (xmlTextWriterSetIndent(x.w, 1) < 0 || xmlTextWriterSetIndentString(x.w, BAD_CAST " ") < 0 ||
+        xmlTextWriterWritePI(x.w, BAD_CAST "xpacket", BAD_CAST "begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"") < 0)
+        x.bad = 1;
+    xmp_start(&x, "x:xmpmeta");
+    xmp_attr(&x, "xmlns:x", "adobe:ns:meta/");
+    xmp_start(&x, "rdf:RDF");
+    xmp_attr(&x, "xmlns:rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#");
+    xmp_start(&x, "rdf:Description");
+    xmp_attr(&x, "rdf:about", "");
+    xmp_attr(&x, "xmlns:dc", "http://purl.org/dc/elements/1.1/");
+    xmp_attr(&x, "xmlns:xmp", "http://ns.adobe.com/xap/1.0/");
+    xmp_attr(&x, "xmlns:pdf", "http://ns.adobe.com/pdf/1.3/");
+    xmp_attr(&x, "xmlns:pdfaid", "http://www.aiim.org/pdfa/ns/id/");
+    xmp_el(&x, "dc:format", NULL, "application/pdf");
+    xmp_list(&x, "dc:title", "rdf:Alt", m ? m->title : NULL);
+    xmp_list(&x, "dc:creator", "rdf:Seq", m ? m->author : NULL);
+    xmp_list(&x, "dc:description", "rdf:Alt", m ? m->subject : NULL);
+    xmp_el(&x, "xmp:CreateDate", NULL, xd);
+    xmp_el(&x, "xmp:ModifyDate", NULL, xd);
+    xmp_el(&x, "xmp:MetadataDate", NULL, xd);
+    xmp_el(&x, "xmp:CreatorTool", NULL, m ? m->creator : NULL);
+    xmp_el(&x, "pdf:Producer", NULL, producer);
+    xmp_el(&x, "pdf:Keywords", NULL, m ? m->keywords : NULL);
+    xmp_el(&x, "pdfaid:part", NULL, "2");
+    xmp_el(&x, "pdfaid:conformance", NULL, "B");
+    xmp_end(&x);
+    xmp_end(&x);
+    xmp_end(&x);
+    if (!x.bad && (xmlTextWriterWritePI(x.w, BAD_CAST "xpacket", BAD_CAST "end=\"w\"") < 0 ||
+                   xmlTextWriterEndDocument(x.w) < 0 || xmlTextWriterFlush(x.w) < 0))
+        x.bad = 1;
+    xmlFreeTextWriter(x.w);
+    if (!x.bad) {
+        /* the writer ends each node with a line break: the packet ends at ?> */
+        size_t n = (size_t)xmlBufferLength(b);
+        const char *c = (const char *)xmlBufferContent(b);
+        while (n && c[n - 1] == '\n') n--;
+        buf_add(out, c, n);
     }
-    if (m && m->subject) {
-        buf_puts(x, "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-        xml_text(x, m->subject);
-        buf_puts(x, "</rdf:li></rdf:Alt></dc:description>\n");
-    }
-    buf_printf(x, "   <xmp:CreateDate>%s</xmp:CreateDate>\n   <xmp:ModifyDate>%s</xmp:ModifyDate>\n"
-                  "   <xmp:MetadataDate>%s</xmp:MetadataDate>\n", xd, xd, xd);
-    if (m && m->creator) {
-        buf_puts(x, "   <xmp:CreatorTool>");
-        xml_text(x, m->creator);
-        buf_puts(x, "</xmp:CreatorTool>\n");
-    }
-    buf_puts(x, "   <pdf:Producer>");
-    xml_text(x, producer);
-    buf_puts(x, "</pdf:Producer>\n");
-    if (m && m->keywords) {
-        buf_puts(x, "   <pdf:Keywords>");
-        xml_text(x, m->keywords);
-        buf_puts(x, "</pdf:Keywords>\n");
-    }
-    buf_puts(x, "   <pdfaid:part>2</pdfaid:part>\n   <pdfaid:conformance>B</pdfaid:conformance>\n"
-                "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+    xmlBufferFree(b);
+    return x.bad || out->oom ? -1 : 0;
 }
 
 /* The metadata stream, the ICC profile and the output intent; their
@@ -504,10 +548,10 @@ static int write_pdfa_objects(pw *w, const pdf_meta *m, const char *producer, co
                               int *o_intent) {
     buf x;
     buf_init(&x);
-    xmp_packet(&x, m, producer, date);
+    int bad = xmp_packet(&x, m, producer, date);
     int o_icc = new_obj(w);
     *o_meta = new_obj(w), *o_intent = new_obj(w);
-    if (x.oom || o_icc < 0 || *o_meta < 0 || *o_intent < 0) {
+    if (bad || o_icc < 0 || *o_meta < 0 || *o_intent < 0) {
         buf_free(&x);
         return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     }

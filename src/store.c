@@ -182,7 +182,89 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (finding_id, n),\n"
     "  UNIQUE (letter_id, seq)\n"
     ") WITHOUT ROWID;\n",
-    /* 3 -> 4 (issue 13): the forms a bulletin is issued in.  bulletin.form
+    /* 3 -> 4 (issue 18): each series' cumulative statistics kept as they
+     * change, so issuing reads a handful of rows instead of every bulletin
+     * of the series.  series_stats holds the sums over its bulletin rows
+     * and the number of its open findings (overdue ones included; which
+     * of them are overdue depends on the day asked about and is counted
+     * from finding_open_due); series_stat_name the people held accountable
+     * by rank and by kind of outcome; series_scope the <scope> counts per
+     * (what, unit).  `first` orders names and scope entries by first
+     * appearance (year, issue, position), as the recount orders them.
+     * The triggers keep series_stats in step with every writer of bulletin
+     * and finding rows (rectify, and any later writer of a finding's
+     * status), in the writer's transaction; the names and the
+     * scope are added by the store when it records a bulletin
+     * (store_stats.c), because their rules are C.  The migration fills
+     * the tables from the history (store_stats_rebuild), and
+     * `tongbao archive rebuild-stats` does it again if ever in doubt;
+     * `archive verify` recounts and compares.
+     * finding_district_walk lists a district's findings in issue order
+     * without sorting them all first (store_list_findings); bulletin_date
+     * finds the recent part for `archive verify --since`. */
+    "CREATE TABLE series_stats(\n"
+    "  series_id INTEGER PRIMARY KEY REFERENCES series(id),\n"
+    "  bulletins INTEGER NOT NULL DEFAULT 0,\n"
+    "  inspections INTEGER NOT NULL DEFAULT 0,\n"
+    "  findings INTEGER NOT NULL DEFAULT 0,\n"
+    "  repeats INTEGER NOT NULL DEFAULT 0,\n"
+    "  recurring INTEGER NOT NULL DEFAULT 0,\n"
+    "  case_bulletins INTEGER NOT NULL DEFAULT 0,\n"
+    "  cases INTEGER NOT NULL DEFAULT 0,\n"
+    "  people INTEGER NOT NULL DEFAULT 0,\n"
+    "  orgs INTEGER NOT NULL DEFAULT 0,\n"
+    "  open INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE series_stat_name(\n"
+    "  series_id INTEGER NOT NULL REFERENCES series(id),\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('rank', 'kind')),\n"
+    "  name TEXT NOT NULL,\n"
+    "  n INTEGER NOT NULL,\n"
+    "  first INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (series_id, kind, name)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE series_scope(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  series_id INTEGER NOT NULL REFERENCES series(id),\n"
+    "  what TEXT, unit TEXT,\n"
+    "  total INTEGER NOT NULL,\n"
+    "  rounds INTEGER NOT NULL,\n"
+    "  first INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX series_scope_key ON series_scope(series_id, what, unit);\n"
+    "CREATE TRIGGER bulletin_stats AFTER INSERT ON bulletin BEGIN\n"
+    "  INSERT INTO series_stats(series_id, bulletins, inspections, findings, repeats, recurring, "
+    "case_bulletins, cases)\n"
+    "  VALUES (NEW.series_id, 1, NEW.has_inspection, NEW.n_findings, NEW.n_repeats, NEW.n_recurring, "
+    "NEW.n_cases > 0, NEW.n_cases)\n"
+    "  ON CONFLICT (series_id) DO UPDATE SET bulletins = bulletins + 1, "
+    "inspections = inspections + excluded.inspections, findings = findings + excluded.findings, "
+    "repeats = repeats + excluded.repeats, recurring = recurring + excluded.recurring, "
+    "case_bulletins = case_bulletins + excluded.case_bulletins, cases = cases + excluded.cases;\n"
+    "END;\n"
+    "CREATE TRIGGER finding_stats_insert AFTER INSERT ON finding WHEN NEW.status = 'open' BEGIN\n"
+    "  UPDATE series_stats SET open = open + 1 WHERE series_id = NEW.series_id;\n"
+    "END;\n"
+    "CREATE TRIGGER finding_stats_status AFTER UPDATE OF status ON finding "
+    "WHEN OLD.status IS NOT NEW.status BEGIN\n"
+    "  UPDATE series_stats SET open = open + (NEW.status = 'open') - (OLD.status = 'open') "
+    "WHERE series_id = NEW.series_id;\n"
+    "END;\n"
+    /* tongbao never deletes; these keep the summary in step with the rows
+     * even when someone does, so verify reports the deletion itself */
+    "CREATE TRIGGER bulletin_stats_delete AFTER DELETE ON bulletin BEGIN\n"
+    "  UPDATE series_stats SET bulletins = bulletins - 1, inspections = inspections - OLD.has_inspection, "
+    "findings = findings - OLD.n_findings, repeats = repeats - OLD.n_repeats, "
+    "recurring = recurring - OLD.n_recurring, case_bulletins = case_bulletins - (OLD.n_cases > 0), "
+    "cases = cases - OLD.n_cases WHERE series_id = OLD.series_id;\n"
+    "END;\n"
+    "CREATE TRIGGER finding_stats_delete AFTER DELETE ON finding WHEN OLD.status = 'open' BEGIN\n"
+    "  UPDATE series_stats SET open = open - 1 WHERE series_id = OLD.series_id;\n"
+    "END;\n"
+    "CREATE INDEX finding_district_walk ON finding(district, bulletin_id, seq);\n"
+    /* `archive verify --since DATE` reads the recent bulletins only */
+    "CREATE INDEX bulletin_date ON bulletin(date);\n",
+    /* 4 -> 5 (issue 13): the forms a bulletin is issued in.  bulletin.form
      * says what the bytes of bulletin_file.pdf (and pdf_size, pdf_sha256)
      * are: a PDF, a PDF/A-2b or an OFD package (GB/T 33190); a bulletin
      * issued before is a PDF.  bulletin_form holds each further form with
@@ -198,6 +280,9 @@ static const char *const migrations[] = {
     "  UNIQUE (bulletin_id, form)\n"
     ");\n",
 };
+/* The migration that creates the statistics summary: migrate() fills it
+ * (store_stats_rebuild) right after running it, in the same transaction. */
+#define MIGRATION_STATS 3
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -410,24 +495,30 @@ static const char *const qsql[Q__COUNT] = {
     [Q_FILE] = "SELECT source_xml, template_xml, context FROM bulletin_file WHERE bulletin_id = ?1",
     [Q_FILE_PDF] = "SELECT pdf FROM bulletin_file WHERE bulletin_id = ?1",
     [Q_FINDING_IDS] = "SELECT id, repeat_note, repeat_of, recurs FROM finding WHERE bulletin_id = ?1 ORDER BY seq",
-    /* Statistics (store_series_stats and its memo, store_stats.c).  Two counts
+    /* Statistics (store_series_stats, store_stats.c).  Two counts
      * rather than one pass with sum(deadline < ?2): a bare count(*) walks
      * the partial index without evaluating anything per row, and the
      * overdue ones are a range of it. */
     [Q_ST_OVERDUE] = "SELECT count(*) FROM finding WHERE series_id = ?1 AND status = 'open' AND deadline < ?2",
-    [Q_LATER_ISSUE] = "SELECT 1 FROM bulletin WHERE series_id = ?1 "
-                      "AND (year > ?2 OR (year = ?2 AND issue_no > ?3)) LIMIT 1",
-    /* One bulletin's share of each series-wide statistics query (same
-     * expressions, restricted to bulletin ?1; for one bulletin the order by
-     * year and issue is the order by seq). */
-    [Q_BST_ROW] = "SELECT has_inspection, n_findings, n_repeats, n_cases, n_recurring FROM bulletin WHERE id = ?1",
-    [Q_BST_OPEN] = "SELECT count(*) FROM finding WHERE bulletin_id = ?1 AND status = 'open'",
-    [Q_BST_CASES] = "SELECT o.case_id, o.person, o.rank, o.kind FROM outcome o "
-                    "JOIN case_ c ON c.id = o.case_id WHERE c.bulletin_id = ?1 ORDER BY c.seq, o.seq",
+    /* One bulletin's scope counts grouped as the series-wide recount
+     * groups them (store_stats.c: the summary adds them when recording). */
     [Q_BST_SCOPE] = "SELECT sc.what, sc.unit, sum(CAST(trim(sc.number) AS INTEGER)), "
                     "count(DISTINCT sc.bulletin_id), min(sc.seq) AS f "
                     "FROM scope_count sc JOIN bulletin b ON b.id = sc.bulletin_id "
                     "WHERE sc.bulletin_id = ?1 AND b.has_inspection GROUP BY sc.what, sc.unit ORDER BY f",
+    /* The statistics summary (migration 3 -> 4; store_stats.c). */
+    [Q_SUM_ROW] = "SELECT bulletins, inspections, findings, repeats, recurring, case_bulletins, cases, "
+                  "people, orgs, open FROM series_stats WHERE series_id = ?1",
+    [Q_SUM_NAMES] = "SELECT kind, name, n FROM series_stat_name WHERE series_id = ?1 ORDER BY first, kind, name",
+    [Q_SUM_SCOPE] = "SELECT what, unit, total, rounds FROM series_scope WHERE series_id = ?1 ORDER BY first, id",
+    [Q_SUM_PEOPLE] = "UPDATE series_stats SET people = people + ?2, orgs = orgs + ?3 WHERE series_id = ?1",
+    [Q_SUM_NAME_ADD] = "INSERT INTO series_stat_name(series_id, kind, name, n, first) VALUES (?1, ?2, ?3, ?4, ?5) "
+                       "ON CONFLICT (series_id, kind, name) DO UPDATE SET n = n + excluded.n, "
+                       "first = min(first, excluded.first)",
+    [Q_SUM_SCOPE_ADD] = "UPDATE series_scope SET total = total + ?4, rounds = rounds + 1, first = min(first, ?5) "
+                        "WHERE series_id = ?1 AND what IS ?2 AND unit IS ?3",
+    [Q_SUM_SCOPE_NEW] = "INSERT INTO series_scope(series_id, what, unit, total, rounds, first) "
+                        "VALUES (?1, ?2, ?3, ?4, 1, ?5)",
 };
 
 const char *store_path(const store *s) { return s ? s->path : ""; }
@@ -608,6 +699,7 @@ static int migrate(store *s, err *e) {
         char what[64];
         snprintf(what, sizeof what, "upgrading the history database to version %d", k + 1);
         if (store_exec(s, migrations[k], what, e) < 0) goto fail;
+        if (k == MIGRATION_STATS && store_stats_fill(s, e) < 0) goto fail;
     }
     /* PRAGMA takes no bound parameters; the number is our own constant. */
     char sql[64];

@@ -26,7 +26,7 @@
 #include "model.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 4      /* PRAGMA user_version this binary writes */
+#define STORE_SCHEMA_VERSION 5      /* PRAGMA user_version this binary writes */
 #define STORE_BUSY_MS 10000         /* wait this long for another writer */
 #define STORE_DEFAULT_PATH "tongbao.db"
 
@@ -264,12 +264,28 @@ int store_get_archived(store *s, const char *series, int year, int issue_no,
 int store_restore(model_bulletin *b, const store_archived *ar, err *e);
 
 /* Verify the archive: the schema (store_schema_faults, extra objects
- * too), every archived form's (PDF, PDF/A, OFD) and source's SHA-256 and size, each bulletin's finding
- * count, PRAGMA integrity_check and foreign_key_check.  Each fault is
- * reported through cb (one line of text).  Returns the number of faults
- * (0 = all good), or -1 + e when the check could not run. */
+ * too), every archived form's (PDF, PDF/A, OFD) and source's SHA-256 and
+ * size, each bulletin's finding count, the statistics summary against its
+ * recount (store_stats_faults), PRAGMA integrity_check and
+ * foreign_key_check.  Each fault is reported through cb (one line of
+ * text).  Returns the number of faults (0 = all good), or -1 + e when the
+ * check could not run.  The bulletins are read one at a time: memory stays
+ * flat however large the archive. */
 typedef void (*store_fault_fn)(void *ctx, const char *fault);
 long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err *e);
+typedef struct {
+    /* YYYY-MM-DD: only the bulletins dated on or after it (PDF, source,
+     * finding count) and the schema; the whole-file checks (statistics
+     * recount, integrity, foreign keys) are left out.  NULL: everything. */
+    const char *since;
+    /* Called as the check goes: phase names what runs ("bulletins",
+     * "statistics recount", "SQLite integrity check", "foreign keys"),
+     * done of total (total -1: not known; done -1: still running). */
+    void (*progress)(void *ctx, const char *phase, long done, long total);
+    void *progress_ctx;
+} store_verify_opts;
+long store_verify_with(store *s, const store_verify_opts *o, store_fault_fn cb, void *ctx, long *n_bulletins,
+                       err *e);
 /* The schema alone: every table, index and trigger the migrations create
  * must be there with the same SQL, PRAGMA user_version must be
  * STORE_SCHEMA_VERSION and application_id tongbao's; extra_too: objects
@@ -295,6 +311,8 @@ typedef struct {
     int year, issue_no;      /* issue_no > 0: only that bulletin (series
                                 required; year 0 = latest with that number) */
     const char *id;          /* one finding by its ID (any case); NULL = all */
+    const char *after;       /* an ID: only the findings listed after it (paging;
+                                TB_ENOTFOUND when the history has no such ID) */
 } store_finding_filter;
 
 typedef struct {
@@ -312,7 +330,10 @@ typedef struct {
     const char *level;        /* the last one's level (督办, 提醒, 告诫), or NULL */
 } store_finding_row;
 
-/* Ordered by series, year, issue, position.  Returns rows, or -1 + e. */
+/* Ordered by series, year, issue, position, streamed: rows come as they
+ * are read (store_findings.c says which index serves each filter), so a
+ * callback that returns nonzero after a page stops the walk there.
+ * Returns rows, or -1 + e. */
 typedef int (*store_finding_fn)(void *ctx, const store_finding_row *r);
 long store_list_findings(store *s, const store_finding_filter *f,
                          store_finding_fn cb, void *ctx, err *e);
@@ -442,9 +463,27 @@ typedef struct {
     size_t n_scope;
 } store_stats;
 /* Cumulative figures for one series (must exist: TB_ENOTFOUND otherwise)
- * as the history stands; arrays and names in a.  today as in the filter. */
+ * as the history stands; arrays and names in a.  today as in the filter.
+ * Read from the statistics summary, which the store keeps in step with
+ * every bulletin recorded and every rectification, in the same
+ * transaction: a few rows whatever the size of the history, plus the
+ * series' overdue findings counted from the index of open ones. */
 int store_series_stats(store *s, const char *series, const char *today,
                        arena *a, store_stats *out, err *e);
+/* The same figures counted from the recorded bulletins, findings, cases
+ * and scope counts (plain SQL and the case rules below), reading the
+ * whole series: what the summary is checked against. */
+int store_series_stats_recount(store *s, const char *series, const char *today,
+                               arena *a, store_stats *out, err *e);
+/* Compare every series' summary with its recount: one fault line through
+ * cb per series that differs (naming the first figure that does).  Returns
+ * the number of such series, or -1 + e.  Runs in the caller's transaction,
+ * or reads in its own. */
+long store_stats_faults(store *s, store_fault_fn cb, void *ctx, err *e);
+/* Count the summary again from the history, in one write transaction
+ * (`tongbao archive rebuild-stats`).  *n_series: series counted;
+ * *n_differed: series whose summary differed before.  0, or -1 + e. */
+int store_stats_rebuild(store *s, long *n_series, long *n_differed, err *e);
 /* Count one case's outcomes into st the way store_series_stats counts
  * recorded ones (history uses it to add the bulletin being issued):
  *   - a person counts once per case (people), with the rank of their first

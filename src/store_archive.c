@@ -369,15 +369,20 @@ static int pragma_faults(store *s, const char *sql, int is_fk, store_fault_fn cb
 
 /* The further forms (bulletin_form): each one's bytes against its SHA-256
  * and size, and none that repeats the bulletin's main form. */
-static int verify_forms(store *s, store_fault_fn cb, void *ctx, long *faults, err *e) {
+static int verify_forms(store *s, const char *since, store_fault_fn cb, void *ctx, long *faults, err *e) {
     static const char sql[] =
         "SELECT s.name, b.year, b.issue_no, g.form, g.size, g.sha256, g.bytes, "
         "g.form = b.form OR (g.form <> 'ofd' AND b.form <> 'ofd') "
         "FROM bulletin_form g JOIN bulletin b ON b.id = g.bulletin_id JOIN series s ON s.id = b.series_id "
-        "ORDER BY s.name, b.year, b.issue_no, g.form";
+        "WHERE ?1 IS NULL OR b.date >= ?1 ORDER BY s.name, b.year, b.issue_no, g.form";
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) return store_fail(s, rc, "verifying the archive", e);
+    store_binder bd = {st, rc};
+    if (since) store_bind_text(&bd, 1, since);
+    if (bd.rc != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return store_fail(s, bd.rc, "verifying the archive", e);
+    }
     int r;
     while ((r = store_next_row(s, st, "verifying the archive", e)) > 0) {
         char who[600];
@@ -408,8 +413,86 @@ static int verify_forms(store *s, store_fault_fn cb, void *ctx, long *faults, er
     return r < 0 ? -1 : 0;
 }
 
+/* One bulletin's row of the verification query: the PDF and the source
+ * against their SHA-256 and size, the findings against their count.
+ * 0, or -1 + e (out of memory). */
+static int verify_row(store *s, sqlite3_stmt *st, store_fault_fn cb, void *ctx, long *faults, err *e) {
+    char who[600];
+    snprintf(who, sizeof who, "%s %d年第%d期", store_col_text(st, 0) ? store_col_text(st, 0) : "?",
+             sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
+    if (!sqlite3_column_int(st, 8)) {
+        fault(cb, ctx, faults, "%s: the archived PDF and source are missing", who);
+        return 0;
+    }
+    const char *form = store_col_text(st, 12);   /* the main form's bytes: a PDF, a PDF/A or an OFD */
+    struct { int col, size_col, sha_col; const char *what; } parts[] = {
+        {9, 4, 3, form && !strcmp(form, "ofd") ? "OFD" : form && !strcmp(form, "pdfa") ? "PDF/A" : "PDF"},
+        {10, 6, 5, "source XML"},
+    };
+    for (int i = 0; i < 2; i++) {
+        const void *p = sqlite3_column_blob(st, parts[i].col);
+        long long len = sqlite3_column_bytes(st, parts[i].col);
+        if (len > 0 && !p) return store_oom(s, e);
+        char hex[65];
+        digest_sha256_hex(p, (size_t)len, hex);
+        const char *want = store_col_text(st, parts[i].sha_col);
+        long long want_len = sqlite3_column_int64(st, parts[i].size_col);
+        if (!want || strcmp(want, hex) != 0)
+            fault(cb, ctx, faults, "%s: the archived %s does not match its recorded "
+                  "SHA-256 (recorded %.16s…, now %.16s…); it was altered after issue, "
+                  "restore the database from a backup", who, parts[i].what,
+                  want ? want : "none", hex);
+        else if (len != want_len)
+            fault(cb, ctx, faults, "%s: the archived %s is %lld bytes, recorded %lld",
+                  who, parts[i].what, len, want_len);
+    }
+    if (sqlite3_column_int64(st, 7) != sqlite3_column_int64(st, 11))
+        fault(cb, ctx, faults, "%s: %lld findings recorded, %lld present", who,
+              (long long)sqlite3_column_int64(st, 7), (long long)sqlite3_column_int64(st, 11));
+    return 0;
+}
+
+/* SQLite's whole-file checks run as one statement each: the progress
+ * handler lets the caller show that they are still going. */
+typedef struct {
+    const store_verify_opts *o;
+    const char *phase;
+} vprog;
+
+static int vprog_tick(void *ctx) {
+    vprog *v = ctx;
+    v->o->progress(v->o->progress_ctx, v->phase, -1, -1);
+    return 0;
+}
+
+static int whole_file_checks(store *s, const store_verify_opts *o, store_fault_fn cb, void *ctx, long *faults,
+                             err *e) {
+    static const struct { const char *sql, *phase; int is_fk; } checks[] = {
+        {"PRAGMA integrity_check", "SQLite integrity check", 0},
+        {"PRAGMA foreign_key_check", "foreign keys", 1},
+    };
+    int r = 0;
+    for (size_t i = 0; r == 0 && i < sizeof checks / sizeof checks[0]; i++) {
+        vprog v = {o, checks[i].phase};
+        if (o && o->progress) {
+            o->progress(o->progress_ctx, v.phase, 0, -1);
+            sqlite3_progress_handler(s->db, 100000, vprog_tick, &v);
+        }
+        r = pragma_faults(s, checks[i].sql, checks[i].is_fk, cb, ctx, faults, e);
+        sqlite3_progress_handler(s->db, 0, NULL, NULL);
+    }
+    return r;
+}
+
 long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err *e) {
+    return store_verify_with(s, NULL, cb, ctx, n_bulletins, e);
+}
+
+long store_verify_with(store *s, const store_verify_opts *o, store_fault_fn cb, void *ctx, long *n_bulletins,
+                       err *e) {
     long faults = 0, nb = 0;
+    const char *since = o ? o->since : NULL;
+    int show = o && o->progress;
     /* One read transaction: a consistent picture even while someone issues. */
     if (store_tx_begin(s, 0, "verifying the archive", e) < 0) return -1;
     long sf = store_schema_faults(s, 1, cb, ctx, e);
@@ -421,7 +504,7 @@ long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err
         sqlite3_stmt *probe = NULL;
         int ok = sqlite3_prepare_v2(s->db, "SELECT 1 FROM bulletin b JOIN series s ON s.id = b.series_id "
                                     "LEFT JOIN bulletin_file f ON f.bulletin_id = b.id "
-                                    "JOIN finding ON 0 WHERE b.form", -1, &probe, NULL) == SQLITE_OK;
+                                    "JOIN finding ON 0 JOIN series_stats ON 0 WHERE b.form", -1, &probe, NULL) == SQLITE_OK;
         sqlite3_finalize(probe);
         if (!ok) {
             if (pragma_faults(s, "PRAGMA integrity_check", 0, cb, ctx, &faults, e) < 0) goto fail;
@@ -430,77 +513,94 @@ long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err
             return faults;
         }
     }
-    static const char sql[] =
-        "SELECT s.name, b.year, b.issue_no, b.pdf_sha256, b.pdf_size, b.source_sha256, "
-        "b.source_size, b.n_findings, f.bulletin_id IS NOT NULL, f.pdf, f.source_xml, "
-        "(SELECT count(*) FROM finding WHERE bulletin_id = b.id), b.form "
-        "FROM bulletin b JOIN series s ON s.id = b.series_id "
-        "LEFT JOIN bulletin_file f ON f.bulletin_id = b.id "
-        "ORDER BY s.name, b.year, b.issue_no";
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        store_fail(s, rc, "verifying the archive", e);
+    /* How many, for the progress shown (the recent part through
+     * bulletin_date). */
+    long long total = 0;
+    if (show) {
+        sqlite3_stmt *cnt = NULL;
+        int rc = sqlite3_prepare_v2(s->db, since ? "SELECT count(*) FROM bulletin WHERE date >= ?1"
+                                                 : "SELECT count(*) FROM bulletin", -1, &cnt, NULL);
+        store_binder bd = {cnt, rc};
+        if (since) store_bind_text(&bd, 1, since);
+        int r = bd.rc == SQLITE_OK ? store_next_row(s, cnt, "verifying the archive", e)
+                                   : store_fail(s, bd.rc, "verifying the archive", e);
+        if (r > 0) total = sqlite3_column_int64(cnt, 0);
+        sqlite3_finalize(cnt);
+        if (r < 0) goto fail;
+        o->progress(o->progress_ctx, "bulletins", 0, total);
+    }
+    /* Streamed: the series in name order, each one's bulletins in (year,
+     * issue) order through their UNIQUE indexes, one row (and its PDF) at
+     * a time.  With --since, the recent bulletins' ids through
+     * bulletin_date (sorted without their PDFs), each row then by id. */
+#define VERIFY_COLS                                                                        \
+    "SELECT s.name, b.year, b.issue_no, b.pdf_sha256, b.pdf_size, b.source_sha256, "       \
+    "b.source_size, b.n_findings, f.bulletin_id IS NOT NULL, f.pdf, f.source_xml, "        \
+    "(SELECT count(*) FROM finding WHERE bulletin_id = b.id), b.form "                     \
+    "FROM bulletin b JOIN series s ON s.id = b.series_id "                                 \
+    "LEFT JOIN bulletin_file f ON f.bulletin_id = b.id "
+    static const char all[] = VERIFY_COLS "ORDER BY s.name, b.year, b.issue_no";
+    static const char one[] = VERIFY_COLS "WHERE b.id = ?1";
+#undef VERIFY_COLS
+    static const char recent[] = "SELECT b.id FROM bulletin b INDEXED BY bulletin_date "
+                                 "JOIN series s ON s.id = b.series_id WHERE b.date >= ?1 "
+                                 "ORDER BY s.name, b.year, b.issue_no";
+    sqlite3_stmt *st = NULL, *ids = NULL;
+    int rc = sqlite3_prepare_v2(s->db, since ? one : all, -1, &st, NULL);
+    if (rc == SQLITE_OK && since) rc = sqlite3_prepare_v2(s->db, recent, -1, &ids, NULL);
+    store_binder vb = {ids, rc};
+    if (since) store_bind_text(&vb, 1, since);
+    if (vb.rc != SQLITE_OK) {
+        store_fail(s, vb.rc, "verifying the archive", e);
+        sqlite3_finalize(st);
+        sqlite3_finalize(ids);
         goto fail;
     }
     int r;
-    while ((r = store_next_row(s, st, "verifying the archive", e)) > 0) {
-        nb++;
-        char who[600];
-        snprintf(who, sizeof who, "%s %d年第%d期", store_col_text(st, 0) ? store_col_text(st, 0) : "?",
-                 sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
-        if (!sqlite3_column_int(st, 8)) {
-            fault(cb, ctx, &faults, "%s: the archived PDF and source are missing", who);
-            continue;
-        }
-        const char *form = store_col_text(st, 12);
-        struct { int col, size_col, sha_col; const char *what; } parts[] = {
-            {9, 4, 3, form && !strcmp(form, "ofd") ? "OFD" : form && !strcmp(form, "pdfa") ? "PDF/A" : "PDF"},
-            {10, 6, 5, "source XML"},
-        };
-        for (int i = 0; i < 2; i++) {
-            const void *p = sqlite3_column_blob(st, parts[i].col);
-            long long len = sqlite3_column_bytes(st, parts[i].col);
-            if (len > 0 && !p) {
-                r = store_oom(s, e);
+    for (;;) {
+        if (ids) {   /* the next recent bulletin, then its row */
+            sqlite3_reset(st);
+            if ((r = store_next_row(s, ids, "verifying the archive", e)) <= 0) break;
+            if ((rc = sqlite3_bind_int64(st, 1, sqlite3_column_int64(ids, 0))) != SQLITE_OK) {
+                r = store_fail(s, rc, "verifying the archive", e);
                 break;
             }
-            char hex[65];
-            digest_sha256_hex(p, (size_t)len, hex);
-            const char *want = store_col_text(st, parts[i].sha_col);
-            long long want_len = sqlite3_column_int64(st, parts[i].size_col);
-            if (!want || strcmp(want, hex) != 0)
-                fault(cb, ctx, &faults, "%s: the archived %s does not match its recorded "
-                      "SHA-256 (recorded %.16s…, now %.16s…); it was altered after issue, "
-                      "restore the database from a backup", who, parts[i].what,
-                      want ? want : "none", hex);
-            else if (len != want_len)
-                fault(cb, ctx, &faults, "%s: the archived %s is %lld bytes, recorded %lld",
-                      who, parts[i].what, len, want_len);
         }
-        if (r < 0) break;
-        if (sqlite3_column_int64(st, 7) != sqlite3_column_int64(st, 11))
-            fault(cb, ctx, &faults, "%s: %lld findings recorded, %lld present", who,
-                  (long long)sqlite3_column_int64(st, 7), (long long)sqlite3_column_int64(st, 11));
+        if ((r = store_next_row(s, st, "verifying the archive", e)) <= 0) break;
+        nb++;
+        if (show && nb % 256 == 0) o->progress(o->progress_ctx, "bulletins", nb, total);
+        if ((r = verify_row(s, st, cb, ctx, &faults, e)) < 0) break;
     }
     sqlite3_finalize(st);
+    sqlite3_finalize(ids);
     if (r < 0) goto fail;
-    /* the further forms (issue 13), when their table is there */
+    if (show) o->progress(o->progress_ctx, "bulletins", nb, total);
+    /* The further forms (issue 13), when their table is there (of the
+     * recent bulletins only, with --since). */
     sqlite3_stmt *fp = NULL;
     int forms_ok = !sf || sqlite3_prepare_v2(s->db, "SELECT g.form, g.size, g.sha256, g.bytes FROM bulletin_form g "
                                                     "JOIN bulletin b ON b.id = g.bulletin_id", -1, &fp, NULL) == SQLITE_OK;
     sqlite3_finalize(fp);
-    if (forms_ok && verify_forms(s, cb, ctx, &faults, e) < 0) goto fail;
-    long nl = 0;   /* the letters of tongbao escalate (issue 16), when their tables are there */
+    if (forms_ok && verify_forms(s, since, cb, ctx, &faults, e) < 0) goto fail;
+    /* The letters of tongbao escalate (issue 16), when their tables are
+     * there: all of them, with --since too (a letter goes to a district
+     * for a batch of overdue findings: they are few beside the bulletins). */
+    long nl = 0;
     sqlite3_stmt *lp = NULL;
     int letters_ok = !sf || sqlite3_prepare_v2(s->db, "SELECT 1 FROM letter l JOIN series s ON s.id = l.series_id "
                                                       "LEFT JOIN letter_file f ON f.letter_id = l.id "
                                                       "JOIN escalation ON 0", -1, &lp, NULL) == SQLITE_OK;
     sqlite3_finalize(lp);
     if (letters_ok && store_verify_letters(s, cb, ctx, &faults, &nl, e) < 0) goto fail;
-    if (pragma_faults(s, "PRAGMA integrity_check", 0, cb, ctx, &faults, e) < 0 ||
-        pragma_faults(s, "PRAGMA foreign_key_check", 1, cb, ctx, &faults, e) < 0)
-        goto fail;
+    if (!since) {
+        /* The whole file: the statistics summary against its recount,
+         * SQLite's integrity and foreign-key checks. */
+        if (show) o->progress(o->progress_ctx, "statistics recount", 0, -1);
+        long stf = store_stats_faults(s, cb, ctx, e);
+        if (stf < 0) goto fail;
+        faults += stf;
+        if (whole_file_checks(s, o, cb, ctx, &faults, e) < 0) goto fail;
+    }
     store_tx_rollback(s);   /* read-only: ending it either way is the same */
     if (n_bulletins) *n_bulletins = nb;
     return faults;

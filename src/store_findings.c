@@ -9,7 +9,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- findings ------------------------------------------------------------------ */
+/* ---- findings ------------------------------------------------------------------
+ * The listing is in issue order (series name, year, issue, position) and
+ * streams: each filter has an index that yields its rows in that order or
+ * in few enough rows to sort.
+ *   - every status, or done: a walk.  The series in name order (its UNIQUE
+ *     index), each one's bulletins in (year, issue) order (UNIQUE(series_id,
+ *     year, issue_no)), each bulletin's findings by position (UNIQUE(
+ *     bulletin_id, seq), or finding_district_walk for one district): the
+ *     first rows come at once and nothing is sorted, however long the
+ *     history.  CROSS JOIN keeps SQLite to that order of the loops.
+ *   - open, overdue, undone: the findings not put right, a small part of a
+ *     long history, from the partial index over them (finding_open_due by
+ *     series, finding_district by district), sorted.
+ *   - one ID: its primary key; one bulletin: UNIQUE(bulletin_id, seq).
+ * f->after (an ID) starts the listing after that finding, for paging: its
+ * (series, year, issue, position) bound the walk. */
+typedef struct {
+    char name[400];
+    int year, issue_no, seq;
+} after_key;
+
+static int find_after(store *s, const char *id_in, after_key *k, err *e) {
+    char id[64];
+    snprintf(id, sizeof id, "%s", id_in);
+    for (char *p = id; *p; p++)
+        if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT s.name, b.year, b.issue_no, f.seq FROM finding f "
+                                       "JOIN bulletin b ON b.id = f.bulletin_id JOIN series s ON s.id = b.series_id "
+                                       "WHERE f.id = ?1", -1, &st, NULL);
+    if (rc != SQLITE_OK) return store_fail(s, rc, "listing findings", e);
+    store_binder bd = {st, SQLITE_OK};
+    store_bind_text(&bd, 1, id);
+    int r = bd.rc == SQLITE_OK ? store_next_row(s, st, "listing findings", e) : store_fail(s, bd.rc, "listing findings", e);
+    if (r > 0) {
+        snprintf(k->name, sizeof k->name, "%s", store_col_text(st, 0) ? store_col_text(st, 0) : "");
+        k->year = sqlite3_column_int(st, 1);
+        k->issue_no = sqlite3_column_int(st, 2);
+        k->seq = sqlite3_column_int(st, 3);
+    } else if (r == 0) {
+        err_set(e, TB_ENOTFOUND, s->path, 0, 0, "no finding %s in the history to list after (--after); "
+                "give the ID of the last finding of the page before", id);
+        r = -1;
+    }
+    sqlite3_finalize(st);
+    return r < 0 ? -1 : 0;
+}
+
 long store_list_findings(store *s, const store_finding_filter *f,
                          store_finding_fn cb, void *ctx, err *e) {
     store_finding_filter none = {0};
@@ -26,6 +73,9 @@ long store_list_findings(store *s, const store_finding_filter *f,
         arena_free(a);
         if (r < 0) return -1;
     }
+    after_key ak;
+    if (f->after && find_after(s, f->after, &ak, e) < 0) return -1;
+    int walk = f->status == STORE_ST_ANY || f->status == STORE_ST_DONE;
     /* The text is put together from constant pieces only, so each filter
      * combination gets a plan that uses its index (a catch-all
      * "?1 IS NULL OR …" would defeat them); values are bound. */
@@ -37,14 +87,19 @@ long store_list_findings(store *s, const store_finding_filter *f,
              "f.deadline, CASE WHEN f.status = 'done' THEN 'done' "
              "WHEN f.deadline < :today THEN 'overdue' ELSE 'open' END, "
              "f.done_date, f.note, f.repeat_of, f.repeat_note, f.repeat_count, "
-             /* letters of tongbao escalate (issue 16): how many, the last level */
+             /* letters of tongbao escalate (issue 16): how many, the last
+              * level (escalation's primary key: a lookup per row) */
              "(SELECT count(*) FROM escalation e WHERE e.finding_id = f.id), "
-             "(SELECT e.level FROM escalation e WHERE e.finding_id = f.id ORDER BY e.n DESC LIMIT 1) "
-             "FROM finding f JOIN bulletin b ON b.id = f.bulletin_id "
-             "JOIN series s ON s.id = f.series_id WHERE 1");
-    if (f->series) buf_puts(&sql, " AND f.series_id = :series");
+             "(SELECT e.level FROM escalation e WHERE e.finding_id = f.id ORDER BY e.n DESC LIMIT 1) ");
+    if (walk)
+        buf_puts(&sql, "FROM series s CROSS JOIN bulletin b CROSS JOIN finding f "
+                       "WHERE b.series_id = s.id AND f.bulletin_id = b.id");
+    else
+        buf_puts(&sql, "FROM finding f JOIN bulletin b ON b.id = f.bulletin_id "
+                       "JOIN series s ON s.id = f.series_id WHERE 1");
+    if (f->series) buf_puts(&sql, walk ? " AND s.id = :series" : " AND f.series_id = :series");
     if (f->district) buf_puts(&sql, " AND f.district = :district");
-    if (bid) buf_puts(&sql, " AND f.bulletin_id = :bulletin");
+    if (bid) buf_puts(&sql, walk ? " AND b.id = :bulletin" : " AND f.bulletin_id = :bulletin");
     char id[64] = "";
     if (f->id) {
         /* IDs are stored in upper case: JC2026-007-003 */
@@ -53,6 +108,12 @@ long store_list_findings(store *s, const store_finding_filter *f,
             if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
         buf_puts(&sql, " AND f.id = :id");
     }
+    if (f->after)
+        /* the first term reads only series and bulletin, so the walk tests
+         * it once per bulletin; the second one per finding */
+        buf_puts(&sql, " AND (s.name > :an OR (s.name = :an AND (b.year > :ay OR "
+                       "(b.year = :ay AND b.issue_no >= :ai))))"
+                       " AND (s.name <> :an OR b.year <> :ay OR b.issue_no <> :ai OR f.seq > :as)");
     switch (f->status) {
     case STORE_ST_OPEN:
         buf_puts(&sql, " AND f.status = 'open' AND (f.deadline IS NULL OR f.deadline >= :today)");
@@ -77,6 +138,12 @@ long store_list_findings(store *s, const store_finding_filter *f,
     store_bind_named_text(&bd, ":district", f->district);
     store_bind_named_int(&bd, ":bulletin", bid);
     store_bind_named_text(&bd, ":id", f->id ? id : NULL);
+    if (f->after) {
+        store_bind_named_text(&bd, ":an", ak.name);
+        store_bind_named_int(&bd, ":ay", ak.year);
+        store_bind_named_int(&bd, ":ai", ak.issue_no);
+        store_bind_named_int(&bd, ":as", ak.seq);
+    }
     int r = bd.rc == SQLITE_OK ? 1 : store_fail(s, bd.rc, "listing findings", e);
     long n = 0;
     while (r > 0 && (r = store_next_row(s, st, "listing findings", e)) > 0) {

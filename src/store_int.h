@@ -10,7 +10,8 @@
  *                    bulletin (store_issue, store_reserve, store_commit)
  *   store_archive.c  archive queries, restoring a model, verification
  *   store_findings.c finding lists and rectification
- *   store_stats.c    cumulative statistics and store_reserve's memo of them
+ *   store_stats.c    cumulative statistics: the summary kept as the history
+ *                    changes, and the recount that fills and checks it
  *   store_escalate.c the letters of tongbao escalate and their escalations
  * Rules kept throughout:
  *   - every statement is prepared with constant SQL text and bound
@@ -37,29 +38,17 @@ enum {
     Q_REPEAT, Q_RECUR, Q_LAST_ISSUED, Q_INS_SERIES, Q_INS_BULLETIN, Q_INS_FILE, Q_INS_SCOPE,
     Q_INS_FINDING, Q_INS_CASE, Q_INS_FORM, Q_FORM_BYTES, Q_INS_OUTCOME, Q_FINDING_OWNER,
     Q_SET_STATUS, Q_FINDING_STATE, Q_INS_EVENT, Q_FILE, Q_FILE_PDF, Q_FINDING_IDS,
-    Q_ST_OVERDUE, Q_LATER_ISSUE, Q_BST_ROW, Q_BST_OPEN, Q_BST_CASES, Q_BST_SCOPE,
+    Q_ST_OVERDUE, Q_BST_SCOPE, Q_SUM_ROW, Q_SUM_NAMES, Q_SUM_SCOPE, Q_SUM_PEOPLE,
+    Q_SUM_NAME_ADD, Q_SUM_SCOPE_ADD, Q_SUM_SCOPE_NEW,
     Q__COUNT
 };
-
-/* One series' statistics as store_reserve has them so far (see the memo
- * in store_stats.c). */
-typedef struct {
-    sqlite3_int64 series_id;
-    arena *a;                    /* the names in st */
-    store_stats st;              /* its open, overdue and done are not kept up: */
-    long open_all;               /* open findings, overdue ones included */
-    size_t cap_scope;
-} stats_memo;
 
 struct store {
     sqlite3 *db;
     char *path;
     int readonly;
     sqlite3_stmt *q[Q__COUNT];   /* prepared on first use, kept for the handle's life */
-    int reserving;               /* inside store_reserve: the memo is live */
     int allow_backdated;         /* store_allow_backdated */
-    stats_memo *memo;
-    size_t n_memo, cap_memo;
 };
 
 /* The SQL of migration k (user_version k → k+1), NULL past the last: for
@@ -153,11 +142,15 @@ int store_find_bulletin_id(store *s, const char *series, int year, int issue_no,
  * faults counted into *faults, letters into *n_letters.  0, or -1 + e. */
 int store_verify_letters(store *s, store_fault_fn cb, void *ctx, long *faults, long *n_letters, err *e);
 
-/* ---- the statistics memo of store_reserve (store_stats.c) ----------------- */
-/* store_reserve has just recorded bulletin bid as (year, issue_no) of the
- * series: add it to the series' memo, if there is one. */
-int store_memo_note(store *s, sqlite3_int64 series_id, sqlite3_int64 bid, int year, int issue_no, err *e);
-/* End of the reservation: drop every memo. */
-void store_memo_free(store *s);
+/* ---- the statistics summary (store_stats.c) ------------------------------- */
+/* Recording bulletin bid of the series as (year, issue_no): add what the
+ * triggers cannot (the scope counts per (what, unit), the people of its
+ * cases by rank and kind) to the summary, inside the open transaction. */
+int store_stats_note(store *s, const model_bulletin *b, sqlite3_int64 series_id, sqlite3_int64 bid,
+                     int year, int issue_no, err *e);
+/* Empty the summary and fill it again from the recorded history, inside
+ * the open transaction (the migration that creates it, and
+ * store_stats_rebuild). */
+int store_stats_fill(store *s, err *e);
 
 #endif

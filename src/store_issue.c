@@ -586,12 +586,15 @@ static int record_cases(store *s, const model_bulletin *b, sqlite3_int64 bid, er
 /* Insert everything about b (assigned as a) inside the open transaction. */
 static int record(store *s, const model_bulletin *b, const assignment *a,
                   const store_source *src, const store_rendered *r,
-                  const char *src_sha, const char *pdf_sha, const char *ofd_sha, sqlite3_int64 *bid_out, err *e) {
+                  const char *src_sha, const char *pdf_sha, const char *ofd_sha, err *e) {
     sqlite3_int64 series_id, bid;
+    /* The summary's figures follow in the same transaction: its triggers
+     * count the bulletin row and the open findings, store_stats_note the
+     * scope counts and the people of the cases. */
     if (record_bulletin(s, b, a, src, r, src_sha, pdf_sha, ofd_sha, &series_id, &bid, e) < 0 ||
-        record_findings(s, b, a, series_id, bid, e) < 0 || record_cases(s, b, bid, e) < 0)
+        record_findings(s, b, a, series_id, bid, e) < 0 || record_cases(s, b, bid, e) < 0 ||
+        store_stats_note(s, b, series_id, bid, a->year, a->issue_no, e) < 0)
         return -1;
-    if (bid_out) *bid_out = bid;
     return 0;
 }
 
@@ -676,7 +679,7 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
         err_set(e, TB_EOUTPUT, b->source, 0, 0, "writing the output failed; nothing was recorded");
         goto fail;
     }
-    if (record(s, b, &a, src, &out, src_sha, pdf_sha, ofd_sha, NULL, e) < 0) goto fail;
+    if (record(s, b, &a, src, &out, src_sha, pdf_sha, ofd_sha, e) < 0) goto fail;
     crash_point("tx-recorded");
     if (store_tx_commit(s, "issuing the bulletin", e) < 0) goto fail;
     crash_point("tx-committed");
@@ -696,10 +699,10 @@ int store_reserve(store *s, model_bulletin *const *bs, size_t n,
     /* The look runs under the write lock and records each item
      * provisionally, so item i sees items < i exactly as store_commit will
      * see them once they are committed (numbers, duplicate ids, repeats).
-     * Everything is rolled back at the end.  Meanwhile the statistics memo
-     * follows the provisional records (see store_series_stats). */
+     * Everything is rolled back at the end.  The statistics summary
+     * follows the provisional records, so each item's prepare reads the
+     * figures of the history with the items before it in a few rows. */
     if (store_tx_begin(s, 1, "reserving issue numbers", e) < 0) return -1;
-    s->reserving = 1;
     for (size_t i = 0; i < n; i++) {
         model_bulletin *b = bs[i];
         assignment a;
@@ -718,17 +721,12 @@ int store_reserve(store *s, model_bulletin *const *bs, size_t n,
             model_clear(b);
             continue;
         }
-        sqlite3_int64 bid;
-        if (record(s, b, &a, NULL, NULL, "", "", "", &bid, e) < 0 ||
-            store_memo_note(s, a.series_id, bid, a.year, a.issue_no, e) < 0)
-            goto fail;
+        if (record(s, b, &a, NULL, NULL, "", "", "", e) < 0) goto fail;
         fill_result(&res[i], &a, NULL, NULL);
     }
-    store_memo_free(s);
     store_tx_rollback(s);
     return 0;
 fail:
-    store_memo_free(s);
     store_tx_rollback(s);
     for (size_t i = 0; i < n; i++)
         if (!res[i].already_issued && !res[i].error.code) model_clear(bs[i]);
@@ -759,7 +757,7 @@ int store_commit(store *s, model_bulletin *b, const store_source *src,
         res->issue_no = b->issue_no;
         return 1;
     }
-    if (record(s, b, &a, src, r, src_sha, pdf_sha, ofd_sha, NULL, e) < 0) {
+    if (record(s, b, &a, src, r, src_sha, pdf_sha, ofd_sha, e) < 0) {
         store_tx_rollback(s);
         return -1;
     }

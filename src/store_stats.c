@@ -1,7 +1,12 @@
 /* store_stats.c — cumulative statistics of a series (rounds, findings,
- * repeats, open/done/overdue, cases and their outcomes, scope sums) and the
- * memo that keeps them cheap inside store_reserve.  Part of the store
- * module (store_int.h). */
+ * repeats, open/done/overdue, cases and their outcomes, scope sums), two
+ * ways: the summary tables kept as the history changes (series_stats,
+ * series_stat_name, series_scope: see migration 3 -> 4 in store.c), which
+ * issuing reads in a few rows whatever the size of the history; and the
+ * recount from the recorded bulletins, findings, cases and scope counts
+ * (plain SQL plus the case rules of store_stats_add_case), which fills the
+ * summary, rebuilds it on demand and checks it.  Part of the store module
+ * (store_int.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "date.h"
 #include "store_int.h"
@@ -210,8 +215,9 @@ static int scope_sums(store *s, sqlite3_int64 series_id, arena *a, store_stats *
     return r;
 }
 
-/* Open findings with a deadline before day: counted afresh on every call
- * (the memo cannot keep it: it depends on the day). */
+/* Open findings with a deadline before day: counted on every call, from
+ * the partial index of open findings (the summary cannot keep it: it
+ * depends on the day asked about). */
 static int count_overdue(store *s, sqlite3_int64 series_id, const char *day, long long *n, err *e) {
     sqlite3_stmt *st = store_stmt(s, Q_ST_OVERDUE, e);
     if (!st) return -1;
@@ -225,177 +231,19 @@ static int count_overdue(store *s, sqlite3_int64 series_id, const char *day, lon
     return r < 0 ? -1 : 0;
 }
 
-/* ---- the statistics memo of store_reserve -----------------------------------
- * store_reserve calls prepare, and prepare store_series_stats, once per
- * item, with the items before it recorded provisionally.  Counted from
- * scratch, every call reads the whole series — every bulletin row, every
- * open finding, every scope count — so a batch of n bulletins in one
- * series costs O(n²): 5 of the 6.5 ms per bulletin of reserving 1,000 at
- * once, all of it on the main thread before the first render starts.
- * Inside one reservation the store sees every write (record() is the only
- * writer, the hooks may not write), so it keeps each series' figures from
- * the first full count and adds every bulletin it records provisionally,
- * running the same queries restricted to that bulletin (Q_BST_*): the
- * same figures, the rules still in one place.  Two things are not added
- * up: overdue depends on the day asked about and is counted afresh each
- * time (a range of the small partial index of open findings); and a
- * bulletin that does not sort after every recorded one of its series (an
- * issue="N" back-fill, an older year) would change the order of first
- * appearance, so that series' memo is dropped and the next call counts
- * from scratch.  The memo lives from store_reserve's BEGIN to its ROLLBACK. */
 
-static stats_memo *memo_find(store *s, sqlite3_int64 series_id) {
-    for (size_t k = 0; k < s->n_memo; k++)
-        if (s->memo[k].series_id == series_id) return &s->memo[k];
-    return NULL;
-}
-
-static void memo_drop(store *s, stats_memo *m) {
-    arena_free(m->a);
-    *m = s->memo[--s->n_memo];
-}
-
-void store_memo_free(store *s) {
-    for (size_t k = 0; k < s->n_memo; k++) arena_free(s->memo[k].a);
-    free(s->memo);
-    s->memo = NULL;
-    s->n_memo = s->cap_memo = 0;
-    s->reserving = 0;
-}
-
-/* *dst = *src, with the arrays and names copied into a. */
-static int stats_copy(store_stats *dst, const store_stats *src, arena *a) {
-    *dst = *src;
-    dst->by_rank = src->n_by_rank ? arena_alloc(a, src->n_by_rank * sizeof *dst->by_rank) : NULL;
-    dst->by_kind = src->n_by_kind ? arena_alloc(a, src->n_by_kind * sizeof *dst->by_kind) : NULL;
-    dst->scope = src->n_scope ? arena_alloc(a, src->n_scope * sizeof *dst->scope) : NULL;
-    if ((src->n_by_rank && !dst->by_rank) || (src->n_by_kind && !dst->by_kind) || (src->n_scope && !dst->scope))
-        return -1;
-    int bad = 0;
-    for (size_t i = 0; i < src->n_by_rank; i++) {
-        dst->by_rank[i] = (store_stat_count){arena_strdup(a, src->by_rank[i].name), src->by_rank[i].n};
-        bad |= !dst->by_rank[i].name;
-    }
-    for (size_t i = 0; i < src->n_by_kind; i++) {
-        dst->by_kind[i] = (store_stat_count){arena_strdup(a, src->by_kind[i].name), src->by_kind[i].n};
-        bad |= !dst->by_kind[i].name;
-    }
-    for (size_t i = 0; i < src->n_scope; i++) {
-        const store_scope_sum *x = &src->scope[i];
-        dst->scope[i] = (store_scope_sum){arena_strdup(a, x->what), arena_strdup(a, x->unit), x->total, x->rounds};
-        bad |= (x->what && !dst->scope[i].what) || (x->unit && !dst->scope[i].unit);
-    }
-    return bad ? -1 : 0;
-}
-
-/* Keep a full count of a series (open_all: open findings, overdue ones
- * included).  Out of memory only means no memo. */
-static void memo_put(store *s, sqlite3_int64 series_id, const store_stats *st, long open_all) {
-    if (s->n_memo == s->cap_memo) {
-        size_t cap = s->cap_memo ? 2 * s->cap_memo : 4;
-        stats_memo *p = realloc(s->memo, cap * sizeof *p);
-        if (!p) return;
-        s->memo = p;
-        s->cap_memo = cap;
-    }
-    stats_memo *m = &s->memo[s->n_memo];
-    memset(m, 0, sizeof *m);
-    if (!(m->a = arena_new()) || stats_copy(&m->st, st, m->a) < 0) {
-        arena_free(m->a);
-        return;
-    }
-    m->series_id = series_id;
-    m->open_all = open_all;
-    m->cap_scope = m->st.n_scope;
-    s->n_memo++;
-}
-
-/* Run a Q_BST_* statement on bulletin bid. */
-static sqlite3_stmt *memo_stmt(store *s, int which, sqlite3_int64 bid, err *e) {
-    sqlite3_stmt *st = store_stmt(s, which, e);
-    if (!st) return NULL;
-    int rc = sqlite3_bind_int64(st, 1, bid);
-    if (rc != SQLITE_OK) {
-        store_fail(s, rc, "computing statistics", e);
-        store_stmt_done(st);
-        return NULL;
-    }
-    return st;
-}
-
-/* store_reserve has just recorded bulletin bid as (year, issue_no) of the
- * series: add it to the series' memo, if there is one. */
-int store_memo_note(store *s, sqlite3_int64 series_id, sqlite3_int64 bid, int year, int issue_no, err *e) {
-    stats_memo *m = memo_find(s, series_id);
-    if (!m) return 0;
-    const char *doing = "computing statistics";
-    sqlite3_stmt *st = store_stmt(s, Q_LATER_ISSUE, e);
-    if (!st) return -1;
-    store_binder bd = {st, SQLITE_OK};
-    store_bind_int(&bd, 1, series_id);
-    store_bind_int(&bd, 2, year);
-    store_bind_int(&bd, 3, issue_no);
-    int r = bd.rc == SQLITE_OK ? store_next_row(s, st, doing, e) : store_fail(s, bd.rc, doing, e);
-    store_stmt_done(st);
-    if (r < 0) return -1;
-    if (r > 0) {        /* not the last of its series: count afresh next time */
-        memo_drop(s, m);
-        return 0;
-    }
-    if (!(st = memo_stmt(s, Q_BST_ROW, bid, e))) return -1;
-    r = store_next_row(s, st, doing, e);
-    if (r > 0) {        /* as the totals sum them over the series */
-        long long cases = sqlite3_column_int64(st, 3);
-        m->st.bulletins++;
-        m->st.inspections += (long)sqlite3_column_int64(st, 0);
-        m->st.findings += (long)sqlite3_column_int64(st, 1);
-        m->st.repeats += (long)sqlite3_column_int64(st, 2);
-        m->st.recurring += (long)sqlite3_column_int64(st, 4);
-        m->st.case_bulletins += cases > 0;
-        m->st.cases += (long)cases;
-    }
-    store_stmt_done(st);
-    if (r == 0) return err_set(e, TB_EINTERNAL, s->path, 0, 0, "internal: a bulletin just recorded is not there");
-    if (r < 0) return -1;
-    if (!(st = memo_stmt(s, Q_BST_OPEN, bid, e))) return -1;
-    r = store_next_row(s, st, doing, e);
-    if (r > 0) m->open_all += (long)sqlite3_column_int64(st, 0);
-    store_stmt_done(st);
-    if (r < 0) return -1;
-    if (!(st = memo_stmt(s, Q_BST_CASES, bid, e))) return -1;
-    r = case_rows(s, st, m->a, &m->st, e);
-    store_stmt_done(st);
-    if (r < 0) return -1;
-    if (!(st = memo_stmt(s, Q_BST_SCOPE, bid, e))) return -1;
-    r = scope_rows(s, st, m->a, &m->st, &m->cap_scope, e);
-    store_stmt_done(st);
-    return r;
-}
-
-int store_series_stats(store *s, const char *series, const char *today,
-                       arena *a, store_stats *out, err *e) {
+/* ---- the recount --------------------------------------------------------------- */
+int store_series_stats_recount(store *s, const char *series, const char *today,
+                               arena *a, store_stats *out, err *e) {
     memset(out, 0, sizeof *out);
     char day[11];
     if (store_norm_today(s, today, day, e) < 0) return -1;
     sqlite3_int64 sid = 0;
     if (!series) return err_set(e, TB_EUSAGE, "", 0, 0, "name a series (--series S)");
     if (store_series_exists(s, series, &sid, e) <= 0) return -1;
-    long long overdue;
-    stats_memo *m = s->reserving ? memo_find(s, sid) : NULL;
-    if (m) {
-        if (count_overdue(s, sid, day, &overdue, e) < 0) return -1;
-        if (stats_copy(out, &m->st, a) < 0) {
-            memset(out, 0, sizeof *out);
-            return store_oom(s, e);
-        }
-        out->overdue = (long)overdue;
-        out->open = m->open_all - (long)overdue;
-        out->done = m->st.findings - m->open_all;
-        return 0;
-    }
-    /* Totals come from the per-bulletin counters (a short scan of small
-     * rows); open and overdue from the small partial index over open
-     * findings; done is the rest.  No scan of the whole finding table. */
+    /* Totals from the bulletin rows' counters, open findings from the
+     * partial index over them, done the rest; cases and scope counts
+     * from their rows. */
     static const char totals[] =
         "SELECT count(*), coalesce(sum(has_inspection), 0), coalesce(sum(n_findings), 0), "
         "coalesce(sum(n_repeats), 0), coalesce(sum(n_cases > 0), 0), coalesce(sum(n_cases), 0), "
@@ -403,7 +251,7 @@ int store_series_stats(store *s, const char *series, const char *today,
     static const char open[] =
         "SELECT count(*) FROM finding WHERE series_id = ?1 AND status = 'open'";
     const char *const sqls[] = {totals, open};
-    long long v[2][7] = {{0}};
+    long long v[2][7] = {{0}}, overdue;
     int ncols[] = {7, 1};
     /* One read transaction so the figures agree with each other. */
     int own_tx = sqlite3_get_autocommit(s->db);
@@ -431,9 +279,410 @@ int store_series_stats(store *s, const char *series, const char *today,
     out->overdue = (long)overdue;
     out->open = (long)(v[1][0] - overdue);
     out->done = (long)(v[0][2] - v[1][0]);
-    if (s->reserving) memo_put(s, sid, out, (long)v[1][0]);
     return 0;
 fail:
     if (own_tx) store_tx_rollback(s);
     return -1;
+}
+
+/* ---- the summary: reading ------------------------------------------------------ */
+int store_series_stats(store *s, const char *series, const char *today,
+                       arena *a, store_stats *out, err *e) {
+    memset(out, 0, sizeof *out);
+    char day[11];
+    if (store_norm_today(s, today, day, e) < 0) return -1;
+    sqlite3_int64 sid = 0;
+    if (!series) return err_set(e, TB_EUSAGE, "", 0, 0, "name a series (--series S)");
+    if (store_series_exists(s, series, &sid, e) <= 0) return -1;
+    const char *doing = "computing statistics";
+    int own_tx = sqlite3_get_autocommit(s->db);
+    if (own_tx && store_tx_begin(s, 0, doing, e) < 0) return -1;
+    long long open_all = 0, overdue = 0;
+    int bad = 0, r;
+    sqlite3_stmt *st = store_stmt(s, Q_SUM_ROW, e);
+    if (!st || (r = sqlite3_bind_int64(st, 1, sid)) != SQLITE_OK) {
+        if (st) store_fail(s, r, doing, e);
+        goto fail;
+    }
+    /* no row: a series without a bulletin (all figures 0) */
+    if ((r = store_next_row(s, st, doing, e)) > 0) {
+        long *f[] = {&out->bulletins, &out->inspections, &out->findings, &out->repeats, &out->recurring,
+                     &out->case_bulletins, &out->cases, &out->people, &out->orgs};
+        for (int c = 0; c < 9; c++) *f[c] = (long)sqlite3_column_int64(st, c);
+        open_all = sqlite3_column_int64(st, 9);
+    }
+    store_stmt_done(st);
+    if (r < 0) goto fail;
+
+    size_t cap_rank = 0, cap_kind = 0, cap_scope = 0;
+    if (!(st = store_stmt(s, Q_SUM_NAMES, e))) goto fail;
+    if ((r = sqlite3_bind_int64(st, 1, sid)) != SQLITE_OK) {
+        store_fail(s, r, doing, e);
+        store_stmt_done(st);
+        goto fail;
+    }
+    while (!bad && (r = store_next_row(s, st, doing, e)) > 0) {
+        int rank = str_eq(store_col_text(st, 0), "rank");
+        store_stat_count **arr = rank ? &out->by_rank : &out->by_kind;
+        size_t *n = rank ? &out->n_by_rank : &out->n_by_kind;
+        if (arena_grow(a, (void **)arr, rank ? &cap_rank : &cap_kind, *n, sizeof **arr) < 0) {
+            bad = 1;
+            break;
+        }
+        (*arr)[(*n)++] = (store_stat_count){store_col_dup(a, st, 1, &bad), (long)sqlite3_column_int64(st, 2)};
+    }
+    store_stmt_done(st);
+    if (r < 0) goto fail;
+    if (!bad && !(st = store_stmt(s, Q_SUM_SCOPE, e))) goto fail;
+    if (!bad && (r = sqlite3_bind_int64(st, 1, sid)) != SQLITE_OK) {
+        store_fail(s, r, doing, e);
+        store_stmt_done(st);
+        goto fail;
+    }
+    while (!bad && (r = store_next_row(s, st, doing, e)) > 0) {
+        if (arena_grow(a, (void **)&out->scope, &cap_scope, out->n_scope, sizeof *out->scope) < 0) {
+            bad = 1;
+            break;
+        }
+        out->scope[out->n_scope++] = (store_scope_sum){store_col_dup(a, st, 0, &bad), store_col_dup(a, st, 1, &bad),
+                                                       (long)sqlite3_column_int64(st, 2),
+                                                       (long)sqlite3_column_int64(st, 3)};
+    }
+    if (!bad) store_stmt_done(st);
+    if (bad) {
+        store_stmt_done(st);
+        store_oom(s, e);
+        goto fail;
+    }
+    if (r < 0 || count_overdue(s, sid, day, &overdue, e) < 0) goto fail;
+    if (own_tx) store_tx_rollback(s);
+    out->overdue = (long)overdue;
+    out->open = (long)(open_all - overdue);
+    out->done = out->findings - (long)open_all;
+    return 0;
+fail:
+    if (own_tx) store_tx_rollback(s);
+    memset(out, 0, sizeof *out);
+    return -1;
+}
+
+/* ---- the summary: adding a bulletin ------------------------------------------ */
+/* Where a name (a rank, a kind) or a scope entry first appeared, as one
+ * number that sorts like (year, issue, position, index): the names in the
+ * order the recount meets them. */
+static long long first_key(int year, int issue_no, long long pos, long long idx) {
+    if (issue_no < 0) issue_no = 0;
+    if (issue_no > 99999) issue_no = 99999;
+    if (pos > 99999) pos = 99999;
+    if (idx > 999) idx = 999;
+    return (((long long)year * 100000 + issue_no) * 100000 + pos) * 1000 + idx;
+}
+
+/* One case's share (its outcomes o[0..n), the case at position case_seq of
+ * bulletin (year, issue_no)): counted by store_stats_add_case on its own,
+ * which is how the recount counts it, and added to the summary. */
+static int note_case(store *s, sqlite3_int64 series_id, int year, int issue_no, long long case_seq,
+                     const model_outcome *o, size_t n, err *e) {
+    const char *doing = "recording the statistics";
+    if (!n) return 0;
+    arena *a = arena_new();
+    store_stats one;
+    memset(&one, 0, sizeof one);
+    if (!a || store_stats_add_case(&one, a, o, n) < 0) {
+        arena_free(a);
+        return store_oom(s, e);
+    }
+    sqlite3_stmt *st = store_stmt(s, Q_SUM_PEOPLE, e);
+    int r = st ? 0 : -1;
+    if (st) {
+        store_binder bd = {st, SQLITE_OK};
+        store_bind_int(&bd, 1, series_id);
+        store_bind_int(&bd, 2, one.people);
+        store_bind_int(&bd, 3, one.orgs);
+        r = store_run(s, st, bd.rc, doing, e);
+    }
+    for (int k = 0; r == 0 && k < 2; k++) {
+        const store_stat_count *arr = k ? one.by_kind : one.by_rank;
+        size_t m = k ? one.n_by_kind : one.n_by_rank;
+        for (size_t i = 0; r == 0 && i < m; i++) {
+            if (!(st = store_stmt(s, Q_SUM_NAME_ADD, e))) {
+                r = -1;
+                break;
+            }
+            store_binder bd = {st, SQLITE_OK};
+            store_bind_int(&bd, 1, series_id);
+            store_bind_text(&bd, 2, k ? "kind" : "rank");
+            store_bind_text(&bd, 3, arr[i].name);
+            store_bind_int(&bd, 4, arr[i].n);
+            store_bind_int(&bd, 5, first_key(year, issue_no, case_seq, (long long)i));
+            r = store_run(s, st, bd.rc, doing, e);
+        }
+    }
+    arena_free(a);
+    return r;
+}
+
+/* Add one (what, unit) entry of a bulletin's scope counts: total, one
+ * more round, and where it appeared if that is earlier. */
+static int note_scope_entry(store *s, sqlite3_int64 series_id, const char *what, const char *unit,
+                            long long total, long long first, err *e) {
+    const char *doing = "recording the statistics";
+    sqlite3_stmt *st = store_stmt(s, Q_SUM_SCOPE_ADD, e);
+    if (!st) return -1;
+    store_binder bd = {st, SQLITE_OK};
+    store_bind_int(&bd, 1, series_id);
+    store_bind_text(&bd, 2, what);
+    store_bind_text(&bd, 3, unit);
+    store_bind_int(&bd, 4, total);
+    store_bind_int(&bd, 5, first);
+    if (store_run(s, st, bd.rc, doing, e) < 0) return -1;
+    if (sqlite3_changes(s->db) > 0) return 0;
+    if (!(st = store_stmt(s, Q_SUM_SCOPE_NEW, e))) return -1;
+    bd = (store_binder){st, SQLITE_OK};
+    store_bind_int(&bd, 1, series_id);
+    store_bind_text(&bd, 2, what);
+    store_bind_text(&bd, 3, unit);
+    store_bind_int(&bd, 4, total);
+    store_bind_int(&bd, 5, first);
+    return store_run(s, st, bd.rc, doing, e);
+}
+
+int store_stats_note(store *s, const model_bulletin *b, sqlite3_int64 series_id, sqlite3_int64 bid,
+                     int year, int issue_no, err *e) {
+    const char *doing = "recording the statistics";
+    if (b->has_inspection && b->n_counts) {
+        /* The bulletin's scope counts as the recount groups them: per
+         * (what, unit), summed, in order of first appearance. */
+        typedef struct {
+            char *what, *unit;
+            long long total, seq;
+        } entry;
+        sqlite3_stmt *st = store_stmt(s, Q_BST_SCOPE, e);
+        if (!st) return -1;
+        int r = sqlite3_bind_int64(st, 1, bid);
+        if (r != SQLITE_OK) {
+            store_stmt_done(st);
+            return store_fail(s, r, doing, e);
+        }
+        /* copied out first: the statement is not reentrant with the updates */
+        arena *a = arena_new();
+        entry *es = NULL;
+        size_t n = 0, cap = 0;
+        int bad = !a;
+        while (!bad && (r = store_next_row(s, st, doing, e)) > 0) {
+            if (arena_grow(a, (void **)&es, &cap, n, sizeof *es) < 0) {
+                bad = 1;
+                break;
+            }
+            es[n++] = (entry){(char *)store_col_dup(a, st, 0, &bad), (char *)store_col_dup(a, st, 1, &bad),
+                              sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 4)};
+        }
+        store_stmt_done(st);
+        if (bad) {
+            arena_free(a);
+            return store_oom(s, e);
+        }
+        for (size_t i = 0; r >= 0 && i < n; i++)
+            if (note_scope_entry(s, series_id, es[i].what, es[i].unit, es[i].total,
+                                 (long long)year * 100000000 + (long long)issue_no * 1000 + es[i].seq, e) < 0)
+                r = -1;
+        arena_free(a);
+        if (r < 0) return -1;
+    }
+    size_t n_cases = b->has_cases ? b->n_cases : 0;
+    for (size_t i = 0; i < n_cases; i++)
+        if (note_case(s, series_id, year, issue_no, (long long)i + 1, b->cases[i].outcomes,
+                      b->cases[i].n_outcomes, e) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- the summary: filling it from the history ------------------------------- */
+/* Every case's outcomes (series, year, issue, case position, person, rank,
+ * kind), a case's rows together: note_case for each case. */
+static int fill_cases(store *s, err *e) {
+    static const char sql[] =
+        "SELECT b.series_id, b.year, b.issue_no, c.seq, o.case_id, o.person, o.rank, o.kind FROM outcome o "
+        "JOIN case_ c ON c.id = o.case_id JOIN bulletin b ON b.id = c.bulletin_id ORDER BY o.case_id, o.seq";
+    const char *doing = "counting the statistics again";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return store_fail(s, rc, doing, e);
+    /* the cases, copied out (the updates run after the query is done) */
+    typedef struct {
+        sqlite3_int64 series_id;
+        int year, issue_no;
+        long long seq;
+        size_t first, n;   /* its outcomes in os */
+    } case_ref;
+    arena *a = arena_new();
+    case_ref *cs = NULL;
+    model_outcome *os = NULL;
+    size_t n_cs = 0, cap_cs = 0, n_os = 0, cap_os = 0;
+    sqlite3_int64 cur = -1;
+    int bad = !a, r = 1;
+    while (!bad && (r = store_next_row(s, st, doing, e)) > 0) {
+        sqlite3_int64 cid = sqlite3_column_int64(st, 4);
+        if (cid != cur || !n_cs) {
+            if (arena_grow(a, (void **)&cs, &cap_cs, n_cs, sizeof *cs) < 0) {
+                bad = 1;
+                break;
+            }
+            cs[n_cs++] = (case_ref){sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+                                    sqlite3_column_int64(st, 3), n_os, 0};
+            cur = cid;
+        }
+        if (arena_grow(a, (void **)&os, &cap_os, n_os, sizeof *os) < 0) {
+            bad = 1;
+            break;
+        }
+        os[n_os++] = (model_outcome){NULL, store_col_dup(a, st, 5, &bad), store_col_dup(a, st, 6, &bad),
+                                     store_col_dup(a, st, 7, &bad), NULL};
+        cs[n_cs - 1].n++;
+    }
+    sqlite3_finalize(st);
+    if (bad) r = store_oom(s, e);
+    for (size_t i = 0; r >= 0 && i < n_cs; i++)
+        if (note_case(s, cs[i].series_id, cs[i].year, cs[i].issue_no, cs[i].seq, os + cs[i].first, cs[i].n, e) < 0)
+            r = -1;
+    arena_free(a);
+    return r < 0 ? -1 : 0;
+}
+
+int store_stats_fill(store *s, err *e) {
+    static const char *const steps[] = {
+        "DELETE FROM series_stats",
+        "DELETE FROM series_stat_name",
+        "DELETE FROM series_scope",
+        "INSERT INTO series_stats(series_id, bulletins, inspections, findings, repeats, recurring, "
+        "case_bulletins, cases, open) "
+        "SELECT b.series_id, count(*), sum(b.has_inspection), sum(b.n_findings), sum(b.n_repeats), "
+        "sum(b.n_recurring), sum(b.n_cases > 0), sum(b.n_cases), "
+        "(SELECT count(*) FROM finding f WHERE f.series_id = b.series_id AND f.status = 'open') "
+        "FROM bulletin b GROUP BY b.series_id",
+        "INSERT INTO series_scope(series_id, what, unit, total, rounds, first) "
+        "SELECT b.series_id, sc.what, sc.unit, sum(CAST(trim(sc.number) AS INTEGER)), "
+        "count(DISTINCT sc.bulletin_id), min(b.year * 100000000 + b.issue_no * 1000 + sc.seq) "
+        "FROM scope_count sc JOIN bulletin b ON b.id = sc.bulletin_id "
+        "WHERE b.has_inspection GROUP BY b.series_id, sc.what, sc.unit",
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (store_exec(s, steps[i], "counting the statistics again", e) < 0) return -1;
+    return fill_cases(s, e);
+}
+
+/* ---- the summary: checking and rebuilding -------------------------------- */
+static int same_text(const char *x, const char *y) { return x && y ? strcmp(x, y) == 0 : x == y; }
+
+/* The first difference between the summary's figures (a) and the
+ * recount's (b), in words, or "" when they agree. */
+static void stats_diff(const store_stats *a, const store_stats *b, char *out, size_t len) {
+    out[0] = 0;
+    struct { const char *name; long x, y; } nums[] = {
+        {"bulletins", a->bulletins, b->bulletins}, {"inspections", a->inspections, b->inspections},
+        {"findings", a->findings, b->findings}, {"done", a->done, b->done}, {"open", a->open, b->open},
+        {"overdue", a->overdue, b->overdue}, {"repeats", a->repeats, b->repeats},
+        {"recurring", a->recurring, b->recurring}, {"case bulletins", a->case_bulletins, b->case_bulletins},
+        {"cases", a->cases, b->cases}, {"people", a->people, b->people}, {"organisations", a->orgs, b->orgs},
+    };
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+        if (nums[i].x != nums[i].y) {
+            snprintf(out, len, "%s %ld in the summary, %ld recounted", nums[i].name, nums[i].x, nums[i].y);
+            return;
+        }
+    for (int k = 0; k < 2; k++) {
+        const store_stat_count *x = k ? a->by_kind : a->by_rank, *y = k ? b->by_kind : b->by_rank;
+        size_t nx = k ? a->n_by_kind : a->n_by_rank, ny = k ? b->n_by_kind : b->n_by_rank;
+        const char *what = k ? "people by kind of outcome" : "people by rank";
+        if (nx != ny) {
+            snprintf(out, len, "%s: %zu names in the summary, %zu recounted", what, nx, ny);
+            return;
+        }
+        for (size_t i = 0; i < nx; i++)
+            if (!same_text(x[i].name, y[i].name) || x[i].n != y[i].n) {
+                snprintf(out, len, "%s: %s %ld in the summary, %s %ld recounted", what, x[i].name ? x[i].name : "",
+                         x[i].n, y[i].name ? y[i].name : "", y[i].n);
+                return;
+            }
+    }
+    if (a->n_scope != b->n_scope) {
+        snprintf(out, len, "scope: %zu entries in the summary, %zu recounted", a->n_scope, b->n_scope);
+        return;
+    }
+    for (size_t i = 0; i < a->n_scope; i++) {
+        const store_scope_sum *x = &a->scope[i], *y = &b->scope[i];
+        if (!same_text(x->what, y->what) || !same_text(x->unit, y->unit) || x->total != y->total ||
+            x->rounds != y->rounds) {
+            snprintf(out, len, "scope: %s%s %ld in %ld rounds in the summary, %s%s %ld in %ld rounds recounted",
+                     x->what ? x->what : "", x->unit ? x->unit : "", x->total, x->rounds, y->what ? y->what : "",
+                     y->unit ? y->unit : "", y->total, y->rounds);
+            return;
+        }
+    }
+}
+
+long store_stats_faults(store *s, store_fault_fn cb, void *ctx, err *e) {
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT name FROM series ORDER BY name", -1, &st, NULL);
+    if (rc != SQLITE_OK) return store_fail(s, rc, "checking the statistics", e);
+    long faults = 0;
+    int r = 0;
+    /* the names first: store_series_stats runs statements of its own */
+    arena *names = arena_new();
+    const char **list = NULL;
+    size_t n = 0, cap = 0;
+    int bad = !names;
+    while (!bad && (r = store_next_row(s, st, "checking the statistics", e)) > 0) {
+        if (arena_grow(names, (void **)&list, &cap, n, sizeof *list) < 0) bad = 1;
+        else list[n++] = store_col_dup(names, st, 0, &bad);
+    }
+    sqlite3_finalize(st);
+    if (bad) {
+        arena_free(names);
+        return store_oom(s, e);
+    }
+    if (r < 0) {
+        arena_free(names);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        arena *a = arena_new();
+        store_stats x, y;
+        char diff[400], line[700];
+        if (!a) {
+            arena_free(names);
+            return store_oom(s, e);
+        }
+        /* overdue is counted the same way in both: any day will do */
+        if (store_series_stats(s, list[i], "2000-01-01", a, &x, e) < 0 ||
+            store_series_stats_recount(s, list[i], "2000-01-01", a, &y, e) < 0) {
+            arena_free(a);
+            arena_free(names);
+            return -1;
+        }
+        stats_diff(&x, &y, diff, sizeof diff);
+        arena_free(a);
+        if (!diff[0]) continue;
+        faults++;
+        snprintf(line, sizeof line, "statistics of %s: %s; `tongbao archive rebuild-stats` counts them again",
+                 list[i], diff);
+        if (cb) cb(ctx, line);
+    }
+    arena_free(names);
+    return faults;
+}
+
+int store_stats_rebuild(store *s, long *n_series, long *n_differed, err *e) {
+    const char *doing = "counting the statistics again";
+    if (store_tx_begin(s, 1, doing, e) < 0) return -1;
+    long long ns = 0;
+    long differed = store_stats_faults(s, NULL, NULL, e);
+    if (differed < 0 || store_query_int(s, "SELECT count(*) FROM series", &ns, e) < 0 || store_stats_fill(s, e) < 0) {
+        store_tx_rollback(s);
+        return -1;
+    }
+    if (store_tx_commit(s, doing, e) < 0) return -1;
+    if (n_series) *n_series = (long)ns;
+    if (n_differed) *n_differed = differed;
+    return 0;
 }

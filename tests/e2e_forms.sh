@@ -87,6 +87,10 @@ sqlite3 "$F/bad.db" "UPDATE bulletin_form SET bytes = substr(bytes, 1, 100) || X
 [ $rc -eq 9 ] && grep -q '^FAULT .*2026年第3期: the archived OFD does not match its recorded SHA-256' "$F/v" &&
     grep -q '^FAULT .*2026年第2期: the archived OFD does not match' "$F/v" && ! grep -q '第1期' "$F/v" &&
     ok "forms: archive verify catches an altered OFD, beside a PDF and alone (exit 9)" || ko "forms: verify catches a tampered OFD" "exit $rc: $(cat "$F/v" "$F/e")"
+"$TB" archive verify --db "$F/bad.db" --since 2026-11-23 >"$F/v" 2>&1; rc=$?
+[ $rc -eq 9 ] && grep -q '^FAULT .*2026年第3期: the archived OFD does not match' "$F/v" && ! grep -q '第2期' "$F/v" &&
+    ok "forms: archive verify --since checks the further forms of the recent bulletins only (第3期's altered OFD, not 第2期's)" ||
+    ko "forms: verify --since and the further forms" "exit $rc: $(cat "$F/v")"
 "$TB" archive export --db "$F/bad.db" --series "$S" --issue 3 -o "$F/bad3.ofd" >/dev/null 2>"$F/e"; rc=$?
 "$TB" archive export --db "$F/bad.db" --series "$S" --issue 3 -o "$F/bad3.pdf" >/dev/null 2>&1; rcp=$?
 [ $rc -eq 9 ] && [ ! -e "$F/bad3.ofd" ] && grep -q 'archived OFD .* altered after issue' "$F/e" && [ $rcp -eq 0 ] &&
@@ -198,19 +202,20 @@ else
 fi
 qpdf --check "$F/x3.pdf" >"$F/q" 2>&1 && ! grep -q WARNING "$F/q" && ok "forms: qpdf --check clean on an archived PDF/A" || ko "forms: qpdf --check on an archived PDF/A" "$(tail -3 "$F/q")"
 
-# ---- a history of schema version 3 (before the forms) ---------------------------
-# One bulletin issued, the forms migration undone (version 3: issue 16's
-# letters, no bulletin.form, no bulletin_form); the next issue migrates it,
+# ---- a history of schema version 4 (before the forms) ---------------------------
+# One bulletin issued, the forms migration undone (version 4: issue 16's
+# letters and issue 18's statistics, no bulletin.form, no bulletin_form);
+# the next issue migrates it,
 # issues PDF/A and OFD beside the old bulletin, and the archive verifies
 # both; the old one exports as the plain PDF it was.
 V3="$F/v3"
 mkdir -p "$V3"
 "$TB" issue "$N1" --db "$V3/h.db" -o "$V3/1.pdf" >/dev/null 2>&1
-sqlite3 "$V3/h.db" "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; PRAGMA user_version = 3" 2>/dev/null
+sqlite3 "$V3/h.db" "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; PRAGMA user_version = 4" 2>/dev/null
 v=$(sqlite3 "$V3/h.db" "PRAGMA user_version" 2>/dev/null)
 "$TB" issue "$N2" --db "$V3/h.db" --format pdf,ofd --pdfa -o "$V3/2.pdf" >"$V3/o" 2>&1; rc=$?
-if [ "$v" = 3 ] && [ $rc -eq 0 ] && [ "$(sqlite3 "$V3/h.db" 'PRAGMA user_version')" = "$(sqlite3 "$DB" 'PRAGMA user_version')" ] &&
+if [ "$v" = 4 ] && [ $rc -eq 0 ] && [ "$(sqlite3 "$V3/h.db" 'PRAGMA user_version')" = "$(sqlite3 "$DB" 'PRAGMA user_version')" ] &&
     [ "$(fm_form "$V3/h.db" 1)" = pdf ] && [ "$(fm_form "$V3/h.db" 2)" = pdfa+ofd ] &&
     "$TB" archive verify --db "$V3/h.db" >>"$V3/o" 2>&1 && fm_export "$V3/h.db" 1 "$V3/x1.pdf" && cmp -s "$V3/x1.pdf" "$V3/1.pdf"; then
-    ok "forms: a schema-3 history is migrated by issue: the old bulletin a PDF (exported as issued), the new one PDF/A + OFD, verify clean"
-else ko "forms: a schema-3 history migrated by issue" "version $v, exit $rc: $(fm_form "$V3/h.db" 1) $(fm_form "$V3/h.db" 2) $(cat "$V3/o" "$F/xe")"; fi
+    ok "forms: a schema-4 history is migrated by issue: the old bulletin a PDF (exported as issued), the new one PDF/A + OFD, verify clean"
+else ko "forms: a schema-4 history migrated by issue" "version $v, exit $rc: $(fm_form "$V3/h.db" 1) $(fm_form "$V3/h.db" 2) $(cat "$V3/o" "$F/xe")"; fi

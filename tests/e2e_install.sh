@@ -28,7 +28,7 @@ done
     ko "tongbao(1) describes every command and option" "missing:$missing"
 # every command and subcommand takes --help (exit 0, text on stdout)
 bad=""
-for c in $cmds "archive list" "archive export" "archive verify"; do
+for c in $cmds "archive list" "archive export" "archive verify" "archive rebuild-stats"; do
     # shellcheck disable=SC2086
     [ -n "$("$TB" $c --help 2>/dev/null)" ] || bad="$bad [$c]"
 done
@@ -64,7 +64,7 @@ v=$("$TB" --version | head -1 | awk '{print $2}')
 # ---- --version -----------------------------------------------------------
 "$TB" --version >"$T/version" 2>&1
 missing=""
-for l in libxml2 Cairo Pango HarfBuzz SQLite libdeflate nettle; do
+for l in libxml2 Cairo Pango HarfBuzz SQLite libdeflate nettle GLib ICU; do
     grep -q "^  $l [0-9]" "$T/version" || missing="$missing $l"
 done
 [ -z "$missing" ] && head -1 "$T/version" | grep -q '^tongbao [0-9]' && ok "--version names tongbao and its libraries" ||

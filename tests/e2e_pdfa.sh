@@ -57,6 +57,14 @@ LC_ALL=C sed -e 's|<pdfaid:part>2</pdfaid:part>|<pdfaid:part>1</pdfaid:part>|' \
 grep -q '^FAIL pdfa 6.6.4' "$A/neg2" && grep -q '^FAIL pdfa info=xmp' "$A/neg2" && grep -q '^PASS pdfa 6.2.3' "$A/neg2" &&
     ok "pdfa_check fails a PDF/A whose XMP says part 1 and whose dc:title differs from Info" ||
     ko "pdfa_check fails a tampered PDF/A" "$(grep -v '^PASS' "$A/neg2")"
+# markup characters in the metadata: escaped by the XMP writer, the packet
+# well-formed and equal to the Info dictionary
+sed 's|<title>关于|<title>A\&amp;B \&lt;C\&gt; "D" 关于|' examples/inbox/jc-2026-11-20-night.xml >"$A/x/markup.xml"
+"$TB" render "$A/x/markup.xml" --pdfa -o "$A/x/markup.pdf" >/dev/null 2>&1
+"$PY" tests/pdfa_check.py "$A/x/markup.pdf" >"$A/markup" 2>&1
+grep -q '^PASS pdfa 6.6.2.1' "$A/markup" && grep -q '^PASS pdfa info=xmp' "$A/markup" && ! grep -q '^FAIL' "$A/markup" &&
+    ok "pdfa: a title with & < > \" gives well-formed XMP equal to Info" ||
+    ko "pdfa: a title with & < > \" gives well-formed XMP equal to Info" "$(grep -v '^PASS' "$A/markup")"
 
 # ---- real readers: Ghostscript, poppler, qpdf -------------------------------
 bad=""

@@ -17,13 +17,16 @@
  * The store API creates the schema (store_open); the bulk rows then go in
  * through prepared INSERTs on a second connection in one transaction,
  * because issuing 30,000 bulletins one by one (one fsync each) would take
- * minutes.  The INSERTs follow schema version 4 (the columns they leave out have
- * defaults: every bulletin a plain PDF) and refuse any other.
+ * minutes.  The INSERTs name the columns of schema versions 1 and 2; the
+ * statistics summary of version 4 follows through its triggers (the rows
+ * have no cases and no scope counts, the parts the store adds in C), and
+ * version 5's bulletin.form keeps its default: every bulletin a plain PDF.
  * --measure then uses only the public API, in a fresh connection: issue one
  * more bulletin of 33 findings, list one district's open findings, compute
  * a series' statistics. */
 #define _POSIX_C_SOURCE 200809L
 #include "digest.h"
+#include "history.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -103,9 +106,9 @@ static int generate(const char *path, long n_bulletins, int per, int n_series) {
     CK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL));
     CK(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &ver, NULL));
     CK(sqlite3_step(ver));
-    if (sqlite3_column_int(ver, 0) != 4) {
-        fprintf(stderr, "gen_history: knows schema version 4 only, the store made %d; update gen_history\n",
-                sqlite3_column_int(ver, 0));
+    if (sqlite3_column_int(ver, 0) != STORE_SCHEMA_VERSION) {
+        fprintf(stderr, "gen_history: knows schema version %d only, the store made %d; update gen_history\n",
+                STORE_SCHEMA_VERSION, sqlite3_column_int(ver, 0));
         goto fail;
     }
     sqlite3_finalize(ver);   /* its read snapshot would block the mode change */
@@ -230,11 +233,32 @@ fail:
     return ok ? 0 : -1;
 }
 
-/* ---- measuring -------------------------------------------------------------- */
+/* ---- measuring --------------------------------------------------------------
+ * Each figure is wall time and the process's CPU time (the figure to compare
+ * on a shared, loaded machine; the difference is waiting: for the disk,
+ * the fsync of a commit, or for a core). */
+static double cpu_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+typedef struct {
+    double wall, cpu;
+} tick;
+
+static tick tick_now(void) { return (tick){now_ms(), cpu_ms()}; }
+static tick tick_since(tick t0) {
+    tick t = tick_now();
+    return (tick){t.wall - t0.wall, t.cpu - t0.cpu};
+}
+
+/* What `tongbao issue` does with the store inside its transaction: the
+ * history figures (the previous issue, the series' statistics), then a
+ * PDF about the size of a real 3-page bulletin with subset fonts. */
 static int fake_render(void *ctx, model_bulletin *b, store_rendered *out, err *e) {
-    (void)ctx;
-    (void)e;
-    /* About the size of a real 3-page bulletin with subset fonts. */
+    store *s = ctx;
+    if (s && history_prepare(s, b, NULL, &out->context, e) < 0) return -1;
     buf_printf(&out->pdf, "%%PDF-1.7 bench %s 第%d期\n", b->id, b->issue_no);
     while (out->pdf.len < 120 * 1024) buf_add(&out->pdf, "stream 0123456789abcdef endstream\n", 34);
     out->pages = 3;
@@ -269,6 +293,17 @@ static model_bulletin *bench_bulletin(int run, int per) {
     return b;
 }
 
+/* The nightly's prepare: the history figures of each reserved bulletin. */
+typedef struct {
+    store *s;
+    store_rendered *outs;
+} batch_ctx;
+
+static int batch_prepare(void *ctx, model_bulletin *b, size_t index, err *e) {
+    batch_ctx *c = ctx;
+    return history_prepare(c->s, b, NULL, &c->outs[index].context, e);
+}
+
 static int count_row(void *ctx, const store_finding_row *r) {
     (void)r;
     ++*(long *)ctx;
@@ -280,28 +315,44 @@ static int cmp_double(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+enum { RUNS = 7 };
+typedef struct {
+    double wall[RUNS], cpu[RUNS];
+} series_t;
+
+static void put(series_t *m, int i, tick t) {
+    m->wall[i] = t.wall;
+    m->cpu[i] = t.cpu;
+}
+
+static void report(const char *what, series_t *m) {
+    qsort(m->wall, RUNS, sizeof(double), cmp_double);
+    qsort(m->cpu, RUNS, sizeof(double), cmp_double);
+    printf("%s: median %.1f ms, max %.1f ms (CPU median %.1f ms)\n", what, m->wall[RUNS / 2], m->wall[RUNS - 1],
+           m->cpu[RUNS / 2]);
+}
+
 static int measure(const char *path, int per) {
-    enum { RUNS = 7 };
-    double t_issue[RUNS], t_cycle[RUNS], t_list[RUNS], t_stats[RUNS];
+    series_t m_issue, m_cycle, m_list, m_stats;
     long rows = 0;
     int repeats = 0;
     static const char xml[] = "<bulletin/>";
     for (int i = 0; i < RUNS; i++) {
         /* Each run is a new process's worth of work: open, issue, close. */
         err e = {0};
-        double t0 = now_ms();
+        tick t0 = tick_now();
         store *s = store_open(path, &e);
         if (!s) {
             fprintf(stderr, "gen_history: %s\n", e.msg);
             return -1;
         }
         model_bulletin *b = bench_bulletin(i, per);
-        store_hooks hk = {fake_render, NULL, NULL};
+        store_hooks hk = {fake_render, NULL, s};
         store_source src = {xml, sizeof xml - 1, "bench.xml", "dubao", NULL, "gen_history"};
         store_result res;
-        double t1 = now_ms();
+        tick t1 = tick_now();
         int r = b ? store_issue(s, b, &src, &hk, &res, &e) : -1;
-        double t2 = now_ms();
+        put(&m_issue, i, tick_since(t1));
         if (r != 0) {
             fprintf(stderr, "gen_history: issue: %s\n", r == 1 ? "bench id already issued" : e.msg);
             store_close(s);
@@ -310,9 +361,7 @@ static int measure(const char *path, int per) {
         repeats = res.n_repeats;
         arena_free(b->arena);
         store_close(s);
-        double t3 = now_ms();
-        t_issue[i] = t2 - t1;
-        t_cycle[i] = t3 - t0;
+        put(&m_cycle, i, tick_since(t0));
 
         s = store_open_existing(path, 1, &e);
         if (!s) {
@@ -321,21 +370,20 @@ static int measure(const char *path, int per) {
         }
         store_finding_filter f = {.district = DISTRICTS[i % 12], .status = STORE_ST_UNDONE, .today = "2026-11-22"};
         rows = 0;
-        t0 = now_ms();
+        t0 = tick_now();
         long n = store_list_findings(s, &f, count_row, &rows, &e);
-        t1 = now_ms();
+        put(&m_list, i, tick_since(t0));
         arena *a = arena_new();
         store_stats st;
+        t0 = tick_now();
         int sr = store_series_stats(s, SERIES[0][0], "2026-11-22", a, &st, &e);
-        t2 = now_ms();
+        put(&m_stats, i, tick_since(t0));
         arena_free(a);
         store_close(s);
         if (n < 0 || sr < 0) {
             fprintf(stderr, "gen_history: query: %s\n", e.msg);
             return -1;
         }
-        t_list[i] = t1 - t0;
-        t_stats[i] = t2 - t1;
     }
     /* The nightly path (issue 4): reserve a batch, commit one by one. */
     enum { BATCH = 100 };
@@ -346,19 +394,21 @@ static int measure(const char *path, int per) {
     int nb = 0;
     for (; rs && nb < BATCH; nb++)
         if (!(bs[nb] = bench_bulletin(100 + nb, per))) break;
-    double t0 = now_ms();
-    int r = s && nb == BATCH ? store_reserve(s, bs, BATCH, NULL, NULL, rs, &e) : -1;
-    double t1 = now_ms();
+    store_rendered outs[BATCH];
+    for (int i = 0; i < BATCH; i++) store_rendered_init(&outs[i]);
+    batch_ctx bc = {s, outs};
+    tick t0 = tick_now();
+    int r = s && nb == BATCH ? store_reserve(s, bs, BATCH, batch_prepare, &bc, rs, &e) : -1;
+    tick t_res = tick_since(t0);
+    t0 = tick_now();
     for (int i = 0; r == 0 && i < BATCH; i++) {
-        store_rendered out;
-        store_rendered_init(&out);
-        fake_render(NULL, bs[i], &out, &e);
+        fake_render(NULL, bs[i], &outs[i], &e);
         store_source src = {xml, sizeof xml - 1, "bench.xml", "dubao", NULL, "gen_history"};
         store_result res;
-        if (store_commit(s, bs[i], &src, &out, &res, &e) != 0) r = -1;
-        store_rendered_free(&out);
+        if (store_commit(s, bs[i], &src, &outs[i], &res, &e) != 0) r = -1;
     }
-    double t2 = now_ms();
+    tick t_com = tick_since(t0);
+    for (int i = 0; i < BATCH; i++) store_rendered_free(&outs[i]);
     for (int i = 0; i < nb; i++) arena_free(bs[i]->arena);
     free(rs);
     store_close(s);
@@ -366,19 +416,18 @@ static int measure(const char *path, int per) {
         fprintf(stderr, "gen_history: batch: %s\n", e.msg[0] ? e.msg : "stale or already issued");
         return -1;
     }
-    double *all[] = {t_issue, t_cycle, t_list, t_stats};
-    for (int k = 0; k < 4; k++) qsort(all[k], RUNS, sizeof(double), cmp_double);
-    printf("issue one more bulletin (%d findings, %d repeats found): median %.1f ms, max %.1f ms\n",
-           per, repeats, t_issue[RUNS / 2], t_issue[RUNS - 1]);
-    printf("  open + issue + close (a whole `tongbao issue` minus parse/render): median %.1f ms, max %.1f ms\n",
-           t_cycle[RUNS / 2], t_cycle[RUNS - 1]);
-    printf("list one district's open findings (%ld rows): median %.1f ms, max %.1f ms\n",
-           rows, t_list[RUNS / 2], t_list[RUNS - 1]);
-    printf("series statistics: median %.1f ms, max %.1f ms\n", t_stats[RUNS / 2], t_stats[RUNS - 1]);
-    printf("nightly batch of %d: reserve %.1f ms, commits %.1f ms (%.2f ms per bulletin)\n",
-           BATCH, t1 - t0, t2 - t1, (t2 - t0) / BATCH);
-    int over = t_issue[RUNS / 2] >= 50 || t_list[RUNS / 2] >= 50;
-    printf("budget 50 ms: %s\n", over ? "OVER" : "ok");
+    char what[160];
+    snprintf(what, sizeof what, "issue one more bulletin (%d findings, %d repeats found; history figures included)",
+             per, repeats);
+    report(what, &m_issue);
+    report("  open + issue + close (a whole `tongbao issue` minus parse/render)", &m_cycle);
+    snprintf(what, sizeof what, "list one district's open findings (%ld rows)", rows);
+    report(what, &m_list);
+    report("series statistics", &m_stats);
+    printf("nightly batch of %d: reserve %.1f ms, commits %.1f ms (%.2f ms per bulletin; CPU %.2f ms)\n", BATCH,
+           t_res.wall, t_com.wall, (t_res.wall + t_com.wall) / BATCH, (t_res.cpu + t_com.cpu) / BATCH);
+    int over = m_issue.cpu[RUNS / 2] >= 20 || m_list.cpu[RUNS / 2] >= 50;
+    printf("budget (CPU: issue 20 ms, open findings 50 ms): %s\n", over ? "OVER" : "ok");
     return over ? 1 : 0;
 }
 

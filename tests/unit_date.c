@@ -91,6 +91,20 @@ static void test_cmp_add(void) {
     date_val v;
     date_parse("1900-01-01", 0, &v, NULL, 0);
     CHECK("add days refuses to leave the range", date_add_days(&v, -1) < 0 && v.y == 1900 && v.d == 1, "-");
+    /* day by day across the whole range: 1,100 years of 365 days and 267
+     * leap days (1900, 2100, 2200, 2300, 2500, 2600, 2700, 2900 are not) */
+    long steps = 0;
+    int walk_ok = 1;
+    for (date_val w = v, prev = v; date_add_days(&w, 1) == 0; prev = w, steps++)
+        if (!date_valid_day(w.y, w.mo, w.d) || date_cmp(&prev, &w) >= 0) walk_ok = 0;
+    CHECK("every day from 1900-01-01 to 2999-12-31, one at a time", walk_ok && steps == 401766, "-");
+    date_val far = v;
+    CHECK("401,766 days after 1900-01-01 is 2999-12-31",
+          date_add_days(&far, 401766) == 0 && far.y == 2999 && far.mo == 12 && far.d == 31, "-");
+    far = v;
+    CHECK("a count of days far outside the range is refused, the day unchanged",
+          date_add_days(&far, 9223372036854775807L) < 0 && date_add_days(&far, -9223372036854775807L - 1) < 0 &&
+              far.y == 1900 && far.mo == 1 && far.d == 1, "-");
     char out[32];
     date_parse("2026-01-02T08:05", DATE_TIME, &v, NULL, 0);
     date_format(&v, out, sizeof out);

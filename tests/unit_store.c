@@ -1000,9 +1000,10 @@ static void test_forms(void) {
     CHECK("an altered OFD is not handed out", r == -1 && e.code == TB_EVERIFY && got.len == 0 && strstr(e.msg, "OFD"), "%s", e.msg);
     store_close(s);
 
-    /* databases of schema 2 and 3 (3: issue 16's letters, one of them
-     * archived): migrated to 4, their bulletins are PDFs, the letter stays */
-    for (int v = 2; v <= 3; v++) {
+    /* databases of schema 2, 3 and 4 (3: issue 16's letters, one of them
+     * archived; 4: issue 18's statistics summary): migrated to the forms
+     * (5), their bulletins are PDFs, the letter stays */
+    for (int v = 2; v < STORE_SCHEMA_VERSION; v++) {
         char name[32], sql[1600], sha[65], what[160];
         snprintf(name, sizeof name, "forms%d.db", v);
         const char *pv = dbpath(name);
@@ -1015,7 +1016,7 @@ static void test_forms(void) {
                  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
                  v < 3 ? "" : "INSERT INTO letter VALUES (1, 1, 2026, 1, '2026-01-20', 'D', 'S函〔2026〕1号', 1, '2026-01-27',"
                               " NULL, NULL, 0, 'duban', 'x', 1, 8, '" /* sha follows */);
-        if (v == 3) {
+        if (v >= 3) {
             size_t n = strlen(sql);
             snprintf(sql + n, sizeof sql - n, "%s', 'x'); INSERT INTO letter_file VALUES (1, NULL, CAST('%%PDF-old' AS BLOB));", sha);
         }
@@ -1028,7 +1029,7 @@ static void test_forms(void) {
         buf_reset(&faults);
         nf = s ? store_verify(s, fault_cb, &faults, &nb, &e) : -1;
         snprintf(what, sizeof what, "schema %d → %d: a bulletin issued before is a PDF, exported and verified%s", v,
-                 STORE_SCHEMA_VERSION, v == 3 ? "; the letter kept" : "");
+                 STORE_SCHEMA_VERSION, v >= 3 ? "; the letter kept" : "");
         CHECK(what, ok && r == 0 && str_eq(info.form, "pdf") && got.len == 8 && nf == 0 &&
               sql1(pv, "PRAGMA user_version") == STORE_SCHEMA_VERSION && sql1(pv, "SELECT count(*) FROM bulletin_form") == 0 &&
               (v < 3 || sql1(pv, "SELECT count(*) FROM letter") == 1), "%s %s", e.msg, buf_cstr(&faults));
@@ -1180,6 +1181,245 @@ static void test_two_phase(void) {
     buf_free(&log);
 }
 
+
+/* ---- the statistics summary (issue 18) ------------------------------------------ */
+/* xorshift: the same varied history every run */
+static unsigned long long sum_rng = 88172645463325252ull;
+static unsigned rndn(unsigned n) {
+    sum_rng ^= sum_rng << 13;
+    sum_rng ^= sum_rng >> 7;
+    sum_rng ^= sum_rng << 17;
+    return (unsigned)(sum_rng % n);
+}
+
+/* A bulletin of a varied history: 1-6 findings at places drawn from a
+ * small pool (so repeats and recurrences happen), scope counts whose what
+ * and unit vary (unit sometimes absent), cases with outcomes of ranks,
+ * kinds, organisations and unnamed persons, sometimes no inspection. */
+static model_bulletin *varied(const char *series, int k, const char *date) {
+    static const char *const places[] = {
+        "东湖区|青山街道|和平社区|锦绣小区|北门无人值守|2026-11-21", "东湖区|青山街道|和平社区|东苑小区|登记册未填写",
+        "西山区|石桥街道|石桥社区|石桥三组|卡点夜间无人值守|2027-01-05", "@市场监管局|农贸市场|未查验健康码",
+        "南岸区|白沙街道|红星社区|红星小区|消毒记录不全|2026-12-01", "北城区|新河街道|新河社区|新河菜市场|未测体温",
+    };
+    const char *specs[8] = {0};
+    int n = 1 + (int)rndn(6);
+    for (int i = 0; i < n; i++) specs[i] = places[rndn(6)];
+    char id[64];
+    snprintf(id, sizeof id, "%s-v%d", series, k);
+    model_bulletin *b = mk(series, id, date, specs);
+    arena *a = b->arena;
+    if (rndn(5) == 0) b->has_inspection = 0;
+    static const char *const whats[] = {"街道", "社区", "小区", "点位"};
+    static const char *const units[] = {"个", "处", NULL, "个（次）"};
+    b->n_counts = rndn(3);
+    b->counts = arena_alloc(a, 3 * sizeof *b->counts);
+    for (size_t i = 0; i < b->n_counts; i++)
+        b->counts[i] = (model_count){whats[rndn(4)], units[rndn(4)], arena_printf(a, "%u", 1 + rndn(30))};
+    if (rndn(3) == 0) {
+        static const char *const persons[] = {"李某", "王某", "石桥街道党工委", NULL, "赵某"};
+        static const char *const ranks[] = {"乡科级领导干部", "一般干部", NULL, "县处级领导干部"};
+        static const char *const kinds[] = {"诫勉", "组织处理", "通报批评", NULL, "党纪处分"};
+        b->has_cases = 1;
+        b->n_cases = 1 + rndn(3);
+        b->cases = arena_alloc(a, b->n_cases * sizeof *b->cases);
+        for (size_t c = 0; c < b->n_cases; c++) {
+            b->cases[c] = (model_case){"东湖区某社区", "值守缺位", "……", NULL, 0};
+            b->cases[c].n_outcomes = rndn(4);
+            b->cases[c].outcomes = arena_alloc(a, 4 * sizeof(model_outcome));
+            for (size_t o = 0; o < b->cases[c].n_outcomes; o++)
+                b->cases[c].outcomes[o] = (model_outcome){NULL, persons[rndn(5)], ranks[rndn(4)], kinds[rndn(5)], "被处理"};
+        }
+    }
+    return b;
+}
+
+static void fault_text(void *ctx, const char *fault) {
+    buf_printf(ctx, "%s\n", fault);
+}
+
+/* The summary against the recount, every series: 0 faults, and the same
+ * figures field by field on a day some findings are overdue. */
+static int summary_agrees(store *s, buf *why) {
+    err e = {0};
+    buf_reset(why);
+    long f = store_stats_faults(s, fault_text, why, &e);
+    if (f != 0) {
+        if (f < 0) buf_printf(why, "%s", e.msg);
+        return 0;
+    }
+    const char *const series[] = {"S", "T"};
+    for (int i = 0; i < 2; i++) {
+        arena *a = arena_new();
+        store_stats x, y;
+        if (store_series_stats(s, series[i], "2026-12-15", a, &x, &e) < 0 && e.code == TB_ENOTFOUND) {
+            arena_free(a);   /* not issued yet */
+            memset(&e, 0, sizeof e);
+            continue;
+        }
+        int ok = store_series_stats(s, series[i], "2026-12-15", a, &x, &e) == 0 &&
+                 store_series_stats_recount(s, series[i], "2026-12-15", a, &y, &e) == 0 &&
+                 x.overdue == y.overdue && x.open == y.open && x.done == y.done && x.findings == y.findings;
+        if (!ok) buf_printf(why, "%s: overdue %ld/%ld open %ld/%ld %s", series[i], x.overdue, y.overdue, x.open, y.open, e.msg);
+        arena_free(a);
+        if (!ok) return 0;
+    }
+    return 1;
+}
+
+static void test_summary(void) {
+    err e = {0};
+    const char *p = dbpath("summary.db");
+    store *s = store_open(p, &e);
+    buf why;
+    buf_init(&why);
+    store_result res;
+    int agreed = 1, steps = 0, k = 0;
+    char date[16];
+    /* 40 bulletins over two series and two years (a week apart from
+     * 2025-06-01: 期号 follow dates), rectifications between (dated
+     * 2026-11-30: never after today, never before a bulletin) */
+    for (; k < 40 && agreed; k++) {
+        const char *series = rndn(3) ? "S" : "T";
+        struct tm tm = {.tm_year = 125, .tm_mon = 5, .tm_mday = 1 + 7 * k, .tm_hour = 12};
+        mktime(&tm);
+        strftime(date, sizeof date, "%Y-%m-%d", &tm);
+        model_bulletin *b = varied(series, k, date);
+        if (k == 25 && !strcmp(series, "S")) b->issue_override = 1;   /* taken: refused */
+        issue(s, b, NULL, &res, &e);
+        mfree(b);
+        if (k == 10 || k == 11) {
+            /* a place reported, put right, and back: a recurring finding */
+            static const char *const once[] = {"高新区|光明街道|光明社区|光明小区|外来车辆未登记", NULL};
+            b = mk("S", k == 10 ? "S-gone" : "S-back", date, once);
+            issue(s, b, NULL, &res, &e);
+            if (k == 10) {
+                store_rectification rc[] = {{nth(b, 0)->id, 1, "2026-11-30", "整改"}};
+                store_rectify(s, NULL, rc, 1, "cli", &e);
+            }
+            mfree(b);
+        }
+        if (k % 3 == 2) {
+            /* put right every finding of an earlier bulletin (so places
+             * come back as recurring), reopen them now and then */
+            char sql[200];
+            snprintf(sql, sizeof sql, "SELECT group_concat(id, ' ') FROM finding WHERE bulletin_id = "
+                                      "(SELECT id FROM bulletin ORDER BY id LIMIT 1 OFFSET %u)", rndn((unsigned)k));
+            char ids[400];
+            snprintf(ids, sizeof ids, "%s", sqltext(p, sql));
+            int done = rndn(4) != 0;
+            store_rectification rc[8];
+            size_t n = 0;
+            for (char *t = strtok(ids, " "); t && n < 8; t = strtok(NULL, " "))
+                rc[n++] = (store_rectification){t, done, "2026-11-30", done ? "整改" : "复查未通过"};
+            memset(&e, 0, sizeof e);
+            if (store_rectify(s, NULL, rc, n, "cli", &e) < 0) {
+                buf_printf(&why, "rectify: %s", e.msg);
+                agreed = 0;
+                break;
+            }
+        }
+        agreed = summary_agrees(s, &why);
+        steps++;
+    }
+    CHECK("summary = recount after every issue and rectification", agreed, "step %d: %s", steps, buf_cstr(&why));
+    long long v_scope = sql1(p, "SELECT count(*) FROM series_scope WHERE unit IS NULL") * 1000 +
+                        sql1(p, "SELECT count(*) FROM series_scope WHERE rounds > 1"),
+              v_names = sql1(p, "SELECT count(DISTINCT kind || name) FROM series_stat_name"),
+              v_done = sql1(p, "SELECT count(*) FROM finding WHERE status = 'done'"),
+              v_rep = sql1(p, "SELECT sum(n_recurring) * 1000 + sum(n_repeats) FROM bulletin"),
+              v_orgs = sql1(p, "SELECT sum(orgs) FROM series_stats");
+    CHECK("the varied history was issued", sql1(p, "SELECT count(*) FROM bulletin") == 42, "%lld bulletins",
+          sql1(p, "SELECT count(*) FROM bulletin"));
+    CHECK("the history tried is varied (scope without unit and over rounds, names, done, recurring, organisations)",
+          v_scope >= 1001 && v_names >= 6 && v_done >= 3 && v_rep >= 1001 && v_orgs >= 1,
+          "scope %lld names %lld done %lld repeats %lld orgs %lld", v_scope, v_names, v_done, v_rep, v_orgs);
+    /* a back-filled number (issue="N" of an earlier date) with new names:
+     * the order of first appearance moves */
+    model_bulletin *b = varied("T", 99, "2024-03-01");
+    b->issue_override = 7;
+    b->has_cases = 1;
+    b->n_cases = 1;
+    b->cases = arena_alloc(b->arena, sizeof *b->cases);
+    b->cases[0] = (model_case){"某局", "失职", "……", NULL, 1};
+    b->cases[0].outcomes = arena_alloc(b->arena, sizeof(model_outcome));
+    b->cases[0].outcomes[0] = (model_outcome){NULL, "钱某", "厅局级领导干部", "免职", "被免职"};
+    int r = issue(s, b, NULL, &res, &e);
+    mfree(b);
+    CHECK("summary = recount after a back-filled issue", r == 0 && summary_agrees(s, &why), "%s %s", e.msg, buf_cstr(&why));
+    {
+        arena *a = arena_new();
+        store_stats x;
+        store_series_stats(s, "T", NULL, a, &x, &e);
+        CHECK("a back-filled rank comes first", x.n_by_rank > 0 && str_eq(x.by_rank[0].name, "厅局级领导干部"),
+              "first %s", x.n_by_rank ? x.by_rank[0].name : "(none)");
+        arena_free(a);
+    }
+    /* the nightly's way: reserve (the summary follows the provisional
+     * records), then commit one by one */
+    model_bulletin *bs[3] = {varied("S", 100, "2026-06-01"), varied("S", 101, "2026-06-02"), varied("T", 102, "2026-06-02")};
+    store_result rs[3];
+    r = store_reserve(s, bs, 3, NULL, NULL, rs, &e);
+    CHECK("reserve leaves the summary as it was", r == 0 && summary_agrees(s, &why), "%s %s", e.msg, buf_cstr(&why));
+    for (int i = 0; i < 3; i++) commit_one(s, bs[i], &rs[i], &e);
+    for (int i = 0; i < 3; i++) mfree(bs[i]);
+    CHECK("summary = recount after a batch", summary_agrees(s, &why), "%s", buf_cstr(&why));
+    store_close(s);
+
+    /* the check can fail, and the rebuild mends it: a summary changed
+     * behind the store's back (another program, a bug) */
+    sqlexec(p, "UPDATE series_stats SET open = open + 1 WHERE series_id = 1");
+    sqlexec(p, "DELETE FROM series_stat_name WHERE rowid IN (SELECT rowid FROM series_stat_name LIMIT 1)");
+    memset(&e, 0, sizeof e);
+    s = store_open(p, &e);
+    buf_reset(&why);
+    long f = s ? store_stats_faults(s, fault_text, &why, &e) : -1;
+    CHECK("a changed summary is found", f >= 1 && strstr(buf_cstr(&why), "rebuild-stats"), "%ld: %s", f, buf_cstr(&why));
+    buf_reset(&why);
+    long nv = s ? store_verify(s, fault_text, &why, NULL, &e) : -1;
+    CHECK("archive verify reports it", nv >= 1 && strstr(buf_cstr(&why), "statistics of"), "%ld: %s", nv, buf_cstr(&why));
+    long ns = 0, nd = 0;
+    r = s ? store_stats_rebuild(s, &ns, &nd, &e) : -1;
+    CHECK("rebuild counts again", r == 0 && ns == 2 && nd >= 1 && summary_agrees(s, &why), "r=%d %ld %ld %s %s", r, ns, nd,
+          e.msg, buf_cstr(&why));
+    store_close(s);
+
+    /* a database of each earlier version with this history is upgraded:
+     * version 3 (escalate's letters, before the summary) and version 2
+     * (before both); the migration fills the summary from the rows.  A
+     * copy of the file is taken back to each version (the forms of
+     * version 5 undone too). */
+    static const char *const drop_summary =
+        "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; "   /* schema 5's, issue 13 */
+        "DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status; "
+        "DROP TRIGGER bulletin_stats_delete; DROP TRIGGER finding_stats_delete; "
+        "DROP TABLE series_stats; DROP TABLE series_stat_name; DROP TABLE series_scope; "
+        "DROP INDEX finding_district_walk; DROP INDEX bulletin_date; ";
+    for (int v = 3; v >= 2; v--) {
+        char sql[1200], name[64];
+        snprintf(name, sizeof name, "summary-v%d.db", v);
+        const char *pv = dbpath(name);
+        char cmd[2400];
+        snprintf(cmd, sizeof cmd, "cp '%s' '%s'", p, pv);
+        int cp_ok = system(cmd) == 0;
+        snprintf(sql, sizeof sql, "%s%sPRAGMA user_version = %d", drop_summary,
+                 v == 2 ? "DROP TABLE escalation; DROP TABLE letter_file; DROP TABLE letter; " : "", v);
+        if (cp_ok) sqlexec(pv, sql);
+        memset(&e, 0, sizeof e);
+        s = cp_ok && sql1(pv, "PRAGMA user_version") == v ? store_open(pv, &e) : NULL;
+        char tname[96];
+        snprintf(tname, sizeof tname, "version %d upgraded with its summary filled", v);
+        CHECK(tname,
+              s && sql1(pv, "PRAGMA user_version") == STORE_SCHEMA_VERSION && store_schema_faults(s, 1, NULL, NULL, &e) == 0 &&
+              sql1(pv, "SELECT count(*) FROM series_stats") == 2 && summary_agrees(s, &why),
+              "%s %s", e.msg, buf_cstr(&why));
+        store_close(s);
+    }
+    s = NULL;
+    store_close(s);
+    buf_free(&why);
+}
+
 /* Several processes issue into one series at once. */
 static void test_concurrency(void) {
     const char *p = dbpath("conc.db");
@@ -1292,6 +1532,7 @@ int main(void) {
     test_forms();
     test_stats();
     test_two_phase();
+    test_summary();
     test_concurrency();
     test_kill_anywhere();
     if (!tl_failed) {   /* keep the files for a look when something failed */
