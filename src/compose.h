@@ -68,6 +68,11 @@
  *                      {people} {orgs} {ranks} {kinds} {date}; a figure of 0
  *                      is empty, so "[，问责{people}人]" drops out.
  *   history-bulletin-name  "督查通报" (jianbao: "简报") in 印发…P期
+ *   history-scope-max  "6"  how many scope entries 累计涉及… names: counts
+ *                      alike once spaces and full-width letters are folded
+ *                      are one entry; past the number the list ends with 等;
+ *                      "0" leaves the scope out (template.c checks it is a
+ *                      number)
  * Items (compose_items.c, docs/format.md section 11): item-style,
  * item-points, item-point-lead, item-source, news-dateline, stats-draft,
  * quoted-bulletin-name; templates/README.md lists their defaults.

@@ -6,6 +6,7 @@
 #include "compose_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A history paragraph is on by default for some kinds; a template turns it
@@ -149,25 +150,98 @@ int compose_history_status(compose_ctx *c) {
 
 /* 累计涉及街道26个（次）、社区（村）79个（次）: summed over several inspections
  * the figures are visits, so they say （次）; from one inspection alone they
- * read like the preamble (12个街道). */
-static void scope_list(const model_history *h, buf *o) {
-    int several = 0;
-    for (size_t i = 0; i < h->n_scope; i++)
-        if (h->scope[i].rounds > 1) several = 1;
-    int n = 0;
-    for (size_t i = 0; i < h->n_scope; i++) {
+ * read like the preamble (12个街道).
+ *
+ * The clause cannot grow without bound, however the scope is worded from
+ * one issue to the next (issue 18): counts whose what and unit are the same
+ * once white space is dropped and full-width ASCII folded (utf8_fold_into;
+ * a what's closing punctuation aside) are one entry, their totals summed;
+ * at most history-scope-max entries are named (default SCOPE_MAX), in order
+ * of first appearance, and a list cut short ends with 等.  0 leaves the scope
+ * out of the statistics. */
+#define SCOPE_MAX 6
+
+/* The folded key of a scope entry, into k (reset first). */
+static void scope_key(const model_history_scope *x, buf *k) {
+    buf_reset(k);
+    size_t n = compose_stripped_len(x->what);
+    char *what = strndup(x->what, n);
+    if (!what) {
+        k->oom = 1;
+        return;
+    }
+    utf8_fold_into(k, what);
+    free(what);
+    buf_add(k, "\x1f", 1);
+    utf8_fold_into(k, x->unit);
+    buf_cstr(k);
+}
+
+/* history-scope-max: a whole number (template.c checks it). */
+static size_t scope_max(const compose_ctx *c) {
+    const char *w = compose_word(c, "history-scope-max", NULL);
+    if (str_empty(w)) return SCOPE_MAX;
+    char *end;
+    long v = strtol(w, &end, 10);
+    return *end || v < 0 ? SCOPE_MAX : (size_t)v;
+}
+
+typedef struct {
+    const model_history_scope *first;   /* the first entry of the group */
+    char *key;
+    long total;
+    int members;
+} scope_group;
+
+static void scope_list(const compose_ctx *c, const model_history *h, buf *o) {
+    size_t cap = scope_max(c), n = 0;
+    int several = 0, more = 0;
+    scope_group *g = cap ? calloc(cap, sizeof *g) : NULL;
+    buf k;
+    buf_init(&k);
+    if (cap && !g) o->oom = 1;
+    for (size_t i = 0; g && !o->oom && i < h->n_scope; i++) {
         const model_history_scope *x = &h->scope[i];
         if (x->total <= 0 || str_empty(x->what)) continue;
-        if (n++) buf_puts(o, "、");
+        if (x->rounds > 1) several = 1;
+        scope_key(x, &k);
+        if (k.oom) {
+            o->oom = 1;
+            break;
+        }
+        size_t j = 0;
+        while (j < n && strcmp(g[j].key, k.data)) j++;
+        if (j == n && n == cap) {
+            more = 1;   /* past the cap: only that there is more */
+            continue;
+        }
+        if (j == n) {
+            g[n].first = x;
+            if (!(g[n].key = strdup(k.data))) {
+                o->oom = 1;
+                break;
+            }
+            n++;
+        }
+        g[j].total += x->total;
+        if (++g[j].members > 1) several = 1;
+    }
+    for (size_t j = 0; !o->oom && j < n; j++) {
+        const model_history_scope *x = g[j].first;
+        if (j) buf_puts(o, "、");
         const char *unit = x->unit ? x->unit : "";
         if (several) {
             buf_add(o, x->what, compose_stripped_len(x->what));
-            buf_printf(o, "%ld%s%s", x->total, unit, *unit ? "（次）" : "次");
+            buf_printf(o, "%ld%s%s", g[j].total, unit, *unit ? "（次）" : "次");
         } else {
-            buf_printf(o, "%ld%s", x->total, unit);
+            buf_printf(o, "%ld%s", g[j].total, unit);
             buf_add(o, x->what, compose_stripped_len(x->what));
         }
     }
+    if (n && more) buf_puts(o, "等");
+    for (size_t j = 0; j < n; j++) free(g[j].key);
+    free(g);
+    buf_free(&k);
 }
 
 /* Officialese lists ranks from the most senior down and outcomes from the
@@ -281,7 +355,7 @@ int compose_history_clause(compose_ctx *c, const model_history *h, const char *p
     buf_init(&scope);
     buf_init(&ranks);
     buf_init(&kinds);
-    scope_list(h, &scope);
+    scope_list(c, h, &scope);
     count_list(h->by_rank, h->n_by_rank, rank_order, &ranks);
     count_list(h->by_kind, h->n_by_kind, kind_order, &kinds);
     const char *sc = buf_cstr(&scope), *rs = buf_cstr(&ranks), *ks = buf_cstr(&kinds);
@@ -314,7 +388,7 @@ int compose_history_stats(compose_ctx *c) {
     buf_init(&ranks);
     buf_init(&kinds);
     buf_init(&clauses);
-    scope_list(h, &scope);
+    scope_list(c, h, &scope);
     count_list(h->by_rank, h->n_by_rank, rank_order, &ranks);
     count_list(h->by_kind, h->n_by_kind, kind_order, &kinds);
     const char *sc = buf_cstr(&scope), *rs = buf_cstr(&ranks), *ks = buf_cstr(&kinds);

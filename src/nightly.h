@@ -81,6 +81,7 @@ enum {
     NT_QUEUED,      /* numbered, waiting for a worker */
     NT_RENDERING,
     NT_RENDERED,
+    NT_GROUPED,     /* recorded in the open group commit, not durable yet */
     NT_COMMITTED,   /* recorded; queued for the writer thread */
     NT_WRITTEN,     /* outputs durable, input in done/: the main thread reports it */
     NT_WFAILED,     /* recorded, but the writer failed: it->e says why */
@@ -189,6 +190,10 @@ struct nt_run {
     double last_draw;
     int bar_shown;
     int mu_ok;                  /* mu and the condition variables exist */
+    /* Group commit (nt_commit): items grp_lo.. up to the cursor are
+     * NT_GROUPED in the store's open group; groups counts the commits. */
+    size_t grp_lo;
+    long groups;
     double tm_scan, tm_parse, tm_reserve, tm_commit, tm_write, tm_move, tm_wait, tm_restore, tm_report;
     double c_main;              /* main thread CPU seconds (times) */
 };

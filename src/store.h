@@ -182,7 +182,7 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
  *   is not thread-safe, so queries belong in prepare, not in the workers).
  *
  *   store_commit records one item, in input order, in its own BEGIN
- *   IMMEDIATE transaction.  It recomputes the assignment and records only if
+ *   IMMEDIATE transaction (or a savepoint of a group, below).  It recomputes the assignment and records only if
  *   it is still exactly what b carries (number, year, IDs, repeat notes) and
  *   the id is not issued yet.  Returns 0 recorded; 1 not recorded:
  *   res->already_issued (someone issued it meanwhile) or res->stale (the
@@ -192,6 +192,18 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
  * A crash between commits leaves a prefix of the batch recorded; running
  * the batch again reserves only what is missing. */
 typedef int (*store_prepare_fn)(void *ctx, model_bulletin *b, size_t index, err *e);
+/* Group commit (the nightly, issue 18): between store_group_begin and
+ * store_group_end, store_commit records each item under a savepoint of one
+ * BEGIN IMMEDIATE transaction (an item that is stale, already issued or
+ * fails is undone alone) and store_group_end commits them all with one
+ * sync of the WAL.  Nothing of the group is durable before store_group_end
+ * returns 0: write no file for its items before then.  Inside a group
+ * nothing else may open a transaction on the handle (store_reserve, …).
+ * store_group_end without a group returns 0; on failure nothing of the
+ * group is recorded (-1 + e).  *n (may be NULL): the items it committed. */
+int store_group_begin(store *s, err *e);
+int store_group_end(store *s, int *n, err *e);
+int store_in_group(const store *s);
 int store_reserve(store *s, model_bulletin *const *bs, size_t n,
                   store_prepare_fn prepare, void *ctx, store_result *res, err *e);
 int store_commit(store *s, model_bulletin *b, const store_source *src,

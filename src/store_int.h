@@ -49,6 +49,8 @@ struct store {
     int readonly;
     sqlite3_stmt *q[Q__COUNT];   /* prepared on first use, kept for the handle's life */
     int allow_backdated;         /* store_allow_backdated */
+    int group;                   /* inside store_group_begin/end */
+    int group_items;             /* items store_commit recorded in the group */
 };
 
 /* The SQL of migration k (user_version k → k+1), NULL past the last: for

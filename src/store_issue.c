@@ -16,26 +16,6 @@
 #include <string.h>
 
 /* ---- locations ----------------------------------------------------------------- */
-static int is_space_cp(uint32_t c) {
-    return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0xa0 || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x200b) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
-           c == 0x205f || c == 0x3000 || c == 0xfeff;
-}
-
-/* Append s folded: full-width ASCII (U+FF01..FF5E) to ASCII, spaces dropped. */
-static void fold_into(buf *b, const char *s) {
-    if (!s) return;
-    size_t len = strlen(s), i = 0, adv;
-    while (i < len) {
-        uint32_t c = utf8_decode(s + i, len - i, &adv);
-        i += adv;
-        if (is_space_cp(c)) continue;
-        if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
-        char tmp[4];
-        buf_add(b, tmp, utf8_encode(c, tmp));
-    }
-}
-
 char *store_norm_location(const model_finding *f) {
     const char *parts[] = {f->district, f->street, f->community, f->unit, f->site};
     buf b;
@@ -44,7 +24,7 @@ char *store_norm_location(const model_finding *f) {
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
         if (k) buf_add(&b, "\x1f", 1);   /* keeps 和平|社区 apart from 和|平社区 */
         size_t before = b.len;
-        fold_into(&b, parts[k]);
+        utf8_fold_into(&b, parts[k]);
         content += b.len - before;
     }
     if (b.oom) {
@@ -733,6 +713,61 @@ fail:
     return -1;
 }
 
+/* store_commit's transaction: its own, or a savepoint of the group's. */
+static int commit_begin(store *s, err *e) {
+    if (!s->group) return store_tx_begin(s, 1, "recording the bulletin", e);
+    return store_exec(s, "SAVEPOINT tb_commit", "recording the bulletin", e);
+}
+
+static void commit_undo(store *s) {
+    if (!s->group) {
+        store_tx_rollback(s);
+        return;
+    }
+    for (int i = 0; i < Q__COUNT; i++) store_stmt_done(s->q[i]);
+    /* after an error SQLite may have rolled the whole transaction back:
+     * then there is no savepoint left, and store_group_end says so */
+    if (!sqlite3_get_autocommit(s->db))
+        (void)sqlite3_exec(s->db, "ROLLBACK TO tb_commit; RELEASE tb_commit", NULL, NULL, NULL);
+}
+
+static int commit_end(store *s, err *e) {
+    if (!s->group) {
+        if (store_tx_commit(s, "recording the bulletin", e) < 0) return -1;
+        crash_point("tx-committed");
+        return 0;
+    }
+    if (store_exec(s, "RELEASE tb_commit", "recording the bulletin", e) < 0) return -1;
+    s->group_items++;
+    return 0;
+}
+
+int store_group_begin(store *s, err *e) {
+    if (s->group) return err_set(e, TB_EINTERNAL, s->path, 0, 0, "internal: a group inside a group");
+    if (store_tx_begin(s, 1, "recording the bulletins", e) < 0) return -1;
+    s->group = 1;
+    s->group_items = 0;
+    return 0;
+}
+
+int store_in_group(const store *s) { return s->group; }
+
+int store_group_end(store *s, int *n, err *e) {
+    if (n) *n = 0;
+    if (!s->group) return 0;
+    int items = s->group_items;
+    s->group = 0;
+    s->group_items = 0;
+    if (sqlite3_get_autocommit(s->db))   /* SQLite rolled it back after an error */
+        return err_set(e, TB_EDB, s->path, 0, 0, "recording the bulletins failed and was rolled back; "
+                       "nothing of this group was recorded (run nightly again)");
+    if (store_tx_commit(s, "recording the bulletins", e) < 0) return -1;
+    /* the crash point of each item's commit, now that they are durable */
+    for (int i = 0; i < items; i++) crash_point("tx-committed");
+    if (n) *n = items;
+    return 0;
+}
+
 int store_commit(store *s, model_bulletin *b, const store_source *src,
                  const store_rendered *r, store_result *res, err *e) {
     memset(res, 0, sizeof *res);
@@ -741,32 +776,31 @@ int store_commit(store *s, model_bulletin *b, const store_source *src,
     char src_sha[65], pdf_sha[65], ofd_sha[65];
     digest_sha256_hex(src->xml, src->xml_len, src_sha);
     rendered_sha(r, pdf_sha, ofd_sha);
-    if (store_tx_begin(s, 1, "recording the bulletin", e) < 0) return -1;
+    if (commit_begin(s, e) < 0) return -1;
     assignment a;
     int rc = assign(s, b, src_sha, &a, res, e);
     if (rc != 0) {
-        store_tx_rollback(s);
+        commit_undo(s);
         return rc;
     }
     if (!model_matches(b, &a)) {
         /* The history moved since store_reserve: what was rendered would
          * not match what would be recorded. */
-        store_tx_rollback(s);
+        commit_undo(s);
         res->stale = 1;
         res->year = b->year;
         res->issue_no = b->issue_no;
         return 1;
     }
     if (record(s, b, &a, src, r, src_sha, pdf_sha, ofd_sha, e) < 0) {
-        store_tx_rollback(s);
+        commit_undo(s);
         return -1;
     }
     crash_point("tx-recorded");
-    if (store_tx_commit(s, "recording the bulletin", e) < 0) {
-        store_tx_rollback(s);
+    if (commit_end(s, e) < 0) {
+        commit_undo(s);
         return -1;
     }
-    crash_point("tx-committed");
     fill_result(res, &a, r, pdf_sha);
     return 0;
 }

@@ -662,6 +662,12 @@ static int load_root(loader *L, xmlNode *root) {
                 we->text = txt ? arena_strdup(t->arena, (const char *)txt) : "";
                 if (txt) xmlFree(txt);
                 if (!we->key) return fail(L, w, "<text> in <wording> needs key=\"…\"%s%s", NULL, NULL);
+                /* the one wording key that is a number: how many scope
+                 * entries the 累计涉及 clause names (compose_history.c) */
+                if (!strcmp(we->key, "history-scope-max") &&
+                    (strspn(we->text, "0123456789") != strlen(we->text) || !*we->text || strlen(we->text) > 3))
+                    return fail(L, w, "history-scope-max is \"%s\": give a whole number of entries (0 to 999; 0 leaves "
+                                "the scope out)%s", we->text, NULL);
                 t->n_words++;
             }
         } else if (is(c, "lexicon")) {

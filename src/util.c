@@ -293,6 +293,24 @@ size_t utf8_width(const char *s) {
     return w;
 }
 
+static int fold_space(uint32_t c) {
+    return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200b) ||
+           c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000 || c == 0xfeff;
+}
+
+void utf8_fold_into(buf *b, const char *s) {
+    if (!s) return;
+    size_t len = strlen(s), i = 0, adv;
+    while (i < len) {
+        uint32_t c = utf8_decode(s + i, len - i, &adv);
+        i += adv;
+        if (fold_space(c)) continue;
+        if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
+        char tmp[4];
+        buf_add(b, tmp, utf8_encode(c, tmp));
+    }
+}
+
 /* ---- misc ------------------------------------------------------------ */
 int str_empty(const char *s) {
     if (!s) return 1;

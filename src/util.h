@@ -88,6 +88,10 @@ uint32_t utf8_last(const char *s);     /* last code point, 0 for "" */
 int utf8_valid(const char *s, size_t len);
 /* Terminal columns: East Asian wide and full-width characters count 2. */
 size_t utf8_width(const char *s);
+/* Append s folded for comparison: full-width ASCII (U+FF01..FF5E) as ASCII,
+ * white space (ASCII, no-break, ideographic, zero-width) dropped.  Places
+ * (store) and scope counts (compose) are told apart this way. */
+void utf8_fold_into(buf *b, const char *s);
 
 /* ---- misc ------------------------------------------------------------ */
 int str_empty(const char *s);          /* NULL or only whitespace */

@@ -6,7 +6,10 @@
 # grow with them); a second, smaller run gives each copy its own places, as
 # real nights are.  NIGHTLY_BENCH_N overrides the count, NIGHTLY_BENCH_N2
 # the second run's (0 skips it).  TONGBAO_NIGHTLY_TIMES=1 is set, so each
-# run also prints where the time went.
+# run also prints where the time went.  Only the findings' places and
+# responsible units are rewritten: the <count unit=…> of the scope stays the
+# seed's, as a real series words its scope the same way every issue (issue
+# 18: rewriting it grew the 累计涉及 clause with every copy).
 NB=${NIGHTLY_BENCH_N:-1000}
 NB2=${NIGHTLY_BENCH_N2:-200}
 nb_inbox() { # nb_inbox DIR N [places]: N copies of the seed with distinct ids (and places)
@@ -18,7 +21,7 @@ nb_inbox() { # nb_inbox DIR N [places]: N copies of the seed with distinct ids (
         n=$(printf '%04d' $i)
         if [ "${3:-}" = places ]; then
             sed -e "s/<bulletin\\([^>]*\\) id=\"[^\"]*\"/<bulletin\\1 id=\"bench-$n\"/" \
-                -e "s/ site=\"\\([^\"]*\\)\"/ site=\"\\1$n号\"/g" -e "s/ unit=\"\\([^\"]*\\)\"/ unit=\"\\1$n号\"/g" \
+                -e "s/ site=\"\\([^\"]*\\)\"/ site=\"\\1$n号\"/g" -e "/<finding /s/ unit=\"\\([^\"]*\\)\"/ unit=\"\\1$n号\"/g" \
                 examples/bench/seed-size.xml >"$1/seed-$n.xml"
         else
             sed "s/<bulletin\\([^>]*\\) id=\"[^\"]*\"/<bulletin\\1 id=\"bench-$n\"/" examples/bench/seed-size.xml >"$1/seed-$n.xml"

@@ -244,7 +244,7 @@ KIN="$NT/kill"
 KDB="$NT/k.db"
 KOUT="$NT/kout"
 mkdir -p "$KIN"
-K=14
+K=24   # enough that group commit (a window of items a transaction) leaves some for the third kill
 i=0
 while [ $i -lt $K ]; do
     i=$((i + 1))

@@ -1,8 +1,8 @@
 # tests/e2e_scale.sh — issue 18: the history at scale, on a small one
 # (sourced by run.sh): the statistics summary against plain SQL and through
 # verify and rebuild-stats, findings paged with --limit/--after, archive
-# verify --since, and a version-2 database upgraded with its summary
-# filled.  tests/gen_history makes the history (10,000 findings in three
+# verify --since, a version-3 database upgraded with its summary
+# filled, the scope clause bounded.  tests/gen_history makes the history (10,000 findings in three
 # series, the last bulletin dated 2026-11-20); make bench runs the same
 # commands on 1, 5 and 10 million.
 SD="$T/scale"
@@ -119,3 +119,24 @@ s_sql "$SD/v2.db" "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN fo
         "$(s_sql "$SD/v2.db" "SELECT group_concat(findings || ':' || open) FROM series_stats")" \
         "$(s_sql "$SDB" "SELECT group_concat(findings || ':' || open) FROM series_stats")" ||
     ko "version 3 upgraded: the summary filled from the rows, as before the upgrade" "exit $rc: $(cat "$SD/up.out")"
+
+# ---- the scope clause stays bounded (issue 18) -----------------------------------------
+# Nine issues whose <count unit=…> is worded differently each time (as the
+# nightly benchmark's generator once did by accident): the ninth bulletin's
+# 累计涉及 names six entries and ends with 等, instead of 27.
+SC="$SD/scope"
+mkdir -p "$SC"
+i=0
+while [ $i -lt 9 ]; do
+    i=$((i + 1))
+    sed -e "s/id=\"jc-2026-11-20-night\"/id=\"scope-$i\"/" -e "s/series=\"[^\"]*\"/series=\"措辞多变\"/" \
+        -e "s/code=\"JC\"/code=\"CW\"/" -e "s/<date>2026-11-21</<date>2026-10-0$i</" \
+        -e "/<count /s/ unit=\"\\([^\"]*\\)\"/ unit=\"\\1$i号\"/" \
+        examples/inbox/jc-2026-11-20-night.xml >"$SC/$i.xml"
+    "$TB" issue "$SC/$i.xml" --db "$SC/s.db" -o "$SC/$i.pdf" >"$SC/out" 2>&1 || { ko "scope: issue $i" "$(cat "$SC/out")"; break; }
+done
+pdftotext "$SC/9.pdf" - 2>/dev/null | tr -d ' \n' | grep -o '累计涉及[^，]*，' >"$SC/clause"
+n=$(grep -o '、' "$SC/clause" | wc -l)
+[ "$n" -eq 5 ] && grep -q '等，$' "$SC/clause" && grep -q '^累计涉及12个1号街道、37个1号社区（村）' "$SC/clause" &&
+    ok "scope: a clause of six entries and 等 after nine issues worded differently" ||
+    ko "scope: a clause of six entries and 等 after nine issues worded differently" "$(cat "$SC/clause")"

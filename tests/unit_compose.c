@@ -1210,6 +1210,53 @@ static void test_history(void) {
     CHECK_STR("history: visits (次), body and people, no 其中 without ranks or kinds", body_starting(d, "截至目前"),
               "截至目前，共开展督查2轮，累计涉及街道26个（次）、人员9次，发现问题198个；印发督查通报7期；问责党组织1个、党员干部3人。");
     doc_free(d);
+    /* issue 18: the scope clause is bounded.  Counts that differ only in
+     * spaces, full-width letters or a closing mark are one entry; past
+     * history-scope-max (default 6) entries the list ends with 等 */
+    static model_history_scope varied[] = {
+        {"街道", "个", 10, 1}, {"社区（村）", "个", 20, 1}, {"街道 ", "个", 5, 1}, {"卡点。", "处", 3, 1},
+        {"卡点", " 处", 4, 1}, {"楼宇", "栋", 1, 1}, {"商户", "家", 2, 1}, {"园区", "个", 3, 1},
+        {"学校", "所", 4, 1}, {"街道", "个", 1, 1}, {"医院", "家", 6, 1}};
+    x.scope = varied;
+    x.n_scope = sizeof varied / sizeof *varied;
+    x.people = 3;
+    d = compose_h(b, &x, NULL, NULL);
+    CHECK_STR("history: scope entries alike are summed, six named, then 等", body_starting(d, "截至目前"),
+              "截至目前，共开展督查2轮，累计涉及街道16个（次）、社区（村）20个（次）、卡点7处（次）、楼宇1栋（次）、"
+              "商户2家（次）、园区3个（次）等，发现问题198个；印发督查通报7期；问责党组织1个、党员干部3人。");
+    doc_free(d);
+    {
+        const char *kv2[] = {"history-scope-max", "2", NULL};
+        d = compose_h(b, &x, NULL, kv2);
+        CHECK_STR("history: history-scope-max 2", body_starting(d, "截至目前"),
+                  "截至目前，共开展督查2轮，累计涉及街道16个（次）、社区（村）20个（次）等，发现问题198个；"
+                  "印发督查通报7期；问责党组织1个、党员干部3人。");
+        doc_free(d);
+        const char *kv0[] = {"history-scope-max", "0", NULL};
+        d = compose_h(b, &x, NULL, kv0);
+        CHECK_STR("history: history-scope-max 0 leaves the scope out", body_starting(d, "截至目前"),
+                  "截至目前，共开展督查2轮，发现问题198个；印发督查通报7期；问责党组织1个、党员干部3人。");
+        doc_free(d);
+        /* 1,000 scope variants (a wording that changes every issue): the
+         * clause stays six entries long */
+        model_history_scope *many = calloc(1000, sizeof *many);
+        char (*names)[32] = calloc(1000, sizeof *names);
+        for (int i = 0; many && names && i < 1000; i++) {
+            snprintf(names[i], sizeof names[i], "卡点%d号", i);
+            many[i] = (model_history_scope){names[i], "处", 1, 2};
+        }
+        x.scope = many;
+        x.n_scope = many && names ? 1000 : 0;
+        d = compose_h(b, &x, NULL, NULL);
+        t = body_starting(d, "截至目前");
+        CHECK("history: 1,000 scope variants, a bounded clause", t && strstr(t, "卡点5号1处（次）等，") && !strstr(t, "卡点6号") &&
+              strlen(t) < 400, "%s", t ? t : "(none)");
+        doc_free(d);
+        free(many);
+        free(names);
+    }
+    x.scope = rounds;
+    x.n_scope = 2;
     x.people = 0;
     d = compose_h(b, &x, NULL, NULL);
     t = body_starting(d, "截至目前");

@@ -1173,6 +1173,35 @@ static void test_two_phase(void) {
     CHECK("re-reserve and commit", r == 0 && one.issue_no == 5, "r=%d no=%d", r, one.issue_no);
     mfree(x);
     mfree(y);
+
+    /* group commit (issue 18): items recorded under savepoints of one
+     * transaction; one already issued is undone alone; nothing is visible
+     * to another connection (nor durable) before store_group_end */
+    model_bulletin *g[2] = {mk("S", "g1", "2026-11-22", TWO), mk("S", "g2", "2026-11-22", TWO)};
+    store_result gr[2];
+    r = store_reserve(s, g, 2, NULL, NULL, gr, &e);
+    long long gbefore = rowcount(p);
+    int gn = -1;
+    r = r == 0 ? store_group_begin(s, &e) : r;
+    int r1 = r == 0 ? commit_one(s, g[0], &one, &e) : -1;
+    int r2 = r1 == 0 ? commit_one(s, g[0], &one, &e) : -1;
+    int again = r2 == 1 && one.already_issued;
+    int r3 = r2 == 1 ? commit_one(s, g[1], &one, &e) : -1;
+    long long inside = rowcount(p);
+    err ge = {0};
+    int nested = store_reserve(s, g, 1, NULL, NULL, gr, &ge);
+    CHECK("group: two recorded, the repeat undone alone, nothing visible before the end",
+          r == 0 && r1 == 0 && again && r3 == 0 && store_in_group(s) && inside == gbefore, "r=%d %d %d %d rows %lld/%lld %s",
+          r, r1, r2, r3, inside, gbefore, e.msg);
+    CHECK("group: no other transaction inside it", nested < 0 && ge.code == TB_EINTERNAL, "%d %s", nested, ge.msg);
+    r = store_group_end(s, &gn, &e);
+    CHECK("group: both committed at its end", r == 0 && gn == 2 && !store_in_group(s) && rowcount(p) > gbefore &&
+          sql1(p, "SELECT count(*) FROM bulletin WHERE input_id IN ('g1', 'g2')") == 2,
+          "r=%d n=%d %s", r, gn, e.msg);
+    r = store_group_end(s, &gn, &e);
+    CHECK("group: an end without a group is a no-op", r == 0 && gn == 0, "r=%d", r);
+    mfree(g[0]);
+    mfree(g[1]);
     store_close(s);
     memset(&e, 0, sizeof e);
     s = store_open(p, &e);
