@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -546,6 +547,12 @@ int store_fail(store *s, int rc, const char *doing, err *e) {
         /* A failed write is usually a full disk (or quota, or file size
          * limit); say so in those words rather than "I/O error". */
         int en = s && s->db ? sqlite3_system_errno(s->db) : 0;
+        struct rlimit rl;
+        if (en == EFBIG && getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+            return err_set(e, TB_EDB, path, 0, 0,
+                           "the file-size limit of this process (ulimit -f) is %llu bytes, too small for the "
+                           "history database and the files SQLite keeps beside it (while %s); nothing was "
+                           "recorded.  Raise the limit and run again", (unsigned long long)rl.rlim_cur, doing);
         if (en == ENOSPC || en == EFBIG
 #ifdef EDQUOT
             || en == EDQUOT
