@@ -46,6 +46,26 @@ int cli_day_option(const char *cmd, const char *opt, const char *value) {
     return TB_EUSAGE;
 }
 
+int cli_out_check(const char *cmd, const char *out, const char *in, const char *db) {
+    char wal[1100], shm[1100];
+    const char *inputs[5] = {0};
+    int n = 0;
+    if (in) inputs[n++] = in;
+    if (db) {
+        snprintf(wal, sizeof wal, "%s-wal", db);
+        snprintf(shm, sizeof shm, "%s-shm", db);
+        inputs[n++] = db;
+        inputs[n++] = wal;
+        inputs[n++] = shm;
+    }
+    err e = {0};
+    if (file_out_check(out, 0, inputs, &e) >= 0) return 0;
+    char msg[2048];
+    err_format(&e, msg, sizeof msg);
+    fprintf(stderr, "tongbao: %s: %s\n", cmd, msg);
+    return e.code ? e.code : TB_EOUTPUT;
+}
+
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
     size_t n = strlen(name);
     if (strncmp(argv[*i], name, n)) return 0;
@@ -258,7 +278,7 @@ int cli_render(int argc, char **argv) {
     render_info info;
     render_info_init(&info);
     render_opts ro = {district, district != NULL, NULL};
-    render_forms forms = {fmt == RENDER_PDF ? &pdf : NULL, fmt == RENDER_OFD ? &pdf : NULL};
+    render_forms forms = {fmt == RENDER_PDF ? &pdf : NULL, fmt == RENDER_OFD ? &pdf : NULL, 0};
     rc = 0;
     if ((fmt != RENDER_DOCX ? !lc || render_bulletin_forms(lc, b, t, &ro, &forms, &info, &e) < 0
                             : render_docx(b, t, &ro, &pdf, &info, &e) < 0) ||

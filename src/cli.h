@@ -45,6 +45,10 @@ char *cli_default_out(const char *in, const char *ext);
 /* An option's YYYY-MM-DD value (date.h's rule): 0, or a usage message on
  * stderr naming the command, the option and what is wrong, and TB_EUSAGE. */
 int cli_day_option(const char *cmd, const char *opt, const char *value);
+/* util.h's output policy for commands whose output is a file (not "-"):
+ * out must not be in, db or db's -wal/-shm (either may be NULL), nor a
+ * directory, device or FIFO.  0, or the message printed and the exit status. */
+int cli_out_check(const char *cmd, const char *out, const char *in, const char *db);
 /* Matches --name VALUE and --name=VALUE; advances *i. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 

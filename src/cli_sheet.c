@@ -130,16 +130,23 @@ int cli_import(int argc, char **argv) {
         fprintf(stderr, "tongbao: import: %s is not a workbook (.xlsx) or CSV file\n", in);
         return TB_EUSAGE;
     }
+    char *outbuf = NULL;
+    if (!out && !(out = outbuf = default_xml(in))) {
+        fprintf(stderr, "tongbao: import: out of memory\n");
+        return TB_EINTERNAL;
+    }
+    int rc = strcmp(out, "-") ? cli_out_check("import", out, in, NULL) : 0;
+    if (rc) {
+        free(outbuf);
+        return rc;
+    }
     err e = {0};
     smap_result sr;
     size_t len = 0;
     char *xml = cli_read_input(in, &o, &len, &sr, &e);
     model_bulletin *b = xml ? parse_memory(xml, len, in, &e) : NULL;
     if (xml && !b) smap_map_error(&sr, &e);
-    char *outbuf = NULL;
-    int rc = 0;
-    if (b && !out && !(out = outbuf = default_xml(in))) err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-    else if (b && !strcmp(out, "-")) {
+    if (b && !strcmp(out, "-")) {
         if (fwrite(xml, 1, len, stdout) != len || fflush(stdout) != 0)
             err_set(&e, TB_EOUTPUT, NULL, 0, 0, "cannot write to stdout");
     } else if (b) file_write_atomic(out, xml, len, &e);
@@ -213,6 +220,8 @@ int cli_ledger(int argc, char **argv) {
         return TB_EUSAGE;
     }
     if (o.today && cli_day_option("ledger", "--today", o.today) != 0) return TB_EUSAGE;
+    int orc = cli_out_check("ledger", out, NULL, cli_db_path(db));
+    if (orc) return orc;
     char now[11];
     date_today(now);
     if (!o.today) o.today = now;
@@ -436,6 +445,9 @@ int cli_form(int argc, char **argv) {
         fprintf(stderr, "tongbao: form: -o wants a .xlsx file\n");
         return TB_EUSAGE;
     }
+    const char *dbp = cli_db_path(db);
+    int orc = cli_out_check("form", out, from, dbp);
+    if (orc) return orc;
     err e = {0};
     form_opts fo = {.series = series};
     lists l = {0};
@@ -444,7 +456,6 @@ int cli_form(int argc, char **argv) {
     int rc = 0;
     if (from && !(b = parse_file(from, &e))) goto fail;
     fo.from = b;
-    const char *dbp = cli_db_path(db);
     if (series && (db || access(dbp, F_OK) == 0)) {
         if (!(s = store_open_existing(dbp, 1, &e)) || !(l.a = arena_new())) goto fail;
         store_finding_filter f = {.series = series};

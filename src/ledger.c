@@ -317,8 +317,12 @@ static int write_csv(store *s, const store_finding_filter *f, const ledger_opts 
     if (gb && (c->cd = iconv_open(o->encoding, "UTF-8")) == (iconv_t)-1)
         return err_set(c->e, TB_EUSAGE, NULL, 0, 0, "unknown encoding \"%s\"; use utf-8 or gb18030", o->encoding);
     char *tmp = NULL;
-    int rc = file_write_temp(path, gb ? "" : "\xEF\xBB\xBF", gb ? 0 : 3, 0, &tmp, c->e);
-    if (rc == 0 && !(c->csv = fopen(tmp, "ab"))) rc = err_set(c->e, TB_EOUTPUT, path, 0, 0, "cannot write: %s", strerror(errno));
+    int fd = file_open_temp(path, &tmp, c->e), rc = fd < 0 ? -1 : 0;   /* O_EXCL, util.h */
+    if (fd >= 0 && !(c->csv = fdopen(fd, "wb"))) {
+        rc = err_set(c->e, TB_EOUTPUT, path, 0, 0, "cannot write: %s", strerror(errno));
+        close(fd);
+    }
+    if (rc == 0 && !gb) fputs("\xEF\xBB\xBF", c->csv);
     if (rc == 0) {
         for (int k = 0; k < N_COLS; k++) csv_cell(&c->line, head[k], k == 0);
         buf_puts(&c->line, "\r\n");
@@ -332,7 +336,7 @@ static int write_csv(store *s, const store_finding_filter *f, const ledger_opts 
             rc = err_set(c->e, TB_EOUTPUT, path, 0, 0, "cannot write: %s", strerror(errno));
         if (fclose(c->csv) != 0 && rc == 0) rc = err_set(c->e, TB_EOUTPUT, path, 0, 0, "cannot write: %s", strerror(errno));
     }
-    if (rc == 0 && rename(tmp, path) != 0) rc = err_set(c->e, TB_EOUTPUT, path, 0, 0, "cannot write: %s", strerror(errno));
+    if (rc == 0 && file_commit_temp(tmp, path, 1, c->e) < 0) rc = -1;
     if (rc < 0 && tmp) unlink(tmp);
     free(tmp);
     if (c->cd != (iconv_t)-1) iconv_close(c->cd);

@@ -33,6 +33,7 @@
  * pthread_once (libxml2 init, the refusing entity loader, the compiled
  * schema, which libxml2 only reads while validating). */
 #include "parse_int.h"
+#include "date.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -1146,6 +1147,18 @@ static parse_rect_doc *fill_rect(pstate *st, xmlDocPtr doc) {
             arena_free(a);
             return NULL;
         }
+    }
+    /* A report is of something that happened: not dated after today (the
+     * history refuses it too; here validate says so, at its place). */
+    char today[11];
+    date_today(today);
+    for (size_t i = 0; i < d->n_items; i++) {
+        const parse_rect_item *it = &d->items[i];
+        if (!it->date || strncmp(it->date, today, 10) <= 0) continue;
+        parse_fail_at(st, it->line, it->col, "the date %s of finding %s is in the future (today is %s): a report "
+                      "is recorded once it has happened; check the date", it->date, it->finding, today);
+        arena_free(a);
+        return NULL;
     }
     return d;
 }

@@ -518,7 +518,7 @@ static int write_failed(const char *path, int en, size_t len, err *e) {
                    en == ENOSPC ? "; free some disk space and run again" : "");
 }
 
-int file_write_temp(const char *path, const void *data, size_t len, int sync, char **tmp_out, err *e) {
+int file_open_temp(const char *path, char **tmp_out, err *e) {
     *tmp_out = NULL;
     char *dir = dir_of(path);
     const char *base = base_of(path);
@@ -542,6 +542,15 @@ int file_write_temp(const char *path, const void *data, size_t len, int sync, ch
         return err_set(e, TB_EOUTPUT, path, 0, 0, "cannot write: %s; check the directory exists and is writable",
                        strerror(en));
     }
+    *tmp_out = tmp;
+    return fd;
+}
+
+int file_write_temp(const char *path, const void *data, size_t len, int sync, char **tmp_out, err *e) {
+    char *tmp;
+    int fd = file_open_temp(path, &tmp, e), en;
+    *tmp_out = NULL;
+    if (fd < 0) return -1;
     const char *p = data;
     size_t left = len;
     while (left) {

@@ -147,6 +147,12 @@ int file_write_out(const char *path, const void *data, size_t len, err *e);
 /* Write atomically: an O_EXCL temporary in the same directory, fsync,
  * rename, fsync of the directory. */
 int file_write_atomic(const char *path, const void *data, size_t len, err *e);
+/* A new empty temporary beside path, as file_write_temp makes it (stale
+ * ones swept, O_CREAT|O_EXCL|O_NOFOLLOW, .NAME.PID.RANDOM.tmp): its open
+ * descriptor (O_WRONLY, close-on-exec), its name (malloc'd) in *tmp_out;
+ * for writers that fill a file themselves.  -1 + e, nothing left, on
+ * failure. */
+int file_open_temp(const char *path, char **tmp_out, err *e);
 /* Its first half: stale temporaries of path swept, data → a new O_EXCL
  * temporary beside path, fsync'd when sync, closed; the temporary's name
  * (malloc'd) in *tmp_out.  On failure nothing is left behind and *tmp_out

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static lxw_format *fmt(lxw_workbook *wb, int text, int locked, uint32_t bg) {
@@ -28,22 +29,34 @@ static lxw_format *fmt(lxw_workbook *wb, int text, int locked, uint32_t bg) {
 
 int xlsxw_open(xlsxw *x, const char *path, int flags, const char *tmpdir, err *e) {
     memset(x, 0, sizeof *x);
-    size_t l = strlen(path) + 32;
-    x->path = strdup(path);
-    x->tmp = malloc(l);
-    if (!x->path || !x->tmp) {
-        free(x->path);
-        free(x->tmp);
-        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-    }
+    x->fd = -1;
     x->scratch = (flags & XLSXW_SCRATCH) != 0;
-    if (x->scratch) snprintf(x->tmp, l, "%s", path);
-    else snprintf(x->tmp, l, "%s.tmp.%ld", path, (long)getpid());
+    char via[64] = "";
+    if (!(x->path = strdup(path))) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    if (x->scratch) x->tmp = strdup(path);
+    else {
+        /* The temporary is ours alone (O_EXCL, no symlink followed, util.h);
+         * libxlsxwriter opens files by name, so it gets the descriptor's
+         * own name under /proc, which stays this file whatever happens to
+         * the directory entry meanwhile. */
+        if ((x->fd = file_open_temp(path, &x->tmp, e)) < 0) {
+            free(x->path);
+            x->path = NULL;
+            return -1;
+        }
+        snprintf(via, sizeof via, "/proc/self/fd/%d", x->fd);
+        if (access(via, W_OK) != 0) via[0] = 0;     /* no /proc: the name we just made */
+    }
     lxw_workbook_options o = {.constant_memory = (uint8_t)((flags & XLSXW_CONSTANT_MEMORY) != 0), .tmpdir = (char *)tmpdir};
-    x->wb = workbook_new_opt(x->tmp, &o);
+    x->wb = x->tmp ? workbook_new_opt(via[0] ? via : x->tmp, &o) : NULL;
     if (!x->wb) {
+        if (x->fd >= 0) {
+            close(x->fd);
+            unlink(x->tmp);
+        }
         free(x->path);
         free(x->tmp);
+        x->path = x->tmp = NULL;
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     }
     lxw_workbook *wb = x->wb;
@@ -86,20 +99,27 @@ int xlsxw_open(xlsxw *x, const char *path, int flags, const char *tmpdir, err *e
 int xlsxw_close(xlsxw *x, int keep, err *e) {
     int rc = 0;
     if (x->wb) {
+        errno = 0;
         lxw_error le = workbook_close(x->wb);
+        int en = errno;
         x->wb = NULL;
-        if (keep && le != LXW_NO_ERROR)
+        struct rlimit rl;
+        if (keep && le != LXW_NO_ERROR && en == EFBIG && getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+            rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot write the workbook: the file-size limit of this process "
+                         "(ulimit -f) is %llu bytes; raise the limit and run again; nothing was replaced",
+                         (unsigned long long)rl.rlim_cur);
+        else if (keep && le != LXW_NO_ERROR)
             rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot write the workbook: %s; check the directory exists, "
                          "is writable and has room", lxw_strerror(le));
     }
-    if (keep && rc == 0 && !x->scratch) {
-        int fd = open(x->tmp, O_RDONLY);
-        if (fd < 0 || fsync(fd) != 0) rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot write: %s", strerror(errno));
-        if (fd >= 0) close(fd);
-        if (rc == 0 && rename(x->tmp, x->path) != 0)
-            rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot put the workbook in place: %s", strerror(errno));
+    if (x->fd >= 0) {
+        if (keep && rc == 0 && fsync(x->fd) != 0)
+            rc = err_set(e, TB_EOUTPUT, x->path, 0, 0, "cannot write: %s", strerror(errno));
+        close(x->fd);   /* written and flushed through the other descriptor, or thrown away */
+        x->fd = -1;
+        if (keep && rc == 0) rc = file_commit_temp(x->tmp, x->path, 1, e);   /* removes it on failure */
+        else unlink(x->tmp);
     }
-    if ((!keep || rc < 0) && !x->scratch) unlink(x->tmp);
     free(x->path);
     free(x->tmp);
     x->path = x->tmp = NULL;

@@ -1,6 +1,6 @@
 /* xlsxw.h — writing XLSX workbooks through libxlsxwriter, the way every
  * workbook tongbao writes is written: to a temporary file beside the
- * target, flushed, then renamed (nothing half-written is ever left under
+ * target (created O_EXCL, util.h's file_open_temp), flushed, then renamed (nothing half-written is ever left under
  * the real name), with text cells that cannot run as formulas (safecell.h)
  * and the styles the 整改台账 and the blank 问题清单 share.
  *
@@ -17,6 +17,7 @@ typedef struct {
     lxw_workbook *wb;
     char *path, *tmp;
     int scratch;        /* XLSXW_SCRATCH: written straight to path */
+    int fd;             /* the temporary's descriptor (file_open_temp), or -1 */
     /* shared formats: header, title, note, locked (shaded) text, open
      * (to fill) text, open date, overdue (locked, red), example row */
     lxw_format *head, *title, *note, *locked, *open, *open_date, *overdue, *overdue_status, *example, *bold;

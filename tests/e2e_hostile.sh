@@ -69,6 +69,34 @@ hs_rc rc "$TB" issue "$H/in2.xml" --db "$HDB" -o "$HDB"
 cmp -s "$H/exp.pdf" "$H/issued.pdf" && ok "archive export -o - writes the archived bytes to standard output" ||
     ko "archive export -o - writes the archived bytes to standard output" "$(cat "$H/e")"
 
+# the workbook commands keep the same rules: import onto its own workbook, a
+# ledger onto the database (through a link), a form onto a FIFO
+"$TB" form --from "$M" -o "$H/w.xlsx" >/dev/null 2>&1
+cp "$H/w.xlsx" "$H/w.copy"
+hs_rc rc "$TB" import "$H/w.xlsx" -o "$H/w.xlsx"
+[ $rc -eq 6 ] && cmp -s "$H/w.xlsx" "$H/w.copy" && grep -q 'same file as the input' "$H/e" &&
+    ok "import -o INPUT is refused and the workbook is intact" || ko "import -o INPUT is refused and the workbook is intact" "exit $rc: $(cat "$H/e")"
+ln -s h.db "$H/db-alias.xlsx"
+hs_rc rc "$TB" ledger --db "$HDB" -o "$H/db-alias.xlsx"
+[ $rc -eq 6 ] && cmp -s "$HDB" "$H/h.copy" && [ -L "$H/db-alias.xlsx" ] &&
+    ok "ledger -o LINK-TO-DATABASE is refused, the database intact" ||
+    ko "ledger -o LINK-TO-DATABASE is refused, the database intact" "exit $rc: $(cat "$H/e")"
+mkfifo "$H/fifo.xlsx"
+hs_rc rc "$TB" form -o "$H/fifo.xlsx"
+[ $rc -eq 6 ] && [ -p "$H/fifo.xlsx" ] && grep -q 'FIFO' "$H/e" && ok "form -o FIFO is refused, the FIFO stays" ||
+    ko "form -o FIFO is refused, the FIFO stays" "exit $rc: $(cat "$H/e")"
+
+# ---- item 2: a workbook's temporary is not opened through a planted symlink -------
+# (OUT.tmp.PID was libxlsxwriter's fopen: the shell's pid is the command's after exec)
+printf precious >"$H/victim"
+hs_rc rc sh -c "ln -s victim '$H/led.xlsx.tmp.'\$\$ && ln -s victim '$H/frm.xlsx.tmp.'\$\$ && exec '$TB' ledger --db '$HDB' -o '$H/led.xlsx'"
+hs_rc rc2 sh -c "ln -s victim '$H/frm.xlsx.tmp.'\$\$ && exec '$TB' form -o '$H/frm.xlsx'"
+[ $rc -eq 0 ] && [ $rc2 -eq 0 ] && [ "$(cat "$H/victim")" = precious ] && [ -f "$H/led.xlsx" ] && [ ! -L "$H/led.xlsx" ] &&
+    [ "$(head -c 2 "$H/led.xlsx")" = PK ] && [ "$(head -c 2 "$H/frm.xlsx")" = PK ] &&
+    ok "ledger and form: a symlink planted at a temporary's name is not written through" ||
+    ko "ledger and form: a symlink planted at a temporary's name is not written through" "exit $rc/$rc2, victim: $(head -c 40 "$H/victim" | od -c | head -1)"
+rm -f "$H"/led.xlsx.tmp.* "$H"/frm.xlsx.tmp.*
+
 # ---- item 14: stale temporaries of a killed run go; a file-size limit is said -
 dead=$(sh -c 'echo $$')
 printf stale >"$H/again.pdf.part.$dead"
@@ -83,6 +111,17 @@ hs_rc rc sh -c "ulimit -f 8; exec '$TB' render '$H/in.xml' -o '$H/limited.pdf'"
 [ $rc -eq 6 ] && grep -q 'file-size limit' "$H/e" && [ ! -e "$H/limited.pdf" ] &&
     [ -z "$(find "$H" -name '.limited.pdf.*')" ] && ok "a file-size limit is reported (exit 6), nothing left" ||
     ko "a file-size limit is reported (exit 6), nothing left" "exit $rc: $(cat "$H/e")"
+
+hs_rc rc sh -c "ulimit -f 4; exec '$TB' form -o '$H/limited.xlsx'"
+[ $rc -eq 6 ] && grep -q 'file-size limit' "$H/e" && [ ! -e "$H/limited.xlsx" ] && [ -z "$(find "$H" -name '.limited.xlsx.*')" ] &&
+    ok "a workbook over the file-size limit: named as such (exit 6), nothing left" ||
+    ko "a workbook over the file-size limit: named as such (exit 6), nothing left" "exit $rc: $(cat "$H/e")"
+cp "$HDB" "$H/lim.db"
+hs_rc rc sh -c "ulimit -f 8; exec '$TB' rectify MINIMAL2026-001-001 --done --db '$H/lim.db'"
+[ $rc -eq 7 ] && grep -q 'file-size limit' "$H/e" && ! grep -q 'disk full' "$H/e" &&
+    [ "$(sqlite3 "$H/lim.db" 'SELECT count(*) FROM rectification_event')" = 0 ] &&
+    ok "a file-size limit on the database is named as such (exit 7), nothing recorded" ||
+    ko "a file-size limit on the database is named as such (exit 7), nothing recorded" "exit $rc: $(cat "$H/e")"
 
 # ---- item 3: names that used to collide on disk --------------------------------
 HI="$H/inbox"
