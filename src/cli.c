@@ -278,7 +278,7 @@ int cli_render(int argc, char **argv) {
     render_info info;
     render_info_init(&info);
     render_opts ro = {district, district != NULL, NULL};
-    render_forms forms = {fmt == RENDER_PDF ? &pdf : NULL, fmt == RENDER_OFD ? &pdf : NULL};
+    render_forms forms = {fmt == RENDER_PDF ? &pdf : NULL, fmt == RENDER_OFD ? &pdf : NULL, 0};
     rc = 0;
     if ((fmt != RENDER_DOCX ? !lc || render_bulletin_forms(lc, b, t, &ro, &forms, &info, &e) < 0
                             : render_docx(b, t, &ro, &pdf, &info, &e) < 0) ||

@@ -30,10 +30,13 @@ int cli_rectify_ledger(const char *file, const char *db, const char *encoding);
  * returns the findings XML of FILE.xml as read, or made from a workbook or
  * CSV (malloc'd; sr remembers the cells for smap_map_error; smap_free it).
  * cli_parse_input reads and parses, errors told at the cell; *xml (may be
- * NULL) gets the bytes the bulletin was parsed from. */
+ * NULL) gets the bytes the bulletin was parsed from.  cli_parse_read parses
+ * what cli_read_input returned: XML made from cells alone without the
+ * RELAX NG pass (parse_generated), any other with it, errors at the cell. */
 int cli_sheet_opt(int argc, char **argv, int *i, smap_opts *o);
 char *cli_read_input(const char *path, const smap_opts *o, size_t *len, smap_result *sr, err *e);
 model_bulletin *cli_parse_input(const char *path, const smap_opts *o, char **xml, size_t *len, err *e);
+model_bulletin *cli_parse_read(const char *xml, size_t len, const char *path, const smap_result *sr, err *e);
 
 /* Shared helpers */
 void cli_error(const err *e);                 /* "tongbao: file:line:col: msg" on stderr */

@@ -19,12 +19,14 @@
 #include "nightly.h"
 
 static const char nt_help[] =
-    "usage: tongbao nightly INBOX [--out DIR] [--db PATH] [--jobs N] [--dry-run] [--quiet] [--allow-backdated]\n"
+    "usage: tongbao nightly INBOX [--out DIR] [--db PATH] [--format pdf|ofd|pdf,ofd] [--pdfa]\n"
+    "                     [--jobs N] [--dry-run] [--quiet] [--allow-backdated]\n"
     "                     [--escalate [--today D] [--after N]]\n"
     "Issues every INBOX/*.xml whose bulletin id is not issued yet in its series:\n"
     "validates, numbers, renders and archives it, and writes one 整改通知 extract\n"
     "per district into DIR/<series>/<year>/<NNN>/ as <series>-<year>-<NNN>.pdf\n"
-    "and <district>.pdf ('/', '\\' and '%' in a name are written %2F, %5C, %25;\n"
+    "(and .ofd when the bulletin is issued as OFD) and <district>.pdf\n"
+    "('/', '\\' and '%' in a name are written %2F, %5C, %25;\n"
     "a leading '.' %2E).  Inputs are issued in bulletin date order (then id): 期号\n"
     "follow dates, and a bulletin dated before the last one issued in its series\n"
     "is rejected unless --allow-backdated.  A done input moves\n"
@@ -34,6 +36,10 @@ static const char nt_help[] =
     "same id with different content is rejected.  A run that was killed is\n"
     "finished by running it again: nothing is issued twice and no number is lost.\n"
     "  --out DIR     where the PDFs go (default ./out)\n"
+    "  --format F    the forms each bulletin is issued and archived in: pdf, ofd or\n"
+    "                both (pdf,ofd); default: its template's <output formats=…>, else pdf\n"
+    "  --pdfa        every PDF is PDF/A-2b (default: the template's <output pdfa=…>);\n"
+    "                the extracts are PDF/A when their bulletin's PDF is\n"
     "  --db PATH     history database (default $TONGBAO_DB, else ./tongbao.db);\n"
     "                PATH.nightly.lock and a lock on INBOX keep a second nightly\n"
     "                on the same database or the same inbox out\n"
@@ -230,7 +236,15 @@ static int cli_nightly_args(int argc, char **argv, nt_run *r, const char **db, n
                 return TB_EUSAGE;
             }
             r->jobs = (int)j;
-        } else if (!strcmp(argv[i], "--escalate")) esc->on = 1;
+        } else if ((o = cli_opt(argc, argv, &i, "--format", &v)) != 0) {
+            if (o < 0) return TB_EUSAGE;
+            err e = {0};
+            if (render_formset_parse(v, &r->forms, &e) < 0) {
+                cli_error(&e);
+                return TB_EUSAGE;
+            }
+        } else if (!strcmp(argv[i], "--pdfa")) r->pdfa = 1;
+        else if (!strcmp(argv[i], "--escalate")) esc->on = 1;
         else if ((o = cli_opt(argc, argv, &i, "--today", &v)) != 0) {
             if (o < 0 || cli_day_option("nightly", "--today", v)) return TB_EUSAGE;
             esc->today = v;
@@ -257,6 +271,10 @@ static int cli_nightly_args(int argc, char **argv, nt_run *r, const char **db, n
     }
     if (!r->inbox) {
         fprintf(stderr, "tongbao: nightly needs an INBOX directory; see tongbao nightly --help\n");
+        return TB_EUSAGE;
+    }
+    if (r->pdfa && r->forms == TPL_FORM_OFD) {
+        fprintf(stderr, "tongbao: nightly: --pdfa is a form of PDF and --format ofd issues none; drop one\n");
         return TB_EUSAGE;
     }
     if (!esc->on && (esc->today || esc->after >= 0)) {

@@ -51,12 +51,17 @@ char *cli_read_input(const char *path, const smap_opts *o, size_t *len, smap_res
     return x;
 }
 
+model_bulletin *cli_parse_read(const char *xml, size_t len, const char *path, const smap_result *sr, err *e) {
+    model_bulletin *b = sr->from_cells ? parse_generated(xml, len, path, e) : parse_memory(xml, len, path, e);
+    if (!b) smap_map_error(sr, e);
+    return b;
+}
+
 model_bulletin *cli_parse_input(const char *path, const smap_opts *o, char **xml_out, size_t *len_out, err *e) {
     size_t len = 0;
     smap_result sr;
     char *xml = cli_read_input(path, o, &len, &sr, e);
-    model_bulletin *b = xml ? parse_memory(xml, len, path, e) : NULL;
-    if (xml && !b) smap_map_error(&sr, e);
+    model_bulletin *b = xml ? cli_parse_read(xml, len, path, &sr, e) : NULL;
     smap_free(&sr);
     if (b && xml_out) {
         *xml_out = xml;
@@ -139,8 +144,7 @@ int cli_import(int argc, char **argv) {
     smap_result sr;
     size_t len = 0;
     char *xml = cli_read_input(in, &o, &len, &sr, &e);
-    model_bulletin *b = xml ? parse_memory(xml, len, in, &e) : NULL;
-    if (xml && !b) smap_map_error(&sr, &e);
+    model_bulletin *b = xml ? cli_parse_read(xml, len, in, &sr, &e) : NULL;
     if (b && !strcmp(out, "-")) {
         if (fwrite(xml, 1, len, stdout) != len || fflush(stdout) != 0)
             err_set(&e, TB_EOUTPUT, NULL, 0, 0, "cannot write to stdout");

@@ -22,17 +22,25 @@ static const char *dt(const char *iso, char *out, size_t cap) {
     return out;
 }
 
-/* A drop-down of items: written into the rule itself when it fits Excel's
- * 255 characters, else as a range of the hidden 下拉选项 sheet.  (The
- * inline form is also what libxlsxwriter 1.1 frees: its range form leaks
- * the formula text.) */
+/* A drop-down of items: written into the rule itself when the list, joined
+ * with commas, fits 255 bytes, else as a range of the hidden 下拉选项 sheet.
+ * Excel's limit is 255 characters, but libxlsxwriter 1.1 (Debian 12) joins
+ * the items into a 256-byte buffer after checking only the characters: a
+ * list of Chinese names between 256 bytes and 255 characters overflowed it
+ * and aborted the program.  An item with a comma or a quote would not
+ * survive the inline form either.  (The range form is the one libxlsxwriter
+ * 1.1 does not free all of: tests/lsan.supp.) */
 static void validation_list(lxw_worksheet *ws, uint16_t col, const char *const *items, size_t n, const char *range,
                             const char *title, const char *msg) {
     lxw_data_validation dv = {0};
-    size_t chars = 0;
-    for (size_t i = 0; i < n; i++) chars += utf8_count(items[i]) + 1;
+    size_t bytes = 0;
+    int plain = 1;
+    for (size_t i = 0; i < n; i++) {
+        bytes += strlen(items[i]) + (i > 0);
+        if (strpbrk(items[i], ",\"")) plain = 0;
+    }
     const char *list[65];
-    if (chars <= 255 && n < 65) {
+    if (plain && bytes <= 255 && n < 65) {
         for (size_t i = 0; i < n; i++) list[i] = items[i];
         list[n] = NULL;
         dv.validate = LXW_VALIDATION_TYPE_LIST;

@@ -149,12 +149,12 @@ char *nt_item_dir(const nt_run *r, const char *series, int year, int no) {
     return p;
 }
 
-char *nt_bulletin_file(const char *dir, const char *series, int year, int no) {
+char *nt_bulletin_file(const char *dir, const char *series, int year, int no, int form) {
     char s[NT_NAME_MAX + 8];
     nt_fname(series, s, sizeof s);
     size_t l = strlen(dir) + strlen(s) + 48;
     char *p = xmalloc(l);
-    if (p) snprintf(p, l, "%s/%s-%d-%03d.pdf", dir, s, year, no);
+    if (p) snprintf(p, l, "%s/%s-%d-%03d.%s", dir, s, year, no, form == STORE_FORM_OFD ? "ofd" : "pdf");
     return p;
 }
 
@@ -198,8 +198,9 @@ int nt_mkdir_p(const char *path, err *e) {
 
 void nt_item_drop_render(nt_item *it) {
     buf_reset(&it->r.pdf);
-    it->r.pdf_sha256[0] = 0;
-    it->r.pdf_hashed_len = 0;
+    buf_reset(&it->r.ofd);
+    it->r.pdf_sha256[0] = it->r.ofd_sha256[0] = 0;
+    it->r.pdf_hashed_len = it->r.ofd_hashed_len = 0;
     it->r.pages = 0;
     for (size_t i = 0; i < it->n_ex; i++) {
         buf_free(&it->ex[i].pdf);
@@ -459,8 +460,7 @@ static int nt_parse_job(nt_item *it) {
     it->xml = cli_read_input(it->path, smap_is_sheet(it->path) ? &o : NULL, &len, &sr, &it->e);
     if (it->xml) {
         it->len = len;
-        it->b = parse_memory(it->xml, len, it->path, &it->e);
-        if (!it->b) smap_map_error(&sr, &it->e);
+        it->b = cli_parse_read(it->xml, len, it->path, &sr, &it->e);
     }
     smap_free(&sr);
     free(hdr);
@@ -485,7 +485,10 @@ static int nt_render_job(nt_worker *w, nt_item *it) {
         goto fail_stop;
     }
     render_opts ro = {NULL, 1, NULL};
-    if (render_bulletin(w->lc, it->b, it->t, &ro, &it->r.pdf, &info, e) < 0) goto fail;
+    render_forms rf = {it->fs.forms & TPL_FORM_PDF ? &it->r.pdf : NULL, it->fs.forms & TPL_FORM_OFD ? &it->r.ofd : NULL,
+                       it->fs.pdfa};
+    if (render_bulletin_forms(w->lc, it->b, it->t, &ro, &rf, &info, e) < 0) goto fail;
+    it->r.pdfa = rf.pdf && it->fs.pdfa;
     it->r.pages = info.pages;
     if (info.warnings.len) buf_add(&it->warn, info.warnings.data, info.warnings.len);
     double t1 = nt_now();
@@ -505,7 +508,8 @@ static int nt_render_job(nt_worker *w, nt_item *it) {
         render_info_free(&info);
         render_info_init(&info);
         render_opts xo = {ds[i], 1, "zhenggai"};
-        if (render_bulletin(w->lc, it->b, zt, &xo, &x->pdf, &info, e) < 0) {
+        render_forms xf = {&x->pdf, NULL, it->fs.pdfa};   /* PDF/A when the bulletin's PDF is */
+        if (render_bulletin_forms(w->lc, it->b, zt, &xo, &xf, &info, e) < 0) {
             buf p;
             buf_init(&p);
             buf_printf(&p, "in the district extract for %s: ", ds[i]);
@@ -524,8 +528,8 @@ static int nt_render_job(nt_worker *w, nt_item *it) {
     double t2 = nt_now();
     w->t_extracts += t2 - t1;
     w->c_render += nt_clock(CLOCK_THREAD_CPUTIME_ID) - c;
-    /* The archive's SHA-256 of the bulletin, here rather than in the
-     * serialized commit. */
+    /* The archive's SHA-256 of the bulletin's forms, here rather than in
+     * the serialized commit. */
     store_rendered_hash(&it->r);
     w->t_hash += nt_now() - t2;
     w->n_render++;
@@ -1127,6 +1131,12 @@ void nt_check_templates(nt_run *r) {
                 /* no such template: the input names it; one that is there
                  * but does not load: the installation's problem */
                 it->fate = it->e.code != TB_ETEMPLATE ? nt_fate(&it->e) : it->e.file[0] ? NT_HOLD : NT_REJECT;
+            } else {
+                /* its forms: --format, else the template's; --pdfa makes
+                 * any PDF among them PDF/A (a series issuing OFD alone has
+                 * none, and that is no error in a batch) */
+                (void)render_formset_of(r->forms, 0, NULL, it->t, &it->fs, &it->e);
+                if (r->pdfa && (it->fs.forms & TPL_FORM_PDF)) it->fs.pdfa = 1;
             }
         }
         if (it->state == NT_BAD) {

@@ -51,8 +51,10 @@
  * bulletin.
  *
  * Layout of the outputs: OUT/<series>/<year>/<NNN>/ holding
- * <series>-<year>-<NNN>.pdf (the bulletin, byte-identical to the archive)
- * and <district>.pdf (one 整改通知 extract per district with findings). */
+ * <series>-<year>-<NNN>.pdf and/or .ofd (the bulletin in each form its
+ * series issues, byte-identical to the archive), <district>.pdf (one
+ * 整改通知 extract per district with findings; PDF/A when the bulletin's
+ * PDF is) and <district>-整改台账.xlsx. */
 #ifndef TB_NIGHTLY_H
 #define TB_NIGHTLY_H
 
@@ -61,6 +63,7 @@
 #include <time.h>
 
 #include "layout.h"
+#include "render.h"
 #include "store.h"
 #include "template.h"
 
@@ -99,12 +102,13 @@ typedef struct {
     size_t len;
     model_bulletin *b;
     const tpl_template *t;      /* owned by the run's template cache */
+    render_formset fs;          /* the forms it is issued in (--format, --pdfa, else t's <output>) */
     int state;
     int fate;                   /* NT_BAD: NT_REJECT, NT_HOLD or NT_STOP */
     int year, issue_no;         /* reserved, or (NT_ALREADY) the existing issue */
     int stale;                  /* how often its commit came back stale */
     int n_findings;             /* as recorded by the commit */
-    store_rendered r;           /* bulletin PDF + history context */
+    store_rendered r;           /* bulletin PDF and/or OFD + history context */
     nt_extract *ex;
     size_t n_ex;
     buf warn;                   /* font fallback notes of the bulletin */
@@ -128,6 +132,8 @@ typedef struct {
 struct nt_run {
     const char *inbox, *outdir, *dbpath;
     int jobs, dry, quiet, tty, times;
+    unsigned forms;             /* --format's forms (0: each template's <output>) */
+    int pdfa;                   /* --pdfa */
     int allow_backdated;        /* --allow-backdated: store_allow_backdated */
 
     nt_item *items;             /* the batch: file-name order, then (parsed) date order */
@@ -227,7 +233,8 @@ int nt_fate(const err *e);
 void nt_msg_wrap(err *e, const char *prefix, const char *suffix);
 char *nt_join(const char *a, const char *b);
 char *nt_item_dir(const nt_run *r, const char *series, int year, int no);
-char *nt_bulletin_file(const char *dir, const char *series, int year, int no);
+/* DIR/<series>-<year>-<NNN>.pdf, or .ofd for form STORE_FORM_OFD */
+char *nt_bulletin_file(const char *dir, const char *series, int year, int no, int form);
 char *nt_extract_file(const char *dir, const char *district);
 /* DIR/<district>-整改台账.xlsx, beside the extract */
 char *nt_ledger_file(const char *dir, const char *district);

@@ -92,7 +92,7 @@ static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, e
     double t = nt_now();
     const char *series = it->b->series;
     char *dir = nt_item_dir(r, series, it->year, it->issue_no);
-    char *f = dir ? nt_bulletin_file(dir, series, it->year, it->issue_no) : NULL, *lf = NULL;
+    char *f = NULL, *lf = NULL;
     arena *a = arena_new();
     buf pdf;
     buf_init(&pdf);
@@ -101,14 +101,24 @@ static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, e
     render_info ri;
     render_info_init(&ri);
     int rc = -1;
-    if (!f || !a) {
+    if (!dir || !a) {
         err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         goto out;
     }
     if (nt_mkdir_p(dir, e) < 0) goto out;
     nt_sweep_tmp(dir);
-    if (!nt_file_has_sha(f, info->pdf_sha256)) {
-        if (store_get_pdf(r->s, series, it->year, it->issue_no, &pdf, a, NULL, e) < 0 || nt_write(r, f, &pdf, e) < 0)
+    for (int k = 0; k < 2; k++) {   /* the bulletin in each archived form */
+        int form = k ? STORE_FORM_OFD : STORE_FORM_PDF;
+        if (!store_info_has_form(info, form)) continue;
+        free(f);
+        if (!(f = nt_bulletin_file(dir, series, it->year, it->issue_no, form))) {
+            err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+            goto out;
+        }
+        if (nt_file_has_sha(f, store_info_form_sha(info, form))) continue;
+        buf_reset(&pdf);
+        if (store_get_form(r->s, series, it->year, it->issue_no, form, &pdf, a, NULL, e) < 0 ||
+            nt_write(r, f, &pdf, e) < 0)
             goto out;
         r->restored++;
         crash_point("nightly-restored");
@@ -152,10 +162,11 @@ static int nt_restore(nt_run *r, nt_item *it, const store_bulletin_info *info, e
         }
         if (!need_pdf) continue;
         render_opts xo = {ds[i], 1, "zhenggai"};
+        render_forms xf = {&pdf, NULL, !strcmp(info->form, "pdfa")};   /* PDF/A when the bulletin's PDF is */
         buf_reset(&pdf);
         render_info_free(&ri);
         render_info_init(&ri);
-        if (render_bulletin(r->lc, ab, r->zhenggai ? r->zhenggai : own, &xo, &pdf, &ri, e) < 0 ||
+        if (render_bulletin_forms(r->lc, ab, r->zhenggai ? r->zhenggai : own, &xo, &xf, &ri, e) < 0 ||
             nt_write(r, f, &pdf, e) < 0)
             goto out;
         r->restored++;

@@ -1,5 +1,5 @@
-/* nightly_writer.c — the nightly's writer thread: committed items' PDFs
- * to temporary files, one syncfs per batch, renames into place, syncfs
+/* nightly_writer.c — the nightly's writer thread: committed items' files
+ * (the bulletin in each form, extracts, workbooks) to temporary files, one syncfs per batch, renames into place, syncfs
  * again, then the inputs to done/ (the order of effects in nightly.h), and
  * the WAL checkpoints on the writer's own handle.  Part of the nightly
  * engine. */
@@ -39,7 +39,7 @@ typedef struct {
 static void nt_unwritten(nt_item *it) {
     buf t;
     buf_init(&t);
-    buf_printf(&t, "; %s was issued and archived as %s %d年第%d期, but its PDFs are not all written: fix this and "
+    buf_printf(&t, "; %s was issued and archived as %s %d年第%d期, but its files are not all written: fix this and "
                    "run nightly again, it writes them from the archive",
                it->name, it->b->series, it->year, it->issue_no);
     const char *sfx = buf_cstr(&t);
@@ -58,17 +58,21 @@ static int nt_witem_write(nt_run *r, nt_witem *w, err *e) {
     nt_item *it = w->it;
     const model_bulletin *b = it->b;
     if (!(w->dir = nt_item_dir(r, b->series, it->year, it->issue_no)) ||
-        !(w->f = xcalloc(1 + 2 * it->n_ex, sizeof *w->f)))
+        !(w->f = xcalloc(2 + 2 * it->n_ex, sizeof *w->f)))
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     if (nt_mkdir_p(w->dir, e) < 0) return -1;
     struct stat sb;
     if ((w->dirfd = open(w->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(w->dirfd, &sb) < 0)
         return err_set(e, TB_EOUTPUT, w->dir, 0, 0, "cannot open the directory: %s", strerror(errno));
     w->dev = sb.st_dev;
-    w->f[0].path = nt_bulletin_file(w->dir, b->series, it->year, it->issue_no);
-    w->f[0].data = &it->r.pdf;
-    w->n_f = 1;
-    for (size_t i = 0; i < it->n_ex && w->f[w->n_f - 1].path; i++) {
+    /* the bulletin in each form it is issued in: the PDF, the OFD */
+    const buf *forms[2] = {&it->r.pdf, &it->r.ofd};
+    for (int k = 0; k < 2; k++) {
+        if (!forms[k]->len) continue;
+        w->f[w->n_f].path = nt_bulletin_file(w->dir, b->series, it->year, it->issue_no, k ? STORE_FORM_OFD : STORE_FORM_PDF);
+        w->f[w->n_f++].data = forms[k];
+    }
+    for (size_t i = 0; i < it->n_ex && w->n_f && w->f[w->n_f - 1].path; i++) {
         w->f[w->n_f].path = nt_extract_file(w->dir, it->ex[i].district);
         w->f[w->n_f++].data = &it->ex[i].pdf;
         if (!it->ex[i].xlsx.len) continue;
@@ -93,7 +97,7 @@ static int nt_wsync(nt_witem *b, size_t n, err *e) {
         while (j < k && b[j].dev != b[k].dev) j++;
         if (j < k) continue;    /* that file system is flushed already */
         if (syncfs(b[k].dirfd) < 0)
-            return err_set(e, TB_EOUTPUT, b[k].dir, 0, 0, "cannot flush the written PDFs to the disk: %s",
+            return err_set(e, TB_EOUTPUT, b[k].dir, 0, 0, "cannot flush the written files to the disk: %s",
                            strerror(errno));
     }
     return 0;

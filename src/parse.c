@@ -23,6 +23,8 @@
  *               "Internal error: no state").
  *   4. validate RELAX NG against the built-in schema: the contract.  Should
  *               it reject what step 3 accepted, its message is translated.
+ *               Skipped for XML made from checked spreadsheet cells
+ *               (parse_generated), never for XML a user wrote.
  *   5. fill     the model, in the bulletin's own arena.
  *
  * Every message's line:column comes from the source-position index
@@ -80,10 +82,7 @@ static void setup(void) {
     xmlSetExternalEntityLoader(refuse_loader);
     xmlRelaxNGParserCtxtPtr pc =
         xmlRelaxNGNewMemParserCtxt((const char *)findings_rng, (int)findings_rng_len);
-    if (!pc) {
-        snprintf(schema_problem, sizeof schema_problem, "out of memory");
-        return;
-    }
+    if (!pc) { snprintf(schema_problem, sizeof schema_problem, "libxml2 could not start a schema parser"); return; }
     xmlRelaxNGSetParserStructuredErrors(pc, schema_error, NULL);
     schema = xmlRelaxNGParse(pc);
     xmlRelaxNGFreeParserCtxt(pc);
@@ -787,8 +786,9 @@ static int validate_rng(pstate *st, xmlDocPtr doc) {
 /* ==== steps 1-4 together ================================================ */
 
 /* Decode, parse, check and validate; returns the tree or NULL (e filled).
- * *owned receives a converted copy of the text, freed by the caller. */
-static xmlDocPtr load(pstate *st, const char *data, size_t len, const char *want, char **owned) {
+ * *owned receives a converted copy of the text, freed by the caller.
+ * use_rng = 0 skips step 4, for parse_generated() only. */
+static xmlDocPtr load(pstate *st, const char *data, size_t len, const char *want, int use_rng, char **owned) {
     *owned = NULL;
     pthread_once(&setup_once, setup);
     if (!schema) {
@@ -812,14 +812,14 @@ static xmlDocPtr load(pstate *st, const char *data, size_t len, const char *want
         err_set(st->e, TB_EINPUT, st->name, 0, 0, "the file has no content");
         return NULL;
     }
-    if (parse_index_build(st) < 0) { parse_oom(st); return NULL; }
+    parse_index_build(st);
     if (parse_check_chars(st) < 0) return NULL;
     xmlDocPtr doc = parse_xml(st);
     if (!doc) return NULL;
     size_t count = 0;
     parse_index_nodes(doc->children, &count);
     st->tags_ok = count == st->n_tags;
-    if (parse_check_doc(st, doc, want) < 0 || validate_rng(st, doc) < 0) {
+    if (parse_check_doc(st, doc, want) < 0 || (use_rng && validate_rng(st, doc) < 0)) {
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -1020,11 +1020,9 @@ static model_bulletin *fill_bulletin(pstate *st, xmlDocPtr doc) {
     arena *a = arena_new();
     model_bulletin *b = arena_alloc(a, sizeof *b);
     b->arena = a;
-    filler f = {st, a, {0}, 0};
-    buf_init(&f.tmp);
+    filler f = {st, a, {0}, 0};   /* {0}: an empty buf, as buf_init makes it */
     xmlNodePtr root = xmlDocGetRootElement(doc);
     b->source = arena_strdup(a, st->name);
-    if (!b->source) f.oom = 1;
     b->version = 1;
     b->id = A(&f, root, "id");
     b->series = A(&f, root, "series");
@@ -1087,11 +1085,9 @@ static parse_rect_doc *fill_rect(pstate *st, xmlDocPtr doc) {
     arena *a = arena_new();
     parse_rect_doc *d = arena_alloc(a, sizeof *d);
     d->arena = a;
-    filler f = {st, a, {0}, 0};
-    buf_init(&f.tmp);
+    filler f = {st, a, {0}, 0};   /* {0}: an empty buf, as buf_init makes it */
     xmlNodePtr root = xmlDocGetRootElement(doc);
     d->source = arena_strdup(a, st->name);
-    if (!d->source) f.oom = 1;
     d->version = 1;
     d->series = A(&f, root, "series");
     size_t n = count_named(root, "done") + count_named(root, "open");
@@ -1145,17 +1141,25 @@ static parse_rect_doc *fill_rect(pstate *st, xmlDocPtr doc) {
 
 /* ==== public API ======================================================== */
 
-model_bulletin *parse_memory(const char *data, size_t len, const char *name, err *e) {
+static model_bulletin *parse_bulletin(const char *data, size_t len, const char *name, int use_rng, err *e) {
     pstate st = {0};
     st.name = name ? name : "(input)";
     st.e = e;
     char *owned;
-    xmlDocPtr doc = load(&st, data, len, "bulletin", &owned);
+    xmlDocPtr doc = load(&st, data, len, "bulletin", use_rng, &owned);
     model_bulletin *b = doc ? fill_bulletin(&st, doc) : NULL;
     xmlFreeDoc(doc);
     free(owned);
     parse_index_free(&st);
     return b;
+}
+
+model_bulletin *parse_memory(const char *data, size_t len, const char *name, err *e) {
+    return parse_bulletin(data, len, name, 1, e);
+}
+
+model_bulletin *parse_generated(const char *data, size_t len, const char *name, err *e) {
+    return parse_bulletin(data, len, name, 0, e);
 }
 
 model_bulletin *parse_file(const char *path, err *e) {
@@ -1172,7 +1176,7 @@ parse_rect_doc *parse_rectifications_memory(const char *data, size_t len, const 
     st.name = name ? name : "(input)";
     st.e = e;
     char *owned;
-    xmlDocPtr doc = load(&st, data, len, "rectifications", &owned);
+    xmlDocPtr doc = load(&st, data, len, "rectifications", 1, &owned);
     parse_rect_doc *d = doc ? fill_rect(&st, doc) : NULL;
     xmlFreeDoc(doc);
     free(owned);

@@ -17,6 +17,14 @@
 model_bulletin *parse_file(const char *path, err *e);
 /* Same, from memory (name is used in messages). */
 model_bulletin *parse_memory(const char *data, size_t len, const char *name, err *e);
+/* Same, for XML tongbao generated itself from spreadsheet cells it checked
+ * (sheetmap.h), with no part a user wrote as XML: every step but the RELAX
+ * NG pass, which would only repeat step 3 at half the cost of a large
+ * import.  Step 3's rule table (parse_rules.c) carries every rule of
+ * findings.rng, and the tests hold the two equal (unit_parse_rules both
+ * ways; tests/e2e_sheet.sh runs xmllint --relaxng on what import writes).
+ * Never for XML a user wrote, whole or in part (--header FILE). */
+model_bulletin *parse_generated(const char *data, size_t len, const char *name, err *e);
 
 /* Process-wide libxml2 setup/teardown (call once from main). */
 void parse_init(void);

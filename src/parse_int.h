@@ -39,8 +39,8 @@ static inline int parse_is_ws(unsigned char c) { return c == ' ' || c == '\t' ||
 static inline const char *parse_nm(xmlNodePtr n) { return (const char *)n->name; }
 
 /* ---- the source-position index (parse_pos.c) ----------------------------- */
-/* Build st->lines and st->tags from st->src; -1 when out of memory. */
-int parse_index_build(pstate *st);
+/* Build st->lines and st->tags from st->src. */
+void parse_index_build(pstate *st);
 void parse_index_free(pstate *st);
 /* Number the tree's elements in document order (n->_private = 1, 2, …). */
 void parse_index_nodes(xmlNodePtr n, size_t *count);

@@ -218,8 +218,10 @@ int parse_back_to(pstate *st, int line, int col, char ch) {
 }
 
 
-int parse_index_build(pstate *st) {
-    return build_lines(st) < 0 || build_chars(st) < 0 || scan_tags(st) < 0 ? -1 : 0;
+void parse_index_build(pstate *st) {
+    build_lines(st);
+    build_chars(st);
+    scan_tags(st);
 }
 
 void parse_index_free(pstate *st) {

@@ -24,6 +24,7 @@
 #include "fonts.h"
 #include "ofd.h"
 #include "pdf.h"
+#include "store.h"
 
 void render_info_init(render_info *i) {
     memset(i, 0, sizeof *i);
@@ -165,7 +166,7 @@ static doc_document *render_compose(const model_bulletin *b, const tpl_template 
 
 int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
                     const render_opts *o, buf *pdf, render_info *info, err *e) {
-    render_forms f = {pdf, NULL};
+    render_forms f = {pdf, NULL, 0};
     return render_bulletin_forms(lc, b, t, o, &f, info, e);
 }
 
@@ -181,7 +182,7 @@ int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_templa
     int rc = 0;
     if (f->pdf) {
         pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                      b->id, d->meta_date, t->pdfa};
+                      b->id, d->meta_date, t->pdfa || f->pdfa};
         rc = pdf_render(r, &m, f->pdf, e);
     }
     if (f->ofd && !rc) {
@@ -294,4 +295,70 @@ int render_format_of(const char *path, const char *format, render_format *out, e
                        dot ? dot : "a file without an extension");
     *out = formats[by_name >= 0 ? by_name : by_ext].f;
     return 0;
+}
+
+/* ---- the forms of an issued bulletin (issue 13) ---------------------------- */
+
+_Static_assert((int)TPL_FORM_PDF == (int)STORE_FORM_PDF && (int)TPL_FORM_OFD == (int)STORE_FORM_OFD,
+               "template.h and store.h name the forms with the same bits");
+
+int render_formset_parse(const char *list, unsigned *forms, err *e) {
+    *forms = 0;
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        size_t n = strcspn(p, " ,");
+        if (!n) break;
+        if (n == 3 && !strncasecmp(p, "pdf", 3)) *forms |= TPL_FORM_PDF;
+        else if (n == 3 && !strncasecmp(p, "ofd", 3)) *forms |= TPL_FORM_OFD;
+        else if (n == 4 && !strncasecmp(p, "docx", 4))
+            return err_set(e, TB_EUSAGE, NULL, 0, 0,
+                           "--format docx: a Word file is a draft and never enters the archive; issue as pdf, ofd "
+                           "or pdf,ofd, then `tongbao regen --series S --issue N -o OUT.docx` gives the issued text");
+        else
+            return err_set(e, TB_EUSAGE, NULL, 0, 0, "--format %s: name pdf, ofd or both (pdf,ofd)", list);
+        p += n;
+    }
+    if (!*forms) return err_set(e, TB_EUSAGE, NULL, 0, 0, "--format \"%s\": name pdf, ofd or both (pdf,ofd)", list);
+    return 0;
+}
+
+static const char *formset_names(unsigned forms) {
+    return forms == (TPL_FORM_PDF | TPL_FORM_OFD) ? "pdf,ofd" : forms == TPL_FORM_OFD ? "ofd" : "pdf";
+}
+
+int render_formset_of(unsigned cmd_forms, int cmd_pdfa, const char *out, const tpl_template *t,
+                      render_formset *fs, err *e) {
+    unsigned tforms = t && t->forms ? t->forms : TPL_FORM_PDF;
+    fs->forms = cmd_forms ? cmd_forms : tforms;
+    if (out && *out && strcmp(out, "-")) {
+        render_format f;
+        if (render_format_of(out, NULL, &f, e) < 0) return -1;
+        if (f == RENDER_DOCX)
+            return err_set(e, TB_EUSAGE, out, 0, 0,
+                           "a .docx is a draft and never enters the archive; name the output .pdf or .ofd, and "
+                           "after issuing `tongbao regen --series S --issue N -o OUT.docx` gives the issued text");
+        unsigned named = f == RENDER_OFD ? TPL_FORM_OFD : TPL_FORM_PDF;
+        if (cmd_forms && !(cmd_forms & named))
+            return err_set(e, TB_EUSAGE, out, 0, 0, "the name says %s but --format says %s; make them agree",
+                           f == RENDER_OFD ? "ofd" : "pdf", formset_names(cmd_forms));
+        if (!cmd_forms && !(tforms & named)) fs->forms = named;
+    }
+    fs->pdfa = cmd_pdfa || (t && t->pdfa);
+    if (cmd_pdfa && !(fs->forms & TPL_FORM_PDF))
+        return err_set(e, TB_EUSAGE, out && *out ? out : NULL, 0, 0,
+                       "--pdfa is a form of PDF, and this bulletin is issued as OFD only; drop --pdfa or add pdf "
+                       "(--format pdf,ofd)");
+    if (!(fs->forms & TPL_FORM_PDF)) fs->pdfa = 0;
+    return 0;
+}
+
+char *render_form_path(const char *path, unsigned form) {
+    const char *ext = form == TPL_FORM_OFD ? ".ofd" : ".pdf";
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    size_t keep = dot && (!slash || dot > slash) && dot != path && dot[-1] != '/' ? (size_t)(dot - path) : strlen(path);
+    char *p = xmalloc(keep + strlen(ext) + 1);
+    if (!p) return NULL;
+    memcpy(p, path, keep);
+    strcpy(p + keep, ext);
+    return p;
 }

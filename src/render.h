@@ -39,10 +39,11 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
  * and warnings. */
 int render_letter(lay_ctx *lc, const model_letter *l, const tpl_template *t, buf *pdf, render_info *info, err *e);
 /* The fixed-layout forms of one bulletin from the same laid-out pages:
- * each non-NULL buffer gets its form (the PDF as t->pdfa says, the OFD
- * package of ofd.h). */
+ * each non-NULL buffer gets its form (the PDF, PDF/A-2b when pdfa or
+ * t->pdfa says so; the OFD package of ofd.h). */
 typedef struct {
     buf *pdf, *ofd;
+    int pdfa;
 } render_forms;
 int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
                           const render_forms *f, render_info *info, err *e);
@@ -61,6 +62,32 @@ int render_docx(const model_bulletin *b, const tpl_template *t, const render_opt
 typedef enum { RENDER_PDF = 0, RENDER_DOCX, RENDER_OFD } render_format;
 int render_format_of(const char *path, const char *format, render_format *out, err *e);
 const char *render_format_ext(render_format f);     /* ".pdf", ".ofd", ".docx" */
+
+/* The forms one bulletin is issued and archived in (issue 13): a set of
+ * TPL_FORM_PDF and TPL_FORM_OFD (template.h; the same bits as store.h's
+ * STORE_FORM_*) and whether its PDF is PDF/A-2b. */
+typedef struct {
+    unsigned forms;
+    int pdfa;
+} render_formset;
+/* --format's value on issue and nightly: pdf, ofd or both ("pdf,ofd",
+ * "ofd pdf"), into *forms.  TB_EUSAGE for anything else; docx is named as
+ * a draft that never enters the archive. */
+int render_formset_parse(const char *list, unsigned *forms, err *e);
+/* The forms of one bulletin, from the most to the least specific:
+ *   cmd_forms (--format's set, 0 = not given), which out's extension, if
+ *   out is given, must be one of;
+ *   else out's extension (.pdf, .ofd) when the template's forms lack it:
+ *   that form alone;
+ *   else the template's <output formats=…> (none: PDF).
+ * PDF/A when cmd_pdfa (--pdfa) or the template's pdfa="yes"; --pdfa with
+ * no PDF among the forms is a usage error, the template's pdfa is then
+ * moot.  out may be NULL or "-".  0, or -1 with e (TB_EUSAGE). */
+int render_formset_of(unsigned cmd_forms, int cmd_pdfa, const char *out, const tpl_template *t,
+                      render_formset *fs, err *e);
+/* path with its extension replaced by the form's (".pdf", ".ofd"); a path
+ * without one gets it added.  malloc'd, NULL when out of memory. */
+char *render_form_path(const char *path, unsigned form);
 
 #define TONGBAO_VERSION "0.3.0"
 

@@ -583,6 +583,7 @@ int smap_load(const char *path, const smap_opts *o, smap_result *r, err *e) {
     buf_free(&info.xml_before);
     buf_free(&info.xml_after);
     if (rc < 0 && e->code == 0) err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    r->from_cells = rc == 0 && !o->header;
     grid_free(src.findings);
     grid_free(src.info);
     xlsx_close(src.bk);

@@ -39,6 +39,8 @@ typedef struct {
     size_t n_findings, n_categories;
     const char *findings_sheet, *info_sheet;   /* which sheets were read */
     const char *ignored;    /* header cells that name no field, "H 照片, K 备注2", or NULL */
+    int from_cells;         /* 1: every byte of xml was made from checked cells, no
+                             * --header XML in it (parse_generated may read it) */
 } smap_result;
 
 /* 1 when path names a spreadsheet by its extension (.xlsx .xlsm .csv .xls

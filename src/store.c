@@ -266,6 +266,21 @@ static const char *const migrations[] = {
     "CREATE INDEX finding_district_walk ON finding(district, bulletin_id, seq);\n"
     /* `archive verify --since DATE` reads the recent bulletins only */
     "CREATE INDEX bulletin_date ON bulletin(date);\n",
+    /* 4 -> 5 (issue 13): the forms a bulletin is issued in.  bulletin.form
+     * says what the bytes of bulletin_file.pdf (and pdf_size, pdf_sha256)
+     * are: a PDF, a PDF/A-2b or an OFD package (GB/T 33190); a bulletin
+     * issued before is a PDF.  bulletin_form holds each further form with
+     * its own size and SHA-256 (today: the OFD beside a PDF), the bytes
+     * last so reading the hash never pages through them. */
+    "ALTER TABLE bulletin ADD COLUMN form TEXT NOT NULL DEFAULT 'pdf' CHECK (form IN ('pdf', 'pdfa', 'ofd'));\n"
+    "CREATE TABLE bulletin_form(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  bulletin_id INTEGER NOT NULL REFERENCES bulletin(id),\n"
+    "  form TEXT NOT NULL CHECK (form IN ('pdf', 'pdfa', 'ofd')),\n"
+    "  size INTEGER NOT NULL, sha256 TEXT NOT NULL,\n"
+    "  bytes BLOB NOT NULL,\n"
+    "  UNIQUE (bulletin_id, form)\n"
+    ");\n",
 };
 /* The migration that creates the statistics summary: migrate() fills it
  * (store_stats_rebuild) right after running it, in the same transaction. */
@@ -451,11 +466,13 @@ static const char *const qsql[Q__COUNT] = {
         "INSERT INTO bulletin(series_id, input_id, year, issue_no, date, title, issuer, "
         "doc_number, has_inspection, method, period_from, period_to, rect_deadline, "
         "rect_report_to, template, tool_version, source_name, n_findings, n_repeats, "
-        "n_cases, pages, pdf_size, pdf_sha256, source_size, source_sha256, issued_at, n_recurring) "
+        "n_cases, pages, pdf_size, pdf_sha256, source_size, source_sha256, issued_at, n_recurring, form) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-        "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?26)",
+        "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?26, ?27)",
     [Q_INS_FILE] = "INSERT INTO bulletin_file(bulletin_id, template_xml, context, source_xml, pdf) "
                    "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [Q_INS_FORM] = "INSERT INTO bulletin_form(bulletin_id, form, size, sha256, bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [Q_FORM_BYTES] = "SELECT bytes, size, sha256 FROM bulletin_form WHERE bulletin_id = ?1 AND form = ?2",
     [Q_INS_SCOPE] = "INSERT INTO scope_count(bulletin_id, seq, what, unit, number) "
                     "VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_INS_FINDING] =

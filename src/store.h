@@ -3,7 +3,8 @@
  *
  * Owns: the schema and its migrations, numbering (第N期 per series and
  * calendar year), finding IDs (JC2026-007-003), repeat detection, the
- * archive (PDF bytes + SHA-256, source XML, template, tool version),
+ * archive (the bulletin's forms — PDF or PDF/A, OFD — each with its SHA-256,
+ * source XML, template, tool version),
  * verification, finding queries, rectification events and cumulative
  * statistics.  It speaks only in model_bulletin (model.h) and bytes: it never
  * parses XML and never renders; rendering reaches it through callbacks.
@@ -25,7 +26,7 @@
 #include "model.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 4      /* PRAGMA user_version this binary writes */
+#define STORE_SCHEMA_VERSION 5      /* PRAGMA user_version this binary writes */
 #define STORE_BUSY_MS 10000         /* wait this long for another writer */
 #define STORE_DEFAULT_PATH "tongbao.db"
 
@@ -83,10 +84,20 @@ typedef struct {
     const char *tool_version;      /* e.g. "tongbao 0.3.0" */
 } store_source;
 
+/* The forms a bulletin is archived in (issue 13), as bits: a PDF (plain or
+ * PDF/A-2b) and an OFD package.  The values are template.h's TPL_FORM_*. */
+enum { STORE_FORM_PDF = 1, STORE_FORM_OFD = 2 };
+
 /* What a render produced.  Initialise with store_rendered_init; the store
- * frees what it handed to a render callback, the caller frees its own. */
+ * frees what it handed to a render callback, the caller frees its own.
+ * A bulletin is issued in the forms whose buffers are not empty: the PDF
+ * (pdfa: it is PDF/A-2b), the OFD, or both.  The first of them is the
+ * bulletin's main form (bulletin.form, the pdf_* columns); the OFD beside a
+ * PDF is archived as a further form with its own SHA-256. */
 typedef struct {
-    buf pdf;                       /* the PDF bytes */
+    buf pdf;                       /* the PDF bytes (empty: no PDF form) */
+    int pdfa;                      /* pdf is PDF/A-2b */
+    buf ofd;                       /* the OFD package (empty: no OFD form) */
     int pages;
     /* Anything else the rendering depended on that the history can change
      * later (e.g. issue 5's rectification-status and statistics figures).
@@ -96,10 +107,12 @@ typedef struct {
      * filled by store_rendered_hash; "" = not computed yet. */
     char pdf_sha256[65];
     size_t pdf_hashed_len;
+    char ofd_sha256[65];           /* the same for ofd */
+    size_t ofd_hashed_len;
 } store_rendered;
 void store_rendered_init(store_rendered *r);
 void store_rendered_free(store_rendered *r);
-/* Hash r->pdf now, on the calling thread (any thread: it touches only r), so
+/* Hash r->pdf and r->ofd now, on the calling thread (any thread: it touches only r), so
  * that store_commit and store_issue need not: the nightly workers hash what
  * they render and keep the ~2 ms per bulletin off the serialized database
  * thread.  Call it after the last change to r->pdf; a hash whose length no
@@ -130,7 +143,7 @@ typedef struct {
     int year, issue_no;    /* assigned, or (already_issued) the existing issue */
     char code[17];         /* series code used in the finding IDs */
     int n_findings, n_repeats, pages;
-    char pdf_sha256[65];   /* after a successful issue/commit */
+    char pdf_sha256[65];   /* after a successful issue/commit: the main form's */
     err error;             /* store_reserve: this item's problem (code 0 = none) */
 } store_result;
 
@@ -203,9 +216,17 @@ typedef struct {
     const char *date, *title, *issuer, *doc_number;
     const char *template_name, *tool_version, *issued_at;
     int n_findings, n_cases, pages;
-    long long pdf_size;
+    long long pdf_size;            /* the main form's bytes, whatever form they are */
     const char *pdf_sha256, *source_sha256;
+    const char *form;              /* the main form: "pdf", "pdfa" or "ofd" */
+    const char *ofd_sha256;        /* the further OFD beside a PDF, or NULL */
+    long long ofd_size;
 } store_bulletin_info;
+/* Is the bulletin archived in this form (STORE_FORM_PDF: a PDF or PDF/A)?
+ * Its SHA-256 (NULL when not), and all its forms as text ("pdfa ofd"). */
+int store_info_has_form(const store_bulletin_info *in, int form);
+const char *store_info_form_sha(const store_bulletin_info *in, int form);
+const char *store_info_forms(const store_bulletin_info *in, char out[16]);
 
 /* Rows ordered by series name, year, issue.  series NULL = all.  The
  * callback returns nonzero to stop.  Returns rows seen, or -1 + e. */
@@ -222,7 +243,14 @@ int store_find_bulletin(store *s, const char *series, int year, int issue_no,
  * e. */
 int store_previous_bulletin(store *s, const char *series, int year, int issue_no,
                             arena *a, store_bulletin_info *info, err *e);
-/* The archived PDF bytes (into *pdf, appended) and, if info != NULL, its row. */
+/* The archived bytes of one form (STORE_FORM_PDF: the PDF or PDF/A;
+ * STORE_FORM_OFD) appended to *out and, if info != NULL, the bulletin's
+ * row.  Never bytes that are not what was issued: TB_EVERIFY when they no
+ * longer match their recorded SHA-256 and size; TB_ENOTFOUND when the
+ * bulletin was not issued in that form (the message says which it was). */
+int store_get_form(store *s, const char *series, int year, int issue_no, int form,
+                   buf *out, arena *a, store_bulletin_info *info, err *e);
+/* store_get_form of the PDF. */
 int store_get_pdf(store *s, const char *series, int year, int issue_no,
                   buf *pdf, arena *a, store_bulletin_info *info, err *e);
 
@@ -248,12 +276,13 @@ int store_get_archived(store *s, const char *series, int year, int issue_no,
 int store_restore(model_bulletin *b, const store_archived *ar, err *e);
 
 /* Verify the archive: the schema (store_schema_faults, extra objects
- * too), every PDF's and source's SHA-256 and size, each bulletin's finding
- * count, the statistics summary against its recount (store_stats_faults),
- * PRAGMA integrity_check and foreign_key_check.  Each fault is reported
- * through cb (one line of text).  Returns the number of faults (0 = all
- * good), or -1 + e when the check could not run.  The bulletins are read
- * one at a time: memory stays flat however large the archive. */
+ * too), every archived form's (PDF, PDF/A, OFD) and source's SHA-256 and
+ * size, each bulletin's finding count, the statistics summary against its
+ * recount (store_stats_faults), PRAGMA integrity_check and
+ * foreign_key_check.  Each fault is reported through cb (one line of
+ * text).  Returns the number of faults (0 = all good), or -1 + e when the
+ * check could not run.  The bulletins are read one at a time: memory stays
+ * flat however large the archive. */
 typedef void (*store_fault_fn)(void *ctx, const char *fault);
 long store_verify(store *s, store_fault_fn cb, void *ctx, long *n_bulletins, err *e);
 typedef struct {

@@ -1,5 +1,5 @@
 /* store_archive.c — reading the archive back: listing what was issued,
- * one bulletin's row, its PDF and source, restoring a model's assignment
+ * one bulletin's row, its forms (PDF, PDF/A, OFD) and source, restoring a model's assignment
  * from it, and verification (hashes, integrity, foreign keys).  Part of the
  * store module (store_int.h). */
 #define _POSIX_C_SOURCE 200809L
@@ -16,9 +16,11 @@
 #define INFO_COLS                                                                      \
     "s.name, s.code, b.input_id, b.source_name, b.year, b.issue_no, b.date, b.title, " \
     "b.issuer, b.doc_number, b.template, b.tool_version, b.issued_at, b.n_findings, "  \
-    "b.n_cases, b.pages, b.pdf_size, b.pdf_sha256, b.source_sha256, b.id "             \
+    "b.n_cases, b.pages, b.pdf_size, b.pdf_sha256, b.source_sha256, b.id, b.form, "    \
+    "(SELECT sha256 FROM bulletin_form WHERE bulletin_id = b.id AND form = 'ofd'), "   \
+    "(SELECT size FROM bulletin_form WHERE bulletin_id = b.id AND form = 'ofd') "      \
     "FROM bulletin b JOIN series s ON s.id = b.series_id "
-#define INFO_NCOLS 20
+#define INFO_NCOLS 23
 
 /* Fill info from the INFO_COLS columns; strings copied into a if a != NULL
  * (else they point into the statement, valid until the next step). */
@@ -39,7 +41,31 @@ static int read_info(sqlite3_stmt *st, arena *a, store_bulletin_info *in, sqlite
     in->pdf_sha256 = a ? store_col_dup(a, st, 17, &bad) : store_col_text(st, 17);
     in->source_sha256 = a ? store_col_dup(a, st, 18, &bad) : store_col_text(st, 18);
     if (bid) *bid = sqlite3_column_int64(st, 19);
+    in->form = a ? store_col_dup(a, st, 20, &bad) : store_col_text(st, 20);
+    in->ofd_sha256 = a ? store_col_dup(a, st, 21, &bad) : store_col_text(st, 21);
+    in->ofd_size = sqlite3_column_int64(st, 22);
+    if (!in->form) in->form = "pdf";
     return bad ? -1 : 0;
+}
+
+/* ---- forms ---------------------------------------------------------------------- */
+static int info_main_is(const store_bulletin_info *in, int form) {
+    int ofd = in->form && !strcmp(in->form, "ofd");
+    return form == STORE_FORM_OFD ? ofd : !ofd;
+}
+
+int store_info_has_form(const store_bulletin_info *in, int form) {
+    return info_main_is(in, form) || (form == STORE_FORM_OFD && in->ofd_sha256);
+}
+
+const char *store_info_form_sha(const store_bulletin_info *in, int form) {
+    if (info_main_is(in, form)) return in->pdf_sha256;
+    return form == STORE_FORM_OFD ? in->ofd_sha256 : NULL;
+}
+
+const char *store_info_forms(const store_bulletin_info *in, char out[16]) {
+    snprintf(out, 16, "%s%s", in->form ? in->form : "pdf", in->ofd_sha256 && info_main_is(in, STORE_FORM_PDF) ? "+ofd" : "");
+    return out;
 }
 
 int store_series_exists(store *s, const char *series, sqlite3_int64 *id, err *e) {
@@ -139,8 +165,26 @@ int store_find_bulletin(store *s, const char *series, int year, int issue_no,
     return store_find_bulletin_id(s, series, year, issue_no, a, info, &bid, e);
 }
 
-int store_get_pdf(store *s, const char *series, int year, int issue_no,
-                  buf *pdf, arena *a, store_bulletin_info *info, err *e) {
+/* Check bytes read from the archive against their record and append them
+ * to out: -1 (TB_EVERIFY) when they were altered after issue. */
+static int form_take(store *s, const store_bulletin_info *info, const char *what, const void *p, int len,
+                     const char *sha, long long size, buf *out, err *e) {
+    char hex[65];
+    if (len > 0 && !p) return store_oom(s, e);
+    digest_sha256_hex(p, (size_t)len, hex);
+    if (!sha || strcmp(hex, sha) || (long long)len != size)
+        /* Never hand out bytes that are not what was issued. */
+        return err_set(e, TB_EVERIFY, s->path, 0, 0,
+                       "the archived %s of %s %d年第%d期 does not match its recorded SHA-256 (recorded %.16s…, "
+                       "now %.16s…, %d bytes against %lld): it was altered after issue; nothing was written. "
+                       "Restore the database from a backup; `tongbao archive verify` lists every fault",
+                       what, info->series, info->year, info->issue_no, sha ? sha : "none", hex, len, size);
+    buf_add(out, p, (size_t)len);
+    return 0;
+}
+
+int store_get_form(store *s, const char *series, int year, int issue_no, int form,
+                   buf *out, arena *a, store_bulletin_info *info, err *e) {
     store_bulletin_info tmp;
     sqlite3_int64 bid;
     arena *own = NULL;
@@ -151,35 +195,32 @@ int store_get_pdf(store *s, const char *series, int year, int issue_no,
         info = &tmp;
     }
     int r = -1;
+    const char *what = form == STORE_FORM_OFD ? "OFD" : "PDF";
     if (store_find_bulletin_id(s, series, year, issue_no, a, info, &bid, e) < 0) goto out;
-    sqlite3_stmt *st = store_stmt(s, Q_FILE_PDF, e);
+    if (!store_info_has_form(info, form)) {
+        char forms[16];
+        err_set(e, TB_ENOTFOUND, s->path, 0, 0,
+                "%s %d年第%d期 was issued as %s, not as %s; export that form, or let `tongbao regen` render "
+                "a%s %s of it (not the archived bytes)", series, info->year, info->issue_no,
+                store_info_forms(info, forms), what, form == STORE_FORM_OFD ? "n" : "", what);
+        goto out;
+    }
+    int main = info_main_is(info, form);
+    sqlite3_stmt *st = store_stmt(s, main ? Q_FILE_PDF : Q_FORM_BYTES, e);
     if (!st) goto out;
     store_binder bd = {st, SQLITE_OK};
     store_bind_int(&bd, 1, bid);
-    int k = bd.rc == SQLITE_OK ? store_next_row(s, st, "reading the archived PDF", e)
-                               : store_fail(s, bd.rc, "reading the archived PDF", e);
+    if (!main) store_bind_text(&bd, 2, "ofd");
+    int k = bd.rc == SQLITE_OK ? store_next_row(s, st, "reading the archived bytes", e)
+                               : store_fail(s, bd.rc, "reading the archived bytes", e);
     if (k > 0) {
-        const void *p = sqlite3_column_blob(st, 0);
-        int len = sqlite3_column_bytes(st, 0);
-        char hex[65];
-        if (len > 0 && !p) {
-            k = store_oom(s, e);
-        } else if (digest_sha256_hex(p, (size_t)len, hex), !info->pdf_sha256 || strcmp(hex, info->pdf_sha256) ||
-                   (long long)len != info->pdf_size) {
-            /* Never hand out bytes that are not what was issued. */
-            err_set(e, TB_EVERIFY, s->path, 0, 0,
-                    "the archived PDF of %s %d年第%d期 does not match its recorded SHA-256 (recorded %.16s…, "
-                    "now %.16s…, %d bytes against %lld): it was altered after issue; nothing was written. "
-                    "Restore the database from a backup; `tongbao archive verify` lists every fault",
-                    series, info->year, info->issue_no, info->pdf_sha256 ? info->pdf_sha256 : "none", hex, len,
-                    info->pdf_size);
+        const char *sha = main ? info->pdf_sha256 : store_col_text(st, 2);
+        long long size = main ? info->pdf_size : sqlite3_column_int64(st, 1);
+        if (form_take(s, info, what, sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0), sha, size, out, e) < 0)
             k = -1;
-        } else {
-            buf_add(pdf, p, (size_t)len);
-        }
     } else if (k == 0) {
         err_set(e, TB_EVERIFY, s->path, 0, 0,
-                "the archive has no PDF bytes for this bulletin; run `tongbao archive verify`");
+                "the archive has no %s bytes for this bulletin; run `tongbao archive verify`", what);
         k = -1;
     }
     store_stmt_done(st);
@@ -187,6 +228,11 @@ int store_get_pdf(store *s, const char *series, int year, int issue_no,
 out:
     arena_free(own);
     return r;
+}
+
+int store_get_pdf(store *s, const char *series, int year, int issue_no,
+                  buf *pdf, arena *a, store_bulletin_info *info, err *e) {
+    return store_get_form(s, series, year, issue_no, STORE_FORM_PDF, pdf, a, info, e);
 }
 
 int store_get_archived(store *s, const char *series, int year, int issue_no,
@@ -321,6 +367,52 @@ static int pragma_faults(store *s, const char *sql, int is_fk, store_fault_fn cb
     return r < 0 ? -1 : 0;
 }
 
+/* The further forms (bulletin_form): each one's bytes against its SHA-256
+ * and size, and none that repeats the bulletin's main form. */
+static int verify_forms(store *s, const char *since, store_fault_fn cb, void *ctx, long *faults, err *e) {
+    static const char sql[] =
+        "SELECT s.name, b.year, b.issue_no, g.form, g.size, g.sha256, g.bytes, "
+        "g.form = b.form OR (g.form <> 'ofd' AND b.form <> 'ofd') "
+        "FROM bulletin_form g JOIN bulletin b ON b.id = g.bulletin_id JOIN series s ON s.id = b.series_id "
+        "WHERE ?1 IS NULL OR b.date >= ?1 ORDER BY s.name, b.year, b.issue_no, g.form";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    store_binder bd = {st, rc};
+    if (since) store_bind_text(&bd, 1, since);
+    if (bd.rc != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return store_fail(s, bd.rc, "verifying the archive", e);
+    }
+    int r;
+    while ((r = store_next_row(s, st, "verifying the archive", e)) > 0) {
+        char who[600];
+        snprintf(who, sizeof who, "%s %d年第%d期", store_col_text(st, 0) ? store_col_text(st, 0) : "?",
+                 sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
+        const char *form = store_col_text(st, 3) ? store_col_text(st, 3) : "?";
+        const char *what = !strcmp(form, "ofd") ? "OFD" : !strcmp(form, "pdfa") ? "PDF/A" : "PDF";
+        const void *p = sqlite3_column_blob(st, 6);
+        long long len = sqlite3_column_bytes(st, 6);
+        if (len > 0 && !p) {
+            r = store_oom(s, e);
+            break;
+        }
+        char hex[65];
+        digest_sha256_hex(p, (size_t)len, hex);
+        const char *want = store_col_text(st, 5);
+        if (!want || strcmp(want, hex))
+            fault(cb, ctx, faults, "%s: the archived %s does not match its recorded SHA-256 (recorded %.16s…, "
+                  "now %.16s…); it was altered after issue, restore the database from a backup", who, what,
+                  want ? want : "none", hex);
+        else if (len != sqlite3_column_int64(st, 4))
+            fault(cb, ctx, faults, "%s: the archived %s is %lld bytes, recorded %lld", who, what, len,
+                  (long long)sqlite3_column_int64(st, 4));
+        if (sqlite3_column_int(st, 7))
+            fault(cb, ctx, faults, "%s: a further %s is recorded beside the bulletin's own %s form", who, what, what);
+    }
+    sqlite3_finalize(st);
+    return r < 0 ? -1 : 0;
+}
+
 /* One bulletin's row of the verification query: the PDF and the source
  * against their SHA-256 and size, the findings against their count.
  * 0, or -1 + e (out of memory). */
@@ -332,8 +424,10 @@ static int verify_row(store *s, sqlite3_stmt *st, store_fault_fn cb, void *ctx, 
         fault(cb, ctx, faults, "%s: the archived PDF and source are missing", who);
         return 0;
     }
+    const char *form = store_col_text(st, 12);   /* the main form's bytes: a PDF, a PDF/A or an OFD */
     struct { int col, size_col, sha_col; const char *what; } parts[] = {
-        {9, 4, 3, "PDF"}, {10, 6, 5, "source XML"},
+        {9, 4, 3, form && !strcmp(form, "ofd") ? "OFD" : form && !strcmp(form, "pdfa") ? "PDF/A" : "PDF"},
+        {10, 6, 5, "source XML"},
     };
     for (int i = 0; i < 2; i++) {
         const void *p = sqlite3_column_blob(st, parts[i].col);
@@ -410,7 +504,7 @@ long store_verify_with(store *s, const store_verify_opts *o, store_fault_fn cb, 
         sqlite3_stmt *probe = NULL;
         int ok = sqlite3_prepare_v2(s->db, "SELECT 1 FROM bulletin b JOIN series s ON s.id = b.series_id "
                                     "LEFT JOIN bulletin_file f ON f.bulletin_id = b.id "
-                                    "JOIN finding ON 0 JOIN series_stats ON 0", -1, &probe, NULL) == SQLITE_OK;
+                                    "JOIN finding ON 0 JOIN series_stats ON 0 WHERE b.form", -1, &probe, NULL) == SQLITE_OK;
         sqlite3_finalize(probe);
         if (!ok) {
             if (pragma_faults(s, "PRAGMA integrity_check", 0, cb, ctx, &faults, e) < 0) goto fail;
@@ -442,7 +536,7 @@ long store_verify_with(store *s, const store_verify_opts *o, store_fault_fn cb, 
 #define VERIFY_COLS                                                                        \
     "SELECT s.name, b.year, b.issue_no, b.pdf_sha256, b.pdf_size, b.source_sha256, "       \
     "b.source_size, b.n_findings, f.bulletin_id IS NOT NULL, f.pdf, f.source_xml, "        \
-    "(SELECT count(*) FROM finding WHERE bulletin_id = b.id) "                             \
+    "(SELECT count(*) FROM finding WHERE bulletin_id = b.id), b.form "                     \
     "FROM bulletin b JOIN series s ON s.id = b.series_id "                                 \
     "LEFT JOIN bulletin_file f ON f.bulletin_id = b.id "
     static const char all[] = VERIFY_COLS "ORDER BY s.name, b.year, b.issue_no";
@@ -481,6 +575,13 @@ long store_verify_with(store *s, const store_verify_opts *o, store_fault_fn cb, 
     sqlite3_finalize(ids);
     if (r < 0) goto fail;
     if (show) o->progress(o->progress_ctx, "bulletins", nb, total);
+    /* The further forms (issue 13), when their table is there (of the
+     * recent bulletins only, with --since). */
+    sqlite3_stmt *fp = NULL;
+    int forms_ok = !sf || sqlite3_prepare_v2(s->db, "SELECT g.form, g.size, g.sha256, g.bytes FROM bulletin_form g "
+                                                    "JOIN bulletin b ON b.id = g.bulletin_id", -1, &fp, NULL) == SQLITE_OK;
+    sqlite3_finalize(fp);
+    if (forms_ok && verify_forms(s, since, cb, ctx, &faults, e) < 0) goto fail;
     /* The letters of tongbao escalate (issue 16), when their tables are
      * there: all of them, with --since too (a letter goes to a district
      * for a batch of overdue findings: they are few beside the bulletins). */

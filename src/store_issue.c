@@ -389,11 +389,19 @@ static int model_matches(const model_bulletin *b, const assignment *a) {
 /* ---- recording ---------------------------------------------------------------- */
 static const char *nz(const char *s) { return str_empty(s) ? NULL : s; }
 
+/* The main form of a rendering (store.h): the PDF when there is one, else
+ * the OFD; and its name for bulletin.form. */
+static const buf *main_bytes(const store_rendered *r) { return r->pdf.len ? &r->pdf : &r->ofd; }
+static const char *main_form(const store_rendered *r) { return r->pdf.len ? (r->pdfa ? "pdfa" : "pdf") : "ofd"; }
+
 /* record, phase 1: the series if it is new, the bulletin row, its files
- * (source, template, context, PDF) and scope counts.  *bid_out: the row. */
+ * (source, template, context, the main form's bytes, a further OFD) and
+ * scope counts.  pdf_sha: the main form's SHA-256, ofd_sha the further
+ * OFD's.  *bid_out: the row. */
 static int record_bulletin(store *s, const model_bulletin *b, const assignment *a,
                            const store_source *src, const store_rendered *r, const char *src_sha,
-                           const char *pdf_sha, sqlite3_int64 *series_out, sqlite3_int64 *bid_out, err *e) {
+                           const char *pdf_sha, const char *ofd_sha, sqlite3_int64 *series_out,
+                           sqlite3_int64 *bid_out, err *e) {
     const char *doing = "recording the bulletin";
     sqlite3_int64 series_id = a->series_id;
     sqlite3_stmt *st;
@@ -431,11 +439,12 @@ static int record_bulletin(store *s, const model_bulletin *b, const assignment *
     store_bind_int(&bd, 19, a->n_repeats);
     store_bind_int(&bd, 20, (long long)n_cases);
     store_bind_int(&bd, 21, r ? r->pages : 0);
-    store_bind_int(&bd, 22, r ? (long long)r->pdf.len : 0);
+    store_bind_int(&bd, 22, r ? (long long)main_bytes(r)->len : 0);
     store_bind_text(&bd, 23, pdf_sha);
     store_bind_int(&bd, 24, src ? (long long)src->xml_len : 0);
     store_bind_text(&bd, 25, src_sha);
     store_bind_int(&bd, 26, a->n_recurring);
+    store_bind_text(&bd, 27, r ? main_form(r) : "pdf");
     if (store_run(s, st, bd.rc, doing, e) < 0) return -1;
     sqlite3_int64 bid = sqlite3_last_insert_rowid(s->db);
     *bid_out = bid;
@@ -447,8 +456,19 @@ static int record_bulletin(store *s, const model_bulletin *b, const assignment *
     store_bind_text(&bd, 2, src ? src->template_xml : NULL);
     store_bind_text(&bd, 3, r && r->context.len ? r->context.data : NULL);
     store_bind_blob(&bd, 4, src ? src->xml : NULL, src ? src->xml_len : 0);
-    store_bind_blob(&bd, 5, r ? r->pdf.data : NULL, r ? r->pdf.len : 0);
+    store_bind_blob(&bd, 5, r ? main_bytes(r)->data : NULL, r ? main_bytes(r)->len : 0);
     if (store_run(s, st, bd.rc, doing, e) < 0) return -1;
+
+    if (r && r->pdf.len && r->ofd.len) {   /* the OFD beside the PDF */
+        if (!(st = store_stmt(s, Q_INS_FORM, e))) return -1;
+        bd = (store_binder){st, SQLITE_OK};
+        store_bind_int(&bd, 1, bid);
+        store_bind_text(&bd, 2, "ofd");
+        store_bind_int(&bd, 3, (long long)r->ofd.len);
+        store_bind_text(&bd, 4, ofd_sha);
+        store_bind_blob(&bd, 5, r->ofd.data, r->ofd.len);
+        if (store_run(s, st, bd.rc, doing, e) < 0) return -1;
+    }
 
     if (b->has_inspection) {
         for (size_t i = 0; i < b->n_counts; i++) {
@@ -544,12 +564,12 @@ static int record_cases(store *s, const model_bulletin *b, sqlite3_int64 bid, er
 /* Insert everything about b (assigned as a) inside the open transaction. */
 static int record(store *s, const model_bulletin *b, const assignment *a,
                   const store_source *src, const store_rendered *r,
-                  const char *src_sha, const char *pdf_sha, err *e) {
+                  const char *src_sha, const char *pdf_sha, const char *ofd_sha, err *e) {
     sqlite3_int64 series_id, bid;
     /* The summary's figures follow in the same transaction: its triggers
      * count the bulletin row and the open findings, store_stats_note the
      * scope counts and the people of the cases. */
-    if (record_bulletin(s, b, a, src, r, src_sha, pdf_sha, &series_id, &bid, e) < 0 ||
+    if (record_bulletin(s, b, a, src, r, src_sha, pdf_sha, ofd_sha, &series_id, &bid, e) < 0 ||
         record_findings(s, b, a, series_id, bid, e) < 0 || record_cases(s, b, bid, e) < 0 ||
         store_stats_note(s, b, series_id, bid, a->year, a->issue_no, e) < 0)
         return -1;
@@ -570,32 +590,40 @@ static void fill_result(store_result *res, const assignment *a, const store_rend
 void store_rendered_init(store_rendered *r) {
     memset(r, 0, sizeof *r);
     buf_init(&r->pdf);
+    buf_init(&r->ofd);
     buf_init(&r->context);
 }
 
 void store_rendered_free(store_rendered *r) {
     buf_free(&r->pdf);
+    buf_free(&r->ofd);
     buf_free(&r->context);
-    r->pdf_sha256[0] = 0;
-    r->pdf_hashed_len = 0;
+    r->pdf_sha256[0] = r->ofd_sha256[0] = 0;
+    r->pdf_hashed_len = r->ofd_hashed_len = 0;
 }
 
 void store_rendered_hash(store_rendered *r) {
     digest_sha256_hex(r->pdf.data, r->pdf.len, r->pdf_sha256);
     r->pdf_hashed_len = r->pdf.len;
+    digest_sha256_hex(r->ofd.data, r->ofd.len, r->ofd_sha256);
+    r->ofd_hashed_len = r->ofd.len;
 }
 
-/* The PDF's hash: the one store_rendered_hash took if it still covers the
- * bytes (same length), else computed now. */
-static void rendered_sha(const store_rendered *r, char hex[65]) {
-    if (r->pdf_sha256[0] && r->pdf_hashed_len == r->pdf.len) memcpy(hex, r->pdf_sha256, 65);
-    else digest_sha256_hex(r->pdf.data, r->pdf.len, hex);
+/* The hashes of the main form and of the OFD: the ones
+ * store_rendered_hash took if they still cover the bytes (same length),
+ * else computed now. */
+static void rendered_sha(const store_rendered *r, char main_hex[65], char ofd_hex[65]) {
+    if (r->ofd_sha256[0] && r->ofd_hashed_len == r->ofd.len) memcpy(ofd_hex, r->ofd_sha256, 65);
+    else digest_sha256_hex(r->ofd.data, r->ofd.len, ofd_hex);
+    if (!r->pdf.len) memcpy(main_hex, ofd_hex, 65);
+    else if (r->pdf_sha256[0] && r->pdf_hashed_len == r->pdf.len) memcpy(main_hex, r->pdf_sha256, 65);
+    else digest_sha256_hex(r->pdf.data, r->pdf.len, main_hex);
 }
 
 static int check_rendered(const model_bulletin *b, const store_rendered *r, err *e) {
-    if (r->pdf.len == 0)
+    if (r->pdf.len == 0 && r->ofd.len == 0)
         return err_set(e, TB_EINTERNAL, b->source ? b->source : "", 0, 0,
-                       "internal: rendering produced no PDF bytes; nothing was recorded");
+                       "internal: rendering produced no PDF or OFD bytes; nothing was recorded");
     return 0;
 }
 
@@ -605,7 +633,7 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
     memset(res, 0, sizeof *res);
     if (!hooks || !hooks->render || !src)
         return err_set(e, TB_EINTERNAL, "", 0, 0, "internal: store_issue needs a source and a render hook");
-    char src_sha[65], pdf_sha[65];
+    char src_sha[65], pdf_sha[65], ofd_sha[65];
     digest_sha256_hex(src->xml, src->xml_len, src_sha);
     store_rendered out;
     store_rendered_init(&out);
@@ -623,12 +651,12 @@ int store_issue(store *s, model_bulletin *b, const store_source *src,
         goto fail;
     }
     if (check_rendered(b, &out, e) < 0) goto fail;
-    rendered_sha(&out, pdf_sha);
+    rendered_sha(&out, pdf_sha, ofd_sha);
     if (hooks->before_commit && hooks->before_commit(hooks->ctx, b, &out, e) < 0) {
         err_set(e, TB_EOUTPUT, b->source, 0, 0, "writing the output failed; nothing was recorded");
         goto fail;
     }
-    if (record(s, b, &a, src, &out, src_sha, pdf_sha, e) < 0) goto fail;
+    if (record(s, b, &a, src, &out, src_sha, pdf_sha, ofd_sha, e) < 0) goto fail;
     crash_point("tx-recorded");
     if (store_tx_commit(s, "issuing the bulletin", e) < 0) goto fail;
     crash_point("tx-committed");
@@ -670,7 +698,7 @@ int store_reserve(store *s, model_bulletin *const *bs, size_t n,
             model_clear(b);
             continue;
         }
-        if (record(s, b, &a, NULL, NULL, "", "", e) < 0) goto fail;
+        if (record(s, b, &a, NULL, NULL, "", "", "", e) < 0) goto fail;
         fill_result(&res[i], &a, NULL, NULL);
     }
     store_tx_rollback(s);
@@ -742,9 +770,9 @@ int store_commit(store *s, model_bulletin *b, const store_source *src,
     memset(res, 0, sizeof *res);
     if (!src || !r) return err_set(e, TB_EINTERNAL, "", 0, 0, "internal: store_commit needs a source and a rendering");
     if (check_rendered(b, r, e) < 0) return -1;
-    char src_sha[65], pdf_sha[65];
+    char src_sha[65], pdf_sha[65], ofd_sha[65];
     digest_sha256_hex(src->xml, src->xml_len, src_sha);
-    rendered_sha(r, pdf_sha);
+    rendered_sha(r, pdf_sha, ofd_sha);
     if (commit_begin(s, e) < 0) return -1;
     assignment a;
     int rc = assign(s, b, src_sha, &a, res, e);
@@ -761,7 +789,7 @@ int store_commit(store *s, model_bulletin *b, const store_source *src,
         res->issue_no = b->issue_no;
         return 1;
     }
-    if (record(s, b, &a, src, r, src_sha, pdf_sha, e) < 0) {
+    if (record(s, b, &a, src, r, src_sha, pdf_sha, ofd_sha, e) < 0) {
         commit_undo(s);
         return -1;
     }

@@ -218,7 +218,7 @@ e_bad "an impossible --today" 2 "--today 2026-02-30 is not a real date" --today 
 V2=$ED/v2
 mkdir -p "$V2"
 "$TB" issue $SC/qx-1.xml --db "$V2/h.db" -o "$V2/1.pdf" >/dev/null 2>&1
-sqlite3 "$V2/h.db" "DROP TABLE escalation; DROP TABLE letter_file; DROP TABLE letter;
+sqlite3 "$V2/h.db" "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; DROP TABLE escalation; DROP TABLE letter_file; DROP TABLE letter;
     DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status;
     DROP TRIGGER bulletin_stats_delete; DROP TRIGGER finding_stats_delete; DROP TABLE series_stats;
     DROP TABLE series_stat_name; DROP TABLE series_scope; DROP INDEX finding_district_walk; DROP INDEX bulletin_date;

@@ -139,7 +139,7 @@ mkdir -p "$WIN" "$WOUT"
 cp "$N1" "$WIN/"
 : >"$WOUT/$S"   # a file where the series' directory goes
 nt_rc rc "$TB" nightly "$WIN" --out "$WOUT" --db "$WDB"
-[ $rc -eq 6 ] && grep -q "issued and archived as $S 2026年第1期, but its PDFs are not all written" "$NT/e" &&
+[ $rc -eq 6 ] && grep -q "issued and archived as $S 2026年第1期, but its files are not all written" "$NT/e" &&
     [ -f "$WIN/jc-2026-11-20-night.xml" ] && [ ! -d "$WIN/done" ] && [ "$(nt_bulletins "$WDB")" = 1 ] &&
     ok "outputs not writable: exit 6, issued and archived, input left in the inbox" ||
     ko "outputs not writable: exit 6, issued and archived, input left in the inbox" "exit $rc: $(cat "$NT/o" "$NT/e")"

@@ -106,7 +106,7 @@ s_eq "verify --since with a date that is not one: usage error" "$rc" 2
 
 # ---- a version-3 database (before the summary) is upgraded ---------------------------
 cp "$SDB" "$SD/v2.db"
-s_sql "$SD/v2.db" "DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status;
+s_sql "$SD/v2.db" "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status;
     DROP TRIGGER bulletin_stats_delete; DROP TRIGGER finding_stats_delete; DROP TABLE series_stats;
     DROP TABLE series_stat_name; DROP TABLE series_scope; DROP INDEX finding_district_walk; DROP INDEX bulletin_date;
     PRAGMA user_version = 3" >/dev/null

@@ -18,8 +18,9 @@
  * through prepared INSERTs on a second connection in one transaction,
  * because issuing 30,000 bulletins one by one (one fsync each) would take
  * minutes.  The INSERTs name the columns of schema versions 1 and 2; the
- * statistics summary of version 3 follows through its triggers (the rows
- * have no cases and no scope counts, the parts the store adds in C).
+ * statistics summary of version 4 follows through its triggers (the rows
+ * have no cases and no scope counts, the parts the store adds in C), and
+ * version 5's bulletin.form keeps its default: every bulletin a plain PDF.
  * --measure then uses only the public API, in a fresh connection: issue one
  * more bulletin of 33 findings, list one district's open findings, compute
  * a series' statistics. */

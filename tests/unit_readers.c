@@ -13,6 +13,7 @@
 
 #include "csv.h"
 #include "grid.h"
+#include "safecell.h"
 #include "testlib.h"
 #include "xlsx.h"
 
@@ -243,12 +244,30 @@ static void test_refs(void) {
           grid_parse_ref("XFE1", 4, &row, &col) < 0, "-");
 }
 
+/* The one rule for every cell tongbao writes (safecell.h): = + - @ tab CR
+ * at the start could run as a formula in Excel or WPS. */
+static void test_safecell(void) {
+    const char *risky[] = {"=HYPERLINK(\"x\")", "+86 10 1234", "-1+1", "@SUM(A1)", "\t=1", "\r=1"};
+    for (size_t i = 0; i < sizeof risky / sizeof *risky; i++) {
+        char name[80];
+        snprintf(name, sizeof name, "safecell: a value starting with 0x%02x is neutralised", (unsigned char)risky[i][0]);
+        CHECK(name, safecell_risky(risky[i]) == 1, "not risky: %s", risky[i]);
+    }
+    CHECK("safecell: plain text, a date, an inner = left alone",
+          !safecell_risky("东湖区") && !safecell_risky("2026-11-22") && !safecell_risky("a=b") && !safecell_risky("") &&
+              !safecell_risky(NULL), "-");
+    CHECK("safecell: the apostrophe tongbao added comes off, a clerk's own stays",
+          safecell_unquote("'=1", 3) == 1 && safecell_unquote("'@x", 3) == 1 && safecell_unquote("'abc", 4) == 0 &&
+              safecell_unquote("'", 1) == 0, "-");
+}
+
 int main(void) {
     if (!mkdtemp(dir)) return 2;
     test_refs();
     test_cells();
     test_refusals();
     test_csv();
+    test_safecell();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) return 2;

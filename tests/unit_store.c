@@ -115,6 +115,7 @@ typedef struct {
     int renders;
     store *s;                   /* for queries from inside render */
     long stats_bulletins;       /* what store_series_stats said during render */
+    int ofd, no_pdf, pdfa;      /* the forms to render (issue 13) */
 } hookctx;
 
 static int fake_render(void *ctx, model_bulletin *b, store_rendered *out, err *e) {
@@ -134,6 +135,9 @@ static int fake_render(void *ctx, model_bulletin *b, store_rendered *out, err *e
     for (size_t k = 0; nth(b, k); k++)
         buf_printf(&out->pdf, "%s %s\n", nth(b, k)->id, nth(b, k)->repeat_note ? nth(b, k)->repeat_note : "");
     while (out->pdf.len < h->pdf_bytes) buf_add(&out->pdf, "0123456789abcdef", 16);
+    if (h->ofd) buf_printf(&out->ofd, "PK fake ofd %s 第%d期", b->id, b->issue_no);
+    if (h->no_pdf) buf_reset(&out->pdf);
+    out->pdfa = h->pdfa;
     out->pages = 1 + (int)(out->pdf.len / 4096);
     buf_printf(&out->context, "ctx %s", b->id);
     return 0;
@@ -929,6 +933,114 @@ static void test_archive(void) {
     arena_free(a);
 }
 
+/* Issue 13: the forms a bulletin is archived in. */
+static void test_forms(void) {
+    err e = {0};
+    const char *p = dbpath("forms.db");
+    store *s = store_open(p, &e);
+    store_result res;
+    hookctx both = {.ofd = 1, .pdfa = 1}, ofd = {.ofd = 1, .no_pdf = 1};
+    model_bulletin *b = mk("S", "f1", "2026-11-20", TWO);
+    issue(s, b, &both, &res, &e);
+    mfree(b);
+    b = mk("S", "f2", "2026-11-21", TWO);
+    issue(s, b, &ofd, &res, &e);
+    mfree(b);
+    b = mk("S", "f3", "2026-11-22", TWO);
+    issue(s, b, NULL, &res, &e);
+    mfree(b);
+    CHECK("forms recorded", sql1(p, "SELECT count(*) FROM bulletin WHERE form = 'pdfa' AND input_id = 'f1'") == 1 &&
+          sql1(p, "SELECT count(*) FROM bulletin WHERE form = 'ofd' AND input_id = 'f2'") == 1 &&
+          sql1(p, "SELECT count(*) FROM bulletin WHERE form = 'pdf' AND input_id = 'f3'") == 1 &&
+          sql1(p, "SELECT count(*) FROM bulletin_form") == 1, "%s", e.msg);
+
+    arena *a = arena_new();
+    store_bulletin_info info;
+    buf got;
+    buf_init(&got);
+    char hex[65], forms[16];
+    int r = store_get_form(s, "S", 2026, 1, STORE_FORM_OFD, &got, a, &info, &e);
+    digest_sha256_hex(got.data, got.len, hex);
+    CHECK("f1: the OFD beside the PDF/A", r == 0 && !strncmp(got.data, "PK fake ofd f1", 14) &&
+          str_eq(hex, store_info_form_sha(&info, STORE_FORM_OFD)) && info.ofd_size == (long long)got.len, "%s", e.msg);
+    CHECK_STR("f1: forms", store_info_forms(&info, forms), "pdfa+ofd");
+    buf_reset(&got);
+    r = store_get_form(s, "S", 2026, 1, STORE_FORM_PDF, &got, a, &info, &e);
+    CHECK("f1: the PDF/A", r == 0 && !strncmp(got.data, "%PDF-1.7 fake f1", 16) && str_eq(info.form, "pdfa"), "%s", e.msg);
+    buf_reset(&got);
+    r = store_get_form(s, "S", 2026, 2, STORE_FORM_OFD, &got, a, &info, &e);
+    CHECK("f2: the OFD is the main form", r == 0 && !strncmp(got.data, "PK fake ofd f2", 14) && str_eq(info.form, "ofd") &&
+          !info.ofd_sha256 && str_eq(store_info_form_sha(&info, STORE_FORM_OFD), info.pdf_sha256), "%s", e.msg);
+    memset(&e, 0, sizeof e);
+    r = store_get_form(s, "S", 2026, 2, STORE_FORM_PDF, &got, a, &info, &e);
+    CHECK("f2: no PDF (TB_ENOTFOUND, says what it was issued as)", r == -1 && e.code == TB_ENOTFOUND && strstr(e.msg, "as ofd"), "%s", e.msg);
+    memset(&e, 0, sizeof e);
+    r = store_get_form(s, "S", 2026, 3, STORE_FORM_OFD, &got, a, &info, &e);
+    CHECK("f3: no OFD", r == -1 && e.code == TB_ENOTFOUND && !store_info_has_form(&info, STORE_FORM_OFD), "%s", e.msg);
+
+    buf faults;
+    buf_init(&faults);
+    long nb = 0, nf = store_verify(s, fault_cb, &faults, &nb, &e);
+    CHECK("forms: verify clean", nf == 0 && nb == 3, "faults %ld: %s", nf, buf_cstr(&faults));
+    store_close(s);
+    /* a further OFD altered; a main OFD altered; a further PDF beside a PDF/A */
+    sqlexec(p, "UPDATE bulletin_form SET bytes = CAST('PK forged' AS BLOB);"
+               "UPDATE bulletin_file SET pdf = CAST('PK forged too' AS BLOB) "
+               "WHERE bulletin_id = (SELECT id FROM bulletin WHERE input_id = 'f2');"
+               "INSERT INTO bulletin_form(bulletin_id, form, size, sha256, bytes) "
+               "SELECT id, 'pdf', 1, 'x', X'00' FROM bulletin WHERE input_id = 'f1'");
+    s = store_open_existing(p, 1, &e);
+    nf = s ? store_verify(s, fault_cb, &faults, &nb, &e) : -1;
+    const char *fl = buf_cstr(&faults);
+    CHECK("verify finds each altered form", nf == 4 && strstr(fl, "2026年第1期: the archived OFD does not match") &&
+          strstr(fl, "2026年第2期: the archived OFD does not match") && strstr(fl, "further PDF is recorded beside"),
+          "faults %ld: %s", nf, fl);
+    memset(&e, 0, sizeof e);
+    buf_reset(&got);
+    r = s ? store_get_form(s, "S", 2026, 1, STORE_FORM_OFD, &got, NULL, NULL, &e) : -1;
+    CHECK("an altered OFD is not handed out", r == -1 && e.code == TB_EVERIFY && got.len == 0 && strstr(e.msg, "OFD"), "%s", e.msg);
+    store_close(s);
+
+    /* databases of schema 2, 3 and 4 (3: issue 16's letters, one of them
+     * archived; 4: issue 18's statistics summary): migrated to the forms
+     * (5), their bulletins are PDFs, the letter stays */
+    for (int v = 2; v < STORE_SCHEMA_VERSION; v++) {
+        char name[32], sql[1600], sha[65], what[160];
+        snprintf(name, sizeof name, "forms%d.db", v);
+        const char *pv = dbpath(name);
+        digest_sha256_hex("%PDF-old", 8, sha);
+        snprintf(sql, sizeof sql,
+                 "PRAGMA user_version = %d; INSERT INTO series VALUES (1, 'S', 'S', 'x');"
+                 "INSERT INTO bulletin(id, series_id, input_id, year, issue_no, date, n_findings, pages, pdf_size, pdf_sha256,"
+                 " source_size, source_sha256, issued_at) VALUES (1, 1, 'o1', 2026, 1, '2026-01-02', 0, 1, 8, '%s', 0, '%s', 'x');"
+                 "INSERT INTO bulletin_file(bulletin_id, source_xml, pdf) VALUES (1, X'', CAST('%%PDF-old' AS BLOB));%s", v, sha,
+                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                 v < 3 ? "" : "INSERT INTO letter VALUES (1, 1, 2026, 1, '2026-01-20', 'D', 'S函〔2026〕1号', 1, '2026-01-27',"
+                              " NULL, NULL, 0, 'duban', 'x', 1, 8, '" /* sha follows */);
+        if (v >= 3) {
+            size_t n = strlen(sql);
+            snprintf(sql + n, sizeof sql - n, "%s', 'x'); INSERT INTO letter_file VALUES (1, NULL, CAST('%%PDF-old' AS BLOB));", sha);
+        }
+        int ok = 1;
+        for (int k = 0; k < v; k++) ok = ok && sqlexec(pv, store_migration(k)) == SQLITE_OK;
+        ok = ok && sqlexec(pv, sql) == SQLITE_OK;
+        s = ok ? store_open(pv, &e) : NULL;
+        buf_reset(&got);
+        r = s ? store_get_form(s, "S", 2026, 1, STORE_FORM_PDF, &got, a, &info, &e) : -1;
+        buf_reset(&faults);
+        nf = s ? store_verify(s, fault_cb, &faults, &nb, &e) : -1;
+        snprintf(what, sizeof what, "schema %d → %d: a bulletin issued before is a PDF, exported and verified%s", v,
+                 STORE_SCHEMA_VERSION, v >= 3 ? "; the letter kept" : "");
+        CHECK(what, ok && r == 0 && str_eq(info.form, "pdf") && got.len == 8 && nf == 0 &&
+              sql1(pv, "PRAGMA user_version") == STORE_SCHEMA_VERSION && sql1(pv, "SELECT count(*) FROM bulletin_form") == 0 &&
+              (v < 3 || sql1(pv, "SELECT count(*) FROM letter") == 1), "%s %s", e.msg, buf_cstr(&faults));
+        store_close(s);
+    }
+    buf_free(&faults);
+    buf_free(&got);
+    arena_free(a);
+}
+
 static void test_stats(void) {
     err e = {0};
     const char *p = dbpath("stats.db");
@@ -1305,8 +1417,10 @@ static void test_summary(void) {
     /* a database of each earlier version with this history is upgraded:
      * version 3 (escalate's letters, before the summary) and version 2
      * (before both); the migration fills the summary from the rows.  A
-     * copy of the file is taken back to each version. */
+     * copy of the file is taken back to each version (the forms of
+     * version 5 undone too). */
     static const char *const drop_summary =
+        "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; "   /* schema 5's, issue 13 */
         "DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status; "
         "DROP TRIGGER bulletin_stats_delete; DROP TRIGGER finding_stats_delete; "
         "DROP TABLE series_stats; DROP TABLE series_stat_name; DROP TABLE series_scope; "
@@ -1445,6 +1559,7 @@ int main(void) {
     test_repeats();
     test_overdue_and_rectify();
     test_archive();
+    test_forms();
     test_stats();
     test_two_phase();
     test_summary();
