@@ -191,6 +191,26 @@ char *cli_default_out(const char *in, const char *ext) {
     return o;
 }
 
+/* regen's and archive export's output: OUT checked against the output rules (never the history
+ * database or its journal) and its form from --format or OUT's extension;
+ * "-" (standard output) is a PDF unless --format says otherwise.  0, or
+ * the exit code after the message. */
+static int output_form(const char *db, const char *out, const char *format, int *to_stdout, render_format *fmt) {
+    err e = {0};
+    db_files dbf;
+    db_files_of(cli_db_path(db), &dbf);
+    *fmt = RENDER_PDF;
+    if ((*to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e)) < 0) {
+        cli_error(&e);
+        return e.code;
+    }
+    if ((!*to_stdout || format) && render_format_of(*to_stdout ? NULL : out, format, fmt, &e) < 0) {
+        cli_error(&e);
+        return TB_EUSAGE;
+    }
+    return 0;
+}
+
 /* archive export writes an archived form, .pdf or .ofd: a .docx is a
  * draft and never enters the archive (regen -o X.docx gives an issued
  * bulletin's text as one), and any other extension is refused like
@@ -487,18 +507,11 @@ static int archive_export(const char *db, const char *series, int year, int issu
         fprintf(stderr, "tongbao: archive export needs --series S, --issue N or --letter N, and -o OUT.pdf (or OUT.ofd)\n");
         return TB_EUSAGE;
     }
-    db_files dbf;
-    db_files_of(cli_db_path(db), &dbf);
-    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
-    if (to_stdout < 0) { cli_error(&e); return e.code; }
-    if (archived_output("archive export", out)) return TB_EUSAGE;
     /* the form: --format, else the name's extension; "-" alone: the first form */
-    render_format fmt = RENDER_PDF;
-    int form = 0;
-    if ((!to_stdout || format) && render_format_of(to_stdout ? NULL : out, format, &fmt, &e) < 0) {
-        cli_error(&e);
-        return TB_EUSAGE;
-    }
+    int to_stdout, form = 0;
+    render_format fmt;
+    if ((rc = output_form(db, out, format, &to_stdout, &fmt))) return rc;
+    if (archived_output("archive export", out)) return TB_EUSAGE;
     if (fmt == RENDER_DOCX) return archived_output("archive export", "OUT.docx");
     if (letter > 0 && fmt == RENDER_OFD) {
         fprintf(stderr, "tongbao: archive export: a letter is archived as a PDF only; use -o OUT.pdf\n");
@@ -659,16 +672,9 @@ static const char regen_help[] =
  * template; the archive's bytes when fonts or the tool changed since. */
 static int regen_letter(const char *db, const char *series, int year, int letter, const char *out, const char *format) {
     err e = {0};
-    int rc = 0;
-    db_files dbf;
-    db_files_of(cli_db_path(db), &dbf);
-    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
-    if (to_stdout < 0) { cli_error(&e); return e.code; }
-    render_format fmt = RENDER_PDF;
-    if ((!to_stdout || format) && render_format_of(to_stdout ? NULL : out, format, &fmt, &e) < 0) {
-        cli_error(&e);
-        return TB_EUSAGE;
-    }
+    int rc = 0, to_stdout;
+    render_format fmt;
+    if ((rc = output_form(db, out, format, &to_stdout, &fmt))) return rc;
     if (fmt != RENDER_PDF) {
         fprintf(stderr, "tongbao: regen: a letter is archived as a PDF; write -o OUT.pdf\n");
         return TB_EUSAGE;
@@ -764,16 +770,9 @@ int cli_regen(int argc, char **argv) {
         return TB_EUSAGE;
     }
     err e = {0};
-    int rc = 0;
-    db_files dbf;
-    db_files_of(cli_db_path(db), &dbf);
-    int to_stdout = file_out_check(out, FILE_OUT_STDOUT, dbf.paths, &e);
-    if (to_stdout < 0) { cli_error(&e); return e.code; }
-    render_format fmt = RENDER_PDF;   /* "-" (standard output): PDF unless --format */
-    if ((!to_stdout || format) && render_format_of(to_stdout ? NULL : out, format, &fmt, &e) < 0) {
-        cli_error(&e);
-        return TB_EUSAGE;
-    }
+    int rc = 0, to_stdout;
+    render_format fmt;
+    if ((rc = output_form(db, out, format, &to_stdout, &fmt))) return rc;
     if (pdfa && fmt != RENDER_PDF) {
         fprintf(stderr, "tongbao: regen: --pdfa is a form of PDF; drop it for a %s\n", render_format_ext(fmt));
         return TB_EUSAGE;

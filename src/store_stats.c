@@ -227,15 +227,22 @@ static int count_overdue(store *s, sqlite3_int64 series_id, const char *day, lon
 }
 
 
+/* What both readings of the statistics begin with: OUT zeroed, TODAY
+ * normalised into DAY (the real date when NULL), SERIES named and known. */
+static int stats_start(store *s, const char *series, const char *today, char day[11], sqlite3_int64 *sid,
+                       store_stats *out, err *e) {
+    memset(out, 0, sizeof *out);
+    if (store_norm_today(s, today, day, e) < 0) return -1;
+    if (!series) return err_set(e, TB_EUSAGE, "", 0, 0, "name a series (--series S)");
+    return store_series_exists(s, series, sid, e) <= 0 ? -1 : 0;
+}
+
 /* ---- the recount --------------------------------------------------------------- */
 int store_series_stats_recount(store *s, const char *series, const char *today,
                                arena *a, store_stats *out, err *e) {
-    memset(out, 0, sizeof *out);
     char day[11];
-    if (store_norm_today(s, today, day, e) < 0) return -1;
     sqlite3_int64 sid = 0;
-    if (!series) return err_set(e, TB_EUSAGE, "", 0, 0, "name a series (--series S)");
-    if (store_series_exists(s, series, &sid, e) <= 0) return -1;
+    if (stats_start(s, series, today, day, &sid, out, e) < 0) return -1;
     /* Totals from the bulletin rows' counters, open findings from the
      * partial index over them, done the rest; cases and scope counts
      * from their rows. */
@@ -283,12 +290,9 @@ fail:
 /* ---- the summary: reading ------------------------------------------------------ */
 int store_series_stats(store *s, const char *series, const char *today,
                        arena *a, store_stats *out, err *e) {
-    memset(out, 0, sizeof *out);
     char day[11];
-    if (store_norm_today(s, today, day, e) < 0) return -1;
     sqlite3_int64 sid = 0;
-    if (!series) return err_set(e, TB_EUSAGE, "", 0, 0, "name a series (--series S)");
-    if (store_series_exists(s, series, &sid, e) <= 0) return -1;
+    if (stats_start(s, series, today, day, &sid, out, e) < 0) return -1;
     const char *doing = "computing statistics";
     int own_tx = sqlite3_get_autocommit(s->db);
     if (own_tx && store_tx_begin(s, 0, doing, e) < 0) return -1;
