@@ -161,6 +161,13 @@ hs_rc rc "$TB" archive export --series $S1 --issue 1 --db "$H/t1.db" -o "$H/tamp
 [ $rc -eq 9 ] && [ ! -e "$H/tampered.pdf" ] && grep -q 'does not match its recorded SHA-256' "$H/e" &&
     ok "archive export of an altered PDF: exit 9, nothing written" ||
     ko "archive export of an altered PDF: exit 9, nothing written" "exit $rc: $(cat "$H/e")"
+"$TB" archive export --series $S1 --issue 1 --db "$H/h.copy" -o "$H/issued-1.pdf" >/dev/null 2>&1
+hs_rc rc "$TB" regen --series $S1 --issue 1 --db "$H/t1.db" -o "$H/rebuilt-1.pdf"
+[ $rc -eq 0 ] && cmp -s "$H/rebuilt-1.pdf" "$H/issued-1.pdf" &&
+    grep -q 'warning: .*does not match its recorded SHA-256.*rebuilt from the verified source' "$H/e" &&
+    ok "regen beside an altered archived PDF: the issued bytes, and a warning that the copy is damaged" ||
+    ko "regen beside an altered archived PDF: the issued bytes, and a warning that the copy is damaged" \
+       "exit $rc: $(cat "$H/e")"
 cp "$H/h.copy" "$H/t2.db"
 sqlite3 "$H/t2.db" "UPDATE bulletin_file SET source_xml = CAST(replace(CAST(source_xml AS TEXT), '北门', '南门') AS BLOB)"
 hs_rc rc "$TB" regen --series $S1 --issue 1 --district 东湖区 --db "$H/t2.db" -o "$H/tampered-x.pdf"
