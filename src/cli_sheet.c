@@ -460,7 +460,8 @@ int cli_form(int argc, char **argv) {
     if (form_write(out, &fo, &e) < 0) goto fail;
     printf("%s: %s", out, b ? "the findings of " : "a blank 问题清单 to fill in");
     if (b) printf("%s (%zu findings)", from, model_count_findings(b));
-    if (l.nd || l.nc) printf("; drop-downs: %zu districts, %zu categories from %s", l.nd, l.nc, series);
+    if (l.nd || l.nc) printf("; drop-downs: %zu district%s, %zu categor%s from %s", l.nd, l.nd == 1 ? "" : "s", l.nc,
+                                 l.nc == 1 ? "y" : "ies", series);
     printf("\n");
     if (b && b->n_cases)
         fprintf(stderr, "tongbao: form: note: the %zu case%s (<cases>) of %s are not in the workbook; keep them in XML "
