@@ -57,6 +57,10 @@ struct lay_pool {
 };
 
 lay_mem *lay_mem_hold(lay_job *j) {
+    if (!j->r->pool) {
+        j->r->pool = xcalloc(1, sizeof *j->r->pool);
+        j->r->pool->r = j->r;
+    }
     struct lay_pool *pl = j->r->pool;
     if (j->scratch) {
         j->scratch->refs++;
