@@ -130,25 +130,47 @@ static lay_piece *row_cells(lay_job *j, lay_table *tb, size_t r) {
     return row_build(j, tb, r, cells) < 0 ? NULL : cells;
 }
 
+/* The width a column needs for its longest cell: whole half grid columns. */
+static double col_need(const lay_job *j, const doc_table *dt, double natural) {
+    double half = j->t->char_pitch / 2;
+    return ceil((natural + 2 * dt->pad_x) / half - 1e-6) * half;
+}
+
 /* The natural width of each column's longest cell, where a fill column
  * can take what the others do not need (each cell shaped and forgotten:
- * pagination shapes it again when it reaches the row). */
+ * pagination shapes it again when it reaches the row).  A column is
+ * measured only until a cell shows it cannot narrow, and a cell with the
+ * text of the one above it is not measured again: the widths that decide
+ * the fit are the same. */
 static int natural_widths(lay_job *j, const lay_table *tb, size_t fill, double *natural) {
     const doc_table *dt = tb->dt;
     int rc = 0;
+    size_t open = 0;
+    unsigned char *narrow = xcalloc(dt->n_cols + 1, 1);
+    const char **prev = xcalloc(dt->n_cols + 1, sizeof *prev);
+    int *prev_head = xcalloc(dt->n_cols + 1, sizeof *prev_head);
+    for (size_t c = 0; fill < dt->n_cols && c < dt->n_cols; c++)
+        if (c != fill) narrow[c] = 1, open++;
     lay_scratch_begin(j);
-    for (size_t r = 0; rc == 0 && fill < dt->n_cols && r < dt->n_rows; r++) {
-        if (dt->rows[r].span) continue;
+    for (size_t r = 0; rc == 0 && open && r < dt->n_rows; r++) {
+        const doc_row *row = &dt->rows[r];
+        if (row->span) continue;
         for (size_t c = 0; rc == 0 && c < dt->n_cols; c++) {
-            if (c == fill) continue;
+            if (!narrow[c] || (prev[c] && prev_head[c] == row->head && !strcmp(prev[c], row->cells[c]))) continue;
+            prev[c] = row->cells[c];
+            prev_head[c] = row->head;
             lay_piece cp;
             rc = cell_shape(j, tb, r, c, &cp);
             if (rc == 0 && cp.n_lines && cp.lines[0].width > natural[c]) natural[c] = cp.lines[0].width;
             lay_para_free(&cp.p);
             lay_scratch_tick(j);
+            if (col_need(j, dt, natural[c]) >= dt->cols[c].width * j->t->char_pitch - LAY_EPS) narrow[c] = 0, open--;
         }
     }
     lay_scratch_end(j);
+    free(narrow);
+    free(prev);
+    free(prev_head);
     return rc;
 }
 
@@ -176,11 +198,11 @@ int lay_table_build(lay_job *j, const doc_table *dt, lay_piece *pc) {
     int rc = natural_widths(j, tb, fill, natural);
     /* Fit: a column whose longest cell is shorter than its width gives the
      * difference (rounded to half a grid column) to the fill column. */
-    double slack = 0, half = t->char_pitch / 2;
+    double slack = 0;
     for (size_t c = 0; c < dt->n_cols; c++) w[c] = dt->cols[c].width * t->char_pitch;
     for (size_t c = 0; fill < dt->n_cols && c < dt->n_cols; c++) {
         if (c == fill) continue;
-        double need = ceil((natural[c] + 2 * dt->pad_x) / half - 1e-6) * half;
+        double need = col_need(j, dt, natural[c]);
         if (need < w[c] - LAY_EPS) {
             slack += w[c] - need;
             w[c] = need;
