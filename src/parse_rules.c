@@ -508,10 +508,10 @@ static int check_attrs(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, buf 
         if (!a->ns)
             for (const parse_attr_spec *s = sp->attrs; s->name; s++)
                 if (strcmp(s->name, (const char *)a->name) == 0) { as = s; break; }
-        char full[200];                 /* as written, prefix included */
-        snprintf(full, sizeof full, "%s%s%s", a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
-                 a->ns && a->ns->prefix ? ":" : "", (const char *)a->name);
         if (!as) {
+            char full[200];             /* as written, prefix included */
+            snprintf(full, sizeof full, "%s%s%s", a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
+                     a->ns && a->ns->prefix ? ":" : "", (const char *)a->name);
             parse_attr_pos(st, n, full, &line, &col);
             list_attrs(sp->attrs, list, sizeof list);
             if (!sp->attrs[0].name)
@@ -527,7 +527,9 @@ static int check_attrs(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, buf 
             return parse_fail_at(st, line, col, "unknown attribute %s= on <%s>; allowed: %s", full, sp->name, list);
         }
         if (parse_attr_text(a, tmp) < 0) return parse_oom(st);
-        if (check_value_chars(st, n, full, tmp->data) < 0) return -1;
+        /* a known attribute has no prefix (as is looked up only then) */
+        if (check_value_chars(st, n, as->name, tmp->data) < 0) return -1;
+        if (value_ok(as->type, tmp->data)) continue;    /* the message below only for a bad value */
         char subj[300];
         snprintf(subj, sizeof subj, "%s=\"%s\"", as->name, parse_clip(tmp->data, q, sizeof q));
         if (check_value(st, n, as->type, tmp->data, subj, sp->name, as->name) < 0) return -1;
