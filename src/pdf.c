@@ -39,6 +39,7 @@ typedef struct {
     size_t *skip;              /* [start, end) pairs the file ID does not hash */
     size_t n_skip;
     int pdfa;                  /* PDF/A-2b: refuse rather than fall back */
+    int raw_fonts;             /* font programs unfiltered (pdf.h) */
     char refused[160];         /* the face that could not be embedded, for the message */
     struct libdeflate_compressor *z; /* one per document, made at the first stream */
     unsigned char *zout;       /* its output, reused: faulted in once a document */
@@ -116,11 +117,11 @@ static void begin_obj(pw *w, int id) {
  * more at two to five times the cost.  Deterministic for a given libdeflate. */
 #define PW_ZLEVEL 1
 
-/* A stream object, deflated when that makes it smaller.  extra: more
+/* A stream object, deflated when z and that makes it smaller.  extra: more
  * dictionary entries. */
-static int stream_obj(pw *w, int id, const void *data, size_t len, const char *extra) {
+static int stream_obj_z(pw *w, int id, const void *data, size_t len, const char *extra, int z) {
     size_t zl = 0;
-    if (len > 64) {
+    if (z && len > 64) {
         if (!w->z && !(w->z = libdeflate_alloc_compressor(PW_ZLEVEL))) return -1;
         size_t bound = libdeflate_zlib_compress_bound(w->z, len);
         if (bound > w->zcap) {
@@ -136,6 +137,10 @@ static int stream_obj(pw *w, int id, const void *data, size_t len, const char *e
     buf_add(w->out, deflated ? (const void *)w->zout : data, deflated ? zl : len);
     buf_puts(w->out, "\nendstream\nendobj\n");
     return 0;
+}
+
+static int stream_obj(pw *w, int id, const void *data, size_t len, const char *extra) {
+    return stream_obj_z(w, id, data, len, extra, 1);
 }
 
 /* A text string: UTF-16BE with a byte-order mark, in hex. */
@@ -329,7 +334,7 @@ static int write_font(pw *w, size_t fi) {
     /* the program is most of the file and already named by the subset tag:
      * the file ID need not hash it again */
     size_t at = w->out->len;
-    rc = stream_obj(w, o_file, sub.prog.data, sub.prog.len, extra);
+    rc = stream_obj_z(w, o_file, sub.prog.data, sub.prog.len, extra, !w->raw_fonts);
     if (rc == 0) {
         size_t *sk = w->skip = xrealloc(w->skip, (w->n_skip + 1) * 2 * sizeof *sk);
         sk[2 * w->n_skip] = at, sk[2 * w->n_skip + 1] = w->out->len, w->n_skip++;
@@ -385,11 +390,11 @@ static void pdf_date(buf *b, const char *iso) {
  * clause, and where this writer meets it (pdf_a_test.py in the tests
  * checks each on the output through qpdf's JSON view):
  *   6.1.2    header %PDF-1.n (n 0..7) at byte 0, then a comment of four
- *            bytes above 127: write_pdf's first line.  PDF/A files say 1.7,
+ *            bytes above 127: pdf_writer_new's first line.  PDF/A files say 1.7,
  *            the version ISO 32000-1 (which PDF/A-2 is built on) describes;
  *            nothing used is newer than 1.4 (XMP stream, output intent).
  *   6.1.3    trailer with an ID (a hash of the body), no Encrypt, nothing
- *            after %%EOF: the end of write_pdf.
+ *            after %%EOF: write_trailer.
  *   6.1.4    a classic cross-reference table, one subsection from 0.
  *   6.1.6    strings in the document are hexadecimal with an even number
  *            of digits (text_string, put_hex4).
@@ -597,6 +602,7 @@ pdf_writer *pdf_writer_new(const pdf_meta *m, buf *out, err *e) {
     w->out = out;
     w->e = e;
     w->pdfa = m && m->pdfa;
+    w->raw_fonts = m && m->raw_fonts;
     fset_init(&w->fs), buf_init(&w->cs);
     buf_puts(out, w->pdfa ? "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n" : "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
     for (int i = O_CAT; i < O_FIRST_PAGE; i++) new_obj(w);

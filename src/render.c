@@ -218,7 +218,7 @@ int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_templa
     doc_document *d = render_compose(b, t, o, info, e);
     if (!d) return -1;
     pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                  b->id, d->meta_date, t->pdfa || f->pdfa};
+                  b->id, d->meta_date, t->pdfa || f->pdfa, o && o->district};
     lay_result *r = NULL;
     int rc = 0;
     if (f->pdf && !f->ofd) {
@@ -264,7 +264,7 @@ int render_letter(lay_ctx *lc, const model_letter *l, const tpl_template *t, buf
     }
     if (info) doc_write_text(d, &info->text);
     pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                  l->doc_number, d->meta_date, t->pdfa};
+                  l->doc_number, d->meta_date, t->pdfa, 0};
     lay_result *r = NULL;
     int rc = render_pdf(lc, d, t, &m, pdf, &r, e);
     if (info && r) {
@@ -391,7 +391,6 @@ char *render_form_path(const char *path, unsigned form) {
     const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
     size_t keep = dot && (!slash || dot > slash) && dot != path && dot[-1] != '/' ? (size_t)(dot - path) : strlen(path);
     char *p = xmalloc(keep + strlen(ext) + 1);
-    if (!p) return NULL;
     memcpy(p, path, keep);
     strcpy(p + keep, ext);
     return p;
