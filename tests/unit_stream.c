@@ -107,7 +107,7 @@ static void test_window(lay_ctx *lc, tpl_template *t) {
     co.word_ctx = t;
     doc_document *d = b ? compose_bulletin(b, &co, &e) : NULL;
     window w = {0, 0, 0, NULL};
-    pdf_meta m = {"t", NULL, NULL, "tongbao", NULL, "2026-11-21", 0};
+    pdf_meta m = {"t", NULL, NULL, "tongbao", NULL, "2026-11-21", 0, 0};
     buf out;
     buf_init(&out);
     w.pd = pdf_writer_new(&m, &out, &e);
