@@ -30,4 +30,16 @@ if [ "$BUILD" != build/san ]; then
         ok "streamed: peak RSS flat in the findings (200: $r200 MiB, 2,000: $r2000 MiB, with the appendix)" ||
         ko "streamed: peak RSS flat in the findings (200: $r200 MiB, 2,000: $r2000 MiB, with the appendix)" "$(cat "$ST/g200.out" "$ST/g2000.out")"
 fi
+# a face the own writer cannot embed (one fontconfig emboldens): the
+# streamed render stops at the page that meets it, lays the bulletin out
+# again whole and draws it with Cairo, the same file as asking for Cairo
+sed 's|</fontconfig>|<match target="font"><test name="family"><string>FandolFang</string></test><edit name="embolden" mode="assign"><bool>true</bool></edit></match></fontconfig>|' \
+    fonts/tongbao.conf >"$ST/emb.conf"
+sh tests/gen_n.sh 120 >"$ST/g120.xml"
+TONGBAO_FONTS_CONF="$ST/emb.conf" "$TB" render "$ST/g120.xml" --appendix -o "$ST/fb.pdf" >/dev/null 2>"$ST/fb.err"
+rc=$?
+TONGBAO_FONTS_CONF="$ST/emb.conf" TONGBAO_PDF_WRITER=cairo "$TB" render "$ST/g120.xml" --appendix -o "$ST/cairo.pdf" >/dev/null 2>&1
+[ $rc -eq 0 ] && cmp -s "$ST/fb.pdf" "$ST/cairo.pdf" && pdffonts "$ST/fb.pdf" 2>/dev/null | grep -q CairoFont &&
+    ok "streamed: a face only Cairo can draw falls back to Cairo for the whole bulletin (the file TONGBAO_PDF_WRITER=cairo writes)" ||
+    ko "streamed: a face only Cairo can draw falls back to Cairo for the whole bulletin" "exit $rc: $(head -c 300 "$ST/fb.err")"
 rm -rf "$ST"
