@@ -284,9 +284,10 @@ static void free_piece(lay_job *j, size_t b) {
     j->pcs[b] = NULL;
 }
 
-/* Streamed layout keeps the pieces of the last LAY_KEEP blocks (a
- * document that size lays out a second time without shaping again). */
-#define LAY_KEEP 64
+/* Streamed layout keeps the pieces of the last LAY_KEEP blocks: a
+ * document that size lays out a second time without shaping again, and a
+ * kept paragraph holds 72 bytes of cluster record a character. */
+#define LAY_KEEP 16
 
 /* ---- pagination ------------------------------------------------------- */
 

@@ -2,8 +2,9 @@
 # findings (tests/gen_n.sh), rendered in a fresh process without and with
 # the 问题清单 appendix: wall and CPU time, peak RSS, pages (sourced by
 # bench.sh: $TB, $T, $R), beside the figures before layout streamed its
-# pages to the writer (main at d968cf3: CPU s and peak RSS, body / with the
-# appendix, measured 2026-12-04 at load 7-9 on 2 cores).  Target (issue
+# pages to the writer (main at 3133027: CPU s and peak RSS, body / with the
+# appendix, measured 2026-12-04 at load 5.3-5.7 on 2 cores, run for run
+# beside the streamed binary).  Target (issue
 # 18): 50,000 findings with the appendix under 150 MiB, no slower.
 # TB_BENCH_GROWTH="10 100" measures only those.
 echo "== growth: one bulletin of N findings, render without / with the appendix (target: 50,000 with the appendix <= 150 MiB)"
@@ -23,11 +24,11 @@ for n in ${TB_BENCH_GROWTH:-10 100 1000 10000 50000}; do
         rm -f "$T/g.pdf"
     done
     case $n in
-    10) before="0.04 s, 21.7 MiB / 0.05 s, 22.8 MiB" ;;
-    100) before="0.05 s, 22.7 MiB / 0.07 s, 25.8 MiB" ;;
-    1000) before="0.10 s, 28.3 MiB / 0.26 s, 54.6 MiB" ;;
-    10000) before="0.69 s, 84.8 MiB / 2.23 s, 352 MiB" ;;
-    50000) before="2.99 s, 344 MiB / 10.8 s, 1,722 MiB" ;;
+    10) before="0.03 s, 20.3 MiB / 0.03 s, 21.0 MiB" ;;
+    100) before="0.03 s, 20.9 MiB / 0.04 s, 24.4 MiB" ;;
+    1000) before="0.07 s, 26.5 MiB / 0.16 s, 53.2 MiB" ;;
+    10000) before="0.44 s, 82.9 MiB / 1.72 s, 350 MiB" ;;
+    50000) before="2.28 s, 342 MiB / 8.10 s, 1,720 MiB" ;;
     *) before="" ;;
     esac
     printf '   %8s  %s%s\n' "$n" "$row" "$before"
