@@ -187,14 +187,17 @@ static void cli_nightly_times(nt_run *r) {
     fprintf(stderr,
             "nightly times (s), %d jobs, wall %.3f, process CPU %.3f:\n"
             "  main: scan %.3f  parse-wait %.3f  reserve %.3f  commit %.3f (%ld groups)  write %.3f  move %.3f"
-            "  report %.3f  wait-render %.3f  restore %.3f; serial %.2f ms per issued bulletin; CPU %.3f\n"
+            "  report %.3f  wait-render %.3f  restore %.3f; serial %.2f ms per issued bulletin; CPU %.3f"
+            " (reserve %.3f, commit %.3f: %.2f ms per issued bulletin)\n"
             "  writer: %ld batches, %ld files: write %.3f  sync %.3f  rename %.3f  move %.3f;"
-            " %ld checkpoints %.3f\n"
+            " %ld checkpoints %.3f; CPU %.3f\n"
             "  workers (sum): parse %.3f (%ld files, %.2f ms each)  bulletin %.3f  extracts %.3f"
             " (%ld items, %.2f ms each; CPU %.2f ms each)  hash %.3f\n",
             r->jobs, el, proc, r->tm_scan, r->tm_parse, r->tm_reserve, r->tm_commit, r->groups, r->tm_write, r->tm_move,
             r->tm_report, r->tm_wait, r->tm_restore, r->issued ? serial * 1e3 / (double)r->issued : 0.0, r->c_main,
+            r->c_reserve, r->c_commit, r->issued ? (r->c_reserve + r->c_commit) * 1e3 / (double)r->issued : 0.0,
             r->w_batches, r->w_files, r->tw_write, r->tw_sync, r->tw_rename, r->tw_move, r->w_ckpts, r->tw_ckpt,
+            r->c_writer,
             parse, np,
             np ? parse * 1e3 / (double)np : 0.0, render, extracts, nr,
             nr ? (render + extracts) * 1e3 / (double)nr : 0.0, nr ? cpu * 1e3 / (double)nr : 0.0, hash);

@@ -679,7 +679,7 @@ static int nt_prepare(void *ctx, model_bulletin *b, size_t index, err *e) {
  * the numbered ones for rendering.  The pool must be idle.  -1: database
  * error (r->fatal set). */
 static int nt_reserve(nt_run *r, size_t from) {
-    double t = nt_now();
+    double t = nt_now(), c = nt_clock(CLOCK_THREAD_CPUTIME_ID);
     size_t m = 0, cap = r->n - from;
     model_bulletin **bs = xmalloc((cap ? cap : 1) * sizeof *bs);
     size_t *idx = xmalloc((cap ? cap : 1) * sizeof *idx);
@@ -731,6 +731,7 @@ out:
     free(idx);
     free(res);
     r->tm_reserve += nt_now() - t;
+    r->c_reserve += nt_clock(CLOCK_THREAD_CPUTIME_ID) - c;
     return rc;
 }
 
@@ -769,9 +770,10 @@ static void nt_hand(nt_run *r, nt_item *it) {
 static int nt_flush(nt_run *r, size_t cur) {
     if (!store_in_group(r->s)) return 0;
     err e = {0};
-    double t = nt_now();
+    double t = nt_now(), c = nt_clock(CLOCK_THREAD_CPUTIME_ID);
     int rc = store_group_end(r->s, NULL, &e);
     r->tm_commit += nt_now() - t;
+    r->c_commit += nt_clock(CLOCK_THREAD_CPUTIME_ID) - c;
     if (rc < 0) {
         nt_fail(r, &e);
         return -1;
@@ -789,7 +791,7 @@ static int nt_commit(nt_run *r, nt_item *it) {
     store_source src = {it->xml, it->len, it->name, it->t->name, it->t->xml, "tongbao " TONGBAO_VERSION};
     store_result res;
     err e = {0};
-    double t = nt_now();
+    double t = nt_now(), c = nt_clock(CLOCK_THREAD_CPUTIME_ID);
     int rc = 0;
     if (!store_in_group(r->s)) {
         rc = store_group_begin(r->s, &e);
@@ -797,6 +799,7 @@ static int nt_commit(nt_run *r, nt_item *it) {
     }
     if (rc == 0) rc = store_commit(r->s, it->b, &src, &it->r, &res, &e);
     r->tm_commit += nt_now() - t;
+    r->c_commit += nt_clock(CLOCK_THREAD_CPUTIME_ID) - c;
     if (rc < 0) {
         nt_fail(r, &e);
         return -1;

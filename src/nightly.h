@@ -196,6 +196,8 @@ struct nt_run {
     long groups;
     double tm_scan, tm_parse, tm_reserve, tm_commit, tm_write, tm_move, tm_wait, tm_restore, tm_report;
     double c_main;              /* main thread CPU seconds (times) */
+    double c_reserve, c_commit; /* main thread CPU seconds reserving, committing */
+    double c_writer;            /* the writer thread's CPU seconds */
 };
 
 /* What a failed item's error means (nt_fate). */
