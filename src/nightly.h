@@ -252,6 +252,12 @@ void nt_fail(nt_run *r, const err *e);
  * rejected/NAME.err). */
 int nt_move(nt_run *r, nt_item *it, const char *sub, const err *why, char **moved, double *tm, err *e);
 void nt_reject(nt_run *r, nt_item *it);
+/* Leave an item in the inbox (a broken template: not the input's fault). */
+void nt_hold(nt_run *r, nt_item *it);
+/* Drop queued jobs and wait until no worker is busy. */
+void nt_pool_drain(nt_run *r);
+/* Redraw the command's progress bar (if it has one). */
+void nt_progress(nt_run *r);
 void nt_wait_done(nt_run *r);
 int nt_writer_start(nt_run *r, err *e);     /* nightly_writer.c */
 void nt_writer_drain(nt_run *r);
