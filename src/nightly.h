@@ -13,7 +13,8 @@
  * summary.
  *
  * The database is used by the main thread only: store_reserve numbers the
- * whole batch in input order (with history_prepare for each bulletin),
+ * batch in input order a part at a time, the next part while the one
+ * before renders (store_reserve_after; with history_prepare for each bulletin),
  * workers render (and hash) ahead of the commit cursor within a bounded
  * window, and store_commit records each bulletin in input order.  A stale
  * commit (an earlier item failed, or someone else issued in the series)
@@ -194,6 +195,14 @@ struct nt_run {
      * NT_GROUPED in the store's open group; groups counts the commits. */
     size_t grp_lo;
     long groups;
+    /* Numbering a part at a time (nightly_batch.c): items before `reserved`
+     * have been through a reservation; ahead_off stops numbering ahead
+     * until the next full reservation; n_ahead counts the parts numbered
+     * ahead. */
+    size_t reserved;
+    int ahead_off;
+    long n_ahead;
+    long n_renumber;            /* stale commits: the rest numbered again */
     double tm_scan, tm_parse, tm_reserve, tm_commit, tm_write, tm_move, tm_wait, tm_restore, tm_report;
     double c_main;              /* main thread CPU seconds (times) */
     double c_reserve, c_commit; /* main thread CPU seconds reserving, committing */

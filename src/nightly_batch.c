@@ -25,37 +25,43 @@ static int nt_prepare(void *ctx, model_bulletin *b, size_t index, err *e) {
     return history_prepare(p->r->s, b, NULL, &it->r.context, e);
 }
 
-/* Number every unfinished item from `from` on, in input order, and queue
- * the numbered ones for rendering.  The pool must be idle.  -1: database
- * error (r->fatal set). */
-static int nt_reserve(nt_run *r, size_t from) {
-    double t = nt_now(), c = nt_clock(CLOCK_THREAD_CPUTIME_ID);
-    size_t m = 0, cap = r->n - from;
-    model_bulletin **bs = xmalloc((cap ? cap : 1) * sizeof *bs);
-    size_t *idx = xmalloc((cap ? cap : 1) * sizeof *idx);
-    store_result *res = xcalloc(cap ? cap : 1, sizeof *res);
+/* The batch is numbered a part at a time (issue 18).  Numbering all of it
+ * before the first render kept the workers idle for 3-4 ms a bulletin;
+ * now the first part is numbered, and the next one while the workers
+ * render the part before (nt_reserve_ahead).  A part is NT_RESERVE_PART
+ * items, or at least four render windows. */
+#define NT_RESERVE_PART 64
+
+static size_t nt_window(const nt_run *r) { return (size_t)r->jobs * 4 + 2; }
+static size_t nt_part(const nt_run *r) {
+    if (r->dry) return r->n;   /* a dry run numbers everything at once */
+    size_t w = 4 * nt_window(r);
+    return w > NT_RESERVE_PART ? w : NT_RESERVE_PART;
+}
+/* States a reservation numbers (again). */
+static int nt_numbered_state(int s) { return s == NT_PARSED || s == NT_ALREADY || s == NT_QUEUED || s == NT_RENDERED; }
+
+/* Reserve the part from[0..m) (indices idx) after the fixed items (their
+ * models), queue what is numbered, and set r->reserved to end.  1: a fixed
+ * item no longer matches, nothing numbered; -1: database error (r->fatal
+ * set). */
+static int nt_reserve_run(nt_run *r, model_bulletin **fixed, size_t n_fixed, model_bulletin **bs, size_t *idx,
+                          size_t m, size_t end) {
+    store_result *res = xcalloc(m ? m : 1, sizeof *res);
     err e = {0};
-    int rc = -1;
-    if (!bs || !idx || !res) {
+    if (!res) {
         err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         nt_fail(r, &e);
-        goto out;
-    }
-    for (size_t k = from; k < r->n; k++) {
-        nt_item *it = &r->items[k];
-        int s = it->state;
-        if (s != NT_PARSED && s != NT_ALREADY && s != NT_QUEUED && s != NT_RENDERED) continue;
-        nt_item_drop_render(it);
-        bs[m] = it->b;
-        idx[m++] = k;
+        return -1;
     }
     nt_prep pc = {r, idx};
-    if (store_reserve(r->s, bs, m, nt_prepare, &pc, res, &e) < 0) {
-        nt_fail(r, &e);
-        goto out;
+    int rc = store_reserve_after(r->s, fixed, n_fixed, bs, m, nt_prepare, &pc, res, &e);
+    if (rc < 0) nt_fail(r, &e);
+    if (rc != 0) {
+        free(res);
+        return rc;
     }
     pthread_mutex_lock(&r->mu);
-    r->q_head = r->q_tail = 0;
     for (size_t j = 0; j < m; j++) {
         nt_item *it = &r->items[idx[j]];
         if (res[j].already_issued) {
@@ -73,18 +79,98 @@ static int nt_reserve(nt_run *r, size_t from) {
             if (!r->dry) r->queue[r->q_tail++] = idx[j];
         }
     }
+    r->reserved = end;
     pthread_cond_broadcast(&r->cv_work);
     pthread_mutex_unlock(&r->mu);
-    rc = 0;
+    free(res);
+    return 0;
+}
+
+/* Number the unfinished items from `from` on, a part of them, in input
+ * order, and queue the numbered ones for rendering; items after the part
+ * wait for the next one (NT_PARSED).  The pool must be idle.  -1: database
+ * error (r->fatal set). */
+static int nt_reserve(nt_run *r, size_t from) {
+    double t = nt_now(), c = nt_clock(CLOCK_THREAD_CPUTIME_ID);
+    size_t m = 0, cap = r->n - from, part = nt_part(r), end = from;
+    model_bulletin **bs = xmalloc((cap ? cap : 1) * sizeof *bs);
+    size_t *idx = xmalloc((cap ? cap : 1) * sizeof *idx);
+    int rc = -1;
+    if (!bs || !idx) {
+        err e = {0};
+        err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        nt_fail(r, &e);
+        goto out;
+    }
+    pthread_mutex_lock(&r->mu);
+    r->q_head = r->q_tail = 0;
+    r->ahead_off = 0;
+    pthread_mutex_unlock(&r->mu);
+    for (size_t k = from; k < r->n; k++) {
+        nt_item *it = &r->items[k];
+        if (!nt_numbered_state(it->state)) continue;
+        nt_item_drop_render(it);
+        if (m < part) {
+            bs[m] = it->b;
+            idx[m++] = k;
+            end = k + 1;
+        } else {
+            it->state = NT_PARSED;   /* numbered again with its part */
+        }
+    }
+    if (m < part) end = r->n;
+    rc = nt_reserve_run(r, NULL, 0, bs, idx, m, end);
 out:
     free(bs);
     free(idx);
-    free(res);
     r->tm_reserve += nt_now() - t;
     r->c_reserve += nt_clock(CLOCK_THREAD_CPUTIME_ID) - c;
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
+/* Number the next part (from r->reserved) while the workers render the
+ * items before it: those from the cursor on, not committed yet, are
+ * recorded provisionally first, as their commits will record them
+ * (store_reserve_after; they are only read, the workers may be rendering
+ * them).  If one no longer matches, nothing is numbered: its commit comes
+ * back stale and numbers everything from there again.  -1: database error. */
+static int nt_reserve_ahead(nt_run *r, size_t cur) {
+    double t = nt_now(), c = nt_clock(CLOCK_THREAD_CPUTIME_ID);
+    size_t nf = 0, m = 0, part = nt_part(r), end = r->reserved, cap = r->n - cur;
+    model_bulletin **fixed = xmalloc(cap * sizeof *fixed), **bs = xmalloc(cap * sizeof *bs);
+    size_t *idx = xmalloc(cap * sizeof *idx);
+    int rc = -1;
+    if (!fixed || !bs || !idx) {
+        err e = {0};
+        err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        nt_fail(r, &e);
+        goto out;
+    }
+    pthread_mutex_lock(&r->mu);
+    for (size_t k = cur; k < r->reserved; k++) {
+        int s = r->items[k].state;
+        if (s == NT_QUEUED || s == NT_RENDERING || s == NT_RENDERED) fixed[nf++] = r->items[k].b;
+    }
+    pthread_mutex_unlock(&r->mu);
+    for (size_t k = r->reserved; k < r->n && m < part; k++) {
+        nt_item *it = &r->items[k];
+        end = k + 1;
+        if (it->state != NT_PARSED) continue;
+        bs[m] = it->b;
+        idx[m++] = k;
+    }
+    if (m < part) end = r->n;
+    rc = nt_reserve_run(r, fixed, nf, bs, idx, m, end);
+    if (rc == 1) r->ahead_off = 1;   /* until the stale commit numbers again */
+    if (rc == 0) r->n_ahead++;
+out:
+    free(fixed);
+    free(bs);
+    free(idx);
+    r->tm_reserve += nt_now() - t;
+    r->c_reserve += nt_clock(CLOCK_THREAD_CPUTIME_ID) - c;
+    return rc < 0 ? -1 : 0;
+}
 
 /* ---- committing, the main loop ------------------------------------------------ */
 
@@ -239,7 +325,7 @@ static void nt_dry_item(nt_run *r, nt_item *it) {
  * Rendering runs at most a window ahead of the oldest item not finished
  * (r->fin), so the PDFs held in memory stay bounded. */
 static void nt_run_batch(nt_run *r) {
-    size_t cur = 0, window = (size_t)r->jobs * 4 + 2;
+    size_t cur = 0, window = nt_window(r);
     while (!r->fatal && !nt_stop_signal()) {
         nt_reap(r, cur);
         if (r->fatal) break;
@@ -255,6 +341,25 @@ static void nt_run_batch(nt_run *r) {
         }
         nt_item *it = cur < r->n ? &r->items[cur] : NULL;
         int st = it ? it->state : NT_FINISHED;
+        /* The next part is numbered while a window of this one is still to
+         * commit (the group before it is committed first). */
+        int ahead = !r->dry && !r->ahead_off && r->reserved < r->n && cur + window >= r->reserved;
+        if ((ahead || st == NT_PARSED) && store_in_group(r->s)) {
+            pthread_mutex_unlock(&r->mu);
+            if (nt_flush(r, cur) < 0) break;
+            continue;
+        }
+        if (ahead && st != NT_PARSED) {
+            pthread_mutex_unlock(&r->mu);
+            if (nt_reserve_ahead(r, cur) < 0) break;
+            continue;
+        }
+        if (st == NT_PARSED) {   /* not numbered yet: nothing from here on is */
+            pthread_mutex_unlock(&r->mu);
+            nt_pool_drain(r);
+            if (nt_reserve(r, cur) < 0) break;
+            continue;
+        }
         /* The open group ends before anything but the commit of the next
          * rendered item (above). */
         if (st != NT_RENDERED && store_in_group(r->s)) {
@@ -322,6 +427,7 @@ static void nt_run_batch(nt_run *r) {
                 break;
             }
             nt_pool_drain(r);
+            r->n_renumber++;
             if (nt_reserve(r, cur) < 0) break;
             continue;
         }

@@ -1180,6 +1180,30 @@ static void test_two_phase(void) {
     mfree(x);
     mfree(y);
 
+    /* numbering a part after items reserved before (issue 18): the fixed
+     * item is recorded provisionally, not touched; c is numbered after it;
+     * once the history moves under the fixed item nothing is numbered */
+    model_bulletin *pa = mk("S", "pa", "2026-11-21", TWO), *pc = mk("S", "pc", "2026-11-21", TWO);
+    r = store_reserve(s, &pa, 1, NULL, NULL, &one, &e);
+    int pa_no = pa->issue_no;
+    const char *pa_id = nth(pa, 0)->id;
+    r = r == 0 ? store_reserve_after(s, &pa, 1, &pc, 1, NULL, NULL, &one, &e) : r;
+    CHECK("reserve after a fixed item: numbered after it, the fixed one untouched",
+          r == 0 && pc->issue_no == pa_no + 1 && pa->issue_no == pa_no && nth(pa, 0)->id == pa_id &&
+          str_eq(nth(pc, 0)->repeat_note, "该问题第7次通报，前次见第6期"),
+          "r=%d %d/%d %s", r, pc->issue_no, pa_no, nth(pc, 0)->repeat_note ? nth(pc, 0)->repeat_note : "-");
+    model_bulletin *pi = mk("S", "pi", "2026-11-21", TWO);
+    issue(s, pi, NULL, &one, &e);
+    long long rows = rowcount(p);
+    model_bulletin *pd = mk("S", "pd", "2026-11-21", TWO);
+    r = store_reserve_after(s, &pa, 1, &pd, 1, NULL, NULL, &one, &e);
+    CHECK("reserve after a fixed item that no longer matches: 1, nothing numbered or recorded",
+          r == 1 && pd->issue_no == 0 && pa->issue_no == pa_no && rowcount(p) == rows, "r=%d no=%d", r, pd->issue_no);
+    mfree(pa);
+    mfree(pc);
+    mfree(pi);
+    mfree(pd);
+
     /* group commit (issue 18): items recorded under savepoints of one
      * transaction; one already issued is undone alone; nothing is visible
      * to another connection (nor durable) before store_group_end */
