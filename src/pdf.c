@@ -38,6 +38,7 @@ typedef struct {
     size_t *skip;              /* [start, end) pairs the file ID does not hash */
     size_t n_skip;
     int pdfa;                  /* PDF/A-2b: refuse rather than fall back */
+    int raw_fonts;             /* font programs unfiltered (pdf.h) */
     char refused[160];         /* the face that could not be embedded, for the message */
     struct libdeflate_compressor *z; /* one per document, made at the first stream */
     unsigned char *zout;       /* its output, reused: faulted in once a document */
@@ -115,11 +116,11 @@ static void begin_obj(pw *w, int id) {
  * more at two to five times the cost.  Deterministic for a given libdeflate. */
 #define PW_ZLEVEL 1
 
-/* A stream object, deflated when that makes it smaller.  extra: more
+/* A stream object, deflated when z and that makes it smaller.  extra: more
  * dictionary entries. */
-static int stream_obj(pw *w, int id, const void *data, size_t len, const char *extra) {
+static int stream_obj_z(pw *w, int id, const void *data, size_t len, const char *extra, int z) {
     size_t zl = 0;
-    if (len > 64) {
+    if (z && len > 64) {
         if (!w->z && !(w->z = libdeflate_alloc_compressor(PW_ZLEVEL))) return -1;
         size_t bound = libdeflate_zlib_compress_bound(w->z, len);
         if (bound > w->zcap) {
@@ -135,6 +136,10 @@ static int stream_obj(pw *w, int id, const void *data, size_t len, const char *e
     buf_add(w->out, deflated ? (const void *)w->zout : data, deflated ? zl : len);
     buf_puts(w->out, "\nendstream\nendobj\n");
     return 0;
+}
+
+static int stream_obj(pw *w, int id, const void *data, size_t len, const char *extra) {
+    return stream_obj_z(w, id, data, len, extra, 1);
 }
 
 /* A text string: UTF-16BE with a byte-order mark, in hex. */
@@ -328,7 +333,7 @@ static int write_font(pw *w, size_t fi) {
     /* the program is most of the file and already named by the subset tag:
      * the file ID need not hash it again */
     size_t at = w->out->len;
-    rc = stream_obj(w, o_file, sub.prog.data, sub.prog.len, extra);
+    rc = stream_obj_z(w, o_file, sub.prog.data, sub.prog.len, extra, !w->raw_fonts);
     if (rc == 0) {
         size_t *sk = w->skip = xrealloc(w->skip, (w->n_skip + 1) * 2 * sizeof *sk);
         sk[2 * w->n_skip] = at, sk[2 * w->n_skip + 1] = w->out->len, w->n_skip++;
@@ -696,6 +701,7 @@ int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e) {
     w.out = out;
     w.e = e;
     w.pdfa = pdfa;
+    w.raw_fonts = m && m->raw_fonts;
     fset_init(&w.fs), buf_init(&w.cs);
     int rc = write_pdf(&w, r, m);
     pw_free(&w);

@@ -182,7 +182,7 @@ int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_templa
     int rc = 0;
     if (f->pdf) {
         pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                      b->id, d->meta_date, t->pdfa || f->pdfa};
+                      b->id, d->meta_date, t->pdfa || f->pdfa, o && o->district};
         rc = pdf_render(r, &m, f->pdf, e);
     }
     if (f->ofd && !rc) {
@@ -231,7 +231,7 @@ int render_letter(lay_ctx *lc, const model_letter *l, const tpl_template *t, buf
         return -1;
     }
     pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                  l->doc_number, d->meta_date, t->pdfa};
+                  l->doc_number, d->meta_date, t->pdfa, 0};
     int rc = pdf_render(r, &m, pdf, e);
     if (info) {
         info->pages = (int)r->n_pages;

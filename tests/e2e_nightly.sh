@@ -92,6 +92,16 @@ check "outputs: bulletin = archive export" sh -c "'$TB' archive export --db '$DB
 check "outputs: by-hand issue restored from the archive" cmp "$NT/n1-by-hand.pdf" "$D1/$S-2026-001.pdf"
 check "outputs: extract = regen --district" sh -c "'$TB' regen --db '$DB' --series '$S' --issue 2 --district 东湖区 -o '$NT/r2.pdf' >/dev/null && cmp '$NT/r2.pdf' '$D2/东湖区.pdf'"
 check "outputs: restored extract = regen --district" sh -c "'$TB' regen --db '$DB' --series '$S' --issue 1 --district 北塘区 -o '$NT/r1.pdf' >/dev/null && cmp '$NT/r1.pdf' '$D1/北塘区.pdf'"
+# extracts store their font programs unfiltered (pdf.h: deflating them was
+# half an extract's CPU); the bulletin, which the archive keeps, deflates
+# them; both embed subsets of every face
+xf=$(grep -a -e '/Subtype /CIDFontType0C' -e '/Length1 ' "$D2/东湖区.pdf")
+bf=$(grep -a -e '/Subtype /CIDFontType0C' -e '/Length1 ' "$D2/$S-2026-002.pdf")
+[ -n "$xf" ] && ! printf '%s\n' "$xf" | grep -q FlateDecode && [ -n "$bf" ] &&
+    [ "$(printf '%s\n' "$bf" | grep -c FlateDecode)" -eq "$(printf '%s\n' "$bf" | wc -l)" ] &&
+    pdffonts "$D2/东湖区.pdf" | awk 'NR > 2 {n++; if ($(NF-4) != "yes" || $(NF-3) != "yes") bad = 1} END {exit bad || !n}' &&
+    ok "extract: font programs embedded as subsets, unfiltered; the bulletin's deflated" ||
+    ko "extract: font programs embedded as subsets, unfiltered; the bulletin's deflated" "$(printf '%s\n' "$xf" "$bf" | head -c 400; pdffonts "$D2/东湖区.pdf")"
 pdftotext "$D2/东湖区.pdf" - 2>/dev/null | tr -d ' \n' >"$NT/x.txt"
 grep -q '东湖区：' "$NT/x.txt" && grep -q 'JC2026-002-' "$NT/x.txt" && ! grep -q '西山区石桥' "$NT/x.txt" &&
     ok "extract: addressed to its district, its findings with IDs only" || ko "extract: addressed to its district, its findings with IDs only" "$(head -c 300 "$NT/x.txt")"
