@@ -551,8 +551,12 @@ static void *nt_worker_main(void *arg) {
     nt_worker_nice();
     pthread_mutex_lock(&r->mu);
     for (;;) {
-        while (!r->quit && !(r->q_head < r->q_tail && r->queue[r->q_head] < r->limit))
+        while (!r->quit && !(r->q_head < r->q_tail && r->queue[r->q_head] < r->limit)) {
+            /* work queued but beyond the window: the commits or the writer lag */
+            double t = r->q_head < r->q_tail ? nt_now() : 0;
             pthread_cond_wait(&r->cv_work, &r->mu);
+            if (t) w->t_window += nt_now() - t;
+        }
         if (r->quit) break;
         nt_item *it = &r->items[r->queue[r->q_head++]];
         int parse = it->state == NT_NEW;

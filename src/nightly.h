@@ -127,6 +127,7 @@ typedef struct {
     double t_hash;                          /* wall seconds hashing PDFs */
     double t_parse, t_render, t_extracts;   /* wall seconds */
     double c_render;                        /* thread CPU seconds rendering */
+    double t_window;                        /* wall seconds waiting with work beyond the window */
     long n_parse, n_render;
 } nt_worker;
 

@@ -212,9 +212,10 @@ static int scope_sums(store *s, sqlite3_int64 series_id, arena *a, store_stats *
 
 /* Open findings with a deadline before day: counted on every call, from
  * the partial index of open findings (the summary cannot keep it: it
- * depends on the day asked about). */
-static int count_overdue(store *s, sqlite3_int64 series_id, const char *day, long long *n, err *e) {
-    sqlite3_stmt *st = store_stmt(s, Q_ST_OVERDUE, e);
+ * depends on the day asked about).  which: Q_ST_OVERDUE counts them (the
+ * recount), Q_ST_NOT_DUE the other open ones (the summary, store.c). */
+static int count_open_q(store *s, int which, sqlite3_int64 series_id, const char *day, long long *n, err *e) {
+    sqlite3_stmt *st = store_stmt(s, which, e);
     if (!st) return -1;
     store_binder bd = {st, SQLITE_OK};
     store_bind_int(&bd, 1, series_id);
@@ -224,6 +225,9 @@ static int count_overdue(store *s, sqlite3_int64 series_id, const char *day, lon
     *n = r > 0 ? sqlite3_column_int64(st, 0) : 0;
     store_stmt_done(st);
     return r < 0 ? -1 : 0;
+}
+static int count_overdue(store *s, sqlite3_int64 series_id, const char *day, long long *n, err *e) {
+    return count_open_q(s, Q_ST_OVERDUE, series_id, day, n, e);
 }
 
 
@@ -296,7 +300,7 @@ int store_series_stats(store *s, const char *series, const char *today,
     const char *doing = "computing statistics";
     int own_tx = sqlite3_get_autocommit(s->db);
     if (own_tx && store_tx_begin(s, 0, doing, e) < 0) return -1;
-    long long open_all = 0, overdue = 0;
+    long long open_all = 0, not_due = 0;
     int bad = 0, r;
     sqlite3_stmt *st = store_stmt(s, Q_SUM_ROW, e);
     if (!st || (r = sqlite3_bind_int64(st, 1, sid)) != SQLITE_OK) {
@@ -347,10 +351,10 @@ int store_series_stats(store *s, const char *series, const char *today,
         store_oom(s, e);
         goto fail;
     }
-    if (r < 0 || count_overdue(s, sid, day, &overdue, e) < 0) goto fail;
+    if (r < 0 || count_open_q(s, Q_ST_NOT_DUE, sid, day, &not_due, e) < 0) goto fail;
     if (own_tx) store_tx_rollback(s);
-    out->overdue = (long)overdue;
-    out->open = (long)(open_all - overdue);
+    out->overdue = (long)(open_all - not_due);
+    out->open = (long)not_due;
     out->done = out->findings - (long)open_all;
     return 0;
 fail:
