@@ -66,22 +66,17 @@ const char *cellval_text(const grid_cell *c, char *out, size_t cap) {
     return out;
 }
 
-char *cellval_dup(arena *a, const grid_cell *c, int *oom) {
+char *cellval_dup(arena *a, const grid_cell *c) {
     if (!c || c->kind == GRID_EMPTY) return NULL;
     if (c->kind == GRID_NUMBER) {
         char tmp[64];
         number_text(c->text, tmp, sizeof tmp);
-        char *r = arena_strdup(a, tmp);
-        if (!r) *oom = 1;
-        return r;
+        return arena_strdup(a, tmp);
     }
     const char *s = c->text;
     size_t n = strlen(s);
     trim(&s, &n);
-    if (!n) return NULL;
-    char *r = arena_strndup(a, s, n);
-    if (!r) *oom = 1;
-    return r;
+    return n ? arena_strndup(a, s, n) : NULL;
 }
 
 /* ---- calendar ------------------------------------------------------------------ */

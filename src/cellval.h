@@ -20,8 +20,8 @@
  * an empty cell.  Long texts are cut at cap-1 bytes: use cellval_dup for
  * the whole thing. */
 const char *cellval_text(const grid_cell *c, char *out, size_t cap);
-/* The same, whole, in the arena; NULL for empty (or out of memory: *oom). */
-char *cellval_dup(arena *a, const grid_cell *c, int *oom);
+/* The same, whole, in the arena; NULL for an empty cell. */
+char *cellval_dup(arena *a, const grid_cell *c);
 
 /* Parse a date (with_time: a date-time is fine too) from a cell.
  * year_hint: the year for 11月22日 (0 = refuse a date without a year).

@@ -374,14 +374,13 @@ static void templates_absolute(char **dirs, size_t n) {
     }
 }
 
-/* Step 2: one row per NAME.xml in dirs[i], appended to *rows; 0 or
- * TB_EINTERNAL (out of memory). */
-static int templates_scan_dir(char **dirs, size_t i, tpl_row **rows, size_t *n_rows, size_t *cap) {
-    int rc = 0;
+/* Step 2: one row per NAME.xml in dirs[i], appended to *rows (a directory
+ * that cannot be read adds none). */
+static void templates_scan_dir(char **dirs, size_t i, tpl_row **rows, size_t *n_rows, size_t *cap) {
     DIR *d = opendir(dirs[i]);
-    if (!d) return 0;
+    if (!d) return;
     struct dirent *de;
-    while ((de = readdir(d)) && rc == 0) {
+    while ((de = readdir(d))) {
         size_t l = strlen(de->d_name);
         if (l < 5 || strcmp(de->d_name + l - 4, ".xml")) continue;
         if (*n_rows == *cap) {
@@ -396,9 +395,9 @@ static int templates_scan_dir(char **dirs, size_t i, tpl_row **rows, size_t *n_r
         r->name = xstrndup(de->d_name, l - 4);
         size_t pl = strlen(dirs[i]) + l + 2;
         r->path = xmalloc(pl);
-        if (r->path) snprintf(r->path, pl, "%s/%s", dirs[i], de->d_name);
+        snprintf(r->path, pl, "%s/%s", dirs[i], de->d_name);
         err e = {0};
-        tpl_template *t = r->path ? tpl_load_file(r->path, &e) : NULL;
+        tpl_template *t = tpl_load_file(r->path, &e);
         if (t) {
             r->kind = xstrdup(t->kind ? t->kind : "");
             r->desc = xstrdup(t->description ? t->description : "");
@@ -412,10 +411,8 @@ static int templates_scan_dir(char **dirs, size_t i, tpl_row **rows, size_t *n_r
         }
         tpl_free(t);
         (*n_rows)++;
-        if (!r->name || !r->path || !r->kind || !r->desc) rc = TB_EINTERNAL;
     }
     closedir(d);
-    return rc;
 }
 
 /* Step 3: the search order, the table and the reasons of broken ones;
@@ -486,10 +483,8 @@ int cli_templates(int argc, char **argv) {
     while (k < n) label[k++] = "built-in";
     tpl_row *rows = NULL;
     size_t n_rows = 0, cap = 0;
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) rc = templates_scan_dir(dirs, i, &rows, &n_rows, &cap);
-    if (rc == 0) rc = templates_print(rows, n_rows, dirs, label, n);
-    else fprintf(stderr, "tongbao: templates: out of memory\n");
+    for (size_t i = 0; i < n; i++) templates_scan_dir(dirs, i, &rows, &n_rows, &cap);
+    int rc = templates_print(rows, n_rows, dirs, label, n);
     for (size_t i = 0; i < n_rows; i++) {
         free(rows[i].name);
         free(rows[i].path);

@@ -131,10 +131,7 @@ int cli_import(int argc, char **argv) {
         return TB_EUSAGE;
     }
     char *outbuf = NULL;
-    if (!out && !(out = outbuf = default_xml(in))) {
-        fprintf(stderr, "tongbao: import: out of memory\n");
-        return TB_EINTERNAL;
-    }
+    if (!out) out = outbuf = default_xml(in);
     int rc = strcmp(out, "-") ? cli_out_check("import", out, in, NULL) : 0;
     if (rc) {
         free(outbuf);
@@ -298,15 +295,11 @@ static int look_up(store *s, const ledger_doc *d, one_finding *info, err *e) {
         return 0;
     }
     scan_ctx c = {xcalloc(d->n, sizeof *c.rows), xcalloc(d->n, sizeof *c.info), d->n};
-    int rc = 0;
-    if (!c.rows || !c.info) rc = err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-    if (rc == 0) {
-        for (size_t i = 0; i < d->n; i++) c.rows[i] = &d->rows[i], c.info[i].a = d->arena;
-        qsort(c.rows, d->n, sizeof *c.rows, cmp_row);
-        store_finding_filter all = {0};
-        if (store_list_findings(s, &all, scan_row, &c, e) < 0) rc = -1;
-        for (size_t i = 0; i < d->n && rc == 0; i++) info[c.rows[i] - d->rows] = c.info[i];
-    }
+    for (size_t i = 0; i < d->n; i++) c.rows[i] = &d->rows[i], c.info[i].a = d->arena;
+    qsort(c.rows, d->n, sizeof *c.rows, cmp_row);
+    store_finding_filter all = {0};
+    int rc = store_list_findings(s, &all, scan_row, &c, e) < 0 ? -1 : 0;
+    for (size_t i = 0; i < d->n && rc == 0; i++) info[c.rows[i] - d->rows] = c.info[i];
     free(c.rows);
     free(c.info);
     return rc;

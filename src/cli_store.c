@@ -103,7 +103,6 @@ static int issue_sweep_parts(store *s, const model_bulletin *b, const store_resu
     size_t dl = slash ? (size_t)(slash - out) : 0;
     const char *base = slash ? slash + 1 : out;
     char *dir = slash ? xstrndup(out, dl ? dl : 1) : xstrdup(".");
-    if (!dir) return err_set(e, TB_EINTERNAL, out, 0, 0, "out of memory");
     DIR *d = opendir(dir);
     if (!d) {
         free(dir);
@@ -246,7 +245,6 @@ static int issue_outputs(issue_ctx *c, const char *in, const char *out, const ch
         const char *ext = k == IS_OFD ? ".ofd" : ".pdf";
         if (out && (named == RENDER_OFD) == (k == IS_OFD)) c->out[k] = xstrdup(out);
         else c->out[k] = out ? render_form_path(out, is_form[k]) : cli_default_out(in, ext);
-        if (!c->out[k]) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         if (file_out_check(c->out[k], 0, inputs, e) < 0) return -1;
     }
     return 0;

@@ -44,11 +44,6 @@ const char **compose_districts(const model_bulletin *b, arena *a, size_t *n) {
 
 /* ---- context ------------------------------------------------------------------ */
 
-int compose_oom(compose_ctx *c) {
-    return err_set(c->e, TB_EINTERNAL, c->b ? c->b->source : NULL, 0, 0,
-                   "out of memory while composing the bulletin");
-}
-
 const char *compose_word(const compose_ctx *c, const char *key, const char *def) {
     if (c->o && c->o->word) {
         const char *w = c->o->word(c->o->word_ctx, key);

@@ -36,8 +36,6 @@ typedef struct {
 
 /* ---- compose.c ------------------------------------------------------------ */
 
-/* Records "out of memory" in the context's err; returns -1. */
-int compose_oom(compose_ctx *c);
 /* The template's wording for key, else def. */
 const char *compose_word(const compose_ctx *c, const char *key, const char *def);
 /* Expand a pattern ({name}, [a|b]; compose.h) into out. */

@@ -65,10 +65,6 @@ typedef struct {
     size_t n_lv;
 } letter_ctx;
 
-static int letter_oom(letter_ctx *x) {
-    return err_set(x->c.e, TB_EINTERNAL, x->l->series, 0, 0, "out of memory while composing the letter");
-}
-
 /* The template's wording for a key compose_letter_check has vouched for. */
 static const char *lword(letter_ctx *x, const char *key) { return compose_word(&x->c, key, ""); }
 
@@ -130,16 +126,13 @@ static int add_item(letter_ctx *x, const model_letter_item *it, int n) {
     buf_init(&prob);
     place_of(it, &place);
     if (it->text) buf_add(&prob, it->text, compose_stripped_len(it->text));
-    const char *ps = buf_cstr(&place), *pr = buf_cstr(&prob);
     int rc = 0;
-    if (!ps || !pr) rc = letter_oom(x);
-    if (rc == 0) {
-        compose_var v[] = {{"n", num}, {"place", ps}, {"problem", pr}, {"id", it->id ? it->id : ""},
-                           {"issue", issue}, {"deadline", dl}, {"missed", missed},
-                           {"level", it->level_name ? it->level_name : ""}, {"times", it->level > 1 ? times : ""}};
-        const char *s = compose_subst_str(&x->c, lword(x, "letter-item"), v, sizeof v / sizeof v[0]);
-        if (!s || !text_block(x, "body", PART_FINDINGS, s)) rc = -1;
-    }
+    compose_var v[] = {{"n", num}, {"place", buf_cstr(&place)}, {"problem", buf_cstr(&prob)},
+                       {"id", it->id ? it->id : ""}, {"issue", issue}, {"deadline", dl}, {"missed", missed},
+                       {"level", it->level_name ? it->level_name : ""}, {"times", it->level > 1 ? times : ""}};
+    const char *s = compose_subst_str(&x->c, lword(x, "letter-item"), v, sizeof v / sizeof v[0]);
+    if (!s) rc = -1;
+    else text_block(x, "body", PART_FINDINGS, s);
     buf_free(&place);
     buf_free(&prob);
     return rc;
@@ -216,21 +209,19 @@ static int compose_letter_all(letter_ctx *x) {
         set_field(x, "series", l->series) < 0 || set_field(x, "district", l->district) < 0 ||
         set_field(x, "year", year) < 0 || set_field(x, "cc", cc) < 0)
         return -1;
-    if (!(d->meta_title = arena_strdup(d->arena, title)) || !(d->meta_date = arena_strdup(d->arena, iso)) ||
-        (l->issuer && !(d->meta_author = arena_strdup(d->arena, l->issuer))) ||
-        (l->series && !(d->meta_subject = arena_strdup(d->arena, l->series))))
-        return letter_oom(x);
+    d->meta_title = arena_strdup(d->arena, title);
+    d->meta_date = arena_strdup(d->arena, iso);
+    d->meta_author = arena_strdup(d->arena, l->issuer);     /* NULL stays NULL */
+    d->meta_subject = arena_strdup(d->arena, l->series);
 
     doc_block *b = text_block(x, "title", NULL, title);
-    if (!b || !(b->outline = arena_strdup(d->arena, title))) return b ? letter_oom(x) : -1;
+    b->outline = arena_strdup(d->arena, title);
     buf tb;
     buf_init(&tb);
     buf_puts(&tb, to);
     if (utf8_last(to) != 0xFF1A && utf8_last(to) != ':') buf_puts(&tb, "：");
-    const char *ts = buf_cstr(&tb);
-    b = ts ? text_block(x, "to", NULL, ts) : NULL;
+    b = text_block(x, "to", NULL, buf_cstr(&tb));
     buf_free(&tb);
-    if (!b) return ts ? -1 : letter_oom(x);
     b->keep_with_next = 1;
 
     if (add_groups(x) < 0) return -1;
@@ -270,12 +261,9 @@ doc_document *compose_letter(const model_letter *l, const compose_level *levels,
     x.c.kind = COMPOSE_ZHENGGAI;
     x.c.district = l->district;
     x.c.d = doc_new();
-    if (!x.c.d) {
-        err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
     if (compose_letter_all(&x) < 0) {
-        if (e && !e->code) letter_oom(&x);
+        /* every failure above sets e; a bare -1 would be a bug here */
+        if (e && !e->code) err_set(e, TB_EINTERNAL, l->series, 0, 0, "the letter could not be composed");
         doc_free(x.c.d);
         return NULL;
     }

@@ -41,11 +41,6 @@ static char *to_utf8(const char *data, size_t len, const char *from, const char 
         return NULL;
     }
     iconv_close(cd);
-    if (il > 0) {
-        free(out);
-        err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
     *op = 0;
     *out_len = (size_t)(op - out);
     return out;
@@ -121,11 +116,6 @@ grid *csv_read_memory(const char *data, size_t len, const char *name, const char
         len = l2;
     }
     grid *g = grid_new(base_name(name));
-    if (!g) {
-        free(conv);
-        err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
     char d = sniff_delim(data, len);
     buf cell;
     buf_init(&cell);

@@ -48,9 +48,8 @@ static const char *subst(dx_ctx *c, const char *pat) {
         buf_puts(&b, v);
         s = cb + 1;
     }
-    const char *r = buf_cstr(&b) ? arena_strdup(c->a, buf_cstr(&b)) : NULL;
+    const char *r = arena_strdup(c->a, buf_cstr(&b));
     buf_free(&b);
-    if (!r) dx_oom(c);
     return r;
 }
 
@@ -312,7 +311,6 @@ static long *col_widths(dx_ctx *c, const doc_table *tb) {
     const tpl_template *t = c->t;
     long *tw = arena_alloc(c->a, tb->n_cols * sizeof *tw);
     double *w = arena_alloc(c->a, tb->n_cols * sizeof *w), *nat = arena_alloc(c->a, tb->n_cols * sizeof *nat);
-    if (!tw || !w || !nat) return NULL;
     tpl_style hs, cs;
     tpl_resolve(t, tb->head_style, NULL, &hs);
     tpl_resolve(t, tb->cell_style, NULL, &cs);
@@ -370,7 +368,6 @@ static void cell_para(dx_ctx *c, dx_xml *x, const char *style, const char *jc, i
 
 static int table(dx_ctx *c, dx_xml *x, const doc_table *tb) {
     long *tw = col_widths(c, tb);
-    if (!tw) return dx_oom(c);
     long total = 0;
     for (size_t k = 0; k < tb->n_cols; k++) total += tw[k];
     tpl_style cs;
@@ -562,7 +559,6 @@ static int tail(dx_ctx *c, dx_xml *x) {
     size_t n = 0;
     const tpl_item **rows = arena_alloc(c->a, (t->n_tail + 1) * sizeof *rows);
     const tpl_item **above = arena_alloc(c->a, (t->n_tail + 2) * sizeof *above);
-    if (!rows || !above) return dx_oom(c);
     const tpl_item *pending = NULL;
     for (size_t i = 0; i < t->n_tail; i++) {
         const tpl_item *it = &t->tail[i];
@@ -802,8 +798,8 @@ static const char *const part_names[P_N] = {
 
 static int write_parts(dx_ctx *c, dx_xml *xs, buf *out) {
     /* document first: it draws the charts the relationships list */
-    if (dx_plan_styles(c) < 0 || plan_items(c, c->t->head, c->t->n_head) < 0 ||
-        plan_items(c, c->t->tail, c->t->n_tail) < 0)
+    dx_plan_styles(c);
+    if (plan_items(c, c->t->head, c->t->n_head) < 0 || plan_items(c, c->t->tail, c->t->n_tail) < 0)
         return -1;
     if (document(c, &xs[P_DOC]) < 0 || dx_part_styles(c, &xs[P_STYLES]) < 0 ||
         dx_part_settings(c, &xs[P_SETTINGS]) < 0 || dx_part_fonts(c, &xs[P_FONTS]) < 0 ||
@@ -815,14 +811,13 @@ static int write_parts(dx_ctx *c, dx_xml *xs, buf *out) {
     }
     part *p = arena_alloc(c->a, (P_N + c->n_images) * sizeof *p);
     char **names = arena_alloc(c->a, (c->n_images + 1) * sizeof *names);
-    if (!p || !names) return dx_oom(c);
     size_t n = 0;
     for (int i = 0; i < P_N; i++) {
         if (i == P_FOOT2 && !dx_folio_outer(c)) continue;
         p[n++] = (part){part_names[i], xmlBufferContent(xs[i].b), (size_t)xmlBufferLength(xs[i].b), 0};
     }
     for (size_t i = 0; i < c->n_images; i++) {
-        if (!(names[i] = arena_printf(c->a, "word/media/image%zu.png", i + 1))) return dx_oom(c);
+        names[i] = arena_printf(c->a, "word/media/image%zu.png", i + 1);
         p[n++] = (part){names[i], c->images[i].png.data, c->images[i].png.len, 1};
     }
     return zip_parts(c, p, n, out);
@@ -834,7 +829,7 @@ int docx_write(const doc_document *d, const tpl_template *t, const char *generat
     c->t = t;
     c->generator = generator;
     c->e = e;
-    if (!(c->a = arena_new())) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    c->a = arena_new();
     if (t->lines < 1 || t->chars < 1) {
         arena_free(c->a);
         return err_set(e, TB_ETEMPLATE, t->path, 0, 0, "the page grid needs lines and chars above 0");

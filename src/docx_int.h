@@ -69,11 +69,13 @@ static inline long dx_tw(double pt) { return lround(pt * 20); }
 /* width of a text in ems of its size: CJK and full-width 1, the rest ½ */
 static inline double dx_ems(const char *s) { return (double)utf8_width(s) / 2; }
 
+/* libxml2's writer or libpng could not allocate (tongbao's own
+ * allocations never fail: util.h). */
 int dx_oom(dx_ctx *c);
 
 /* Styles: plan them (needs the document's run styles and 版头 fits), look
  * them up, write styles.xml.  Lookups return NULL for Normal. */
-int dx_plan_styles(dx_ctx *c);
+void dx_plan_styles(dx_ctx *c);
 const char *dx_para_style(const dx_ctx *c, const char *tpl_name);
 const char *dx_char_style(const dx_ctx *c, const char *tpl_name);
 const dx_style *dx_style_by_id(const dx_ctx *c, const char *id);

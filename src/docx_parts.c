@@ -118,7 +118,7 @@ static int is_builtin_tpl(const dx_ctx *c, const char *name) {
     return c->t->folio_style && !strcmp(name, c->t->folio_style);
 }
 
-static int add_style(dx_ctx *c, const char *tpl, const char *id, const char *name, dx_kind kind, int builtin) {
+static void add_style(dx_ctx *c, const char *tpl, const char *id, const char *name, dx_kind kind, int builtin) {
     arena_grow(c->a, (void **)&c->styles, &c->cap_styles, c->n_styles, sizeof *c->styles);
     dx_style *s = &c->styles[c->n_styles++];
     memset(s, 0, sizeof *s);
@@ -127,7 +127,6 @@ static int add_style(dx_ctx *c, const char *tpl, const char *id, const char *nam
     s->name = name;
     s->kind = kind;
     s->builtin = builtin;
-    return id && name ? 0 : dx_oom(c);
 }
 
 /* A template style's w:styleId: "tb-" and its name, any byte but ASCII
@@ -142,7 +141,7 @@ static const char *style_id(dx_ctx *c, const char *name, const char *suffix) {
         else buf_printf(&b, "_%02X", *p);
     }
     buf_puts(&b, suffix);
-    const char *r = buf_cstr(&b) ? arena_strdup(c->a, buf_cstr(&b)) : NULL;
+    const char *r = arena_strdup(c->a, buf_cstr(&b));
     buf_free(&b);
     return r;
 }
@@ -155,27 +154,24 @@ static const char *word_name(dx_ctx *c, const char *name, const char *suffix) {
     return arena_printf(c->a, "%s%s%s", clash ? "tongbao " : "", name, suffix);
 }
 
-int dx_plan_styles(dx_ctx *c) {
+void dx_plan_styles(dx_ctx *c) {
     const tpl_template *t = c->t;
     for (size_t i = 0; i < N_BUILTIN; i++)
-        if (add_style(c, builtin_map[i].tpl, builtin_map[i].id, builtin_map[i].name, DX_PARA, 1) < 0) return -1;
+        add_style(c, builtin_map[i].tpl, builtin_map[i].id, builtin_map[i].name, DX_PARA, 1);
     /* heading 2: 楷体, the 公文 second level, for the clerk who adds one */
-    if (add_style(c, NULL, "Heading2", "heading 2", DX_PARA, 1) < 0) return -1;
-    if (add_style(c, t->folio_style ? t->folio_style : "body", "Footer", "footer", DX_PARA, 1) < 0) return -1;
+    add_style(c, NULL, "Heading2", "heading 2", DX_PARA, 1);
+    add_style(c, t->folio_style ? t->folio_style : "body", "Footer", "footer", DX_PARA, 1);
     for (size_t i = 0; i < t->n_styles; i++) {
         const char *n = t->styles[i].name;
         int run = is_run_style(c, n), block = 0;
         for (size_t b = 0; b < c->d->n_blocks; b++)
             if (c->d->blocks[b].style && !strcmp(c->d->blocks[b].style, n)) block = 1;
-        if (run && add_style(c, n, style_id(c, n, ""), word_name(c, n, ""), DX_CHAR, 0) < 0) return -1;
-        if ((!run || block) && !is_builtin_tpl(c, n) &&
-            add_style(c, n, style_id(c, n, run ? "-p" : ""), word_name(c, n, run ? " paragraph" : ""), DX_PARA, 0) < 0)
-            return -1;
+        if (run) add_style(c, n, style_id(c, n, ""), word_name(c, n, ""), DX_CHAR, 0);
+        if ((!run || block) && !is_builtin_tpl(c, n))
+            add_style(c, n, style_id(c, n, run ? "-p" : ""), word_name(c, n, run ? " paragraph" : ""), DX_PARA, 0);
     }
-    if (add_style(c, NULL, "tbx-figure", "tongbao figure", DX_PARA, 0) < 0 ||
-        add_style(c, NULL, "tbx-rule", "tongbao rule", DX_PARA, 0) < 0)
-        return -1;
-    return 0;
+    add_style(c, NULL, "tbx-figure", "tongbao figure", DX_PARA, 0);
+    add_style(c, NULL, "tbx-rule", "tongbao rule", DX_PARA, 0);
 }
 
 static const dx_style *find(const dx_ctx *c, const char *tpl, dx_kind kind) {
@@ -601,7 +597,6 @@ int dx_part_footer(dx_ctx *c, dx_xml *x, int even) {
     const char *f = t->folio_format ? t->folio_format : "";
     const char *p = strstr(f, "{page}");
     char *pre = arena_strndup(c->a, f, p ? (size_t)(p - f) : strlen(f));
-    if (!pre) return dx_oom(c);
     if (*pre) text_run(x, pre);
     if (p) {
         fld_char(x, "begin");
@@ -812,12 +807,7 @@ static int fig_text(dx_ctx *c, cairo_t *cr, PangoContext *pc, const doc_fig_item
     tpl_style st;
     tpl_resolve(c->t, it->style ? it->style : "chart", NULL, &st);
     PangoLayout *l = pango_layout_new(pc);
-    PangoFontDescription *fd = pango_font_description_new();
-    if (!l || !fd) {
-        if (l) g_object_unref(l);
-        if (fd) pango_font_description_free(fd);
-        return dx_oom(c);
-    }
+    PangoFontDescription *fd = pango_font_description_new();   /* GLib aborts rather than return NULL */
     pango_font_description_set_family(fd, fonts_role_family(st.font));
     pango_font_description_set_absolute_size(fd, st.size * PANGO_SCALE);
     if (st.bold) pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
@@ -831,12 +821,6 @@ static int fig_text(dx_ctx *c, cairo_t *cr, PangoContext *pc, const doc_fig_item
     PangoAttrList *al = pango_attr_list_new();
     PangoAttribute *ls = pango_attr_letter_spacing_new(
         (int)lround((c->char_pitch / c->t->body_size - 1) * st.size * PANGO_SCALE));
-    if (!al || !ls) {
-        if (al) pango_attr_list_unref(al);
-        if (ls) pango_attribute_destroy(ls);
-        g_object_unref(l);
-        return dx_oom(c);
-    }
     pango_attr_list_insert(al, ls);
     pango_layout_set_attributes(l, al);
     pango_attr_list_unref(al);

@@ -40,7 +40,6 @@ static void word_opts(const tpl_template *t, compose_opts *co) {
 
 int esc_check_template(const tpl_template *t, err *e) {
     compose_level *lv = levels_of(t);
-    if (!lv) return err_set(e, TB_EINTERNAL, t->path, 0, 0, "out of memory");
     compose_opts co;
     word_opts(t, &co);
     buf missing;
@@ -61,7 +60,6 @@ int esc_check_template(const tpl_template *t, err *e) {
 typedef struct {
     char **names;
     size_t n;
-    int bad;
 } series_list;
 
 static int series_row(void *ctx, const store_bulletin_info *r) {
@@ -69,24 +67,18 @@ static int series_row(void *ctx, const store_bulletin_info *r) {
     if (r->n_findings <= 0) return 0;
     for (size_t i = 0; i < l->n; i++)
         if (str_eq(l->names[i], r->series)) return 0;
-    char **nn = xrealloc(l->names, (l->n + 1) * sizeof *nn);
-    if (!nn || !(nn[l->n] = xstrdup(r->series))) {
-        if (nn) l->names = nn;
-        l->bad = 1;
-        return 1;
-    }
-    l->names = nn;
-    l->n++;
+    l->names = xrealloc(l->names, (l->n + 1) * sizeof *l->names);
+    l->names[l->n++] = xstrdup(r->series);
     return 0;
 }
 
 int esc_list_series(store *s, char ***names, size_t *n, err *e) {
     series_list l = {0};
     long r = store_list_bulletins(s, NULL, series_row, &l, e);
-    if (r < 0 || l.bad) {
+    if (r < 0) {
         for (size_t i = 0; i < l.n; i++) free(l.names[i]);
         free(l.names);
-        return r < 0 ? -1 : err_set(e, TB_EINTERNAL, store_path(s), 0, 0, "out of memory");
+        return -1;
     }
     *names = l.names;
     *n = l.n;
@@ -143,9 +135,7 @@ static int hook_prepare(void *ctx, model_letter *l, const char *prefix, err *e) 
     word_opts(c->t, &co);
     l->new_deadline = arena_strdup(l->arena, day);
     l->doc_number = compose_letter_number(&co, prefix, l->year, l->number, l->arena);
-    if (!l->new_deadline || !l->doc_number)
-        return err_set(e, l->new_deadline ? TB_ETEMPLATE : TB_EINTERNAL, c->t->path, 0, 0,
-                       l->new_deadline ? "the template has no letter-number wording" : "out of memory");
+    if (!l->doc_number) return err_set(e, TB_ETEMPLATE, c->t->path, 0, 0, "the template has no letter-number wording");
     return 0;
 }
 
@@ -166,10 +156,6 @@ static char *letter_path(const char *dir, const char *district, err *e) {
     if (file_name_escape(district, "district", name, sizeof name, e) < 0) return NULL;
     size_t n = strlen(dir) + strlen(name) + sizeof ESC_FILE_SUFFIX + 2;
     char *p = xmalloc(n);
-    if (!p) {
-        err_set(e, TB_EINTERNAL, dir, 0, 0, "out of memory");
-        return NULL;
-    }
     snprintf(p, n, "%s/%s%s", dir, name, ESC_FILE_SUFFIX);
     return p;
 }
@@ -178,11 +164,8 @@ static int hook_before_commit(void *ctx, const model_letter *l, const store_rend
     esc_ctx *c = ctx;
     if (c->n == c->cap) {
         size_t nc = c->cap ? c->cap * 2 : 8;
-        char **t = xrealloc(c->tmp, nc * sizeof *t);
-        if (t) c->tmp = t;
-        char **p = t ? xrealloc(c->path, nc * sizeof *p) : NULL;
-        if (p) c->path = p;
-        if (!t || !p) return err_set(e, TB_EINTERNAL, c->o->outdir, 0, 0, "out of memory");
+        c->tmp = xrealloc(c->tmp, nc * sizeof *c->tmp);
+        c->path = xrealloc(c->path, nc * sizeof *c->path);
         c->cap = nc;
     }
     /* the directory when the first letter is written: a refused run leaves none */
@@ -266,8 +249,7 @@ static int restore_row(void *ctx, const store_letter_info *r) {
         buf_init(&pdf);
         arena *a = arena_new();
         model_letter l;
-        if (!a) rc = err_set(c->e, TB_EINTERNAL, path, 0, 0, "out of memory");
-        if (rc == 0) rc = store_get_letter(c->s, r->series, r->year, r->letter_no, a, &l, NULL, &pdf, NULL, c->e);
+        rc = store_get_letter(c->s, r->series, r->year, r->letter_no, a, &l, NULL, &pdf, NULL, c->e);
         if (rc == 0) rc = file_out_check(path, 0, c->inputs, c->e);
         if (rc == 0) rc = file_write_atomic(path, pdf.data, pdf.len, c->e);
         if (rc == 0) {

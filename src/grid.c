@@ -9,10 +9,7 @@
 grid *grid_new(const char *name) {
     arena *a = arena_new();
     grid *g = arena_alloc(a, sizeof *g);
-    if (!g || !(g->name = arena_strdup(a, name ? name : ""))) {
-        arena_free(a);
-        return NULL;
-    }
+    g->name = arena_strdup(a, name ? name : "");
     g->arena = a;
     return g;
 }
@@ -118,10 +115,9 @@ int grid_set(grid *g, uint32_t row, uint32_t col, grid_kind kind, int formula,
     return 0;
 }
 
-int grid_add_merge(grid *g, grid_range r) {
+void grid_add_merge(grid *g, grid_range r) {
     arena_grow(g->arena, (void **)&g->merges, &g->cap_merges, g->n_merges, sizeof r);
     g->merges[g->n_merges++] = r;
-    return 0;
 }
 
 const grid_cell *grid_get(const grid *g, uint32_t row, uint32_t col) {

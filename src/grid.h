@@ -55,8 +55,8 @@ typedef struct {
     size_t n_merges, cap_merges;
 } grid;
 
-/* An empty grid with its own arena (name copied).  NULL when out of memory. */
-grid *grid_new(const char *name);
+/* An empty grid with its own arena (name copied). */
+grid *grid_new(const char *name) __attribute__((returns_nonnull));
 void grid_free(grid *g);
 
 /* Put a cell (text copied, len bytes).  Cells of a row may come in any
@@ -65,7 +65,7 @@ void grid_free(grid *g);
  * the limit, with file as the file name) or memory runs out. */
 int grid_set(grid *g, uint32_t row, uint32_t col, grid_kind kind, int formula,
              const char *text, size_t len, const char *file, err *e);
-int grid_add_merge(grid *g, grid_range r);
+void grid_add_merge(grid *g, grid_range r);
 /* Copy each merged range's top-left value into the empty cells it covers
  * (within the rows and columns that hold values), marked merged. */
 int grid_apply_merges(grid *g, err *e);

@@ -348,7 +348,7 @@ int ledger_write(store *s, const ledger_opts *o, const char *path, ledger_stats 
     lctx c = {.st = st, .e = e};
     buf_init(&c.line);
     buf_init(&c.cell);
-    if (!(c.a = arena_new())) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    c.a = arena_new();
     int rc = store_list_findings(s, &f, count_row, &c, e) < 0 ? -1 : 0;
     for (size_t i = 0; i < c.n; i++) {
         st->findings += c.sheets[i].n;
@@ -394,15 +394,13 @@ static int read_grid(ledger_doc *d, const grid *g, int date1904, int year, const
             iso[10] = 0;   /* a completion time of day is more than the history keeps */
             done = iso;
         }
-        int oom = 0;
         arena_grow(d->arena, (void **)&d->rows, &d->cap, d->n, sizeof *d->rows);
         ledger_row *lr = &d->rows[d->n++];
         lr->id = arena_strdup(d->arena, id);
         lr->done_date = done ? arena_strdup(d->arena, done) : NULL;
-        lr->note = cellval_dup(d->arena, pc, &oom);
+        lr->note = cellval_dup(d->arena, pc);
         lr->ref = arena_printf(d->arena, "%s!%s", g->name, ref);
         lr->date_ref = arena_printf(d->arena, "%s!%s", g->name, dref);
-        (void)oom;
     }
     return 0;
 }
@@ -414,7 +412,7 @@ static int by_id(const void *a, const void *b) {
 
 int ledger_read(const char *path, const char *encoding, ledger_doc *d, err *e) {
     memset(d, 0, sizeof *d);
-    if (!(d->arena = arena_new())) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    d->arena = arena_new();
     char today[11];
     date_today(today);
     int year = atoi(today), rc = 0;

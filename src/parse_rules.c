@@ -373,7 +373,7 @@ static int check_value(pstate *st, xmlNodePtr n, int type, const char *v,
  * They are refused where they stand, with the position named, before
  * anything is laid out; the font message is left for real missing glyphs. */
 
-enum { CH_OK, CH_NUL, CH_C1, CH_SEPARATOR, CH_BIDI, CH_FORMAT };
+enum { CH_OK, CH_NUL, CH_C1, CH_SEPARATOR, CH_BIDI, CH_FORMAT, CH_OBJECT, CH_DAMAGED };
 
 static int char_class(uint32_t cp) {
     if (cp == 0) return CH_NUL;
@@ -387,6 +387,13 @@ static int char_class(uint32_t cp) {
         (cp >= 0x206A && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
         cp == 0xE0001 || (cp >= 0xE0020 && cp <= 0xE007F))
         return CH_FORMAT;
+    /* stand-ins for something lost before the text reached the file: a
+     * picture or embedded object (U+FFFC), bytes a converter could not read
+     * (U+FFFD).  Private-use characters (U+E000–U+F8FF and the planes 15
+     * and 16) stay: offices use them for rare characters of names, and
+     * the font check reports the ones no font draws. */
+    if (cp == 0xFFFC) return CH_OBJECT;
+    if (cp == 0xFFFD) return CH_DAMAGED;
     return CH_OK;
 }
 
@@ -402,7 +409,8 @@ static const char *char_name(uint32_t cp) {
         {0x202E, "RIGHT-TO-LEFT OVERRIDE"}, {0x2060, "WORD JOINER"},
         {0x2066, "LEFT-TO-RIGHT ISOLATE"}, {0x2067, "RIGHT-TO-LEFT ISOLATE"},
         {0x2068, "FIRST STRONG ISOLATE"}, {0x2069, "POP DIRECTIONAL ISOLATE"},
-        {0xFEFF, "ZERO WIDTH NO-BREAK SPACE"}};
+        {0xFEFF, "ZERO WIDTH NO-BREAK SPACE"}, {0xFFFC, "OBJECT REPLACEMENT CHARACTER"},
+        {0xFFFD, "REPLACEMENT CHARACTER"}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (names[i].cp == cp) return names[i].name;
     return NULL;
@@ -443,6 +451,14 @@ static int refuse_char(pstate *st, int line, int col, int k, uint32_t cp, const 
     case CH_SEPARATOR:
         return parse_fail_at(st, line, col, "character %s%s is not a character a bulletin can print; "
                              "replace it by an ordinary line break (or delete it)", what, how);
+    case CH_OBJECT:
+        return parse_fail_at(st, line, col, "character %s%s stands for a picture or object that was lost "
+                             "when the text was copied (it would print as a box); delete it, and describe "
+                             "the picture in words if it matters", what, how);
+    case CH_DAMAGED:
+        return parse_fail_at(st, line, col, "character %s%s marks bytes that some program could not "
+                             "read before the text reached this file (it prints as \"�\"): the "
+                             "characters that stood here are lost; retype them from the original", what, how);
     case CH_BIDI:
         return parse_fail_at(st, line, col, "character %s%s is an invisible bidirectional control: it "
                              "would print the text after it reversed or reordered; delete it (such "
@@ -508,10 +524,10 @@ static int check_attrs(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, buf 
         if (!a->ns)
             for (const parse_attr_spec *s = sp->attrs; s->name; s++)
                 if (strcmp(s->name, (const char *)a->name) == 0) { as = s; break; }
-        char full[200];                 /* as written, prefix included */
-        snprintf(full, sizeof full, "%s%s%s", a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
-                 a->ns && a->ns->prefix ? ":" : "", (const char *)a->name);
         if (!as) {
+            char full[200];             /* as written, prefix included */
+            snprintf(full, sizeof full, "%s%s%s", a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
+                     a->ns && a->ns->prefix ? ":" : "", (const char *)a->name);
             parse_attr_pos(st, n, full, &line, &col);
             list_attrs(sp->attrs, list, sizeof list);
             if (!sp->attrs[0].name)
@@ -527,7 +543,9 @@ static int check_attrs(pstate *st, xmlNodePtr n, const parse_elem_spec *sp, buf 
             return parse_fail_at(st, line, col, "unknown attribute %s= on <%s>; allowed: %s", full, sp->name, list);
         }
         if (parse_attr_text(a, tmp) < 0) return parse_oom(st);
-        if (check_value_chars(st, n, full, tmp->data) < 0) return -1;
+        /* a known attribute has no prefix (as is looked up only then) */
+        if (check_value_chars(st, n, as->name, tmp->data) < 0) return -1;
+        if (value_ok(as->type, tmp->data)) continue;    /* the message below only for a bad value */
         char subj[300];
         snprintf(subj, sizeof subj, "%s=\"%s\"", as->name, parse_clip(tmp->data, q, sizeof q));
         if (check_value(st, n, as->type, tmp->data, subj, sp->name, as->name) < 0) return -1;

@@ -357,7 +357,6 @@ char *render_form_path(const char *path, unsigned form) {
     const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
     size_t keep = dot && (!slash || dot > slash) && dot != path && dot[-1] != '/' ? (size_t)(dot - path) : strlen(path);
     char *p = xmalloc(keep + strlen(ext) + 1);
-    if (!p) return NULL;
     memcpy(p, path, keep);
     strcpy(p + keep, ext);
     return p;

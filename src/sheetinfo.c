@@ -132,14 +132,12 @@ int sinfo_from_grid(sinfo *s, const grid *g, int date1904, const char *file, err
             return err_set(e, TB_EINPUT, file, 0, 0, "%s: %s; type the value", ref,
                            vc->kind == GRID_ERROR ? "the formula gives an error" : "a formula without a saved value");
         if (key == SI_REQ) {
-            int oom = 0;
-            char *v = cellval_dup(s->a, vc, &oom);
-            if (oom) return -1;
+            char *v = cellval_dup(s->a, vc);
             for (char *line = v, *next; line && *line; line = next) {
                 next = strchr(line, '\n');
                 if (next) *next++ = 0;
                 while (*line == ' ') line++;
-                if (*line && add_req(s, line, ref, file, e) < 0) return e->code ? -1 : err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+                if (*line && add_req(s, line, ref, file, e) < 0) return -1;
             }
             continue;
         }
@@ -167,8 +165,7 @@ typedef struct {
 } wr;
 
 static const char *text_of(sinfo *s, int key) {
-    int oom = 0;
-    return s->cell[key] ? cellval_dup(s->a, s->cell[key], &oom) : NULL;
+    return s->cell[key] ? cellval_dup(s->a, s->cell[key]) : NULL;
 }
 
 static int need(wr *w, int key) {

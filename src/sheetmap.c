@@ -328,10 +328,8 @@ static int one_row(rows_ctx *c, uint32_t row, const char **last_cat) {
     if (!any || (sq && (!strcmp(sq, "示例") || !strcmp(sq, "例")))) return 0;   /* blank, or the form's example */
     if (c->x->n > before) return 0;   /* a formula or error cell, told already */
     /* the whole cell, however long */
-    int oom = 0;
     const char *text = c->cols[SMAP_TEXT] != UINT32_MAX
-                           ? cellval_dup(c->r->arena, grid_get(c->g, row, c->cols[SMAP_TEXT]), &oom) : NULL;
-    if (oom) return -1;
+                           ? cellval_dup(c->r->arena, grid_get(c->g, row, c->cols[SMAP_TEXT])) : NULL;
     const char *cat = s[SMAP_CATEGORY] ? s[SMAP_CATEGORY] : *last_cat;
     if (!text)
         bad(c->x, c->g->name, row, c->cols[SMAP_TEXT], "问题描述 is empty; describe the problem, or delete the row");
@@ -535,7 +533,7 @@ int smap_load(const char *path, const smap_opts *o, smap_result *r, err *e) {
     buf_init(&r->xml);
     r->source = path;
     r->header_file = o->header;
-    if (!(r->arena = arena_new())) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    r->arena = arena_new();
     sources src = {0};
     int rc = 0;
     if (is_csv(path)) {

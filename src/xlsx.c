@@ -185,7 +185,6 @@ static int sx_run(xlsx_book *bk, const char *part, sx_start_fn start, sx_end_fn 
     char *rd = xmalloc(65536);
     int rc = 0;
     zip_uint64_t total = 0;
-    if (!rd) rc = err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     while (rc == 0) {
         zip_int64_t n = zip_fread(zf, rd, 65536);
         if (n < 0) {
@@ -283,7 +282,6 @@ static int ends_with(const char *s, const char *tail) {
 static int read_rels(xlsx_book *bk, const char *part, rels *r, err *e) {
     memset(r, 0, sizeof *r);
     const char *name = rels_name(bk->arena, part);
-    if (!name) return err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     if (part_index(bk, name) < 0) return 0;   /* no relationships */
     return sx_run(bk, name, rels_start, no_end, r, e);
 }
@@ -467,12 +465,8 @@ xlsx_book *xlsx_open_memory(const void *data, size_t len, const char *name, err 
         return NULL;
     }
     arena *a = arena_new();
-    xlsx_book *bk = a ? arena_alloc(a, sizeof *bk) : NULL;
-    if (!bk || !(bk->name = arena_strdup(a, name))) {
-        arena_free(a);
-        err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
+    xlsx_book *bk = arena_alloc(a, sizeof *bk);
+    bk->name = arena_strdup(a, name);
     bk->arena = a;
     zip_error_t ze;
     zip_error_init(&ze);
@@ -602,7 +596,7 @@ static void sh_start(sx *s, const char *local, const xmlChar **attrs, int n) {
             if (colon && grid_parse_ref(v, (size_t)(colon - v), &m.r0, &m.c0) == 0 &&
                 grid_parse_ref(colon + 1, strlen(colon + 1), &m.r1, &m.c1) == 0 && m.r0 <= m.r1 && m.c0 <= m.c1) {
                 if (st->g->n_merges >= 100000) sx_fail(s, TB_EINPUT, "%s: more than 100000 merged ranges", st->g->name);
-                else if (grid_add_merge(st->g, m) < 0) sx_fail(s, TB_EINTERNAL, "out of memory");
+                else grid_add_merge(st->g, m);
             }
         }
     } else if (!strcmp(local, "v")) {
@@ -702,10 +696,6 @@ grid *xlsx_load_sheet(xlsx_book *bk, size_t i, err *e) {
     }
     const xlsx_sheet_info *si = &bk->sheets[i];
     grid *g = grid_new(si->name);
-    if (!g) {
-        err_set(e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
     g->hidden = si->hidden;
     if (!si->part[0]) return g;   /* a chartsheet: no cells */
     sh_state st = {.g = g};

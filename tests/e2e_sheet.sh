@@ -140,6 +140,10 @@ s_eq "CSV in GB18030 named with --encoding gbk: same text" \
     "$(s_text "$SD/gbk.csv" --header "$SD/header.xml" --encoding gbk | md5sum)" "$(md5sum <"$SD/spec.txt")"
 s_bad "CSV without --header: told what to give" x 3 "give the bulletin's header" "$TB" validate "$SD/bom.csv"
 s_bad "CSV: error cites the cell" x 3 "bad.csv!H3: 问题描述 is empty" sh -c "sed 's/登记册多日/ /; s/^未填写\"/\"/' '$SD/nobom.csv' | sed '3s/\"[^\"]*\"//' >'$SD/bad.csv'; '$TB' validate --header '$SD/header.xml' '$SD/bad.csv'"
+# a cell where an earlier program lost characters (U+FFFD) is refused at the cell
+sed "2s/北门/北$(printf '\357\277\275')/" "$SD/nobom.csv" >"$SD/lost.csv"
+s_bad "CSV: a lost character (U+FFFD) is refused at its cell" x 3 "lost.csv!H2: character U+FFFD (REPLACEMENT CHARACTER)" \
+    "$TB" validate --header "$SD/header.xml" "$SD/lost.csv"
 
 # ---- LibreOffice's own workbooks (shared strings) and an old .xls ----------------
 if command -v soffice >/dev/null 2>&1; then
