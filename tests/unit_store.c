@@ -1326,6 +1326,47 @@ static int summary_agrees(store *s, buf *why) {
     return 1;
 }
 
+/* Overdue as the summary reads it (store_stats.c, count_overdue_fast:
+ * whichever side is smaller, counted up to a cap that grows): 400
+ * findings due 2026-01-01, 300 due 2027-06-01, 50 with no deadline, read on days where neither,
+ * one or both sides pass the first cap, each against the recount. */
+static void test_overdue_sides(void) {
+    err e = {0};
+    const char *p = dbpath("overdue.db");
+    store *s = store_open(p, &e);
+    const char *specs[800];
+    size_t n = 0;
+    arena *a = arena_new();
+    for (int i = 0; i < 750; i++) {
+        if (i % 60 == 0) specs[n++] = "#卡点值守不到位";
+        specs[n++] = i < 700 ? arena_printf(a, "东湖区|青山街道|和平社区|第%d小区|北门无人值守|%s", i,
+                                            i < 400 ? "2026-01-01" : "2027-06-01")
+                             : arena_printf(a, "东湖区|青山街道|和平社区|第%d小区|北门无人值守", i);   /* no deadline */
+    }
+    specs[n] = NULL;
+    model_bulletin *b = mk("O", "o1", "2025-12-01", specs);
+    b->has_rectification = 0;   /* the last 50 have none at all: never overdue */
+    store_result res;
+    int r = issue(s, b, NULL, &res, &e);
+    mfree(b);
+    arena_free(a);
+    const char *const days[] = {"2025-12-15", "2026-12-15", "2027-12-31"};
+    const long want[] = {0, 400, 700};
+    for (int d = 0; d < 3; d++) {
+        arena *x = arena_new();
+        store_stats u, v;
+        memset(&u, 0, sizeof u);
+        memset(&v, 0, sizeof v);
+        int ok = r == 0 && store_series_stats(s, "O", days[d], x, &u, &e) == 0 &&
+                 store_series_stats_recount(s, "O", days[d], x, &v, &e) == 0;
+        CHECK("overdue from the summary = the recount, whichever side is smaller", ok && u.overdue == want[d] &&
+              v.overdue == want[d] && u.open == 750 - want[d] && v.open == u.open,
+              "%s: summary %ld/%ld recount %ld/%ld %s", days[d], u.overdue, u.open, v.overdue, v.open, e.msg);
+        arena_free(x);
+    }
+    store_close(s);
+}
+
 static void test_summary(void) {
     err e = {0};
     const char *p = dbpath("summary.db");
@@ -1592,6 +1633,7 @@ int main(void) {
     test_stats();
     test_two_phase();
     test_summary();
+    test_overdue_sides();
     test_concurrency();
     test_kill_anywhere();
     if (!tl_failed) {   /* keep the files for a look when something failed */
