@@ -17,3 +17,13 @@ if [ $asserts = $want ]; then
     ok "assert() $( [ $want = 1 ] && echo on || echo compiled out) in the $BUILD build"
 else ko "assert() $( [ $want = 1 ] && echo on || echo compiled out) in the $BUILD build" \
     "__assert_fail referenced: $asserts (see NDEBUG in the Makefile)"; fi
+# Start-up (issue 12): a PDF render loads neither libzip nor libxlsxwriter
+# (nor libcrypto behind them): src/libload.c opens them when a command
+# first needs one, as a workbook does.
+LD_DEBUG=files "$TB" render examples/bench/seed-size.xml -o "$T/ll.pdf" >/dev/null 2>"$T/ll.err"
+LD_DEBUG=files "$TB" form -o "$T/ll.xlsx" >/dev/null 2>"$T/ll2.err"
+if [ -s "$T/ll.pdf" ] && ! grep -qE 'file=lib(zip|xlsxwriter|crypto)\.' "$T/ll.err" &&
+    grep -q 'file=libxlsxwriter\..*dynamically loaded' "$T/ll2.err" && [ -s "$T/ll.xlsx" ]; then
+    ok "start-up: a PDF render loads no workbook library; a workbook command loads libxlsxwriter when it needs it"
+else ko "start-up: a PDF render loads no workbook library; a workbook command loads libxlsxwriter when it needs it" \
+    "$(grep -E 'file=lib(zip|xlsxwriter|crypto)\.' "$T/ll.err" "$T/ll2.err" | head -5)"; fi
