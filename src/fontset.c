@@ -20,6 +20,7 @@ void fset_free(fset *s) {
         fsub_hmtx_close(&s->fonts[i].hmtx);
     }
     free(s->fonts);
+    for (size_t i = 0; i < s->n_refs; i++) g_object_unref(s->refs[i].pf);
     free(s->refs);
     buf_free(&s->uni_text);
     memset(s, 0, sizeof *s);
@@ -88,7 +89,9 @@ int fset_ref_for(fset *s, PangoFont *pf, fset_ref **ref, err *e) {
     }
     fset_ref *nr = xrealloc(s->refs, (s->n_refs + 1) * sizeof *nr);
     s->refs = nr;
-    s->refs[s->n_refs] = (fset_ref){pf, (int)fi, size};
+    /* held: a streamed layout frees its pages, and with them the items'
+     * references, before the fonts are subset from this face */
+    s->refs[s->n_refs] = (fset_ref){g_object_ref(pf), (int)fi, size};
     *ref = &s->refs[s->n_refs++];
     return 0;
 }

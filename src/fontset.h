@@ -51,7 +51,7 @@ typedef struct {
 } fset_font;
 
 typedef struct {
-    PangoFont *pf;             /* not owned */
+    PangoFont *pf;             /* held (a reference), so its face outlives the pages */
     int font;                  /* index into fset.fonts */
     double size;               /* points, rounded to 1/100 as a PDF states it */
 } fset_ref;

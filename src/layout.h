@@ -57,6 +57,7 @@ typedef struct {
     int lines_total, lines_full, lines_squeezed, lines_pushed;
     /* fallback report: one line per character drawn with a stand-in face */
     buf warnings;
+    struct lay_pool *pool;      /* the blocks the paragraphs' text and lines live in */
 } lay_result;
 
 typedef struct lay_ctx lay_ctx;
@@ -67,5 +68,21 @@ void lay_ctx_free(lay_ctx *c);
 
 lay_result *lay_document(lay_ctx *c, const doc_document *d, const tpl_template *t, err *e);
 void lay_free(lay_result *r);
+
+/* Streamed layout: each page goes to fn (in page order, page numbers
+ * placed) as soon as nothing can change it any more, and is emptied after:
+ * its ops freed, and with them the paragraphs' shaping results and lines.
+ * Memory is then a window of pages and paragraphs, whatever the length of
+ * the document (issue 18).  A page is final once the next one is started
+ * (nothing draws on an earlier page); the last pages go at the end, after
+ * the 版记 and the unnumbered pages before it.  Where layout must start
+ * again (a figure on the last page gives up lines to the 版记), the pages
+ * already handed on are laid out again identically and not handed twice.
+ * fn returns 0, or a nonzero value that stops layout.  Returns 0 with *out
+ * (its pages counted, outlines and statistics kept, every page's ops
+ * empty), -1 with e set, or fn's nonzero value (nothing in *out). */
+typedef int (*lay_page_fn)(void *ctx, const lay_result *r, const lay_page *pg);
+int lay_document_stream(lay_ctx *c, const doc_document *d, const tpl_template *t, lay_page_fn fn, void *ctx,
+                        lay_result **out, err *e);
 
 #endif

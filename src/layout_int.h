@@ -50,8 +50,21 @@ typedef struct {
     PangoGlyphString *glyphs;
 } lay_shaped;
 
+/* A block of memory paragraphs share (their text, lines and advances): a
+ * paragraph holds it while it lives, and the page ops that point at its
+ * text keep it until their page is handed on (streamed layout frees it
+ * then; lay_free otherwise). */
+typedef struct lay_mem {
+    arena *a;
+    size_t refs;                /* paragraphs holding it */
+    long last_page;             /* the last page that may draw its text */
+    struct lay_pool *pool;
+    struct lay_mem *next;
+} lay_mem;
+
 typedef struct {
-    const char *text;           /* arena copy */
+    lay_mem *mem;               /* where text and lines live (held) */
+    const char *text;           /* copy in mem */
     size_t len;
     lay_run *runs;
     size_t n_runs;
@@ -93,11 +106,22 @@ typedef struct {
     double fig_slack;           /*   could still give up there */
     int squeeze_page;           /* a second pass: figures on this page give up */
     double squeeze_lines;       /*   this many more lines (to keep the 版记 with the end) */
+    /* pieces, built as pagination reaches them (layout.c: lay_piece_at) */
+    struct lay_piece **pcs, *none;
+    size_t n_built, n_freed;    /* built: 0..n_built-1; freed again: 0..n_freed-1 */
+    int build_rc;
+    /* streaming (lay_document_stream): pages 0..done_pages-1 are emptied;
+     * the first `handed` pages of the document went to fn */
+    lay_mem *scratch;           /* set: lay_mem_hold gives this (lay_scratch_begin) */
+    lay_page_fn fn;
+    void *fn_ctx;
+    int fn_rc;
+    size_t done_pages, handed;
 } lay_job;
 
 /* ---- text pieces: runs of a block, or a template text item ------------ */
 
-typedef struct {
+typedef struct lay_piece {
     lay_para p;
     lay_line *lines;
     size_t n_lines;
@@ -120,6 +144,15 @@ typedef struct lay_table lay_table;
  * library failure): records it in the job's err; returns -1. */
 int lay_oom(lay_job *j);
 void lay_para_free(lay_para *p);
+/* The current memory block, held (lay_mem_drop gives it back). */
+lay_mem *lay_mem_hold(lay_job *j);
+void lay_mem_drop(lay_mem *m);
+/* Paragraphs shaped only to be measured and forgotten at once (a table's
+ * column widths) take their memory from a block of their own, emptied
+ * whenever lay_scratch_tick finds it full and unheld. */
+void lay_scratch_begin(lay_job *j);
+void lay_scratch_tick(lay_job *j);
+void lay_scratch_end(lay_job *j);
 /* Break a shaped paragraph into lines: width0 for the first line, width
  * for the others; justify stretches all but the last to the measure. */
 int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify, lay_line **out, size_t *n_out);
@@ -154,6 +187,11 @@ int lay_title_break(lay_job *j, lay_piece *pc);
 
 /* ---- layout.c: display lists ---------------------------------------------- */
 
+/* Piece b of the document, built (with b+1, so its place beside the next
+ * block is settled) if pagination had not reached it yet; after a build
+ * failure an empty piece, and j->build_rc says so. */
+lay_piece *lay_piece_at(lay_job *j, size_t b);
+
 lay_op *lay_push_op(lay_job *j, lay_page *pg, lay_op_kind kind);
 lay_page *lay_new_page(lay_job *j);
 void lay_add_line(lay_job *j, lay_page *pg, double x0, double y0, double x1, double y1, double weight,
@@ -172,7 +210,7 @@ int lay_place_folio(lay_job *j, lay_page *pg, int pageno);
 
 void lay_table_free(lay_table *tb);
 int lay_table_build(lay_job *j, const doc_table *dt, lay_piece *pc);
-int lay_table_place(lay_job *j, const lay_table *tb, lay_page **pgp, double *line_no);
+int lay_table_place(lay_job *j, lay_table *tb, lay_page **pgp, double *line_no);
 /* *slack: grid lines the figure could still give up where it stands. */
 int lay_figure_place(lay_job *j, const doc_figure *f, lay_page **pgp, double *line_no, double page_top,
                      double reserve, double *slack);

@@ -70,6 +70,7 @@ void lay_para_free(lay_para *p) {
     free(p->runs);
     free(p->items);
     free(p->cl);
+    if (p->mem) lay_mem_drop(p->mem);
     memset(p, 0, sizeof *p);
 }
 
@@ -117,9 +118,11 @@ static void glue_dates(lay_para *p);
 static void adjacent_marks(lay_para *p, int squeeze);
 
 /* Step 1 and 2: shape the paragraph and cut it into clusters. */
-static int para_shape(lay_job *j, lay_para *p, const char *text, const tpl_style *runst, const size_t *run_off,
-                      size_t n_runs, double size_scale) {
+static int para_shape(lay_job *j, lay_para *p, lay_mem *m, const char *text, const tpl_style *runst,
+                      const size_t *run_off, size_t n_runs, double size_scale) {
     lay_ctx *c = j->ctx;
+    p->mem = m;
+    m->refs++;
     p->text = text;
     p->len = strlen(text);
     p->n_runs = n_runs;
@@ -141,7 +144,7 @@ static int para_shape(lay_job *j, lay_para *p, const char *text, const tpl_style
         PangoFont *pf = pango_font_map_load_font(c->fontmap, c->pango, ri->desc);
         if (pf) {
             char *fam = font_family(pf);
-            ri->primary = fam ? arena_strdup(j->r->arena, fam) : NULL;
+            ri->primary = fam ? arena_strdup(m->a, fam) : NULL;
             free(fam);
             g_object_unref(pf);
         }
@@ -385,14 +388,14 @@ static int lone_rest(const lay_para *p, size_t e) {
 }
 
 /* Lines i..e, squeezed or stretched to W (see lay_break). */
-static int make_line(lay_job *j, const lay_para *p, size_t i, size_t e, double W, int justify, lay_line *ln) {
+static int make_line(const lay_para *p, size_t i, size_t e, double W, int justify, lay_line *ln) {
     assert(i <= e && e <= p->n_cl);   /* a line is a run of the paragraph's clusters */
     memset(ln, 0, sizeof *ln);
     ln->c0 = i;
     ln->c1 = e;
     ln->last = e >= p->n_cl || p->cl[e].hard;
-    ln->adv = arena_alloc(j->r->arena, (e - i) * sizeof(double) + 1);
-    ln->shift = arena_alloc(j->r->arena, (e - i) * sizeof(double) + 1);
+    ln->adv = arena_alloc(p->mem->a, (e - i) * sizeof(double) + 1);
+    ln->shift = arena_alloc(p->mem->a, (e - i) * sizeof(double) + 1);
     double sum = 0;
     for (size_t q = i; q < e; q++) ln->adv[q - i] = p->cl[q].adv, ln->shift[q - i] = p->cl[q].shift, sum += p->cl[q].adv;
     /* trailing spaces hang outside the measure */
@@ -491,9 +494,9 @@ int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify,
             while (k > i + 1 && lay_can_break(p, k) != BRK_GOOD) k--;
             if (k > i + 1 && lay_can_break(p, k) == BRK_GOOD) e = k, squeeze = 0, pushed = 1;
         }
-        arena_grow(j->r->arena, (void **)&lines, &cap, n, sizeof *lines);
+        arena_grow(p->mem->a, (void **)&lines, &cap, n, sizeof *lines);
         lay_line *ln = &lines[n++];
-        if (make_line(j, p, i, e, W, justify, ln) < 0) return -1;
+        if (make_line(p, i, e, W, justify, ln) < 0) return -1;
         ln->pushed = pushed;
         assert(e > i);   /* every line takes at least one cluster: the loop ends */
         i = e;
@@ -506,10 +509,11 @@ int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify,
 /* Lines ending at the given breaks (cluster indices, ascending, the last
  * one n_cl), unjustified: a title broken where layout_title.c chose. */
 int lay_lines_at(lay_job *j, const lay_para *p, const size_t *ends, size_t n, double width, lay_line **out) {
-    lay_line *lines = arena_alloc(j->r->arena, (n ? n : 1) * sizeof *lines);
+    (void)j;   /* the lines live with the paragraph */
+    lay_line *lines = arena_alloc(p->mem->a, (n ? n : 1) * sizeof *lines);
     assert(n == 0 || ends[n - 1] == p->n_cl);   /* the breaks cover the paragraph */
     for (size_t k = 0, i = 0; k < n; i = ends[k++])
-        if (make_line(j, p, i, ends[k], width, 0, &lines[k]) < 0) return -1;
+        if (make_line(p, i, ends[k], width, 0, &lines[k]) < 0) return -1;
     *out = lines;
     return 0;
 }
@@ -654,16 +658,18 @@ int lay_piece_build_in(lay_job *j, lay_piece *pc, const char *block_style, const
         }
         tpl_resolve(t, block_style, run_styles ? run_styles[i] : NULL, &rs[i]);
     }
-    const char *text = arena_strdup(j->r->arena, buf_cstr(&all));
+    lay_mem *m = lay_mem_hold(j);
+    const char *text = arena_strdup(m->a, buf_cstr(&all));
     buf_free(&all);
-    int rc = para_shape(j, &pc->p, text, rs, off, n, 1.0);
+    int rc = para_shape(j, &pc->p, m, text, rs, off, n, 1.0);
     double scale = 1;
     if (rc == 0 && pc->st.fit && text_width(&pc->p) > pc->avail + LAY_EPS) {
         /* shrink the whole piece to one line: a long issuer name in the 版头 */
         scale = pc->avail / text_width(&pc->p) * 0.999;
         lay_para_free(&pc->p);
-        rc = para_shape(j, &pc->p, text, rs, off, n, scale);
+        rc = para_shape(j, &pc->p, m, text, rs, off, n, scale);
     }
+    lay_mem_drop(m);
     pc->size = (n ? rs[0].size : pc->st.size) * scale;
     free(off);
     free(rs);

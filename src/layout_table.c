@@ -4,8 +4,13 @@
 #include "layout_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Rows of a table shaped at a time beyond its header: pagination looks at
+ * the row it places and the one after (a group heading stays with it). */
+#define LAY_TB_RING 4
 
 /* ---- tables ------------------------------------------------------------
  *
@@ -17,19 +22,28 @@
 
 typedef struct lay_table {
     const doc_table *dt;
-    lay_piece *cells;           /* n_rows × n_cols; a span row uses its first */
+    lay_piece *head;            /* the header rows' cells, n_head × n_cols: kept */
+    lay_piece *ring;            /* the other rows' cells, LAY_TB_RING rows of n_cols */
+    size_t ring_row[LAY_TB_RING];   /* the row in each slot (SIZE_MAX: none) */
     size_t n_rows, n_cols, n_head;
     double *col_x;              /* n_cols + 1 column edges from the table's left */
     unsigned char *snug;        /* per column: narrowed to its longest cell */
     double x0, width;           /* the table's left edge on the page, its width */
-    double *lead;               /* per row: pt per text line */
+    double *lead;               /* per row: pt per text line (once the row is built) */
     size_t *nl;                 /* per row: text lines (at least 1) */
 } lay_table;
 
+static void cells_free(lay_piece *cells, size_t n) {
+    for (size_t k = 0; cells && k < n; k++) lay_para_free(&cells[k].p);
+}
+
 void lay_table_free(lay_table *tb) {
     if (!tb) return;
-    for (size_t k = 0; tb->cells && k < tb->n_rows * tb->n_cols; k++) lay_para_free(&tb->cells[k].p);
-    free(tb->cells);
+    cells_free(tb->head, tb->n_head * tb->n_cols);
+    for (size_t s = 0; s < LAY_TB_RING; s++)
+        if (tb->ring_row[s] != SIZE_MAX) cells_free(tb->ring + s * tb->n_cols, tb->n_cols);
+    free(tb->head);
+    free(tb->ring);
     free(tb->col_x);
     free(tb->snug);
     free(tb->lead);
@@ -73,7 +87,95 @@ static void cell_box(const lay_table *tb, size_t r, size_t c, double em, double 
     *off = span ? dt->pad_x : (w - m) / 2;
 }
 
-/* Phase 1 for a table: shape every cell, fit the columns, break the cells. */
+/* Cell (r, c) shaped on one line. */
+static int cell_shape(lay_job *j, const lay_table *tb, size_t r, size_t c, lay_piece *cp) {
+    const doc_table *dt = tb->dt;
+    const doc_row *row = &dt->rows[r];
+    const char *style = row->head ? dt->head_style : row->span ? dt->span_style : dt->cell_style;
+    int align = row->head || row->span ? -1 : align_of(dt->cols[c].align);
+    const char *texts[1] = {row->cells[c]};
+    return lay_piece_build_in(j, cp, style, texts, NULL, 1, 1, 0, align);
+}
+
+/* Row r's cells shaped and broken at their measures; sets nl[r], lead[r]. */
+static int row_build(lay_job *j, lay_table *tb, size_t r, lay_piece *cells) {
+    const tpl_template *t = j->t;
+    size_t ncell = tb->dt->rows[r].span ? 1 : tb->n_cols;
+    int rc = 0;
+    tb->nl[r] = 1;
+    for (size_t c = 0; rc == 0 && c < ncell; c++) {
+        lay_piece *cp = &cells[c];
+        rc = cell_shape(j, tb, r, c, cp);
+        if (rc) break;
+        double off, m;
+        cell_box(tb, r, c, cp->size * (t->char_pitch / t->body_size), &off, &m);
+        rc = cell_break(j, cp, m);
+        if (cp->n_lines > tb->nl[r]) tb->nl[r] = cp->n_lines;
+        if (c == 0) tb->lead[r] = cp->lead * t->line_pitch;
+    }
+    return rc;
+}
+
+/* The cells of row r, shaped and broken when pagination first asks for
+ * them (the header's at the start); a row further back is forgotten.
+ * NULL when shaping failed (e says why). */
+static lay_piece *row_cells(lay_job *j, lay_table *tb, size_t r) {
+    if (r < tb->n_head) return tb->head + r * tb->n_cols;
+    size_t s = r % LAY_TB_RING;
+    lay_piece *cells = tb->ring + s * tb->n_cols;
+    if (tb->ring_row[s] == r) return cells;
+    if (tb->ring_row[s] != SIZE_MAX) cells_free(cells, tb->n_cols);
+    memset(cells, 0, tb->n_cols * sizeof *cells);
+    tb->ring_row[s] = r;
+    return row_build(j, tb, r, cells) < 0 ? NULL : cells;
+}
+
+/* The width a column needs for its longest cell: whole half grid columns. */
+static double col_need(const lay_job *j, const doc_table *dt, double natural) {
+    double half = j->t->char_pitch / 2;
+    return ceil((natural + 2 * dt->pad_x) / half - 1e-6) * half;
+}
+
+/* The natural width of each column's longest cell, where a fill column
+ * can take what the others do not need (each cell shaped and forgotten:
+ * pagination shapes it again when it reaches the row).  A column is
+ * measured only until a cell shows it cannot narrow, and a cell with the
+ * text of the one above it is not measured again: the widths that decide
+ * the fit are the same. */
+static int natural_widths(lay_job *j, const lay_table *tb, size_t fill, double *natural) {
+    const doc_table *dt = tb->dt;
+    int rc = 0;
+    size_t open = 0;
+    unsigned char *narrow = xcalloc(dt->n_cols + 1, 1);
+    const char **prev = xcalloc(dt->n_cols + 1, sizeof *prev);
+    int *prev_head = xcalloc(dt->n_cols + 1, sizeof *prev_head);
+    for (size_t c = 0; fill < dt->n_cols && c < dt->n_cols; c++)
+        if (c != fill) narrow[c] = 1, open++;
+    lay_scratch_begin(j);
+    for (size_t r = 0; rc == 0 && open && r < dt->n_rows; r++) {
+        const doc_row *row = &dt->rows[r];
+        if (row->span) continue;
+        for (size_t c = 0; rc == 0 && c < dt->n_cols; c++) {
+            if (!narrow[c] || (prev[c] && prev_head[c] == row->head && !strcmp(prev[c], row->cells[c]))) continue;
+            prev[c] = row->cells[c];
+            prev_head[c] = row->head;
+            lay_piece cp;
+            rc = cell_shape(j, tb, r, c, &cp);
+            if (rc == 0 && cp.n_lines && cp.lines[0].width > natural[c]) natural[c] = cp.lines[0].width;
+            lay_para_free(&cp.p);
+            lay_scratch_tick(j);
+            if (col_need(j, dt, natural[c]) >= dt->cols[c].width * j->t->char_pitch - LAY_EPS) narrow[c] = 0, open--;
+        }
+    }
+    lay_scratch_end(j);
+    free(narrow);
+    free(prev);
+    free(prev_head);
+    return rc;
+}
+
+/* Phase 1 for a table: fit the columns, shape the header and the first
+ * row (what the table needs to start on a page). */
 int lay_table_build(lay_job *j, const doc_table *dt, lay_piece *pc) {
     const tpl_template *t = j->t;
     lay_table *tb = xcalloc(1, sizeof *tb);
@@ -81,38 +183,26 @@ int lay_table_build(lay_job *j, const doc_table *dt, lay_piece *pc) {
     tb->dt = dt;
     tb->n_rows = dt->n_rows;
     tb->n_cols = dt->n_cols;
-    tb->cells = xcalloc(dt->n_rows * dt->n_cols + 1, sizeof *tb->cells);
+    while (tb->n_head < dt->n_rows && dt->rows[tb->n_head].head) tb->n_head++;
+    tb->head = xcalloc(tb->n_head * dt->n_cols + 1, sizeof *tb->head);
+    tb->ring = xcalloc(LAY_TB_RING * dt->n_cols + 1, sizeof *tb->ring);
+    for (size_t s = 0; s < LAY_TB_RING; s++) tb->ring_row[s] = SIZE_MAX;
     tb->col_x = xcalloc(dt->n_cols + 1, sizeof *tb->col_x);
     tb->snug = xcalloc(dt->n_cols + 1, sizeof *tb->snug);
     tb->lead = xcalloc(dt->n_rows + 1, sizeof *tb->lead);
     tb->nl = xcalloc(dt->n_rows + 1, sizeof *tb->nl);
     double *natural = xcalloc(dt->n_cols + 1, sizeof *natural), *w = xcalloc(dt->n_cols + 1, sizeof *w);
-    int rc = 0;
-    /* shape each cell once, on one line, to learn its natural width */
-    for (size_t r = 0; rc == 0 && r < dt->n_rows; r++) {
-        const doc_row *row = &dt->rows[r];
-        if (row->head && r == tb->n_head) tb->n_head++;
-        const char *style = row->head ? dt->head_style : row->span ? dt->span_style : dt->cell_style;
-        size_t ncell = row->span ? 1 : dt->n_cols;
-        for (size_t c = 0; rc == 0 && c < ncell; c++) {
-            lay_piece *cp = &tb->cells[r * dt->n_cols + c];
-            int align = row->head || row->span ? -1 : align_of(dt->cols[c].align);
-            const char *texts[1] = {row->cells[c]};
-            rc = lay_piece_build_in(j, cp, style, texts, NULL, 1, 1, 0, align);
-            if (rc == 0 && !row->span && cp->n_lines && cp->lines[0].width > natural[c]) natural[c] = cp->lines[0].width;
-        }
-    }
+    size_t fill = dt->n_cols;
+    for (size_t c = 0; c < dt->n_cols; c++)
+        if (dt->cols[c].fill && fill == dt->n_cols) fill = c;
+    int rc = natural_widths(j, tb, fill, natural);
     /* Fit: a column whose longest cell is shorter than its width gives the
      * difference (rounded to half a grid column) to the fill column. */
-    size_t fill = dt->n_cols;
-    double slack = 0, half = t->char_pitch / 2;
-    for (size_t c = 0; c < dt->n_cols; c++) {
-        w[c] = dt->cols[c].width * t->char_pitch;
-        if (dt->cols[c].fill && fill == dt->n_cols) fill = c;
-    }
+    double slack = 0;
+    for (size_t c = 0; c < dt->n_cols; c++) w[c] = dt->cols[c].width * t->char_pitch;
     for (size_t c = 0; fill < dt->n_cols && c < dt->n_cols; c++) {
         if (c == fill) continue;
-        double need = ceil((natural[c] + 2 * dt->pad_x) / half - 1e-6) * half;
+        double need = col_need(j, dt, natural[c]);
         if (need < w[c] - LAY_EPS) {
             slack += w[c] - need;
             w[c] = need;
@@ -124,20 +214,10 @@ int lay_table_build(lay_job *j, const doc_table *dt, lay_piece *pc) {
     tb->width = tb->col_x[dt->n_cols];
     /* columns narrower than the block (no fill column): the table is centred */
     tb->x0 = t->left + (t->block_w - tb->width) / 2;
-    for (size_t r = 0; rc == 0 && r < dt->n_rows; r++) {
-        size_t ncell = dt->rows[r].span ? 1 : dt->n_cols;
-        tb->nl[r] = 1;
-        for (size_t c = 0; rc == 0 && c < ncell; c++) {
-            lay_piece *cp = &tb->cells[r * dt->n_cols + c];
-            double off, m;
-            cell_box(tb, r, c, cp->size * (t->char_pitch / t->body_size), &off, &m);
-            rc = cell_break(j, cp, m);
-            if (cp->n_lines > tb->nl[r]) tb->nl[r] = cp->n_lines;
-            if (c == 0) tb->lead[r] = cp->lead * t->line_pitch;
-        }
-    }
     free(natural);
     free(w);
+    for (size_t r = 0; rc == 0 && r < tb->n_head; r++) rc = row_build(j, tb, r, tb->head + r * dt->n_cols);
+    if (rc == 0 && tb->n_head < tb->n_rows && !row_cells(j, tb, tb->n_head)) rc = -1;
     if (rc) return rc;
     /* what a table needs to start on a page: its header and first row */
     double need = 0;
@@ -153,16 +233,18 @@ static double row_height(const lay_table *tb, size_t r, size_t l0, size_t l1) {
 /* Draw lines l0..l1-1 of row r with its top edge at y.  top_rule: the row
  * opens the table on this page.  whole: all of the row's lines are here, so
  * shorter cells are centred vertically (a split row is top-aligned). */
-static int table_row(lay_job *j, lay_page *pg, const lay_table *tb, size_t r, size_t l0, size_t l1, double y, int top_rule) {
+static int table_row(lay_job *j, lay_page *pg, lay_table *tb, size_t r, size_t l0, size_t l1, double y, int top_rule) {
     const tpl_template *t = j->t;
     const doc_table *dt = tb->dt;
     const doc_row *row = &dt->rows[r];
     double h = row_height(tb, r, l0, l1), lead = tb->lead[r], x0 = tb->x0, w = dt->rule_weight;
     int whole = l0 == 0 && l1 == tb->nl[r];
+    lay_piece *cells = row_cells(j, tb, r);
+    if (!cells) return -1;
     if (row->head && dt->has_head_fill) lay_add_rect(j, pg, x0, y, tb->width, h, dt->head_fill);
     size_t ncell = row->span ? 1 : tb->n_cols;
     for (size_t c = 0; c < ncell; c++) {
-        lay_piece *cp = &tb->cells[r * tb->n_cols + c];
+        lay_piece *cp = &cells[c];
         double box, m;
         cell_box(tb, r, c, cp->size * (t->char_pitch / t->body_size), &box, &m);
         double cx = x0 + tb->col_x[c] + box;
@@ -185,7 +267,7 @@ static int table_row(lay_job *j, lay_page *pg, const lay_table *tb, size_t r, si
     return 0;
 }
 
-static int table_head(lay_job *j, lay_page *pg, const lay_table *tb, double *y) {
+static int table_head(lay_job *j, lay_page *pg, lay_table *tb, double *y) {
     for (size_t r = 0; r < tb->n_head; r++) {
         if (table_row(j, pg, tb, r, 0, tb->nl[r], *y, r == 0) < 0) return -1;
         *y += row_height(tb, r, 0, tb->nl[r]);
@@ -195,7 +277,7 @@ static int table_head(lay_job *j, lay_page *pg, const lay_table *tb, double *y) 
 
 /* Phase 2 for a table: place it from grid lay_line *line_no of *pgp; on return
  * *line_no is the first whole grid line below it. */
-int lay_table_place(lay_job *j, const lay_table *tb, lay_page **pgp, double *line_no) {
+int lay_table_place(lay_job *j, lay_table *tb, lay_page **pgp, double *line_no) {
     const tpl_template *t = j->t;
     const double top = t->top, bottom = t->top + t->block_h;
     double y = top + *line_no * t->line_pitch;
@@ -204,6 +286,11 @@ int lay_table_place(lay_job *j, const lay_table *tb, lay_page **pgp, double *lin
     size_t r = tb->n_head, from = 0;        /* next row, and its first line not yet placed */
     int need_head = 1;
     do {
+        /* the row to place and the next one, shaped; stop when the pages'
+         * reader has (streamed layout) */
+        if (j->fn_rc || (r < tb->n_rows && !row_cells(j, tb, r)) ||
+            (r + 1 < tb->n_rows && !row_cells(j, tb, r + 1)))
+            return -1;
         if (need_head) {
             /* a header alone at the foot of a page is no use: it needs the
              * first line of a row under it */

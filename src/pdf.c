@@ -16,6 +16,7 @@
  * the order the document meets them; the file ID is a hash of the body. */
 #include "pdf.h"
 
+#include <assert.h>
 #include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <pango/pangofc-font.h>
@@ -389,11 +390,11 @@ static void pdf_date(buf *b, const char *iso) {
  * clause, and where this writer meets it (pdf_a_test.py in the tests
  * checks each on the output through qpdf's JSON view):
  *   6.1.2    header %PDF-1.n (n 0..7) at byte 0, then a comment of four
- *            bytes above 127: write_pdf's first line.  PDF/A files say 1.7,
+ *            bytes above 127: pdf_writer_new's first line.  PDF/A files say 1.7,
  *            the version ISO 32000-1 (which PDF/A-2 is built on) describes;
  *            nothing used is newer than 1.4 (XMP stream, output intent).
  *   6.1.3    trailer with an ID (a hash of the body), no Encrypt, nothing
- *            after %%EOF: the end of write_pdf.
+ *            after %%EOF: write_trailer.
  *   6.1.4    a classic cross-reference table, one subsection from 0.
  *   6.1.6    strings in the document are hexadecimal with an even number
  *            of digits (text_string, put_hex4).
@@ -578,96 +579,98 @@ static void pw_free(pw *w) {
     buf_free(&w->cs);
 }
 
+/* ---- the writer, page by page ----
+ *
+ * Objects 1-4 are the catalog, the page tree, the Info dictionary and the
+ * resources; each page then takes the next two numbers (page, contents) as
+ * it comes, and the fonts, outline and the rest follow the last page.  So
+ * a page can be written the moment layout finishes it, and the file is the
+ * same whether layout hands over pages one by one or all at the end. */
+enum { O_CAT = 1, O_PAGES, O_INFO, O_RES, O_FIRST_PAGE };
+
+struct pdf_writer {
+    pw w;
+    const pdf_meta *m;
+    size_t n_pages;
+};
+
+pdf_writer *pdf_writer_new(const pdf_meta *m, buf *out, err *e) {
+    pdf_writer *pd = xcalloc(1, sizeof *pd);
+    pw *w = &pd->w;
+    pd->m = m;
+    buf_reset(out);
+    w->out = out;
+    w->e = e;
+    w->pdfa = m && m->pdfa;
+    w->raw_fonts = m && m->raw_fonts;
+    fset_init(&w->fs), buf_init(&w->cs);
+    buf_puts(out, w->pdfa ? "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n" : "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
+    for (int i = O_CAT; i < O_FIRST_PAGE; i++) new_obj(w);
+    return pd;
+}
+
+void pdf_writer_free(pdf_writer *pd) {
+    if (!pd) return;
+    pw_free(&pd->w);
+    free(pd);
+}
+
 /* 0, -1 with e set, or 1: a face this writer cannot embed. */
-static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
+int pdf_writer_page(pdf_writer *pd, const lay_result *r, const lay_page *pg) {
+    pw *w = &pd->w;
     buf *o = w->out;
-    buf_puts(o, w->pdfa ? "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n" : "%PDF-1.5\n%\xE2\xE3\xCF\xD3\n");
-    int o_cat = new_obj(w), o_pages = new_obj(w), o_info = new_obj(w), o_res = new_obj(w);
-    int first_page = w->n_objs + 1;
-    for (size_t p = 0; p < r->n_pages; p++) new_obj(w), new_obj(w);
-    for (size_t p = 0; p < r->n_pages; p++) {
-        int o_page = first_page + 2 * (int)p, o_cs = o_page + 1;
-        int rc = page_content(w, &r->pages[p], r->page_h);
-        if (rc) return rc;
-        if (stream_obj(w, o_cs, w->cs.data, w->cs.len, NULL))
-            return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "libdeflate could not start a compressor");
-        begin_obj(w, o_page);
-        buf_printf(o, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", o_pages);
-        num(o, r->page_w), buf_add(o, " ", 1), num(o, r->page_h);
-        buf_printf(o, "] /Resources %d 0 R /Contents %d 0 R >>\nendobj\n", o_res, o_cs);
-    }
-    if (w->fs.n_fonts) w->font_obj = xmalloc(w->fs.n_fonts * sizeof *w->font_obj);
-    for (size_t i = 0; i < w->fs.n_fonts; i++) {
-        w->font_obj[i] = new_obj(w);
-        int rc = write_font(w, i);
-        if (rc) return rc;
-    }
-    begin_obj(w, o_res);
-    buf_puts(o, "<< /ProcSet [/PDF /Text] /Font <<");
-    for (size_t i = 0; i < w->fs.n_fonts; i++) buf_printf(o, " /F%zu %d 0 R", i + 1, w->font_obj[i]);
-    buf_puts(o, " >> >>\nendobj\n");
+    int o_page = new_obj(w), o_cs = new_obj(w);
+    assert(o_page == O_FIRST_PAGE + 2 * (int)pd->n_pages);
+    pd->n_pages++;
+    int rc = page_content(w, pg, r->page_h);
+    if (rc) return rc;
+    if (stream_obj(w, o_cs, w->cs.data, w->cs.len, NULL))
+        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "libdeflate could not start a compressor");
+    begin_obj(w, o_page);
+    buf_printf(o, "<< /Type /Page /Parent %d 0 R /MediaBox [0 0 ", O_PAGES);
+    num(o, r->page_w), buf_add(o, " ", 1), num(o, r->page_h);
+    buf_printf(o, "] /Resources %d 0 R /Contents %d 0 R >>\nendobj\n", O_RES, o_cs);
+    return 0;
+}
 
-    /* Outline: the first entry is the title, open, with the sections
-     * under it, as a reader expects of a bulletin's bookmarks. */
-    int o_outl = 0;
-    if (r->n_outlines) {
-        o_outl = new_obj(w);
-        int base = w->n_objs + 1;
-        for (size_t i = 0; i < r->n_outlines; i++) new_obj(w);
-        size_t kids = r->n_outlines - 1;
-        begin_obj(w, o_outl);
-        buf_printf(o, "<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %zu >>\nendobj\n", base, base,
-                   r->n_outlines);
-        for (size_t i = 0; i < r->n_outlines; i++) {
-            const lay_outline *ol = &r->outlines[i];
-            int id = base + (int)i;
-            int pg = ol->page >= 1 && (size_t)ol->page <= r->n_pages ? ol->page : 1;
-            begin_obj(w, id);
-            buf_puts(o, "<< /Title ");
-            text_string(o, ol->label ? ol->label : "");
-            if (i == 0) {
-                buf_printf(o, " /Parent %d 0 R", o_outl);
-                if (kids) buf_printf(o, " /First %d 0 R /Last %d 0 R /Count %zu", base + 1, base + (int)kids, kids);
-            } else {
-                buf_printf(o, " /Parent %d 0 R", base);
-                if (i > 1) buf_printf(o, " /Prev %d 0 R", id - 1);
-                if (i < kids) buf_printf(o, " /Next %d 0 R", id + 1);
-            }
-            buf_printf(o, " /Dest [%d 0 R /XYZ 0 ", first_page + 2 * (pg - 1));
-            num(o, r->page_h - ol->y);
-            buf_puts(o, " 0] >>\nendobj\n");
+/* Outline: the first entry is the title, open, with the sections under
+ * it, as a reader expects of a bulletin's bookmarks.  Its object, or 0. */
+static int write_outline(pw *w, const lay_result *r) {
+    buf *o = w->out;
+    if (!r->n_outlines) return 0;
+    int o_outl = new_obj(w);
+    int base = w->n_objs + 1;
+    for (size_t i = 0; i < r->n_outlines; i++) new_obj(w);
+    size_t kids = r->n_outlines - 1;
+    begin_obj(w, o_outl);
+    buf_printf(o, "<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %zu >>\nendobj\n", base, base,
+               r->n_outlines);
+    for (size_t i = 0; i < r->n_outlines; i++) {
+        const lay_outline *ol = &r->outlines[i];
+        int id = base + (int)i;
+        int pg = ol->page >= 1 && (size_t)ol->page <= r->n_pages ? ol->page : 1;
+        begin_obj(w, id);
+        buf_puts(o, "<< /Title ");
+        text_string(o, ol->label ? ol->label : "");
+        if (i == 0) {
+            buf_printf(o, " /Parent %d 0 R", o_outl);
+            if (kids) buf_printf(o, " /First %d 0 R /Last %d 0 R /Count %zu", base + 1, base + (int)kids, kids);
+        } else {
+            buf_printf(o, " /Parent %d 0 R", base);
+            if (i > 1) buf_printf(o, " /Prev %d 0 R", id - 1);
+            if (i < kids) buf_printf(o, " /Next %d 0 R", id + 1);
         }
+        buf_printf(o, " /Dest [%d 0 R /XYZ 0 ", O_FIRST_PAGE + 2 * (pg - 1));
+        num(o, r->page_h - ol->y);
+        buf_puts(o, " 0] >>\nendobj\n");
     }
+    return o_outl;
+}
 
-    const char *producer = m && m->creator ? m->creator : "tongbao";
-    const char *date = m && m->date ? m->date : "2000-01-01T00:00:00";
-    int o_meta = 0, o_intent = 0;
-    if (w->pdfa && write_pdfa_objects(w, m, producer, date, &o_meta, &o_intent)) return -1;
-
-    begin_obj(w, o_info);
-    buf_puts(o, "<<");
-    const char *keys[] = {"Title", "Author", "Subject", "Keywords", "Creator"};
-    const char *vals[] = {m ? m->title : NULL, m ? m->author : NULL, m ? m->subject : NULL,
-                          m ? m->keywords : NULL, m ? m->creator : NULL};
-    for (int i = 0; i < 5; i++)
-        if (vals[i]) buf_printf(o, " /%s ", keys[i]), text_string(o, vals[i]);
-    buf_puts(o, " /Producer ");
-    text_string(o, producer);
-    buf_puts(o, " /CreationDate "), pdf_date(o, date);
-    buf_puts(o, " /ModDate "), pdf_date(o, date);
-    buf_puts(o, " >>\nendobj\n");
-
-    begin_obj(w, o_pages);
-    buf_puts(o, "<< /Type /Pages /Kids [");
-    for (size_t p = 0; p < r->n_pages; p++) buf_printf(o, "%s%d 0 R", p ? " " : "", first_page + 2 * (int)p);
-    buf_printf(o, "] /Count %zu >>\nendobj\n", r->n_pages);
-
-    begin_obj(w, o_cat);
-    buf_printf(o, "<< /Type /Catalog /Pages %d 0 R", o_pages);
-    if (o_outl) buf_printf(o, " /Outlines %d 0 R /PageMode /UseOutlines", o_outl);
-    if (w->pdfa) buf_printf(o, " /Metadata %d 0 R /OutputIntents %d 0 R", o_meta, o_intent);
-    buf_puts(o, " >>\nendobj\n");
-
+/* The cross-reference table and the trailer; the file ID hashes the body
+ * but for the font programs. */
+static void write_trailer(pw *w) {
+    buf *o = w->out;
     unsigned char id[SHA256_DIGEST_SIZE];
     struct sha256_ctx h;
     sha256_init(&h);
@@ -684,35 +687,90 @@ static int write_pdf(pw *w, const lay_result *r, const pdf_meta *m) {
         for (size_t v = w->offs[i], k = 10; k-- > 0; v /= 10) t[k] = (char)('0' + v % 10);
         buf_add(o, t, 20);
     }
-    buf_printf(o, "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<", w->n_objs + 1, o_cat, o_info);
+    buf_printf(o, "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<", w->n_objs + 1, O_CAT, O_INFO);
     for (int i = 0; i < 16; i++) buf_printf(o, "%02X", id[i]);
     buf_puts(o, "> <");
     for (int i = 0; i < 16; i++) buf_printf(o, "%02X", id[i]);
     buf_printf(o, ">] >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+}
+
+/* After the last page: fonts (subset from the glyphs the pages used),
+ * resources, outline, Info, page tree, catalog, trailer. */
+int pdf_writer_finish(pdf_writer *pd, const lay_result *r) {
+    pw *w = &pd->w;
+    const pdf_meta *m = pd->m;
+    buf *o = w->out;
+    assert(pd->n_pages == r->n_pages);
+    if (w->fs.n_fonts) w->font_obj = xmalloc(w->fs.n_fonts * sizeof *w->font_obj);
+    for (size_t i = 0; i < w->fs.n_fonts; i++) {
+        w->font_obj[i] = new_obj(w);
+        int rc = write_font(w, i);
+        if (rc) return rc;
+    }
+    begin_obj(w, O_RES);
+    buf_puts(o, "<< /ProcSet [/PDF /Text] /Font <<");
+    for (size_t i = 0; i < w->fs.n_fonts; i++) buf_printf(o, " /F%zu %d 0 R", i + 1, w->font_obj[i]);
+    buf_puts(o, " >> >>\nendobj\n");
+    int o_outl = write_outline(w, r);
+
+    const char *producer = m && m->creator ? m->creator : "tongbao";
+    const char *date = m && m->date ? m->date : "2000-01-01T00:00:00";
+    int o_meta = 0, o_intent = 0;
+    if (w->pdfa && write_pdfa_objects(w, m, producer, date, &o_meta, &o_intent)) return -1;
+
+    begin_obj(w, O_INFO);
+    buf_puts(o, "<<");
+    const char *keys[] = {"Title", "Author", "Subject", "Keywords", "Creator"};
+    const char *vals[] = {m ? m->title : NULL, m ? m->author : NULL, m ? m->subject : NULL,
+                          m ? m->keywords : NULL, m ? m->creator : NULL};
+    for (int i = 0; i < 5; i++)
+        if (vals[i]) buf_printf(o, " /%s ", keys[i]), text_string(o, vals[i]);
+    buf_puts(o, " /Producer ");
+    text_string(o, producer);
+    buf_puts(o, " /CreationDate "), pdf_date(o, date);
+    buf_puts(o, " /ModDate "), pdf_date(o, date);
+    buf_puts(o, " >>\nendobj\n");
+
+    begin_obj(w, O_PAGES);
+    buf_puts(o, "<< /Type /Pages /Kids [");
+    for (size_t p = 0; p < r->n_pages; p++) buf_printf(o, "%s%d 0 R", p ? " " : "", O_FIRST_PAGE + 2 * (int)p);
+    buf_printf(o, "] /Count %zu >>\nendobj\n", r->n_pages);
+
+    begin_obj(w, O_CAT);
+    buf_printf(o, "<< /Type /Catalog /Pages %d 0 R", O_PAGES);
+    if (o_outl) buf_printf(o, " /Outlines %d 0 R /PageMode /UseOutlines", o_outl);
+    if (w->pdfa) buf_printf(o, " /Metadata %d 0 R /OutputIntents %d 0 R", o_meta, o_intent);
+    buf_puts(o, " >>\nendobj\n");
+    write_trailer(w);
     return 0;
 }
 
-int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e) {
-    int pdfa = m && m->pdfa;
+/* A pdf_writer's 1 as pdf_render reports it: PDF/A refuses (6.2.11.4.1:
+ * Cairo's file would not be PDF/A); else 1, for the caller to draw the
+ * pages with Cairo. */
+int pdf_writer_refusal(pdf_writer *pd, err *e) {
+    if (!pd->w.pdfa) return 1;
+    buf_reset(pd->w.out);
+    return err_set(e, TB_EFONT, NULL, 0, 0,
+                   "PDF/A: tongbao cannot embed %s itself (a variable face, one fontconfig emboldens or "
+                   "slants, outlines neither CFF nor TrueType, or a glyph it lacks); pick another face in "
+                   "fonts/tongbao.conf, or write a plain PDF without --pdfa",
+                   pd->w.refused[0] ? pd->w.refused : "a face of this bulletin");
+}
+
+int pdf_use_own(const pdf_meta *m) {
     const char *force = getenv("TONGBAO_PDF_WRITER");
-    if (force && !strcmp(force, "cairo") && !pdfa) return pdf_render_cairo(r, m, out, e);
-    buf_reset(out);
-    pw w = {0};
-    w.out = out;
-    w.e = e;
-    w.pdfa = pdfa;
-    w.raw_fonts = m && m->raw_fonts;
-    fset_init(&w.fs), buf_init(&w.cs);
-    int rc = write_pdf(&w, r, m);
-    pw_free(&w);
-    if (rc == 1 && pdfa) {
-        /* 6.2.11.4.1: Cairo's file would not be PDF/A */
-        buf_reset(out);
-        return err_set(e, TB_EFONT, NULL, 0, 0,
-                       "PDF/A: tongbao cannot embed %s itself (a variable face, one fontconfig emboldens or "
-                       "slants, outlines neither CFF nor TrueType, or a glyph it lacks); pick another face in "
-                       "fonts/tongbao.conf, or write a plain PDF without --pdfa", w.refused[0] ? w.refused : "a face of this bulletin");
-    }
+    return !(force && !strcmp(force, "cairo") && !(m && m->pdfa));
+}
+
+int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e) {
+    if (!pdf_use_own(m)) return pdf_render_cairo(r, m, out, e);
+    pdf_writer *pd = pdf_writer_new(m, out, e);
+    int rc = 0;
+    for (size_t p = 0; rc == 0 && p < r->n_pages; p++) rc = pdf_writer_page(pd, r, &r->pages[p]);
+    if (rc == 0) rc = pdf_writer_finish(pd, r);
+    if (rc == 1) rc = pdf_writer_refusal(pd, e);
+    pdf_writer_free(pd);
     if (rc == 1) {
         /* nothing the own writer met is an error for Cairo's path */
         *e = (err){0};

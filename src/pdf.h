@@ -41,6 +41,24 @@ int pdf_render(const lay_result *r, const pdf_meta *m, buf *out, err *e);
  * storing adds 32 KB).  Bulletins keep deflated fonts: the archive keeps
  * them for decades. */
 
+/* The same page by page, as layout finishes them (lay_document_stream):
+ * new writes the header into out (cleared first; m must outlive the
+ * writer), page writes one page, finish the fonts (subset from the glyphs
+ * the pages used), the outline, the metadata and the trailer.  The bytes
+ * are pdf_render's.  page and finish return 0, -1 with e set, or 1: a face
+ * this writer cannot embed; pdf_writer_refusal turns that 1 into
+ * pdf_render's answer (PDF/A: an error; else 1, and the caller renders
+ * the laid-out document again with pdf_render, which falls back to Cairo).
+ * pdf_use_own: 0 when TONGBAO_PDF_WRITER=cairo asks for Cairo (not for
+ * PDF/A). */
+typedef struct pdf_writer pdf_writer;
+pdf_writer *pdf_writer_new(const pdf_meta *m, buf *out, err *e);
+int pdf_writer_page(pdf_writer *pd, const lay_result *r, const lay_page *pg);
+int pdf_writer_finish(pdf_writer *pd, const lay_result *r);
+int pdf_writer_refusal(pdf_writer *pd, err *e);
+void pdf_writer_free(pdf_writer *pd);
+int pdf_use_own(const pdf_meta *m);
+
 /* The same through Cairo (pdf_cairo.c). */
 int pdf_render_cairo(const lay_result *r, const pdf_meta *m, buf *out, err *e);
 

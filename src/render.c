@@ -170,34 +170,72 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
     return render_bulletin_forms(lc, b, t, o, &f, info, e);
 }
 
+static int stream_page(void *pd, const lay_result *r, const lay_page *pg) { return pdf_writer_page(pd, r, pg); }
+
+/* The PDF of a composed document, streamed: layout hands each page to the
+ * writer as soon as it is final and frees it, so memory stays flat however
+ * long the bulletin (issue 18).  Where the own writer meets a face it
+ * cannot embed, the document is laid out again whole (layout is
+ * deterministic) and drawn by Cairo, as pdf_render does.  *out: the
+ * layout (its pages emptied when streamed), or NULL after an error. */
+static int render_pdf(lay_ctx *lc, const doc_document *d, const tpl_template *t, const pdf_meta *m, buf *pdf,
+                      lay_result **out, err *e) {
+    lay_result *r = NULL;
+    int rc;
+    if (!pdf_use_own(m)) {
+        r = lay_document(lc, d, t, e);
+        rc = r ? pdf_render(r, m, pdf, e) : -1;
+    } else {
+        pdf_writer *pd = pdf_writer_new(m, pdf, e);
+        rc = lay_document_stream(lc, d, t, stream_page, pd, &r, e);
+        if (rc == 0) rc = pdf_writer_finish(pd, r);
+        if (rc == 1) rc = pdf_writer_refusal(pd, e);
+        pdf_writer_free(pd);
+        if (rc == 1) {
+            lay_free(r);
+            *e = (err){0};
+            r = lay_document(lc, d, t, e);
+            rc = r ? pdf_render_cairo(r, m, pdf, e) : -1;
+        }
+        if (rc) buf_reset(pdf);
+    }
+    *out = r;
+    return rc ? -1 : 0;
+}
+
+static void info_from(render_info *info, const lay_result *r) {
+    if (!info || !r) return;
+    info->pages = (int)r->n_pages;
+    info->lines = r->lines_total;
+    info->lines_full = r->lines_full;
+    info->lines_squeezed = r->lines_squeezed;
+    info->lines_pushed = r->lines_pushed;
+    if (r->warnings.len) buf_add(&info->warnings, r->warnings.data, r->warnings.len);
+}
+
 int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
                           const render_forms *f, render_info *info, err *e) {
     doc_document *d = render_compose(b, t, o, info, e);
     if (!d) return -1;
-    lay_result *r = lay_document(lc, d, t, e);
-    if (!r) {
-        doc_free(d);
-        return -1;
-    }
+    pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
+                  b->id, d->meta_date, t->pdfa || f->pdfa, o && o->district};
+    lay_result *r = NULL;
     int rc = 0;
-    if (f->pdf) {
-        pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                      b->id, d->meta_date, t->pdfa || f->pdfa, o && o->district};
-        rc = pdf_render(r, &m, f->pdf, e);
+    if (f->pdf && !f->ofd) {
+        /* the PDF alone (render, issue, nightly): streamed */
+        rc = render_pdf(lc, d, t, &m, f->pdf, &r, e);
+    } else {
+        /* the OFD (and the PDF beside it) from the same pages, kept whole */
+        r = lay_document(lc, d, t, e);
+        if (!r) rc = -1;
+        if (r && f->pdf) rc = pdf_render(r, &m, f->pdf, e);
+        if (r && f->ofd && !rc) {
+            ofd_meta om = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
+                           b->id, d->meta_date};
+            rc = ofd_render(r, &om, f->ofd, e);
+        }
     }
-    if (f->ofd && !rc) {
-        ofd_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                      b->id, d->meta_date};
-        rc = ofd_render(r, &m, f->ofd, e);
-    }
-    if (info) {
-        info->pages = (int)r->n_pages;
-        info->lines = r->lines_total;
-        info->lines_full = r->lines_full;
-        info->lines_squeezed = r->lines_squeezed;
-        info->lines_pushed = r->lines_pushed;
-        if (r->warnings.len) buf_add(&info->warnings, r->warnings.data, r->warnings.len);
-    }
+    info_from(info, r);
     lay_free(r);
     doc_free(d);
     return rc;
@@ -225,15 +263,11 @@ int render_letter(lay_ctx *lc, const model_letter *l, const tpl_template *t, buf
         return -1;
     }
     if (info) doc_write_text(d, &info->text);
-    lay_result *r = lay_document(lc, d, t, e);
-    if (!r) {
-        doc_free(d);
-        return -1;
-    }
     pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
                   l->doc_number, d->meta_date, t->pdfa, 0};
-    int rc = pdf_render(r, &m, pdf, e);
-    if (info) {
+    lay_result *r = NULL;
+    int rc = render_pdf(lc, d, t, &m, pdf, &r, e);
+    if (info && r) {
         info->pages = (int)r->n_pages;
         if (r->warnings.len) buf_add(&info->warnings, r->warnings.data, r->warnings.len);
     }

@@ -44,7 +44,7 @@ static int breaks(run *x, const char *style, const char *text, double chars, int
     memset(x, 0, sizeof *x);
     x->r.arena = arena_new();
     x->d = doc_new();
-    x->j = (lay_job){lc, T, x->d, &x->r, &x->e, NULL, 0, 0, 0, 0, 0, 0, 0, 0};
+    x->j = (lay_job){.ctx = lc, .t = T, .d = x->d, .r = &x->r, .e = &x->e};
     const char *texts[1] = {text};
     int rc = x->r.arena && x->d ? lay_piece_build_in(&x->j, &x->pc, style, texts, NULL, 1, 1, 0, -1) : -1;
     if (rc == 0) {
@@ -73,7 +73,7 @@ static void done(run *x) {
     lay_para_free(&x->pc.p);
     free(x->j.seen);
     doc_free(x->d);
-    arena_free(x->r.arena);
+    lay_free(&x->r);   /* its arena and the blocks the paragraph's lines were in */
 }
 
 /* n copies of a character (UTF-8), appended to s */
