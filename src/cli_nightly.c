@@ -169,7 +169,7 @@ static void cli_nightly_summary(nt_run *r) {
 }
 
 static void cli_nightly_times(nt_run *r) {
-    double parse = 0, render = 0, extracts = 0, cpu = 0, hash = 0;
+    double parse = 0, render = 0, extracts = 0, cpu = 0, hash = 0, window = 0;
     long np = 0, nr = 0;
     for (int i = 0; r->workers && i < r->jobs; i++) {
         parse += r->workers[i].t_parse;
@@ -177,6 +177,7 @@ static void cli_nightly_times(nt_run *r) {
         extracts += r->workers[i].t_extracts;
         cpu += r->workers[i].c_render;
         hash += r->workers[i].t_hash;
+        window += r->workers[i].t_window;
         np += r->workers[i].n_parse;
         nr += r->workers[i].n_render;
     }
@@ -186,18 +187,21 @@ static void cli_nightly_times(nt_run *r) {
     double serial = r->tm_reserve + r->tm_commit + r->tm_write + r->tm_move + r->tm_report + r->tm_restore;
     fprintf(stderr,
             "nightly times (s), %d jobs, wall %.3f, process CPU %.3f:\n"
-            "  main: scan %.3f  parse-wait %.3f  reserve %.3f  commit %.3f (%ld groups)  write %.3f  move %.3f"
-            "  report %.3f  wait-render %.3f  restore %.3f; serial %.2f ms per issued bulletin; CPU %.3f\n"
+            "  main: scan %.3f  parse-wait %.3f  reserve %.3f (%ld parts ahead, %ld renumbered)  commit %.3f (%ld groups)  write %.3f  move %.3f"
+            "  report %.3f  wait-render %.3f  restore %.3f; serial %.2f ms per issued bulletin; CPU %.3f"
+            " (reserve %.3f, commit %.3f: %.2f ms per issued bulletin)\n"
             "  writer: %ld batches, %ld files: write %.3f  sync %.3f  rename %.3f  move %.3f;"
-            " %ld checkpoints %.3f\n"
+            " %ld checkpoints %.3f; CPU %.3f\n"
             "  workers (sum): parse %.3f (%ld files, %.2f ms each)  bulletin %.3f  extracts %.3f"
-            " (%ld items, %.2f ms each; CPU %.2f ms each)  hash %.3f\n",
-            r->jobs, el, proc, r->tm_scan, r->tm_parse, r->tm_reserve, r->tm_commit, r->groups, r->tm_write, r->tm_move,
+            " (%ld items, %.2f ms each; CPU %.2f ms each)  hash %.3f  waiting for the window %.3f\n",
+            r->jobs, el, proc, r->tm_scan, r->tm_parse, r->tm_reserve, r->n_ahead, r->n_renumber, r->tm_commit, r->groups, r->tm_write, r->tm_move,
             r->tm_report, r->tm_wait, r->tm_restore, r->issued ? serial * 1e3 / (double)r->issued : 0.0, r->c_main,
+            r->c_reserve, r->c_commit, r->issued ? (r->c_reserve + r->c_commit) * 1e3 / (double)r->issued : 0.0,
             r->w_batches, r->w_files, r->tw_write, r->tw_sync, r->tw_rename, r->tw_move, r->w_ckpts, r->tw_ckpt,
+            r->c_writer,
             parse, np,
             np ? parse * 1e3 / (double)np : 0.0, render, extracts, nr,
-            nr ? (render + extracts) * 1e3 / (double)nr : 0.0, nr ? cpu * 1e3 / (double)nr : 0.0, hash);
+            nr ? (render + extracts) * 1e3 / (double)nr : 0.0, nr ? cpu * 1e3 / (double)nr : 0.0, hash, window);
 }
 
 static int cli_nightly_default_jobs(void) {

@@ -1,9 +1,9 @@
 /* nightly.c — the nightly engine (see nightly.h for the whole story): the
  * items and their states, the inbox (moving inputs to done/ and
- * rejected/), the worker pool that parses and renders, numbering the batch
- * (store_reserve), committing in input order and handing each committed
- * item to the writer thread (nightly_writer.c), and the main loop.  Inputs
- * that are issued already are nightly_restore.c's. */
+ * rejected/), the worker pool that parses and renders, scanning and
+ * parsing the batch.  Numbering, committing and the main loop are
+ * nightly_batch.c's, the writer thread nightly_writer.c's, inputs that
+ * are issued already nightly_restore.c's. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <stdarg.h>
@@ -34,7 +34,7 @@ static volatile sig_atomic_t nt_sig;
 void nt_on_signal(int sig) { nt_sig = sig; }
 int nt_stop_signal(void) { return (int)nt_sig; }
 
-static void nt_progress(nt_run *r) {
+void nt_progress(nt_run *r) {
     if (r->progress) r->progress(r);
 }
 static void nt_clear(nt_run *r) {
@@ -409,7 +409,7 @@ void nt_reject(nt_run *r, nt_item *it) {
 
 /* Leave an item in the inbox: not its fault (a broken template), so the
  * next run takes it again once that is fixed. */
-static void nt_hold(nt_run *r, nt_item *it) {
+void nt_hold(nt_run *r, nt_item *it) {
     char msg[2048];
     err_format(&it->e, msg, sizeof msg);
     r->held++;
@@ -551,8 +551,12 @@ static void *nt_worker_main(void *arg) {
     nt_worker_nice();
     pthread_mutex_lock(&r->mu);
     for (;;) {
-        while (!r->quit && !(r->q_head < r->q_tail && r->queue[r->q_head] < r->limit))
+        while (!r->quit && !(r->q_head < r->q_tail && r->queue[r->q_head] < r->limit)) {
+            /* work queued but beyond the window: the commits or the writer lag */
+            double t = r->q_head < r->q_tail ? nt_now() : 0;
             pthread_cond_wait(&r->cv_work, &r->mu);
+            if (t) w->t_window += nt_now() - t;
+        }
         if (r->quit) break;
         nt_item *it = &r->items[r->queue[r->q_head++]];
         int parse = it->state == NT_NEW;
@@ -625,7 +629,7 @@ void nt_wait_done(nt_run *r) {
 }
 
 /* Drop queued jobs and wait until no worker is busy. */
-static void nt_pool_drain(nt_run *r) {
+void nt_pool_drain(nt_run *r) {
     pthread_mutex_lock(&r->mu);
     r->q_head = r->q_tail = 0;
     while (r->busy) nt_wait_done(r);
@@ -660,329 +664,6 @@ static const tpl_template *nt_template(nt_run *r, const char *name, err *e) {
     r->tpls[r->n_tpls++] = t;
     return t;
 }
-
-/* ---- reserving -------------------------------------------------------------- */
-
-typedef struct {
-    nt_run *r;
-    size_t *idx;
-} nt_prep;
-
-static int nt_prepare(void *ctx, model_bulletin *b, size_t index, err *e) {
-    nt_prep *p = ctx;
-    nt_item *it = &p->r->items[p->idx[index]];
-    buf_reset(&it->r.context);
-    return history_prepare(p->r->s, b, NULL, &it->r.context, e);
-}
-
-/* Number every unfinished item from `from` on, in input order, and queue
- * the numbered ones for rendering.  The pool must be idle.  -1: database
- * error (r->fatal set). */
-static int nt_reserve(nt_run *r, size_t from) {
-    double t = nt_now();
-    size_t m = 0, cap = r->n - from;
-    model_bulletin **bs = xmalloc((cap ? cap : 1) * sizeof *bs);
-    size_t *idx = xmalloc((cap ? cap : 1) * sizeof *idx);
-    store_result *res = xcalloc(cap ? cap : 1, sizeof *res);
-    err e = {0};
-    int rc = -1;
-    if (!bs || !idx || !res) {
-        err_set(&e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        nt_fail(r, &e);
-        goto out;
-    }
-    for (size_t k = from; k < r->n; k++) {
-        nt_item *it = &r->items[k];
-        int s = it->state;
-        if (s != NT_PARSED && s != NT_ALREADY && s != NT_QUEUED && s != NT_RENDERED) continue;
-        nt_item_drop_render(it);
-        bs[m] = it->b;
-        idx[m++] = k;
-    }
-    nt_prep pc = {r, idx};
-    if (store_reserve(r->s, bs, m, nt_prepare, &pc, res, &e) < 0) {
-        nt_fail(r, &e);
-        goto out;
-    }
-    pthread_mutex_lock(&r->mu);
-    r->q_head = r->q_tail = 0;
-    for (size_t j = 0; j < m; j++) {
-        nt_item *it = &r->items[idx[j]];
-        if (res[j].already_issued) {
-            it->state = NT_ALREADY;
-            it->year = res[j].year;
-            it->issue_no = res[j].issue_no;
-        } else if (res[j].error.code) {
-            it->e = res[j].error;
-            it->state = NT_BAD;
-            it->fate = nt_fate(&it->e);
-        } else {
-            it->state = NT_QUEUED;
-            it->year = it->b->year;
-            it->issue_no = it->b->issue_no;
-            if (!r->dry) r->queue[r->q_tail++] = idx[j];
-        }
-    }
-    pthread_cond_broadcast(&r->cv_work);
-    pthread_mutex_unlock(&r->mu);
-    rc = 0;
-out:
-    free(bs);
-    free(idx);
-    free(res);
-    r->tm_reserve += nt_now() - t;
-    return rc;
-}
-
-
-/* ---- committing, the main loop ------------------------------------------------ */
-
-/* Group commit (issue 18).  The items rendered in a row at the commit
- * cursor are recorded in one transaction (store_group_begin): each under
- * its own savepoint, the group committed with one sync of the WAL.  The
- * fsync was most of a commit (8-10 ms of a bulletin's serial part), and
- * with one per bulletin two render jobs gained little over one.  An item
- * goes to the writer only once its group is committed (nt_flush), so no
- * file is written for a number that is not durable.  The group ends
- * whenever the cursor would do anything but commit the next rendered item:
- * wait for a render or the writer, reject, restore, reserve again, stop.
- * Rendering runs at most a window ahead, which bounds a group too. */
-
-/* Counted and handed to the writer: its group is committed. */
-static void nt_hand(nt_run *r, nt_item *it) {
-    int pages = it->r.pages;
-    for (size_t i = 0; i < it->n_ex; i++) pages += it->ex[i].pages;
-    r->issued++;
-    r->extracts += (long)it->n_ex;
-    r->pages += pages;
-    r->findings += it->n_findings;
-    pthread_mutex_lock(&r->mu);
-    it->state = NT_COMMITTED;
-    r->wq[r->wq_tail++] = (size_t)(it - r->items);
-    pthread_cond_signal(&r->cv_write);
-    pthread_mutex_unlock(&r->mu);
-}
-
-/* Commit the open group, if any, and hand its items (grp_lo up to cur) to
- * the writer.  0, or -1 (the run stops; nothing of the group was recorded
- * and its inputs stay in the inbox). */
-static int nt_flush(nt_run *r, size_t cur) {
-    if (!store_in_group(r->s)) return 0;
-    err e = {0};
-    double t = nt_now();
-    int rc = store_group_end(r->s, NULL, &e);
-    r->tm_commit += nt_now() - t;
-    if (rc < 0) {
-        nt_fail(r, &e);
-        return -1;
-    }
-    r->groups++;
-    for (size_t k = r->grp_lo; k < cur && k < r->n; k++)
-        if (r->items[k].state == NT_GROUPED) nt_hand(r, &r->items[k]);
-    return 0;
-}
-
-/* Record one rendered item in the open group (opening one at need).  2
- * recorded (the cursor moves on), 0 turned NT_ALREADY, 1 stale, -1 the run
- * must stop. */
-static int nt_commit(nt_run *r, nt_item *it) {
-    store_source src = {it->xml, it->len, it->name, it->t->name, it->t->xml, "tongbao " TONGBAO_VERSION};
-    store_result res;
-    err e = {0};
-    double t = nt_now();
-    int rc = 0;
-    if (!store_in_group(r->s)) {
-        rc = store_group_begin(r->s, &e);
-        r->grp_lo = (size_t)(it - r->items);
-    }
-    if (rc == 0) rc = store_commit(r->s, it->b, &src, &it->r, &res, &e);
-    r->tm_commit += nt_now() - t;
-    if (rc < 0) {
-        nt_fail(r, &e);
-        return -1;
-    }
-    if (rc == 1 && res.already_issued) {
-        nt_item_drop_render(it);
-        it->state = NT_ALREADY;
-        it->year = res.year;
-        it->issue_no = res.issue_no;
-        return 0;
-    }
-    if (rc == 1) return 1;
-    it->year = res.year;
-    it->issue_no = res.issue_no;
-    it->n_findings = res.n_findings;
-    pthread_mutex_lock(&r->mu);
-    int ck_failed = r->ck_failed;
-    r->ck_failed = 0;
-    it->state = NT_GROUPED;
-    pthread_mutex_unlock(&r->mu);
-    if (ck_failed && store_set_autocheckpoint(r->s, 1, &e) < 0) {
-        /* recorded all the same; the database is what failed */
-        nt_fail(r, &e);
-        return -1;
-    }
-    return 2;
-}
-
-/* Report, in input order from r->fin on, what the writer has finished: the
- * issued line, then the item's memory goes.  Stops at the first item still
- * with the writer; a failed one stops the run. */
-static void nt_reap(nt_run *r, size_t cur) {
-    double t = nt_now();
-    while (r->fin < cur) {
-        nt_item *it = &r->items[r->fin];
-        pthread_mutex_lock(&r->mu);
-        int st = it->state;
-        pthread_mutex_unlock(&r->mu);
-        if (st == NT_FINISHED) {
-            r->fin++;
-            continue;
-        }
-        if (st == NT_WFAILED) {
-            nt_fail(r, &it->e);
-            break;
-        }
-        if (st != NT_WRITTEN) break;
-        nt_say(r, "issued   %s → %s %d年第%d期, %d findings, %d pages + %zu extracts → %s/\n", it->name,
-               it->b->series, it->year, it->issue_no, it->n_findings, it->r.pages, it->n_ex, it->dir);
-        const char *w = it->warn.len ? buf_cstr(&it->warn) : NULL;
-        for (const char *l = w; l && *l && !r->quiet;) {     /* font notes, indented */
-            size_t n = strcspn(l, "\n");
-            printf("         %.*s\n", (int)n, l);
-            l += n + (l[n] == '\n');
-        }
-        nt_item_finish(r, it);
-        r->fin++;
-    }
-    r->tm_report += nt_now() - t;
-}
-
-/* Dry run: report the reservation of one item. */
-static void nt_dry_item(nt_run *r, nt_item *it) {
-    arena *a = arena_new();
-    size_t nd = 0;
-    const char **ds = a ? compose_districts(it->b, a, &nd) : NULL;
-    buf d;
-    buf_init(&d);
-    for (size_t i = 0; ds && i < nd; i++) {
-        if (i) buf_puts(&d, "、");
-        buf_puts(&d, ds[i]);
-    }
-    const char *dl = buf_cstr(&d);
-    r->issued++;
-    r->extracts += (long)nd;
-    r->findings += (long)model_count_findings(it->b);
-    nt_say(r, "would issue %s as %s %d年第%d期, %zu findings, %zu extracts%s%s%s\n", it->name, it->b->series,
-           it->year, it->issue_no, model_count_findings(it->b), nd, nd ? " (" : "", nd && dl ? dl : "",
-           nd ? ")" : "");
-    buf_free(&d);
-    arena_free(a);
-    nt_item_finish(r, it);
-}
-
-/* The main loop: walk the batch in input order, committing each rendered
- * item, while the workers render ahead and the writer writes behind.
- * Rendering runs at most a window ahead of the oldest item not finished
- * (r->fin), so the PDFs held in memory stay bounded. */
-static void nt_run_batch(nt_run *r) {
-    size_t cur = 0, window = (size_t)r->jobs * 4 + 2;
-    while (!r->fatal && !nt_sig) {
-        nt_reap(r, cur);
-        if (r->fatal) break;
-        pthread_mutex_lock(&r->mu);
-        size_t lim = r->fin + window;
-        if (lim != r->limit) {
-            r->limit = lim;
-            pthread_cond_broadcast(&r->cv_work);
-        }
-        if (cur >= r->n && r->fin >= cur) {
-            pthread_mutex_unlock(&r->mu);
-            break;
-        }
-        nt_item *it = cur < r->n ? &r->items[cur] : NULL;
-        int st = it ? it->state : NT_FINISHED;
-        /* The open group ends before anything but the commit of the next
-         * rendered item (above). */
-        if (st != NT_RENDERED && store_in_group(r->s)) {
-            pthread_mutex_unlock(&r->mu);
-            if (nt_flush(r, cur) < 0) break;
-            continue;
-        }
-        /* Wait for a render; for the writer at the end; and for the writer
-         * before anything but a commit: restoring writes into the
-         * directories it writes, and the lines stay in input order. */
-        if (!it || (st == NT_QUEUED && !r->dry) || st == NT_RENDERING ||
-            (st != NT_RENDERED && st != NT_FINISHED && r->fin < cur)) {
-            double t = nt_now();
-            nt_wait_done(r);
-            r->tm_wait += nt_now() - t;
-            pthread_mutex_unlock(&r->mu);
-            nt_progress(r);
-            continue;
-        }
-        pthread_mutex_unlock(&r->mu);
-        int rc = 0;
-        switch (st) {
-        case NT_FINISHED:
-            break;
-        case NT_BAD:
-            if (it->fate == NT_STOP) {
-                nt_fail(r, &it->e);
-                rc = -1;
-                break;
-            }
-            if (it->fate == NT_HOLD) nt_hold(r, it);
-            else nt_reject(r, it);
-            break;
-        case NT_QUEUED: /* dry run */
-            nt_dry_item(r, it);
-            break;
-        case NT_ALREADY:
-            rc = nt_already(r, it);
-            break;
-        case NT_RENDERED:
-            rc = nt_commit(r, it);
-            if (rc == 0 && it->state == NT_ALREADY) continue;   /* issued meanwhile */
-            break;
-        default: {
-            err e = {0};
-            err_set(&e, TB_EINTERNAL, it->path, 0, 0, "internal: item in state %d at the commit cursor", st);
-            nt_fail(r, &e);
-            rc = -1;
-        }
-        }
-        if (rc < 0) {
-            nt_flush(r, cur);   /* what the group recorded before is kept and written */
-            break;
-        }
-        if (rc == 1) {
-            /* the history moved: number the rest again (the group recorded
-             * before it is committed first) */
-            if (nt_flush(r, cur) < 0) break;
-            if (++it->stale > 3) {
-                err e = {0};
-                err_set(&e, TB_EDB, it->path, 0, 0,
-                        "the history keeps changing while this bulletin is being issued (is another "
-                        "program issuing in series %s?); run nightly again later", it->b->series);
-                nt_fail(r, &e);
-                break;
-            }
-            nt_pool_drain(r);
-            if (nt_reserve(r, cur) < 0) break;
-            continue;
-        }
-        if (rc == 2 || it->state == NT_FINISHED) cur++;   /* committed (the writer has it), or done */
-        nt_progress(r);
-    }
-    /* What is committed gets written, also when stopping for a signal or an
-     * error: at most a window of items, each of which the next run would
-     * otherwise have to restore. */
-    nt_flush(r, cur);
-    nt_writer_drain(r);
-    nt_reap(r, cur);
-}
-
 
 /* ---- scanning the inbox --------------------------------------------------------- */
 
@@ -1145,13 +826,6 @@ void nt_check_templates(nt_run *r) {
             else nt_reject(r, it);
         }
     }
-}
-
-int nt_issue(nt_run *r, err *e) {
-    if (!r->dry && nt_writer_start(r, e) < 0) return -1;
-    if (nt_reserve(r, 0) < 0) return 0;
-    nt_run_batch(r);
-    return 0;
 }
 
 void nt_finish(nt_run *r) {

@@ -13,7 +13,8 @@
  * summary.
  *
  * The database is used by the main thread only: store_reserve numbers the
- * whole batch in input order (with history_prepare for each bulletin),
+ * batch in input order a part at a time, the next part while the one
+ * before renders (store_reserve_after; with history_prepare for each bulletin),
  * workers render (and hash) ahead of the commit cursor within a bounded
  * window, and store_commit records each bulletin in input order.  A stale
  * commit (an earlier item failed, or someone else issued in the series)
@@ -126,6 +127,7 @@ typedef struct {
     double t_hash;                          /* wall seconds hashing PDFs */
     double t_parse, t_render, t_extracts;   /* wall seconds */
     double c_render;                        /* thread CPU seconds rendering */
+    double t_window;                        /* wall seconds waiting with work beyond the window */
     long n_parse, n_render;
 } nt_worker;
 
@@ -194,8 +196,18 @@ struct nt_run {
      * NT_GROUPED in the store's open group; groups counts the commits. */
     size_t grp_lo;
     long groups;
+    /* Numbering a part at a time (nightly_batch.c): items before `reserved`
+     * have been through a reservation; ahead_off stops numbering ahead
+     * until the next full reservation; n_ahead counts the parts numbered
+     * ahead. */
+    size_t reserved;
+    int ahead_off;
+    long n_ahead;
+    long n_renumber;            /* stale commits: the rest numbered again */
     double tm_scan, tm_parse, tm_reserve, tm_commit, tm_write, tm_move, tm_wait, tm_restore, tm_report;
     double c_main;              /* main thread CPU seconds (times) */
+    double c_reserve, c_commit; /* main thread CPU seconds reserving, committing */
+    double c_writer;            /* the writer thread's CPU seconds */
 };
 
 /* What a failed item's error means (nt_fate). */
@@ -250,6 +262,12 @@ void nt_fail(nt_run *r, const err *e);
  * rejected/NAME.err). */
 int nt_move(nt_run *r, nt_item *it, const char *sub, const err *why, char **moved, double *tm, err *e);
 void nt_reject(nt_run *r, nt_item *it);
+/* Leave an item in the inbox (a broken template: not the input's fault). */
+void nt_hold(nt_run *r, nt_item *it);
+/* Drop queued jobs and wait until no worker is busy. */
+void nt_pool_drain(nt_run *r);
+/* Redraw the command's progress bar (if it has one). */
+void nt_progress(nt_run *r);
 void nt_wait_done(nt_run *r);
 int nt_writer_start(nt_run *r, err *e);     /* nightly_writer.c */
 void nt_writer_drain(nt_run *r);

@@ -217,6 +217,7 @@ static void *nt_writer_main(void *arg) {
         r->w_busy = 0;
         pthread_cond_broadcast(&r->cv_done);
     }
+    r->c_writer = nt_clock(CLOCK_THREAD_CPUTIME_ID);   /* read once the thread is joined */
     pthread_mutex_unlock(&r->mu);
     return NULL;
 }

@@ -206,6 +206,15 @@ int store_group_end(store *s, int *n, err *e);
 int store_in_group(const store *s);
 int store_reserve(store *s, model_bulletin *const *bs, size_t n,
                   store_prepare_fn prepare, void *ctx, store_result *res, err *e);
+/* store_reserve for bs[0..n) after fixed[0..n_fixed): items reserved
+ * before and not committed yet (the nightly reserves its batch a part at a
+ * time, the next part while the one before renders).  The fixed items are
+ * assigned and recorded provisionally as store_commit will record them,
+ * and never written to: other threads may be rendering them.  Returns 1
+ * (nothing assigned) when one of them no longer carries what it would be
+ * assigned now (its commit will find it stale); else as store_reserve. */
+int store_reserve_after(store *s, model_bulletin *const *fixed, size_t n_fixed, model_bulletin *const *bs,
+                        size_t n, store_prepare_fn prepare, void *ctx, store_result *res, err *e);
 int store_commit(store *s, model_bulletin *b, const store_source *src,
                  const store_rendered *r, store_result *res, err *e);
 

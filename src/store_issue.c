@@ -670,8 +670,31 @@ fail:
     return -1;
 }
 
-int store_reserve(store *s, model_bulletin *const *bs, size_t n,
-                  store_prepare_fn prepare, void *ctx, store_result *res, err *e) {
+/* store_reserve_after's first part: the n_fixed items reserved before,
+ * recorded as they stand (assign, compare, record; their models are
+ * neither written nor cleared: other threads may be reading them).  0, 1
+ * when one no longer matches (or is issued, or fails), -1 on a database
+ * error. */
+static int reserve_fixed(store *s, model_bulletin *const *fixed, size_t n_fixed, err *e) {
+    for (size_t i = 0; i < n_fixed; i++) {
+        model_bulletin *b = fixed[i];
+        assignment a;
+        store_result r1;
+        err ie = {0};
+        memset(&r1, 0, sizeof r1);
+        int r = assign(s, b, NULL, &a, &r1, &ie);
+        if (r < 0 && ie.code != TB_EINPUT) {
+            if (e && !e->code) *e = ie;
+            return -1;
+        }
+        if (r != 0 || !model_matches(b, &a)) return 1;
+        if (record(s, b, &a, NULL, NULL, "", "", "", e) < 0) return -1;
+    }
+    return 0;
+}
+
+int store_reserve_after(store *s, model_bulletin *const *fixed, size_t n_fixed, model_bulletin *const *bs,
+                        size_t n, store_prepare_fn prepare, void *ctx, store_result *res, err *e) {
     for (size_t i = 0; i < n; i++) memset(&res[i], 0, sizeof res[i]);
     /* The look runs under the write lock and records each item
      * provisionally, so item i sees items < i exactly as store_commit will
@@ -680,6 +703,11 @@ int store_reserve(store *s, model_bulletin *const *bs, size_t n,
      * follows the provisional records, so each item's prepare reads the
      * figures of the history with the items before it in a few rows. */
     if (store_tx_begin(s, 1, "reserving issue numbers", e) < 0) return -1;
+    int fr = reserve_fixed(s, fixed, n_fixed, e);
+    if (fr != 0) {
+        store_tx_rollback(s);
+        return fr;
+    }
     for (size_t i = 0; i < n; i++) {
         model_bulletin *b = bs[i];
         assignment a;
@@ -698,7 +726,8 @@ int store_reserve(store *s, model_bulletin *const *bs, size_t n,
             model_clear(b);
             continue;
         }
-        if (record(s, b, &a, NULL, NULL, "", "", "", e) < 0) goto fail;
+        /* the last item is seen by none after it */
+        if (i + 1 < n && record(s, b, &a, NULL, NULL, "", "", "", e) < 0) goto fail;
         fill_result(&res[i], &a, NULL, NULL);
     }
     store_tx_rollback(s);
@@ -708,6 +737,11 @@ fail:
     for (size_t i = 0; i < n; i++)
         if (!res[i].already_issued && !res[i].error.code) model_clear(bs[i]);
     return -1;
+}
+
+int store_reserve(store *s, model_bulletin *const *bs, size_t n,
+                  store_prepare_fn prepare, void *ctx, store_result *res, err *e) {
+    return store_reserve_after(s, NULL, 0, bs, n, prepare, ctx, res, e);
 }
 
 /* store_commit's transaction: its own, or a savepoint of the group's. */

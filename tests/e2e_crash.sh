@@ -106,8 +106,10 @@ cr_complete() {
 # The writer takes whatever has queued as one batch, so which item a
 # count lands on varies; the step does not.  An item has nine files (the
 # bulletin, four extracts, four ledgers): renamed #10 is the second item's
-# first; done #3 is after a batch of several.
-for at in tx-recorded:1 tx-committed:1 tx-committed:3 nightly-written:1 nightly-synced:1 nightly-renamed:1 \
+# first; done #3 is after a batch of several.  recorded #3 is an item
+# recorded in an open group commit, not yet durable (with those before it
+# in the group, if any): nothing of the group may be written or lost.
+for at in tx-recorded:1 tx-recorded:3 tx-committed:1 tx-committed:3 nightly-written:1 nightly-synced:1 nightly-renamed:1 \
     nightly-renamed:10 nightly-flushed:1 nightly-done:1 nightly-done:3; do
     p=${at%%:*}
     n=${at#*:}

@@ -205,6 +205,34 @@ nums=$(sqlite3 "$NT/stale.db" "SELECT group_concat(input_id || '=' || issue_no) 
     ok "render failure mid-series: rejected, later bulletins renumbered 2, 3 and re-rendered" ||
     ko "render failure mid-series: rejected, later bulletins renumbered 2, 3 and re-rendered" "exit $rc, $nums: $(cat "$NT/e")"
 
+# ---- a batch longer than one numbering part (64 items, nightly_batch.c):
+# the next part is numbered while the one before renders, after the items
+# in flight; numbers, repeat chains and bytes as two runs that each number
+# their half at once (no part ahead), with nothing renumbered
+AIN="$NT/ahead"
+mkdir -p "$AIN" "$NT/ahead-1" "$NT/ahead-2"
+A=72
+i=0
+while [ $i -lt $A ]; do
+    i=$((i + 1))
+    n=$(printf '%02d' $i)
+    sed "s/id=\"jc-2026-11-20-night\"/id=\"ah-$n\"/" "$N1" >"$AIN/a$n.xml"
+    if [ $i -le 36 ]; then cp "$AIN/a$n.xml" "$NT/ahead-1/"; else cp "$AIN/a$n.xml" "$NT/ahead-2/"; fi
+done
+nt_rc rc env TONGBAO_NIGHTLY_TIMES=1 "$TB" nightly "$AIN" --out "$NT/ahead-out" --db "$NT/ahead.db" --jobs 2
+ah_e=$(cat "$NT/e")
+"$TB" nightly "$NT/ahead-1" --out "$NT/ahead-out2" --db "$NT/ahead2.db" --jobs 2 >/dev/null 2>&1 &&
+    env TONGBAO_NIGHTLY_TIMES=1 "$TB" nightly "$NT/ahead-2" --out "$NT/ahead-out2" --db "$NT/ahead2.db" --jobs 2 >/dev/null 2>"$NT/e2"
+ah_q="SELECT group_concat(issue_no || ':' || pdf_sha256 || ':' || n_repeats, ' ') FROM (SELECT * FROM bulletin ORDER BY issue_no)"
+ah_a=$(sqlite3 "$NT/ahead.db" "$ah_q" 2>/dev/null)
+ah_b=$(sqlite3 "$NT/ahead2.db" "$ah_q" 2>/dev/null)
+if [ $rc -eq 0 ] && echo "$ah_e" | grep -q '([1-9][0-9]* parts ahead, 0 renumbered)' && grep -q '(0 parts ahead, 0 renumbered)' "$NT/e2" &&
+    [ -n "$ah_a" ] && [ "$ah_a" = "$ah_b" ] && [ "$(sqlite3 "$NT/ahead.db" "SELECT max(issue_no) || '/' || (SELECT max(repeat_count) FROM finding) FROM bulletin")" = "$A/$A" ] &&
+    [ "$(nt_count "$AIN/done" '\.xml$')" -eq $A ]; then
+    ok "$A inputs: the second part numbered ahead, none renumbered; numbers, repeats and PDFs as two runs of $((A / 2))"
+else ko "$A inputs: the second part numbered ahead, none renumbered; numbers, repeats and PDFs as two runs of $((A / 2))" \
+    "exit $rc; $(echo "$ah_e" | grep 'reserve'); $(grep reserve "$NT/e2"); same: $([ "$ah_a" = "$ah_b" ] && echo yes || echo no)"; fi
+
 # ---- templates: a missing one rejects its input, a broken one holds it ------------
 TIN="$NT/tpl-inbox"
 mkdir -p "$TIN" "$NT/tpl"

@@ -1123,6 +1123,11 @@ static void test_two_phase(void) {
     err e = {0};
     const char *p = dbpath("batch.db");
     store *s = store_open(p, &e);
+    long long ts = -1;
+    /* statement and savepoint journals in memory (2 = MEMORY): on a file
+     * they cost some 2,000 pwrite calls a bulletin (issue 18) */
+    CHECK("writing handle: temp_store = MEMORY", store_query_int(s, "PRAGMA temp_store", &ts, &e) == 0 && ts == 2,
+          "temp_store %lld %s", ts, e.msg);
     store_result one;
     model_bulletin *b0 = mk("S", "pre", "2026-11-19", TWO);
     issue(s, b0, NULL, &one, &e);
@@ -1174,6 +1179,30 @@ static void test_two_phase(void) {
     CHECK("re-reserve and commit", r == 0 && one.issue_no == 5, "r=%d no=%d", r, one.issue_no);
     mfree(x);
     mfree(y);
+
+    /* numbering a part after items reserved before (issue 18): the fixed
+     * item is recorded provisionally, not touched; c is numbered after it;
+     * once the history moves under the fixed item nothing is numbered */
+    model_bulletin *pa = mk("S", "pa", "2026-11-21", TWO), *pc = mk("S", "pc", "2026-11-21", TWO);
+    r = store_reserve(s, &pa, 1, NULL, NULL, &one, &e);
+    int pa_no = pa->issue_no;
+    const char *pa_id = nth(pa, 0)->id;
+    r = r == 0 ? store_reserve_after(s, &pa, 1, &pc, 1, NULL, NULL, &one, &e) : r;
+    CHECK("reserve after a fixed item: numbered after it, the fixed one untouched",
+          r == 0 && pc->issue_no == pa_no + 1 && pa->issue_no == pa_no && nth(pa, 0)->id == pa_id &&
+          str_eq(nth(pc, 0)->repeat_note, "该问题第7次通报，前次见第6期"),
+          "r=%d %d/%d %s", r, pc->issue_no, pa_no, nth(pc, 0)->repeat_note ? nth(pc, 0)->repeat_note : "-");
+    model_bulletin *pi = mk("S", "pi", "2026-11-21", TWO);
+    issue(s, pi, NULL, &one, &e);
+    long long rows = rowcount(p);
+    model_bulletin *pd = mk("S", "pd", "2026-11-21", TWO);
+    r = store_reserve_after(s, &pa, 1, &pd, 1, NULL, NULL, &one, &e);
+    CHECK("reserve after a fixed item that no longer matches: 1, nothing numbered or recorded",
+          r == 1 && pd->issue_no == 0 && pa->issue_no == pa_no && rowcount(p) == rows, "r=%d no=%d", r, pd->issue_no);
+    mfree(pa);
+    mfree(pc);
+    mfree(pi);
+    mfree(pd);
 
     /* group commit (issue 18): items recorded under savepoints of one
      * transaction; one already issued is undone alone; nothing is visible
@@ -1295,6 +1324,47 @@ static int summary_agrees(store *s, buf *why) {
         if (!ok) return 0;
     }
     return 1;
+}
+
+/* Overdue as the summary reads it (store_stats.c, count_overdue_fast:
+ * whichever side is smaller, counted up to a cap that grows): 400
+ * findings due 2026-01-01, 300 due 2027-06-01, 50 with no deadline, read on days where neither,
+ * one or both sides pass the first cap, each against the recount. */
+static void test_overdue_sides(void) {
+    err e = {0};
+    const char *p = dbpath("overdue.db");
+    store *s = store_open(p, &e);
+    const char *specs[800];
+    size_t n = 0;
+    arena *a = arena_new();
+    for (int i = 0; i < 750; i++) {
+        if (i % 60 == 0) specs[n++] = "#卡点值守不到位";
+        specs[n++] = i < 700 ? arena_printf(a, "东湖区|青山街道|和平社区|第%d小区|北门无人值守|%s", i,
+                                            i < 400 ? "2026-01-01" : "2027-06-01")
+                             : arena_printf(a, "东湖区|青山街道|和平社区|第%d小区|北门无人值守", i);   /* no deadline */
+    }
+    specs[n] = NULL;
+    model_bulletin *b = mk("O", "o1", "2025-12-01", specs);
+    b->has_rectification = 0;   /* the last 50 have none at all: never overdue */
+    store_result res;
+    int r = issue(s, b, NULL, &res, &e);
+    mfree(b);
+    arena_free(a);
+    const char *const days[] = {"2025-12-15", "2026-12-15", "2027-12-31"};
+    const long want[] = {0, 400, 700};
+    for (int d = 0; d < 3; d++) {
+        arena *x = arena_new();
+        store_stats u, v;
+        memset(&u, 0, sizeof u);
+        memset(&v, 0, sizeof v);
+        int ok = r == 0 && store_series_stats(s, "O", days[d], x, &u, &e) == 0 &&
+                 store_series_stats_recount(s, "O", days[d], x, &v, &e) == 0;
+        CHECK("overdue from the summary = the recount, whichever side is smaller", ok && u.overdue == want[d] &&
+              v.overdue == want[d] && u.open == 750 - want[d] && v.open == u.open,
+              "%s: summary %ld/%ld recount %ld/%ld %s", days[d], u.overdue, u.open, v.overdue, v.open, e.msg);
+        arena_free(x);
+    }
+    store_close(s);
 }
 
 static void test_summary(void) {
@@ -1563,6 +1633,7 @@ int main(void) {
     test_stats();
     test_two_phase();
     test_summary();
+    test_overdue_sides();
     test_concurrency();
     test_kill_anywhere();
     if (!tl_failed) {   /* keep the files for a look when something failed */
