@@ -58,11 +58,6 @@
 
 /* ---- small helpers --------------------------------------------------- */
 
-static int oom(const model_bulletin *b, err *e) {
-    return err_set(e, TB_EINTERNAL, b && b->source ? b->source : "", 0, 0,
-                   "out of memory while computing the bulletin's history figures");
-}
-
 /* A real day (date.h), with or without a time after it. */
 static int is_day(const char *d) {
     return date_parse(d, DATE_TIME | DATE_SECONDS | DATE_SPACE, NULL, NULL, 0) == 0;
@@ -205,9 +200,7 @@ static int prepare_stats(store *s, model_bulletin *b, model_history *h, err *e) 
     if (b->has_cases && b->n_cases > 0) {
         st.case_bulletins++;
         st.cases += (long)b->n_cases;
-        for (size_t i = 0; i < b->n_cases; i++)
-            if (store_stats_add_case(&st, a, b->cases[i].outcomes, b->cases[i].n_outcomes) < 0)
-                return oom(b, e);
+        for (size_t i = 0; i < b->n_cases; i++) store_stats_add_case(&st, a, b->cases[i].outcomes, b->cases[i].n_outcomes);
     }
     h->bulletins = st.bulletins;
     h->inspections = st.inspections;

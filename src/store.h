@@ -516,8 +516,8 @@ int store_stats_rebuild(store *s, long *n_series, long *n_differed, err *e);
  *     "石桥街道党工委被责成作出书面检查") counts once per case in orgs and
  *     nowhere else, so 问责T人 never counts a 党工委 as a person;
  *   - an outcome without a person counts as one unnamed person.
- * New names are copied into a.  0, or -1 when out of memory. */
-int store_stats_add_case(store_stats *st, arena *a, const model_outcome *o, size_t n);
+ * New names are copied into a. */
+void store_stats_add_case(store_stats *st, arena *a, const model_outcome *o, size_t n);
 /* 1 when an outcome's person reads as an organisation (rules above). */
 int store_outcome_is_org(const char *person, const char *rank);
 

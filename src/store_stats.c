@@ -46,20 +46,17 @@ int store_outcome_is_org(const char *person, const char *rank) {
 /* Add n to the count called name in *arr, appending it (copied into a) the
  * first time.  The arrays hold a handful of ranks or kinds, so a fresh copy
  * per new name costs nothing and needs no capacity bookkeeping. */
-static int tally(arena *a, store_stat_count **arr, size_t *len, const char *name, long n) {
+static void tally(arena *a, store_stat_count **arr, size_t *len, const char *name, long n) {
     for (size_t i = 0; i < *len; i++)
         if (strcmp((*arr)[i].name, name) == 0) {
             (*arr)[i].n += n;
-            return 0;
+            return;
         }
     store_stat_count *grown = arena_alloc(a, (*len + 1) * sizeof *grown);
-    const char *copy = arena_strdup(a, name);
-    if (!grown || !copy) return -1;
     if (*len) memcpy(grown, *arr, *len * sizeof *grown);
-    grown[*len] = (store_stat_count){copy, n};
+    grown[*len] = (store_stat_count){arena_strdup(a, name), n};
     *arr = grown;
     (*len)++;
-    return 0;
 }
 
 /* Is this case's `person` a body?  Only when none of their outcomes in the
@@ -71,7 +68,7 @@ static int case_person_is_org(const model_outcome *o, size_t n, const char *pers
     return store_outcome_is_org(person, NULL);
 }
 
-int store_stats_add_case(store_stats *st, arena *a, const model_outcome *o, size_t n) {
+void store_stats_add_case(store_stats *st, arena *a, const model_outcome *o, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const char *person = o[i].person;
         int named = !str_empty(person);
@@ -87,7 +84,7 @@ int store_stats_add_case(store_stats *st, arena *a, const model_outcome *o, size
             st->people++;
             for (size_t k = i; k < n; k++)
                 if ((k == i || (named && str_eq(o[k].person, person))) && !str_empty(o[k].rank)) {
-                    if (tally(a, &st->by_rank, &st->n_by_rank, o[k].rank, 1) < 0) return -1;
+                    tally(a, &st->by_rank, &st->n_by_rank, o[k].rank, 1);
                     break;
                 }
         }
@@ -95,9 +92,8 @@ int store_stats_add_case(store_stats *st, arena *a, const model_outcome *o, size
         int kind_seen = 0;
         for (size_t k = first; named && k < i && !kind_seen; k++)
             kind_seen = str_eq(o[k].person, person) && str_eq(o[k].kind, o[i].kind);
-        if (!kind_seen && tally(a, &st->by_kind, &st->n_by_kind, o[i].kind, 1) < 0) return -1;
+        if (!kind_seen) tally(a, &st->by_kind, &st->n_by_kind, o[i].kind, 1);
     }
-    return 0;
 }
 
 /* A one-off statistics query whose only parameter (?1) is the series id:
@@ -131,21 +127,20 @@ static int case_rows(store *s, sqlite3_stmt *st, arena *a, store_stats *out, err
     model_outcome *cur = NULL;
     size_t n = 0, cap = 0;
     sqlite3_int64 case_id = -1;
-    int bad = !scratch;
+    int bad = 0;
     while (r > 0 && !bad && (r = store_next_row(s, st, doing, e)) > 0) {
         sqlite3_int64 cid = sqlite3_column_int64(st, 0);
         if (cid != case_id && n) {
-            if (store_stats_add_case(out, a, cur, n) < 0) bad = 1;
+            store_stats_add_case(out, a, cur, n);
             n = 0;
         }
         case_id = cid;
-        if (bad) break;
         arena_grow(scratch, (void **)&cur, &cap, n, sizeof *cur);
         cur[n] = (model_outcome){NULL, store_col_dup(scratch, st, 1, &bad), store_col_dup(scratch, st, 2, &bad),
                                  store_col_dup(scratch, st, 3, &bad), NULL};
         n++;
     }
-    if (r >= 0 && !bad && n && store_stats_add_case(out, a, cur, n) < 0) bad = 1;
+    if (r >= 0 && !bad && n) store_stats_add_case(out, a, cur, n);
     arena_free(scratch);
     if (r < 0) return -1;
     return bad ? store_oom(s, e) : 0;
@@ -408,10 +403,7 @@ static int note_case(store *s, sqlite3_int64 series_id, int year, int issue_no, 
     arena *a = arena_new();
     store_stats one;
     memset(&one, 0, sizeof one);
-    if (!a || store_stats_add_case(&one, a, o, n) < 0) {
-        arena_free(a);
-        return store_oom(s, e);
-    }
+    store_stats_add_case(&one, a, o, n);
     sqlite3_stmt *st = store_stmt(s, Q_SUM_PEOPLE, e);
     int r = st ? 0 : -1;
     if (st) {
