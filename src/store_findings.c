@@ -77,8 +77,8 @@ static const char list_cols[] =
     "(SELECT count(*) FROM escalation e WHERE e.finding_id = f.id), "
     "(SELECT e.level FROM escalation e WHERE e.finding_id = f.id ORDER BY e.n DESC LIMIT 1) ";
 
-/* The statement of a listing (see above): the walk's rows, or the sorted
- * keys (a rowid each) of the findings not put right.  The text is put
+/* The statement of a listing (see above): the walk, or the rows of the
+ * sorted keys (rowids) of the findings not put right.  The text is put
  * together from constant pieces only, so each filter combination gets a
  * plan that uses its index (a catch-all "?1 IS NULL OR …" would defeat
  * them); values are bound. */
