@@ -334,9 +334,9 @@ typedef struct {
     const char *id;          /* one finding by its ID (any case); NULL = all */
     const char *after;       /* an ID: only the findings listed after it (paging;
                                 TB_ENOTFOUND when the history has no such ID) */
-    long limit;              /* > 0: at most this many rows are wanted (a page,
-                                and the row that shows more follow), so a
-                                sorted listing keeps only those; 0 = all */
+    long limit;              /* > 0: at most this many rows (a page, and the
+                                row that shows more follow); a sorted listing
+                                then keeps only those in its sort. 0 = all */
 } store_finding_filter;
 
 typedef struct {

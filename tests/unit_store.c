@@ -1647,6 +1647,27 @@ static void test_listing_v5(void) {
                 "WHERE f.district = '东湖区' AND f.status = 'open' ORDER BY s.name, b.year, b.issue_no, f.seq", &ref);
     CHECK("findings undone by district: the rows and order of the SQL definition (series name, year, issue, position)",
           r == 21 && !strcmp(buf_cstr(&got), buf_cstr(&ref)), "%d: %s\nwant %s", r, buf_cstr(&got), buf_cstr(&ref));
+    /* every series (listed one series at a time), and a page of 7 across
+     * the two series' boundary */
+    s = store_open(p, &e);
+    f = (store_finding_filter){.status = STORE_ST_OVERDUE, .today = "2026-03-01"};
+    buf_reset(&got);
+    c = (page_ctx){&got, 0, 0, ""};
+    r = !s ? -1 : (int)store_list_findings(s, &f, page_row, &c, &e);
+    buf_puts(&got, "|");
+    f.after = "B2026-003-001";
+    f.limit = 7;
+    c = (page_ctx){&got, 0, 0, ""};
+    long r7 = !s ? -1 : store_list_findings(s, &f, page_row, &c, &e);
+    store_close(s);
+    sql_rows(p, "SELECT f.id || '=overdue' FROM finding f JOIN bulletin b ON b.id = f.bulletin_id "
+                "JOIN series s ON s.id = f.series_id WHERE f.status = 'open' AND f.deadline < '2026-03-01' "
+                "ORDER BY s.name, b.year, b.issue_no, f.seq", &ref);
+    buf_puts(&ref, "|B2026-003-005=overdue;A2025-001-001=overdue;A2025-001-003=overdue;A2025-001-005=overdue;"
+                   "A2026-001-003=overdue;A2026-001-005=overdue;A2026-002-001=overdue;");
+    CHECK("findings overdue of every series, and a page of 7 across two series: as the SQL definition has them",
+          r == 18 && r7 == 7 && !strcmp(buf_cstr(&got), buf_cstr(&ref)), "%d %ld: %s\nwant %s", r, r7, buf_cstr(&got),
+          buf_cstr(&ref));
     /* The same history at schema 5: the listing's indexes of 6 undone,
      * checked to be exactly what migrations 0..4 create. */
     const char *p5 = dbpath("list5.db");
