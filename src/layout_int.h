@@ -160,6 +160,9 @@ int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify,
  * a number, a date or a code), 1 good, 2 a last resort (inside a code at a
  * hyphen, or where the paragraph's mode would rather not). */
 int lay_can_break(const lay_para *p, size_t k);
+/* The widest word of ASCII letters and digits in p that no line may break
+ * (a number, a code up to a hyphen): what a table column must hold. */
+double lay_widest_word(const lay_para *p);
 /* Lines ending at ends[0..n-1] (the last = p->n_cl), set to width. */
 int lay_lines_at(lay_job *j, const lay_para *p, const size_t *ends, size_t n, double width, lay_line **out);
 /* Emit a line's glyphs as ops at (x, baseline). */

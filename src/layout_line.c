@@ -329,6 +329,20 @@ int lay_can_break(const lay_para *p, size_t k) {
     return BRK_GOOD;
 }
 
+double lay_widest_word(const lay_para *p) {
+    double widest = 0, cur = 0;
+    for (size_t k = 0; k < p->n_cl; k++) {
+        if (!(p->cl[k].cls & C_WORD)) {
+            cur = 0;
+            continue;
+        }
+        if (k > 0 && (!(p->cl[k - 1].cls & C_WORD) || lay_can_break(p, k) != BRK_NEVER)) cur = 0;
+        cur += p->cl[k].adv;
+        if (cur > widest) widest = cur;
+    }
+    return widest;
+}
+
 /* Spread `delta` (negative = squeeze) over a line's gaps.  Gaps inside ASCII
  * words stay closed so numbers keep their shape. */
 static void spread(const lay_para *p, lay_line *ln, double delta) {

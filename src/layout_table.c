@@ -174,6 +174,66 @@ static int natural_widths(lay_job *j, const lay_table *tb, size_t fill, double *
     return rc;
 }
 
+/* The longest run of ASCII letters, digits and the characters that join
+ * them into a code (layout_line.c's C_WORD), in characters. */
+static size_t word_run(const char *s) {
+    size_t best = 0, cur = 0;
+    for (; *s; s++) {
+        int w = (*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+                (*s && strchr("-/_#&+", *s));
+        cur = w ? cur + 1 : 0;
+        if (cur > best) best = cur;
+    }
+    return best;
+}
+
+/* The fill column keeps at least this many body characters when another
+ * column is widened. */
+#define LAY_FILL_MIN 6
+
+/* Widen a column where a cell holds a number or a code wider than the
+ * column's measure (序号 10000 in a column made for four digits) rather
+ * than break inside it; a date or a phrase still breaks between its
+ * characters as before.  The room comes from the fill column, down to
+ * LAY_FILL_MIN characters, or the table grows up to the block's width.
+ * Cells are read as text, and one is shaped only when its longest word is
+ * longer than any measured before in its column (numbers of equal length
+ * are equally wide), so a long table costs a few shapings. */
+static int widen_for_words(lay_job *j, lay_table *tb, size_t fill, double *w) {
+    const doc_table *dt = tb->dt;
+    const tpl_template *t = j->t;
+    size_t *seen = xcalloc(dt->n_cols + 1, sizeof *seen);
+    int rc = 0;
+    lay_scratch_begin(j);
+    for (size_t r = 0; rc == 0 && r < dt->n_rows; r++) {
+        const doc_row *row = &dt->rows[r];
+        if (row->span) continue;
+        for (size_t c = 0; rc == 0 && c < dt->n_cols; c++) {
+            size_t g;
+            if (c == fill || tb->snug[c] || (g = word_run(row->cells[c])) <= seen[c]) continue;
+            seen[c] = g;
+            lay_piece cp;
+            rc = cell_shape(j, tb, r, c, &cp);
+            double more = rc == 0 ? col_need(j, dt, lay_widest_word(&cp.p)) - w[c] : 0;
+            lay_para_free(&cp.p);
+            lay_scratch_tick(j);
+            if (more <= LAY_EPS) continue;
+            double room = t->block_w;
+            if (fill < dt->n_cols) room = w[fill] - LAY_FILL_MIN * t->char_pitch;
+            else
+                for (size_t k = 0; k < dt->n_cols; k++) room -= w[k];
+            if (room < more) more = room;
+            if (more <= LAY_EPS) continue;
+            if (fill < dt->n_cols) w[fill] -= more;
+            w[c] += more;
+            tb->snug[c] = 1;        /* the measure is the column's, not whole characters */
+        }
+    }
+    lay_scratch_end(j);
+    free(seen);
+    return rc;
+}
+
 /* Phase 1 for a table: fit the columns, shape the header and the first
  * row (what the table needs to start on a page). */
 int lay_table_build(lay_job *j, const doc_table *dt, lay_piece *pc) {
@@ -210,6 +270,7 @@ int lay_table_build(lay_job *j, const doc_table *dt, lay_piece *pc) {
         }
     }
     if (fill < dt->n_cols) w[fill] += slack;
+    if (rc == 0) rc = widen_for_words(j, tb, fill, w);
     for (size_t c = 0; c < dt->n_cols; c++) tb->col_x[c + 1] = tb->col_x[c] + w[c];
     tb->width = tb->col_x[dt->n_cols];
     /* columns narrower than the block (no fill column): the table is centred */

@@ -255,6 +255,66 @@ static void test_table_pagination(lay_ctx *lc) {
     tpl_free(t);
 }
 
+/* Baselines the ops drawing text sit on (a bit per distinct y, up to 8). */
+static int lines_of(const lay_result *r, const char *text) {
+    double ys[8];
+    int n = 0;
+    for (size_t p = 0; p < r->n_pages; p++)
+        for (size_t k = 0; k < r->pages[p].n_ops; k++) {
+            const lay_op *op = &r->pages[p].ops[k];
+            if (op->kind != LAY_GLYPHS || !op->text || strcmp(op->text, text)) continue;
+            int seen = 0;
+            for (int i = 0; i < n; i++) seen |= fabs(ys[i] - op->y) < 0.01;
+            if (!seen && n < 8) ys[n++] = op->y;
+        }
+    return n;
+}
+
+/* A number or a code wider than its column widens the column (from the
+ * fill column) instead of breaking inside it; a phrase still wraps. */
+static void test_table_words(lay_ctx *lc) {
+    err e;
+    tpl_template *t = load("<template name=\"t\">" BODY "</template>", &e);
+    doc_document *d = doc_new();
+    doc_block *tb = t && d ? doc_add_table(d, 3) : NULL;
+    doc_table *tab = tb ? tb->table : NULL;
+    if (!tab) {
+        CHECK("table words: setup", 0, "%s", e.msg);
+        doc_free(d);
+        tpl_free(t);
+        return;
+    }
+    tab->head_style = "table-head";
+    tab->cell_style = "table-cell";
+    tab->span_style = "table-group";
+    tab->pad_x = tab->pad_y = 3;
+    tab->rule_weight = 0.5;
+    tab->cols[0].width = 1;
+    tab->cols[1].width = 1.5;
+    tab->cols[2].width = 20;
+    tab->cols[2].fill = 1;
+    const char *head[3] = {"序", "码", "问题内容"};
+    doc_table_add_row(d, tab, head, 0, 1);
+    const char *r1[3] = {"1", "A1", "卡点夜间无人值守"}, *r2[3] = {"10000", "JC2026-007-003", "登记册多日未填写"},
+               *r3[3] = {"2", "责任单位名称较长", "北门无人值守"};
+    doc_table_add_row(d, tab, r1, 0, 0);
+    doc_table_add_row(d, tab, r2, 0, 0);
+    doc_table_add_row(d, tab, r3, 0, 0);
+    lay_result *r = lay_document(lc, d, t, &e);
+    CHECK("table words: lays out", r != NULL, "%s", e.msg);
+    if (r) {
+        CHECK("table words: 10000 on one line in a column one character wide", lines_of(r, "10000") == 1,
+              "%d lines", lines_of(r, "10000"));
+        CHECK("table words: a code breaks at its hyphens only", lines_of(r, "JC2026-007-003") <= 3,
+              "%d lines", lines_of(r, "JC2026-007-003"));
+        CHECK("table words: a phrase in the widened column still wraps", lines_of(r, "责任单位名称较长") >= 2,
+              "%d lines", lines_of(r, "责任单位名称较长"));
+    }
+    lay_free(r);
+    doc_free(d);
+    tpl_free(t);
+}
+
 int main(void) {
     test_order();
     test_appendix();
@@ -267,6 +327,7 @@ int main(void) {
     free(dir);
     CHECK("fonts and layout context", lc != NULL, "%s", e.msg);
     if (lc) test_table_pagination(lc);
+    if (lc) test_table_words(lc);
     lay_ctx_free(lc);
     fonts_cleanup();
     return TESTS_DONE();
