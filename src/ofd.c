@@ -711,6 +711,10 @@ static int write_zip(const entry *en, size_t n, const char *date, buf *out, err 
     if (zip_source_stat(mem, &st) < 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(mem) < 0) rc = -1;
     else {
         buf_reset(out);
+        if (out->cap < st.size + 1) {   /* the package at its size: no doubling past it */
+            out->data = xrealloc(out->data, st.size + 1);
+            out->cap = st.size + 1;
+        }
         char chunk[65536];
         zip_int64_t got;
         while ((got = zip_source_read(mem, chunk, sizeof chunk)) > 0) buf_add(out, chunk, (size_t)got);

@@ -9,9 +9,10 @@
  * other part the order leaves out is left out of the bulletin.  Without an <order>, compose's order is kept.  The 附件说明
  * (appendix-note) goes right before the signature unless named.
  *
- * The arranged document goes to one of two writers: layout → pdf, or docx
- * (render_docx), chosen by the output's extension or --format
- * (render_format_of). */
+ * The arranged document goes to layout and the fixed-layout writers (pdf,
+ * ofd, or both from one layout, each page handed on as layout finishes it:
+ * issue 18), or to docx (render_docx), chosen by the output's extension or
+ * --format (render_format_of). */
 #include "render.h"
 
 #include <stdlib.h>
