@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <iconv.h>
+#include <limits.h>
 
 #include "cli.h"
 #include "compose.h"
@@ -504,6 +505,7 @@ int cli_findings(int argc, char **argv) {
     char now[11];
     date_today(now);
     f.today = today ? today : now;
+    f.limit = limit > 0 && limit < LONG_MAX ? limit + 1 : 0;   /* the page and the row past it (list_row) */
 
     err e = {0};
     int rc = 0;

@@ -344,7 +344,7 @@ static int write_csv(store *s, const store_finding_filter *f, const ledger_opts 
 
 int ledger_write(store *s, const ledger_opts *o, const char *path, ledger_stats *st, err *e) {
     memset(st, 0, sizeof *st);
-    store_finding_filter f = {o->series, o->district, STORE_ST_ANY, o->today, o->year, o->issue_no, NULL, NULL};
+    store_finding_filter f = {o->series, o->district, STORE_ST_ANY, o->today, o->year, o->issue_no, NULL, NULL, 0};
     lctx c = {.st = st, .e = e};
     buf_init(&c.line);
     buf_init(&c.cell);

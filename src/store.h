@@ -26,7 +26,7 @@
 #include "model.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 5      /* PRAGMA user_version this binary writes */
+#define STORE_SCHEMA_VERSION 6      /* PRAGMA user_version this binary writes */
 #define STORE_BUSY_MS 10000         /* wait this long for another writer */
 #define STORE_DEFAULT_PATH "tongbao.db"
 
@@ -334,6 +334,9 @@ typedef struct {
     const char *id;          /* one finding by its ID (any case); NULL = all */
     const char *after;       /* an ID: only the findings listed after it (paging;
                                 TB_ENOTFOUND when the history has no such ID) */
+    long limit;              /* > 0: at most this many rows are wanted (a page,
+                                and the row that shows more follow), so a
+                                sorted listing keeps only those; 0 = all */
 } store_finding_filter;
 
 typedef struct {

@@ -12,7 +12,7 @@
 /* ---- findings ------------------------------------------------------------------
  * The listing is in issue order (series name, year, issue, position) and
  * streams: each filter has an index that yields its rows in that order or
- * in few enough rows to sort.
+ * yields few enough keys to sort.
  *   - every status, or done: a walk.  The series in name order (its UNIQUE
  *     index), each one's bulletins in (year, issue) order (UNIQUE(series_id,
  *     year, issue_no)), each bulletin's findings by position (UNIQUE(
@@ -20,11 +20,19 @@
  *     first rows come at once and nothing is sorted, however long the
  *     history.  CROSS JOIN keeps SQLite to that order of the loops.
  *   - open, overdue, undone: the findings not put right, a small part of a
- *     long history, from the partial index over them (finding_open_due by
- *     series, finding_district by district), sorted.
+ *     long history (17,052 of a district's 833,318 at 10 million), but
+ *     spread over all of it, so no walk finds them at once.  Their keys
+ *     come from a partial index over open findings that holds everything
+ *     the filters and the join ask of a finding (schema 6:
+ *     finding_open_district by district, finding_open_due by series or
+ *     none; district or series, deadline, bulletin, position), joined to
+ *     their bulletin and series for the year, issue and name, and sorted:
+ *     only those narrow keys (f->limit of them when paging), never a whole
+ *     row.  Each key then fetches its row by rowid as it is handed out, so
+ *     a page reads a page of rows.
  *   - one ID: its primary key; one bulletin: UNIQUE(bulletin_id, seq).
  * f->after (an ID) starts the listing after that finding, for paging: its
- * (series, year, issue, position) bound the walk. */
+ * (series, year, issue, position) bound the walk or the keys. */
 typedef struct {
     char name[400];
     int year, issue_no, seq;
@@ -57,8 +65,91 @@ static int find_after(store *s, const char *id_in, after_key *k, err *e) {
     return r < 0 ? -1 : 0;
 }
 
+/* What a listed finding shows; FROM and WHERE follow. */
+static const char list_cols[] =
+    "SELECT f.id, s.name, b.year, b.issue_no, f.seq, b.date, f.category, f.district, "
+    "f.street, f.community, f.site, f.unit, f.text, f.observed, f.responsible, "
+    "f.deadline, CASE WHEN f.status = 'done' THEN 'done' "
+    "WHEN f.deadline < :today THEN 'overdue' ELSE 'open' END, "
+    "f.done_date, f.note, f.repeat_of, f.repeat_note, f.repeat_count, "
+    /* letters of tongbao escalate (issue 16): how many, the last
+     * level (escalation's primary key: a lookup per row) */
+    "(SELECT count(*) FROM escalation e WHERE e.finding_id = f.id), "
+    "(SELECT e.level FROM escalation e WHERE e.finding_id = f.id ORDER BY e.n DESC LIMIT 1) ";
+
+/* The statement of a listing (see above): the walk, or the rows of the
+ * sorted keys (rowids) of the findings not put right.  The text is put
+ * together from constant pieces only, so each filter combination gets a
+ * plan that uses its index (a catch-all "?1 IS NULL OR …" would defeat
+ * them); values are bound. */
+static void list_sql(buf *sql, const store_finding_filter *f, int walk, int bulletin) {
+    if (walk) {
+        buf_puts(sql, list_cols);
+        buf_puts(sql, "FROM series s CROSS JOIN bulletin b CROSS JOIN finding f "
+                      "WHERE b.series_id = s.id AND f.bulletin_id = b.id");
+        if (f->series) buf_puts(sql, " AND s.id = :series");
+    } else {
+        /* INDEXED BY names the covering indexes: finding_district_walk
+         * also has the district first, and a plan that chose it would read
+         * every row, as one that read the bulletin's row would read the
+         * wide bulletin table (89 MB at 10 million findings; bulletin_order
+         * is 5 MB).  One ID or one bulletin is few rows by their own keys. */
+        const char *idx = f->id || bulletin ? "" : f->district ? " INDEXED BY finding_open_district"
+                                                               : " INDEXED BY finding_open_due";
+        buf_puts(sql, list_cols);
+        buf_printf(sql, "FROM (SELECT f.rowid AS r FROM finding f%s JOIN bulletin b INDEXED BY bulletin_order "
+                        "ON b.id = f.bulletin_id JOIN series s ON s.id = b.series_id WHERE f.status = 'open'", idx);
+        /* the series by the index's first column when it is the index */
+        if (f->series) buf_puts(sql, f->district || f->id || bulletin ? " AND b.series_id = :series"
+                                                                       : " AND f.series_id = :series");
+    }
+    if (f->district) buf_puts(sql, " AND f.district = :district");
+    if (bulletin) buf_puts(sql, walk ? " AND b.id = :bulletin" : " AND f.bulletin_id = :bulletin");
+    if (f->id) buf_puts(sql, " AND f.id = :id");
+    if (f->after)
+        /* the first term reads only series and bulletin, so the walk tests
+         * it once per bulletin; the second one per finding */
+        buf_puts(sql, " AND (s.name > :an OR (s.name = :an AND (b.year > :ay OR "
+                      "(b.year = :ay AND b.issue_no >= :ai))))"
+                      " AND (s.name <> :an OR b.year <> :ay OR b.issue_no <> :ai OR f.seq > :as)");
+    switch (f->status) {
+    case STORE_ST_OPEN: buf_puts(sql, " AND (f.deadline IS NULL OR f.deadline >= :today)"); break;
+    case STORE_ST_OVERDUE: buf_puts(sql, " AND f.deadline < :today"); break;
+    case STORE_ST_DONE: buf_puts(sql, " AND f.status = 'done'"); break;
+    default: break;   /* any; undone is the status = 'open' above */
+    }
+    buf_puts(sql, " ORDER BY s.name, b.year, b.issue_no, f.seq");
+    if (!walk)
+        /* The keys, sorted, are the outer loop (CROSS JOIN keeps it
+         * outermost); each fetches its row by rowid, so the rows come out
+         * in the keys' order and only the rows handed out are read.  The
+         * LIMIT (-1: none) also keeps SQLite from dropping the subquery's
+         * ORDER BY or merging it into the outer query, which would sort
+         * whole rows again. */
+        buf_puts(sql, " LIMIT :limit) AS k CROSS JOIN finding f CROSS JOIN bulletin b INDEXED BY bulletin_order "
+                      "CROSS JOIN series s "
+                      "WHERE f.rowid = k.r AND b.id = f.bulletin_id AND s.id = b.series_id");
+}
+
+static store_finding_row row_of(sqlite3_stmt *st) {
+    return (store_finding_row){
+        .id = store_col_text(st, 0), .series = store_col_text(st, 1),
+        .year = sqlite3_column_int(st, 2), .issue_no = sqlite3_column_int(st, 3),
+        .seq = sqlite3_column_int(st, 4), .bulletin_date = store_col_text(st, 5),
+        .category = store_col_text(st, 6), .district = store_col_text(st, 7), .street = store_col_text(st, 8),
+        .community = store_col_text(st, 9), .site = store_col_text(st, 10), .unit = store_col_text(st, 11),
+        .text = store_col_text(st, 12), .observed = store_col_text(st, 13),
+        .responsible = store_col_text(st, 14), .deadline = store_col_text(st, 15),
+        .status = store_col_text(st, 16), .done_date = store_col_text(st, 17), .note = store_col_text(st, 18),
+        .repeat_of = store_col_text(st, 19), .repeat_note = store_col_text(st, 20),
+        .repeat_count = sqlite3_column_int(st, 21),
+        .escalations = sqlite3_column_int(st, 22), .level = store_col_text(st, 23),
+    };
+}
+
 long store_list_findings(store *s, const store_finding_filter *f,
                          store_finding_fn cb, void *ctx, err *e) {
+    const char *doing = "listing findings";
     store_finding_filter none = {0};
     if (!f) f = &none;
     char today[11];
@@ -76,86 +167,37 @@ long store_list_findings(store *s, const store_finding_filter *f,
     after_key ak;
     if (f->after && find_after(s, f->after, &ak, e) < 0) return -1;
     int walk = f->status == STORE_ST_ANY || f->status == STORE_ST_DONE;
-    /* The text is put together from constant pieces only, so each filter
-     * combination gets a plan that uses its index (a catch-all
-     * "?1 IS NULL OR …" would defeat them); values are bound. */
     buf sql;
     buf_init(&sql);
-    buf_puts(&sql,
-             "SELECT f.id, s.name, b.year, b.issue_no, f.seq, b.date, f.category, f.district, "
-             "f.street, f.community, f.site, f.unit, f.text, f.observed, f.responsible, "
-             "f.deadline, CASE WHEN f.status = 'done' THEN 'done' "
-             "WHEN f.deadline < :today THEN 'overdue' ELSE 'open' END, "
-             "f.done_date, f.note, f.repeat_of, f.repeat_note, f.repeat_count, "
-             /* letters of tongbao escalate (issue 16): how many, the last
-              * level (escalation's primary key: a lookup per row) */
-             "(SELECT count(*) FROM escalation e WHERE e.finding_id = f.id), "
-             "(SELECT e.level FROM escalation e WHERE e.finding_id = f.id ORDER BY e.n DESC LIMIT 1) ");
-    if (walk)
-        buf_puts(&sql, "FROM series s CROSS JOIN bulletin b CROSS JOIN finding f "
-                       "WHERE b.series_id = s.id AND f.bulletin_id = b.id");
-    else
-        buf_puts(&sql, "FROM finding f JOIN bulletin b ON b.id = f.bulletin_id "
-                       "JOIN series s ON s.id = f.series_id WHERE 1");
-    if (f->series) buf_puts(&sql, walk ? " AND s.id = :series" : " AND f.series_id = :series");
-    if (f->district) buf_puts(&sql, " AND f.district = :district");
-    if (bid) buf_puts(&sql, walk ? " AND b.id = :bulletin" : " AND f.bulletin_id = :bulletin");
+    list_sql(&sql, f, walk, bid != 0);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql.data, -1, &st, NULL);
+    buf_free(&sql);
+    if (rc != SQLITE_OK) return store_fail(s, rc, doing, e);
+    store_binder bd = {st, SQLITE_OK};
+    store_bind_named_text(&bd, ":today", today);
+    store_bind_named_int(&bd, ":series", series_id);
+    store_bind_named_text(&bd, ":district", f->district);
+    store_bind_named_int(&bd, ":bulletin", bid);
     char id[64] = "";
     if (f->id) {
         /* IDs are stored in upper case: JC2026-007-003 */
         snprintf(id, sizeof id, "%s", f->id);
         for (char *p = id; *p; p++)
             if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
-        buf_puts(&sql, " AND f.id = :id");
+        store_bind_named_text(&bd, ":id", id);
     }
-    if (f->after)
-        /* the first term reads only series and bulletin, so the walk tests
-         * it once per bulletin; the second one per finding */
-        buf_puts(&sql, " AND (s.name > :an OR (s.name = :an AND (b.year > :ay OR "
-                       "(b.year = :ay AND b.issue_no >= :ai))))"
-                       " AND (s.name <> :an OR b.year <> :ay OR b.issue_no <> :ai OR f.seq > :as)");
-    switch (f->status) {
-    case STORE_ST_OPEN:
-        buf_puts(&sql, " AND f.status = 'open' AND (f.deadline IS NULL OR f.deadline >= :today)");
-        break;
-    case STORE_ST_OVERDUE: buf_puts(&sql, " AND f.status = 'open' AND f.deadline < :today"); break;
-    case STORE_ST_DONE: buf_puts(&sql, " AND f.status = 'done'"); break;
-    case STORE_ST_UNDONE: buf_puts(&sql, " AND f.status = 'open'"); break;
-    default: break;
-    }
-    buf_puts(&sql, " ORDER BY s.name, b.year, b.issue_no, f.seq");
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, sql.data, -1, &st, NULL);
-    buf_free(&sql);
-    if (rc != SQLITE_OK) return store_fail(s, rc, "listing findings", e);
-    store_binder bd = {st, SQLITE_OK};
-    store_bind_named_text(&bd, ":today", today);
-    store_bind_named_int(&bd, ":series", series_id);
-    store_bind_named_text(&bd, ":district", f->district);
-    store_bind_named_int(&bd, ":bulletin", bid);
-    store_bind_named_text(&bd, ":id", f->id ? id : NULL);
     if (f->after) {
         store_bind_named_text(&bd, ":an", ak.name);
         store_bind_named_int(&bd, ":ay", ak.year);
         store_bind_named_int(&bd, ":ai", ak.issue_no);
         store_bind_named_int(&bd, ":as", ak.seq);
     }
-    int r = bd.rc == SQLITE_OK ? 1 : store_fail(s, bd.rc, "listing findings", e);
+    store_bind_named_int(&bd, ":limit", f->limit > 0 ? f->limit : -1);
+    int r = bd.rc == SQLITE_OK ? 1 : store_fail(s, bd.rc, doing, e);
     long n = 0;
-    while (r > 0 && (r = store_next_row(s, st, "listing findings", e)) > 0) {
-        store_finding_row w = {
-            .id = store_col_text(st, 0), .series = store_col_text(st, 1),
-            .year = sqlite3_column_int(st, 2), .issue_no = sqlite3_column_int(st, 3),
-            .seq = sqlite3_column_int(st, 4), .bulletin_date = store_col_text(st, 5),
-            .category = store_col_text(st, 6), .district = store_col_text(st, 7), .street = store_col_text(st, 8),
-            .community = store_col_text(st, 9), .site = store_col_text(st, 10), .unit = store_col_text(st, 11),
-            .text = store_col_text(st, 12), .observed = store_col_text(st, 13),
-            .responsible = store_col_text(st, 14), .deadline = store_col_text(st, 15),
-            .status = store_col_text(st, 16), .done_date = store_col_text(st, 17), .note = store_col_text(st, 18),
-            .repeat_of = store_col_text(st, 19), .repeat_note = store_col_text(st, 20),
-            .repeat_count = sqlite3_column_int(st, 21),
-            .escalations = sqlite3_column_int(st, 22), .level = store_col_text(st, 23),
-        };
+    while (r > 0 && (r = store_next_row(s, st, doing, e)) > 0) {
+        store_finding_row w = row_of(st);
         n++;
         if (cb && cb(ctx, &w)) break;
     }

@@ -204,14 +204,16 @@ qpdf --check "$F/x3.pdf" >"$F/q" 2>&1 && ! grep -q WARNING "$F/q" && ok "forms: 
 
 # ---- a history of schema version 4 (before the forms) ---------------------------
 # One bulletin issued, the forms migration undone (version 4: issue 16's
-# letters and issue 18's statistics, no bulletin.form, no bulletin_form);
+# letters and issue 18's statistics, no bulletin.form, no bulletin_form, nor
+# schema 6's listing indexes);
 # the next issue migrates it,
 # issues PDF/A and OFD beside the old bulletin, and the archive verifies
 # both; the old one exports as the plain PDF it was.
 V3="$F/v3"
 mkdir -p "$V3"
 "$TB" issue "$N1" --db "$V3/h.db" -o "$V3/1.pdf" >/dev/null 2>&1
-sqlite3 "$V3/h.db" "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; PRAGMA user_version = 4" 2>/dev/null
+sqlite3 "$V3/h.db" "DROP INDEX finding_open_district; DROP INDEX finding_open_due; DROP INDEX bulletin_order; CREATE INDEX finding_open_due ON finding(series_id, deadline) WHERE status = 'open'; CREATE INDEX finding_district ON finding(district, status, deadline);
+    DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; PRAGMA user_version = 4" 2>/dev/null
 v=$(sqlite3 "$V3/h.db" "PRAGMA user_version" 2>/dev/null)
 "$TB" issue "$N2" --db "$V3/h.db" --format pdf,ofd --pdfa -o "$V3/2.pdf" >"$V3/o" 2>&1; rc=$?
 if [ "$v" = 4 ] && [ $rc -eq 0 ] && [ "$(sqlite3 "$V3/h.db" 'PRAGMA user_version')" = "$(sqlite3 "$DB" 'PRAGMA user_version')" ] &&

@@ -1,6 +1,7 @@
 # tests/e2e_scale.sh — issue 18: the history at scale, on a small one
 # (sourced by run.sh): the statistics summary against plain SQL and through
-# verify and rebuild-stats, findings paged with --limit/--after, archive
+# verify and rebuild-stats, findings paged with --limit/--after (every
+# status, and those not put right by district and by series), archive
 # verify --since, a version-3 database upgraded with its summary
 # filled, the scope clause bounded.  tests/gen_history makes the history (10,000 findings in three
 # series, the last bulletin dated 2026-11-20); make bench runs the same
@@ -81,6 +82,49 @@ s_eq "findings table streamed past its first 200 rows: one header, every row, th
 "$TB" findings --db "$SDB" --status undone --district 西山区 --today 2026-11-22 --csv | tail -n +2 | cut -d, -f1 >"$SD/u.ids"
 s_eq "findings --status undone --district: as SQL has them" "$(wc -l <"$SD/u.ids" | tr -d ' ')" \
     "$(s_sql "$SDB" "SELECT count(*) FROM finding WHERE district = '西山区' AND status = 'open'")"
+# The findings not put right are sorted by keys (schema 6: the partial
+# indexes over open findings, bulletin_order), then fetched: their pages
+# make the whole listing, in the order and with the rows of plain SQL, for
+# a district and for a series.
+s_pages() { # s_pages OUT ARGS...: the IDs of every page of 7, appended to OUT
+    out=$1; shift
+    : >"$out"
+    after=""
+    n=0
+    while [ $n -lt 200 ]; do
+        # shellcheck disable=SC2086
+        "$TB" findings --db "$SDB" --today 2026-11-22 --csv --limit 7 ${after:+--after "$after"} "$@" \
+            2>"$SD/p.err" | tail -n +2 | cut -d, -f1 >>"$out"
+        n=$((n + 1))
+        after=$(sed -n 's/.*--after \([^ ]*\) for the next page.*/\1/p' "$SD/p.err")
+        [ -n "$after" ] || break
+    done
+}
+s_sorted() { # s_sorted district|series NAME undone|overdue
+    case "$1" in
+    district) col="f.district = '$2'" ;;
+    *) col="s.name = '$2'" ;;
+    esac
+    case "$3" in
+    undone) due="" ;;
+    *) due="AND f.deadline < '2026-11-22'" ;;
+    esac
+    "$TB" findings --db "$SDB" --today 2026-11-22 --csv --"$1" "$2" --status "$3" | tail -n +2 | cut -d, -f1 >"$SD/s.whole"
+    s_pages "$SD/s.paged" --"$1" "$2" --status "$3"
+    s_sql "$SDB" "SELECT f.id FROM finding f JOIN bulletin b ON b.id = f.bulletin_id JOIN series s ON s.id = b.series_id
+        WHERE $col AND f.status = 'open' $due ORDER BY s.name, b.year, b.issue_no, f.seq" >"$SD/s.want"
+    n_w=$(wc -l <"$SD/s.want" | tr -d ' ')
+    if [ "$n_w" -gt 20 ] && cmp -s "$SD/s.whole" "$SD/s.want" && cmp -s "$SD/s.paged" "$SD/s.want"; then
+        ok "findings --$1 --status $3: whole and in pages of 7, the $n_w rows of plain SQL in its order"
+    else
+        ko "findings --$1 --status $3: whole and in pages of 7, the $n_w rows of plain SQL in its order" \
+            "$(wc -l <"$SD/s.whole") whole, $(wc -l <"$SD/s.paged") paged: $(diff "$SD/s.whole" "$SD/s.want" | head -5)"
+    fi
+}
+s_sorted district 东湖区 undone
+s_sorted district 西山区 overdue
+s_sorted series "$JC" undone
+s_sorted series "$JC" overdue
 "$TB" findings --db "$SDB" --after XX1999-001-001 >/dev/null 2>"$SD/na.err"; rc=$?
 [ $rc -eq 8 ] && grep -q "no finding XX1999-001-001" "$SD/na.err" && ok "findings --after an unknown ID: exit 8, named" ||
     ko "findings --after an unknown ID: exit 8, named" "exit $rc: $(cat "$SD/na.err")"
@@ -106,7 +150,8 @@ s_eq "verify --since with a date that is not one: usage error" "$rc" 2
 
 # ---- a version-3 database (before the summary) is upgraded ---------------------------
 cp "$SDB" "$SD/v2.db"
-s_sql "$SD/v2.db" "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status;
+s_sql "$SD/v2.db" "DROP INDEX finding_open_district; DROP INDEX finding_open_due; DROP INDEX bulletin_order; CREATE INDEX finding_open_due ON finding(series_id, deadline) WHERE status = 'open'; CREATE INDEX finding_district ON finding(district, status, deadline);
+    DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status;
     DROP TRIGGER bulletin_stats_delete; DROP TRIGGER finding_stats_delete; DROP TABLE series_stats;
     DROP TABLE series_stat_name; DROP TABLE series_scope; DROP INDEX finding_district_walk; DROP INDEX bulletin_date;
     PRAGMA user_version = 3" >/dev/null

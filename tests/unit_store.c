@@ -1488,15 +1488,18 @@ static void test_summary(void) {
      * version 3 (escalate's letters, before the summary) and version 2
      * (before both); the migration fills the summary from the rows.  A
      * copy of the file is taken back to each version (the forms of
-     * version 5 undone too). */
+     * version 5 and the listing indexes of 6 undone too). */
     static const char *const drop_summary =
+        "DROP INDEX finding_open_district; DROP INDEX finding_open_due; DROP INDEX bulletin_order; "     /* schema 6's, issue 18 */
+        "CREATE INDEX finding_open_due ON finding(series_id, deadline) WHERE status = 'open'; "
+        "CREATE INDEX finding_district ON finding(district, status, deadline); "
         "DROP TABLE bulletin_form; ALTER TABLE bulletin DROP COLUMN form; "   /* schema 5's, issue 13 */
         "DROP TRIGGER bulletin_stats; DROP TRIGGER finding_stats_insert; DROP TRIGGER finding_stats_status; "
         "DROP TRIGGER bulletin_stats_delete; DROP TRIGGER finding_stats_delete; "
         "DROP TABLE series_stats; DROP TABLE series_stat_name; DROP TABLE series_scope; "
         "DROP INDEX finding_district_walk; DROP INDEX bulletin_date; ";
     for (int v = 3; v >= 2; v--) {
-        char sql[1200], name[64];
+        char sql[2000], name[64];
         snprintf(name, sizeof name, "summary-v%d.db", v);
         const char *pv = dbpath(name);
         char cmd[2400];
@@ -1518,6 +1521,182 @@ static void test_summary(void) {
     s = NULL;
     store_close(s);
     buf_free(&why);
+}
+
+/* ---- the listing of findings not put right (schema 6, issue 18) ----------------- */
+/* Every row of a query, "a;b;c;", into b (a second connection). */
+static void sql_rows(const char *path, const char *sql, buf *b) {
+    sqlite3 *db = NULL;
+    buf_reset(b);
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK)
+            while (sqlite3_step(st) == SQLITE_ROW)
+                buf_printf(b, "%s;", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "(null)");
+        else
+            buf_printf(b, "(%s)", sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+}
+
+typedef struct {
+    buf *out;
+    long limit, n;
+    char last[64];
+} page_ctx;
+
+static int page_row(void *ctx, const store_finding_row *r) {
+    page_ctx *c = ctx;
+    if (c->limit && c->n == c->limit) return 1;
+    c->n++;
+    snprintf(c->last, sizeof c->last, "%s", r->id);
+    buf_printf(c->out, "%s=%s;", r->id, r->status);
+    return 0;
+}
+
+/* The listings a history must give the same before and after an upgrade,
+ * each appended to out on a line of its own.  Each is also asked for in
+ * pages of 2 (the limit the CLI gives: the page and the row past it,
+ * then --after the last row shown): -1 + why when the pages do not make
+ * the whole listing. */
+static const store_finding_filter list_cases[] = {
+    {.district = "东湖区", .status = STORE_ST_UNDONE}, {.district = "东湖区", .status = STORE_ST_OPEN},
+    {.district = "东湖区", .status = STORE_ST_OVERDUE}, {.series = "甲", .status = STORE_ST_UNDONE},
+    {.series = "乙", .status = STORE_ST_OVERDUE}, {.series = "乙", .district = "西山区", .status = STORE_ST_OPEN},
+    {.status = STORE_ST_UNDONE}, {.status = STORE_ST_OVERDUE}, {.series = "甲", .issue_no = 2, .status = STORE_ST_UNDONE},
+    {.id = "a2026-002-002", .status = STORE_ST_UNDONE}, {.district = "东湖区"}, {.status = STORE_ST_DONE},
+};
+enum { N_LIST_CASES = sizeof list_cases / sizeof list_cases[0] };
+
+static int list_all(store *s, buf *out, buf *why) {
+    err e = {0};
+    buf whole, paged;
+    buf_init(&whole);
+    buf_init(&paged);
+    int r = 0;
+    for (int k = 0; k < N_LIST_CASES && r == 0; k++) {
+        store_finding_filter f = list_cases[k];
+        f.today = "2026-03-01";
+        buf_reset(&whole);
+        buf_reset(&paged);
+        page_ctx c = {&whole, 0, 0, ""};
+        if (store_list_findings(s, &f, page_row, &c, &e) < 0) r = -1;
+        char after[64] = "";
+        f.limit = 3;
+        for (int pages = 0; r == 0 && pages < 50; pages++) {
+            page_ctx pc = {&paged, 2, 0, ""};
+            if (store_list_findings(s, &f, page_row, &pc, &e) < 0) r = -1;
+            if (pc.n < 2) break;
+            snprintf(after, sizeof after, "%s", pc.last);
+            f.after = after;
+        }
+        if (r < 0) buf_printf(why, "case %d: %s", k, e.msg);
+        else if (strcmp(buf_cstr(&whole) ? buf_cstr(&whole) : "", buf_cstr(&paged) ? buf_cstr(&paged) : ""))
+            r = -1, buf_printf(why, "case %d: in pages %s, whole %s", k, buf_cstr(&paged), buf_cstr(&whole));
+        buf_printf(out, "%d:%s\n", k, buf_cstr(&whole) ? buf_cstr(&whole) : "");
+    }
+    buf_free(&whole);
+    buf_free(&paged);
+    return r;
+}
+
+static void test_listing_v5(void) {
+    err e = {0};
+    const char *p = dbpath("list6.db");
+    store *s = store_open(p, &e);
+    store_result res;
+    /* two series whose rows interleave (so rowid order is not the
+     * listing's), over a year boundary, findings with their own deadlines
+     * before, on and after 2026-03-01 or none (the bulletin's) */
+    const char *const fs[] = {"东湖区|a|b|c|t1|2026-02-01", "西山区|a|b|d|t2|2026-03-20", "东湖区|a|b|e|t3",
+                              "东湖区|a|b|f|t4|2026-03-01", "西山区|a|b|g|t5|2026-02-27", NULL};
+    const char *const days[] = {"2025-12-20", "2026-01-05", "2026-01-20", "2026-02-10"};
+    for (int d = 0; d < 4; d++)
+        for (int k = 0; k < 2; k++) {
+            char id[16];
+            snprintf(id, sizeof id, "%c%d", k ? 'b' : 'a', d);
+            model_bulletin *b = mk(k ? "乙" : "甲", id, days[d], fs);
+            b->series_code = k ? "B" : "A";
+            b->rect_deadline = d < 2 ? "2026-01-31" : "2026-03-15T17:00";
+            issue(s, b, NULL, &res, &e);
+            mfree(b);
+        }
+    store_rectification rc[] = {{"A2026-001-001", 1, "2026-02-01", NULL}, {"B2025-001-003", 1, "2026-01-02", NULL},
+                                {"B2026-002-002", 1, "2026-02-20", NULL}, {"A2026-002-004", 1, "2026-02-20", NULL}};
+    memset(&e, 0, sizeof e);
+    CHECK("listing history: 8 bulletins, 4 put right", store_rectify(s, NULL, rc, 4, "cli", &e) == 0 &&
+          sql1(p, "SELECT count(*) FROM finding WHERE status = 'open'") == 36, "%s", e.msg);
+    buf want, got, why, ref;
+    buf_init(&want);
+    buf_init(&got);
+    buf_init(&why);
+    buf_init(&ref);
+    int r = list_all(s, &want, &why);
+    store_close(s);
+    CHECK("each listing in pages of 2 (limit, after) makes the whole of it", r >= 0 && want.len > 500, "%s",
+          buf_cstr(&why));
+    /* the listing is the plain SQL definition: its order and its rows */
+    s = store_open(p, &e);
+    store_finding_filter f = {.district = "东湖区", .status = STORE_ST_UNDONE, .today = "2026-03-01"};
+    page_ctx c = {&got, 0, 0, ""};
+    r = r < 0 || !s ? -1 : (int)store_list_findings(s, &f, page_row, &c, &e);
+    store_close(s);
+    sql_rows(p, "SELECT f.id || '=' || CASE WHEN f.deadline < '2026-03-01' THEN 'overdue' ELSE 'open' END FROM finding f "
+                "JOIN bulletin b ON b.id = f.bulletin_id JOIN series s ON s.id = f.series_id "
+                "WHERE f.district = '东湖区' AND f.status = 'open' ORDER BY s.name, b.year, b.issue_no, f.seq", &ref);
+    CHECK("findings undone by district: the rows and order of the SQL definition (series name, year, issue, position)",
+          r == 21 && !strcmp(buf_cstr(&got), buf_cstr(&ref)), "%d: %s\nwant %s", r, buf_cstr(&got), buf_cstr(&ref));
+    /* The same history at schema 5: the listing's indexes of 6 undone,
+     * checked to be exactly what migrations 0..4 create. */
+    const char *p5 = dbpath("list5.db");
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", p, p5);
+    int ok = system(cmd) == 0 &&
+             sqlexec(p5, "DROP INDEX finding_open_district; DROP INDEX finding_open_due; DROP INDEX bulletin_order; "
+                         "CREATE INDEX finding_open_due ON finding(series_id, deadline) WHERE status = 'open'; "
+                         "CREATE INDEX finding_district ON finding(district, status, deadline); "
+                         "PRAGMA user_version = 5") == SQLITE_OK;
+    const char *const schema_sql = "SELECT group_concat(type || ' ' || name || ': ' || sql, x'0a') FROM "
+                                   "(SELECT * FROM sqlite_schema WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY type, name)";
+    const char *p5ref = dbpath("list5ref.db");
+    for (int k = 0; k < 5; k++) ok = ok && sqlexec(p5ref, store_migration(k)) == SQLITE_OK;
+    buf s5, s5ref;
+    buf_init(&s5);
+    buf_init(&s5ref);
+    sql_rows(p5, schema_sql, &s5);
+    sql_rows(p5ref, schema_sql, &s5ref);
+    CHECK("a schema-5 history (the listing's indexes of 6 undone) as migrations 0..4 make it",
+          ok && s5.len > 1000 && !strcmp(buf_cstr(&s5), buf_cstr(&s5ref)) && sql1(p5, "PRAGMA user_version") == 5,
+          "%s\n--- want\n%s", buf_cstr(&s5), buf_cstr(&s5ref));
+    /* read-only it is refused (it needs the upgrade); the first writing
+     * open upgrades it in place, and it lists exactly as before */
+    memset(&e, 0, sizeof e);
+    store *ro = store_open_existing(p5, 1, &e);
+    CHECK("schema 5 read-only: asks for a writing command", !ro && e.code == TB_EDB && strstr(e.msg, "upgrade"), "%s", e.msg);
+    store_close(ro);
+    memset(&e, 0, sizeof e);
+    s = store_open(p5, &e);
+    long faults = s ? store_schema_faults(s, 1, NULL, NULL, &e) : -1;
+    buf_reset(&why);
+    buf_reset(&got);
+    r = s ? list_all(s, &got, &why) : -1;
+    CHECK("schema 5 → 6: upgraded in place (finding_open_district and bulletin_order, finding_open_due widened, finding_district gone)",
+          s && faults == 0 && sql1(p5, "PRAGMA user_version") == STORE_SCHEMA_VERSION && STORE_SCHEMA_VERSION == 6 &&
+          sql1(p5, "SELECT count(*) FROM sqlite_schema WHERE name = 'finding_open_district'") == 1 &&
+          sql1(p5, "SELECT count(*) FROM sqlite_schema WHERE name = 'finding_district'") == 0 &&
+          sql1(p5, "SELECT count(*) FROM sqlite_schema WHERE name = 'bulletin_order'") == 1 &&
+          sql1(p5, "SELECT count(*) FROM pragma_index_info('finding_open_due')") == 4,
+          "faults %ld: %s", faults, e.msg);
+    CHECK("schema 5 → 6: every listing (whole and paged) as before the upgrade", r == 0 && !strcmp(buf_cstr(&got), buf_cstr(&want)),
+          "%s\n--- want\n%s %s", buf_cstr(&got), buf_cstr(&want), buf_cstr(&why));
+    store_close(s);
+    buf_free(&s5);
+    buf_free(&s5ref);
+    buf_free(&want);
+    buf_free(&got);
+    buf_free(&why);
+    buf_free(&ref);
 }
 
 /* Several processes issue into one series at once. */
@@ -1634,6 +1813,7 @@ int main(void) {
     test_two_phase();
     test_summary();
     test_overdue_sides();
+    test_listing_v5();
     test_concurrency();
     test_kill_anywhere();
     if (!tl_failed) {   /* keep the files for a look when something failed */
