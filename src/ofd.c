@@ -1,9 +1,12 @@
 /* ofd.c — tongbao's OFD writer: display list → GB/T 33190-2016 package.
  *
- * Two passes over the pages.  The first meets every glyph, so each face's
- * subset is known (fontset.c, the same bookkeeping and subsets as the PDF)
- * and every glyph has its final index in the embedded font before any
- * TextCode names one.  The second writes the XML.  A character whose glyph
+ * Whole (ofd_render), two passes over the pages.  The first meets every
+ * glyph, so each face's subset is known (fontset.c, the same bookkeeping
+ * and subsets as the PDF) and every glyph has its final index in the
+ * embedded font before any TextCode names one.  The second writes the
+ * XML.  Streamed (ofd_writer, issue 18), each page is met and written as
+ * layout hands it on, and what only the last page settles is guessed and
+ * mended at the end ("streamed" below): the same bytes.  A character whose glyph
  * is not what the embedded font's cmap gives for it (a cluster of several
  * characters or glyphs, or one character drawn with two different glyphs)
  * gets a CGTransform naming its glyphs; all others are plain text that a
@@ -40,6 +43,8 @@ typedef struct {
     unsigned next_id;
     char refused[160];
     err *e;
+    struct ofd_writer *sw;     /* streamed: the writer (glyph indices not known yet), else NULL */
+    int page_cff_glyphs;       /* streamed: this page names CFF glyphs in a CGTransform */
 } ow;
 
 /* ---- numbers ---- */
@@ -223,6 +228,123 @@ oom:
     return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
 }
 
+/* ---- streamed: what a page can say before the last one is laid out ---- */
+
+/* A page's Content.xml is written when layout hands the page on, but three
+ * things in it depend on the whole document: the IDs (the faces take 1..n
+ * first, and a face may first appear on a later page), the glyph indices a
+ * CGTransform names (a CFF subset numbers its glyphs by glyph ID, so an
+ * index is known once every glyph is), and which characters are plain text
+ * (the cmap's glyph for a character is the lowest-numbered one drawing it).
+ * The writer guesses from what it has met (the faces so far; the glyph ID
+ * for a CFF glyph, whose index a TrueType one already has; the lowest code
+ * so far) and keeps the last pages' XML as it is; older pages wait as
+ * one-entry zips, deflated exactly as the package deflates them (libzip,
+ * the same settings), and go into the package compressed.  At the end a
+ * page whose IDs or CFF glyphs were guessed is inflated and mended
+ * (fix_xml); a plain character guessed wrong (a character met later with a
+ * lower-numbered glyph, which the examples never show) makes the caller
+ * write the whole layout instead (ofd_writer_finish returns 1). */
+enum { ST_LEARNT = 1, ST_PLAIN = 2, ST_CGT = 4 };
+
+typedef struct {
+    GHashTable *best;          /* code point → 1 + the entry of lowest code whose text is that one character */
+    unsigned char *flag;       /* per glyph entry: ST_* */
+    unsigned n_flag;
+} ospec;
+
+typedef struct {
+    xmlBufferPtr xml;          /* the XML, while held */
+    unsigned char *zip;        /* then the one-entry zip */
+    size_t zip_len;
+    unsigned nf;               /* faces known when its IDs were written (they are nf + a running count) */
+    unsigned id;               /* its page ID less the faces' count */
+    int cff_glyphs;            /* a CGTransform names CFF glyphs by glyph ID, mapped at the end */
+} opage;
+
+struct ofd_writer {
+    ow w;
+    const ofd_meta *m;
+    buf *out;
+    opage *pg;
+    size_t n_pg, cap_pg, n_zipped, hold;
+    unsigned local;            /* IDs handed out after the faces' */
+    struct sha256_ctx h;       /* the final bytes of pages 0..n_hashed-1 (the DocID's start) */
+    size_t n_hashed;
+    ospec *sp;
+    size_t n_sp;
+    size_t uni_seen;           /* fs.uni_text's length when last learnt */
+};
+
+/* The glyph's number in the embedded font as far as a page knows: a
+ * TrueType subset is numbered by code (final); a CFF one by glyph ID,
+ * which fix_xml maps at the end. */
+static unsigned stream_gi(const fset_font *f, const fset_glyph *g) {
+    return f->info.kind == FSUB_TTF ? g->code : g->gid;
+}
+
+/* Not .notdef in the subset: index 0 never enters the cmap. */
+static int stream_indexed(const fset_font *f, const fset_glyph *g) {
+    return (f->info.kind == FSUB_TTF ? g->code : g->gid) != 0;
+}
+
+/* A text of one whole character: 1 and *cp. */
+static int one_cp(const char *t, uint32_t *cp) {
+    size_t adv, len = strlen(t);
+    if (!len) return 0;
+    *cp = utf8_decode(t, len, &adv);
+    return adv == len;
+}
+
+/* After a page's glyphs are met: every glyph entry has its flags, and each
+ * text newly recorded competes for its character's cmap glyph (make_font's
+ * rule: the lowest index, that is the lowest code). */
+static void stream_learn(struct ofd_writer *sw) {
+    fset *fs = &sw->w.fs;
+    if (sw->n_sp < fs->n_fonts) {
+        sw->sp = xrealloc(sw->sp, fs->n_fonts * sizeof *sw->sp);
+        for (size_t i = sw->n_sp; i < fs->n_fonts; i++) sw->sp[i] = (ospec){g_hash_table_new(NULL, NULL), NULL, 0};
+        sw->n_sp = fs->n_fonts;
+    }
+    for (size_t i = 0; i < fs->n_fonts; i++) {
+        ospec *s = &sw->sp[i];
+        unsigned n = fs->fonts[i].n_used;
+        if (s->n_flag < n) {
+            s->flag = xrealloc(s->flag, n);
+            memset(s->flag + s->n_flag, 0, n - s->n_flag);
+            s->n_flag = n;
+        }
+    }
+    if (fs->uni_text.len == sw->uni_seen) return;   /* no text recorded since */
+    sw->uni_seen = fs->uni_text.len;
+    for (size_t i = 0; i < fs->n_fonts; i++) {
+        const fset_font *f = &fs->fonts[i];
+        ospec *s = &sw->sp[i];
+        for (unsigned k = 0; k < f->n_used; k++) {
+            uint32_t cp;
+            if ((s->flag[k] & ST_LEARNT) || !f->gl[k].uni) continue;
+            s->flag[k] |= ST_LEARNT;
+            if (!stream_indexed(f, &f->gl[k]) || !one_cp(fset_text(fs, &f->gl[k]), &cp)) continue;
+            unsigned cur = GPOINTER_TO_UINT(g_hash_table_lookup(s->best, GUINT_TO_POINTER(cp)));
+            if (!cur || f->gl[cur - 1].code > f->gl[k].code)
+                g_hash_table_insert(s->best, GUINT_TO_POINTER(cp), GUINT_TO_POINTER(k + 1));
+        }
+    }
+}
+
+/* Is glyph entry ei of face fi the cmap's glyph for its character, as far
+ * as the pages so far say?  Remembered, and checked at the end. */
+static int stream_plain(struct ofd_writer *sw, size_t fi, size_t ei) {
+    const fset_font *f = &sw->w.fs.fonts[fi];
+    const fset_glyph *g = &f->gl[ei];
+    ospec *s = &sw->sp[fi];
+    uint32_t cp;
+    int plain = stream_indexed(f, g) && one_cp(fset_text(&sw->w.fs, g), &cp) &&
+                GPOINTER_TO_UINT(g_hash_table_lookup(s->best, GUINT_TO_POINTER(cp))) == ei + 1;
+    s->flag[ei] |= plain ? ST_PLAIN : ST_CGT;
+    return plain;
+}
+
 /* ---- pass 2: the pages ---- */
 
 typedef struct {
@@ -255,7 +377,7 @@ static void delta_x(buf *b, const double *pos, size_t n) {
 
 /* One TextCode (and the CGTransforms before it) for glyphs [a, b), all on
  * one baseline; bx, by: the TextObject's Boundary origin. */
-static int text_code(xw *x, const ogl *g, size_t a, size_t b, double bx, double by) {
+static int text_code(xw *x, const ogl *g, size_t a, size_t b, double bx, double by, int *cgt) {
     size_t nch = 0;
     for (size_t i = a; i < b; i++)
         if (g[i].text) nch += cp_count(g[i].text, (size_t)g[i].len);
@@ -271,6 +393,7 @@ static int text_code(xw *x, const ogl *g, size_t a, size_t b, double bx, double 
         size_t j = i + 1;
         while (j < b && !g[j].text) j++;
         if (!g[i].plain || j > i + 1) {
+            *cgt = 1;
             el(x, "CGTransform");
             at_u(x, "CodePosition", (unsigned)k);
             at_u(x, "CodeCount", (unsigned)c);
@@ -320,10 +443,11 @@ static int text_object(ow *w, xw *x, const lay_op *op) {
         fset_glyph *e = fset_glyph_of(f, pg->glyph);   /* met in pass 1: a lookup */
         size_t ei = (size_t)(e - f->gl);
         ogl *o = &g[n++];
-        o->x = gx, o->y = gy, o->gi = w->gidx[ref->font][ei];
+        o->x = gx, o->y = gy, o->gi = w->sw ? stream_gi(f, e) : w->gidx[ref->font][ei];
         o->text = starts ? item_text + c0 : NULL;
         o->len = starts ? c1 - c0 : 0;
-        o->plain = starts && w->cmap_gl[ref->font][ei] == o->gi + 1 && cp_count(o->text, (size_t)o->len) == 1;
+        o->plain = starts && cp_count(o->text, (size_t)o->len) == 1 &&
+                   (w->sw ? stream_plain(w->sw, (size_t)ref->font, ei) : w->cmap_gl[ref->font][ei] == o->gi + 1);
         double adv = e->w * size / 1000 * PT_MM;
         if (gx + f->info.bbox[0] * s < x0) x0 = gx + f->info.bbox[0] * s;
         if (gx + fmax(adv, f->info.bbox[2] * s) > x1) x1 = gx + fmax(adv, f->info.bbox[2] * s);
@@ -341,18 +465,19 @@ static int text_object(ow *w, xw *x, const lay_op *op) {
     el(x, "TextObject");
     at_u(x, "ID", ++w->next_id);
     box(x, "Boundary", x0, y0, x1 - x0, y1 - y0);
-    at_u(x, "Font", w->font_id[ref->font]);
+    at_u(x, "Font", (unsigned)ref->font + 1);   /* the faces take IDs 1..n in order of first use */
     at(x, "Size", sz);
     if (f->bold) at(x, "Weight", "700");
     colour(x, "FillColor", op->rgb);
-    int rc = 0;
+    int rc = 0, cgt = 0;
     for (size_t a = 0; a < n && !rc;) {
         size_t b = a + 1;
         while (b < n && g[b].y == g[a].y) b++;
         while (b < n && !g[b].text) b++;   /* a cluster stays in one TextCode */
-        rc = text_code(x, g, a, b, x0, y0);
+        rc = text_code(x, g, a, b, x0, y0, &cgt);
         a = b;
     }
+    if (cgt && f->info.kind == FSUB_CFF) w->page_cff_glyphs = 1;
     end(x);
     free(g);
     return rc ? err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory") : 0;
@@ -407,7 +532,7 @@ static int page_xml(ow *w, const lay_page *pg, xw *x) {
 
 /* Document.xml: page area, the pages, the outline (the title entry with
  * the sections under it, as in the PDF). */
-static int document_xml(ow *w, const lay_result *r, const unsigned *page_id, xw *x) {
+static int document_xml(ow *w, const lay_result *r, size_t np, const unsigned *page_id, xw *x) {
     if (xw_open(x, "Document")) return -1;
     char t[24];
     el(x, "CommonData");
@@ -423,7 +548,7 @@ static int document_xml(ow *w, const lay_result *r, const unsigned *page_id, xw 
     leaf(x, "PublicRes", "PublicRes.xml");
     end(x);
     el(x, "Pages");
-    for (size_t p = 0; p < r->n_pages; p++) {
+    for (size_t p = 0; p < np; p++) {
         char loc[64];
         snprintf(loc, sizeof loc, "Pages/Page_%zu/Content.xml", p);
         el(x, "Page");
@@ -436,7 +561,7 @@ static int document_xml(ow *w, const lay_result *r, const unsigned *page_id, xw 
         el(x, "Outlines");
         for (size_t i = 0; i < r->n_outlines; i++) {
             const lay_outline *ol = &r->outlines[i];
-            size_t pg = ol->page >= 1 && (size_t)ol->page <= r->n_pages ? (size_t)ol->page - 1 : 0;
+            size_t pg = ol->page >= 1 && (size_t)ol->page <= np ? (size_t)ol->page - 1 : 0;
             el(x, "OutlineElem");
             at(x, "Title", ol->label ? ol->label : "");
             if (i == 0 && r->n_outlines > 1) {
@@ -526,6 +651,8 @@ typedef struct {
     const void *data;
     size_t len;
     int level;                 /* deflate level */
+    const unsigned char *zip;  /* else: a one-entry zip whose entry is copied compressed (zip_one) */
+    size_t zip_len;
 } entry;
 
 /* The zip: entries in the order given, each stamped with the bulletin's
@@ -539,15 +666,24 @@ static int write_zip(const entry *en, size_t n, const char *date, buf *out, err 
     zip_error_init(&ze);
     zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &ze);
     zip_t *z = mem ? zip_open_from_source(mem, ZIP_TRUNCATE, &ze) : NULL;
-    if (!z) {
-        if (mem) zip_source_free(mem);
+    zip_t **from = xcalloc(n + 1, sizeof *from);   /* the one-entry zips copied from, open until the close */
+    if (!z || !from) {
+        if (z) zip_discard(z);
+        else if (mem) zip_source_free(mem);
+        free(from);
         zip_error_fini(&ze);
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot start the OFD package");
     }
     zip_source_keep(mem);
     int bad = 0;
     for (size_t i = 0; i < n && !bad; i++) {
-        zip_source_t *s = zip_source_buffer(z, en[i].data, en[i].len, 0);
+        zip_source_t *s = NULL;
+        if (en[i].zip) {
+            zip_source_t *zs = zip_source_buffer_create(en[i].zip, en[i].zip_len, 0, &ze);
+            from[i] = zs ? zip_open_from_source(zs, ZIP_RDONLY, &ze) : NULL;
+            if (!from[i] && zs) zip_source_free(zs);
+            s = from[i] ? zip_source_zip(z, from[i], 0, 0, 0, -1) : NULL;   /* whole entry: compressed as it is */
+        } else s = zip_source_buffer(z, en[i].data, en[i].len, 0);
         zip_int64_t idx = s ? zip_file_add(z, en[i].name, s, 0) : -1;
         if (idx < 0) {
             if (s) zip_source_free(s);
@@ -560,6 +696,12 @@ static int write_zip(const entry *en, size_t n, const char *date, buf *out, err 
     }
     if (bad || zip_close(z) < 0) {
         zip_discard(z);       /* a failed close leaves the archive open */
+        bad = 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (from[i]) zip_discard(from[i]);
+    free(from);
+    if (bad) {
         zip_source_free(mem);
         zip_error_fini(&ze);
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot write the OFD package");
@@ -569,6 +711,10 @@ static int write_zip(const entry *en, size_t n, const char *date, buf *out, err 
     if (zip_source_stat(mem, &st) < 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(mem) < 0) rc = -1;
     else {
         buf_reset(out);
+        if (out->cap < st.size + 1) {   /* the package at its size: no doubling past it */
+            out->data = xrealloc(out->data, st.size + 1);
+            out->cap = st.size + 1;
+        }
         char chunk[65536];
         zip_int64_t got;
         while ((got = zip_source_read(mem, chunk, sizeof chunk)) > 0) buf_add(out, chunk, (size_t)got);
@@ -578,6 +724,48 @@ static int write_zip(const entry *en, size_t n, const char *date, buf *out, err 
     zip_source_free(mem);
     zip_error_fini(&ze);
     return rc ? err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot read back the OFD package") : 0;
+}
+
+/* A page's XML as a one-entry zip, deflated as write_zip deflates a page
+ * (level 6, the same stamps), in a block of its own size. */
+static int zip_one(const void *data, size_t len, const char *date, unsigned char **zip, size_t *zip_len, err *e) {
+    entry en = {"p", data, len, 6, NULL, 0};
+    buf b;
+    buf_init(&b);
+    if (write_zip(&en, 1, date, &b, e)) {
+        buf_free(&b);
+        return -1;
+    }
+    *zip = xmalloc(b.len ? b.len : 1);
+    memcpy(*zip, b.data, b.len);
+    *zip_len = b.len;
+    buf_free(&b);
+    return 0;
+}
+
+/* The entry of a one-entry zip, inflated into out. */
+static int unzip_one(const unsigned char *zip, size_t zip_len, buf *out, err *e) {
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *zs = zip_source_buffer_create(zip, zip_len, 0, &ze);
+    zip_t *z = zs ? zip_open_from_source(zs, ZIP_RDONLY, &ze) : NULL;
+    if (!z && zs) zip_source_free(zs);
+    zip_file_t *f = z ? zip_fopen_index(z, 0, 0) : NULL;
+    int rc = f ? 0 : -1;
+    buf_reset(out);
+    char chunk[65536];
+    zip_int64_t got;
+    while (f && (got = zip_fread(f, chunk, sizeof chunk)) != 0) {
+        if (got < 0) {
+            rc = -1;
+            break;
+        }
+        buf_add(out, chunk, (size_t)got);
+    }
+    if (f) zip_fclose(f);
+    if (z) zip_discard(z);
+    zip_error_fini(&ze);
+    return rc ? err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot read back a page of the OFD package") : 0;
 }
 
 static void ow_free(ow *w) {
@@ -590,11 +778,8 @@ static void ow_free(ow *w) {
     fset_free(&w->fs);
 }
 
-static int write_ofd(ow *w, const lay_result *r, const ofd_meta *m, buf *out) {
-    /* pass 1: every glyph, so each face's subset is final */
-    for (size_t p = 0; p < r->n_pages; p++)
-        for (size_t k = 0; k < r->pages[p].n_ops; k++)
-            if (r->pages[p].ops[k].kind == LAY_GLYPHS && meet_run(w, &r->pages[p].ops[k])) return -1;
+/* Every face met: its ID, subset and OpenType file. */
+static int make_fonts(ow *w) {
     size_t nf = w->fs.n_fonts;
     w->font_id = xcalloc(nf + 1, sizeof *w->font_id);
     w->gidx = xcalloc(nf + 1, sizeof *w->gidx);
@@ -602,51 +787,48 @@ static int write_ofd(ow *w, const lay_result *r, const ofd_meta *m, buf *out) {
     w->font_file = xcalloc(nf + 1, sizeof *w->font_file);
     if (!w->font_id || !w->gidx || !w->cmap_gl || !w->font_file)
         return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < nf; i++) buf_init(&w->font_file[i]);
     for (size_t i = 0; i < nf; i++) {
-        buf_init(&w->font_file[i]);
-        w->font_id[i] = ++w->next_id;
+        w->font_id[i] = (unsigned)i + 1;
         if (make_font(w, i)) return -1;
     }
+    return 0;
+}
 
-    /* pass 2: the XML, IDs in document order after the fonts' */
-    size_t np = r->n_pages, n_en = 0;
-    xw *px = xcalloc(np + 3, sizeof *px);      /* pages, then Document, PublicRes, OFD */
-    unsigned *page_id = xcalloc(np + 1, sizeof *page_id);
+/* Document.xml, PublicRes.xml, the DocID (h holds the pages' bytes
+ * already), OFD.xml, and the package: pages pe[0..np) after the fonts. */
+static int write_package(ow *w, const lay_result *r, size_t np, const unsigned *page_id, struct sha256_ctx *h,
+                         const ofd_meta *m, const entry *pe, buf *out) {
+    size_t nf = w->fs.n_fonts, n_en = 0;
+    xw x[3] = {{0}};           /* Document, PublicRes, OFD */
     entry *en = xcalloc(np + nf + 3, sizeof *en);
     int rc = -1;
-    if (!px || !page_id || !en) {
+    if (!en) {
         err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
         goto done;
     }
-    for (size_t p = 0; p < np; p++) {
-        page_id[p] = ++w->next_id;
-        if (page_xml(w, &r->pages[p], &px[p])) goto done;
-    }
-    xw *doc = &px[np], *res = &px[np + 1], *root = &px[np + 2];
-    if (document_xml(w, r, page_id, doc) || public_res_xml(w, res)) {
+    if (document_xml(w, r, np, page_id, &x[0]) || public_res_xml(w, &x[1])) {
         err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "cannot write the OFD document XML");
         goto done;
     }
     /* DocID: a hash of what the document shows, so it changes with it */
-    struct sha256_ctx h;
     unsigned char dg[SHA256_DIGEST_SIZE];
-    sha256_init(&h);
-    for (size_t i = 0; i < np + 2; i++) sha256_update(&h, (size_t)xmlBufferLength(px[i].b), xmlBufferContent(px[i].b));
-    for (size_t i = 0; i < nf; i++) sha256_update(&h, w->font_file[i].len, (const uint8_t *)w->font_file[i].data);
-    sha256_digest(&h, sizeof dg, dg);
+    for (int i = 0; i < 2; i++) sha256_update(h, (size_t)xmlBufferLength(x[i].b), xmlBufferContent(x[i].b));
+    for (size_t i = 0; i < nf; i++) sha256_update(h, w->font_file[i].len, (const uint8_t *)w->font_file[i].data);
+    sha256_digest(h, sizeof dg, dg);
     char doc_id[33];
     for (int i = 0; i < 16; i++) snprintf(doc_id + 2 * i, 3, "%02x", dg[i]);
-    if (ofd_xml(m, doc_id, root)) {
+    if (ofd_xml(m, doc_id, &x[2])) {
         err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "cannot write OFD.xml");
         goto done;
     }
 
     /* entry order: OFD.xml, Document.xml, PublicRes.xml, fonts, pages */
-    const xw *first[3] = {root, doc, res};
     static const char *const first_name[3] = {"OFD.xml", "Doc_0/Document.xml", "Doc_0/PublicRes.xml"};
+    static const int first[3] = {2, 0, 1};
     for (int i = 0; i < 3; i++) {
         snprintf(en[n_en].name, sizeof en[n_en].name, "%s", first_name[i]);
-        en[n_en].data = xmlBufferContent(first[i]->b), en[n_en].len = (size_t)xmlBufferLength(first[i]->b);
+        en[n_en].data = xmlBufferContent(x[first[i]].b), en[n_en].len = (size_t)xmlBufferLength(x[first[i]].b);
         en[n_en++].level = 6;
     }
     for (size_t i = 0; i < nf; i++) {
@@ -656,15 +838,49 @@ static int write_ofd(ow *w, const lay_result *r, const ofd_meta *m, buf *out) {
         en[n_en++].level = 1;   /* outlines barely repeat: fast deflate, as the PDF's */
     }
     for (size_t p = 0; p < np; p++) {
+        en[n_en] = pe[p];
         snprintf(en[n_en].name, sizeof en[n_en].name, "Doc_0/Pages/Page_%zu/Content.xml", p);
-        en[n_en].data = xmlBufferContent(px[p].b), en[n_en].len = (size_t)xmlBufferLength(px[p].b);
         en[n_en++].level = 6;
     }
     rc = write_zip(en, n_en, m ? m->date : NULL, out, w->e);
 done:
+    for (int i = 0; i < 3; i++) xw_free(&x[i]);
+    free(en);
+    return rc;
+}
+
+/* The whole layout at once: every glyph first, then the pages. */
+static int write_ofd(ow *w, const lay_result *r, const ofd_meta *m, buf *out) {
+    /* pass 1: every glyph, so each face's subset is final */
+    for (size_t p = 0; p < r->n_pages; p++)
+        for (size_t k = 0; k < r->pages[p].n_ops; k++)
+            if (r->pages[p].ops[k].kind == LAY_GLYPHS && meet_run(w, &r->pages[p].ops[k])) return -1;
+    if (make_fonts(w)) return -1;
+    w->next_id = (unsigned)w->fs.n_fonts;
+
+    /* pass 2: the XML, IDs in document order after the fonts' */
+    size_t np = r->n_pages;
+    xw *px = xcalloc(np + 1, sizeof *px);
+    unsigned *page_id = xcalloc(np + 1, sizeof *page_id);
+    entry *pe = xcalloc(np + 1, sizeof *pe);
+    int rc = -1;
+    if (!px || !page_id || !pe) {
+        err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    struct sha256_ctx h;
+    sha256_init(&h);
+    for (size_t p = 0; p < np; p++) {
+        page_id[p] = ++w->next_id;
+        if (page_xml(w, &r->pages[p], &px[p])) goto done;
+        pe[p].data = xmlBufferContent(px[p].b), pe[p].len = (size_t)xmlBufferLength(px[p].b);
+        sha256_update(&h, pe[p].len, pe[p].data);
+    }
+    rc = write_package(w, r, np, page_id, &h, m, pe, out);
+done:
     if (px)
-        for (size_t i = 0; i < np + 3; i++) xw_free(&px[i]);
-    free(px), free(page_id), free(en);
+        for (size_t i = 0; i < np; i++) xw_free(&px[i]);
+    free(px), free(page_id), free(pe);
     return rc;
 }
 
@@ -677,4 +893,204 @@ int ofd_render(const lay_result *r, const ofd_meta *m, buf *out, err *e) {
     ow_free(&w);
     if (rc) buf_reset(out);
     return rc ? -1 : 0;
+}
+
+/* ---- streamed ---- */
+
+/* A held page's final bytes into out: IDs moved up by delta (the faces met
+ * after it was written) and, with map, the CFF glyph IDs of its
+ * CGTransforms replaced by their index in the embedded font.  " ID=\"",
+ * " Font=\"" and "<ofd:Glyphs>" are markup wherever they occur: text
+ * escapes '"' and '<'. */
+static int fix_xml(ow *w, const char *s, size_t n, unsigned delta, int map, buf *out) {
+    size_t from = 0, i = 0;
+    unsigned font = 0;
+    buf_reset(out);
+    while (i < n) {
+        if (s[i] == ' ' && n - i > 5 && !memcmp(s + i, " ID=\"", 5)) {
+            i += 5;
+            unsigned long v = 0;
+            buf_add(out, s + from, i - from);
+            while (i < n && s[i] >= '0' && s[i] <= '9') v = v * 10 + (unsigned long)(s[i++] - '0');
+            buf_printf(out, "%lu", v + delta);
+            from = i;
+        } else if (map && s[i] == ' ' && n - i > 7 && !memcmp(s + i, " Font=\"", 7)) {
+            i += 7;
+            font = 0;
+            while (i < n && s[i] >= '0' && s[i] <= '9') font = font * 10 + (unsigned)(s[i++] - '0');
+        } else if (map && s[i] == '<' && n - i > 12 && !memcmp(s + i, "<ofd:Glyphs>", 12)) {
+            i += 12;
+            buf_add(out, s + from, i - from);
+            if (font < 1 || font > w->fs.n_fonts) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "OFD: a page names no face");
+            fset_font *f = &w->fs.fonts[font - 1];
+            while (i < n && s[i] != '<') {
+                if (s[i] == ' ') {
+                    buf_add(out, " ", 1), i++;
+                    continue;
+                }
+                unsigned v = 0;
+                while (i < n && s[i] >= '0' && s[i] <= '9') v = v * 10 + (unsigned)(s[i++] - '0');
+                if (f->info.kind == FSUB_CFF) {
+                    unsigned n_used = f->n_used;
+                    size_t ei = (size_t)(fset_glyph_of(f, v) - f->gl);
+                    if (f->n_used != n_used)   /* a glyph no page met: cannot be */
+                        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "OFD: a page names glyph %u it never drew", v);
+                    v = w->gidx[font - 1][ei];
+                }
+                buf_printf(out, "%u", v);
+            }
+            from = i;
+        } else i++;
+    }
+    buf_add(out, s + from, n - from);
+    return 0;
+}
+
+ofd_writer *ofd_writer_new(const ofd_meta *m, buf *out, err *e) {
+    ofd_writer *sw = xcalloc(1, sizeof *sw);
+    fset_init(&sw->w.fs);
+    sw->w.e = e;
+    sw->w.sw = sw;
+    sw->m = m;
+    sw->out = out;
+    sw->hold = 16;
+    sha256_init(&sw->h);
+    buf_reset(out);
+    return sw;
+}
+
+void ofd_writer_hold(ofd_writer *sw, size_t pages) { sw->hold = pages; }
+
+/* Page i, held as XML, into its zip: IDs with the faces met by now, and
+ * into the DocID's hash while every page before it is there too. */
+static int stream_zip(ofd_writer *sw, size_t i) {
+    opage *p = &sw->pg[i];
+    unsigned nf = (unsigned)sw->w.fs.n_fonts;
+    const char *data = (const char *)xmlBufferContent(p->xml);
+    size_t len = (size_t)xmlBufferLength(p->xml);
+    buf fixed;
+    buf_init(&fixed);
+    int rc = 0;
+    if (p->nf != nf) {
+        rc = fix_xml(&sw->w, data, len, nf - p->nf, 0, &fixed);
+        data = fixed.data, len = fixed.len, p->nf = nf;
+    }
+    if (!rc && sw->n_hashed == i && !p->cff_glyphs) {
+        sha256_update(&sw->h, len, (const uint8_t *)data);
+        sw->n_hashed++;
+    }
+    if (!rc) rc = zip_one(data, len, sw->m ? sw->m->date : NULL, &p->zip, &p->zip_len, sw->w.e);
+    buf_free(&fixed);
+    xmlBufferFree(p->xml);
+    p->xml = NULL;
+    sw->n_zipped++;
+    return rc;
+}
+
+int ofd_writer_page(ofd_writer *sw, const lay_result *r, const lay_page *pg) {
+    (void)r;
+    ow *w = &sw->w;
+    for (size_t k = 0; k < pg->n_ops; k++)
+        if (pg->ops[k].kind == LAY_GLYPHS && meet_run(w, &pg->ops[k])) return w->refused[0] ? 1 : -1;
+    stream_learn(sw);
+    if (sw->n_pg == sw->cap_pg) {
+        sw->cap_pg = sw->cap_pg ? 2 * sw->cap_pg : 64;
+        sw->pg = xrealloc(sw->pg, sw->cap_pg * sizeof *sw->pg);
+    }
+    opage *p = &sw->pg[sw->n_pg];
+    memset(p, 0, sizeof *p);
+    unsigned nf = (unsigned)w->fs.n_fonts;
+    p->nf = nf;
+    w->next_id = nf + sw->local + 1;
+    p->id = sw->local + 1;
+    w->page_cff_glyphs = 0;
+    xw x = {0};
+    if (page_xml(w, pg, &x)) {
+        xw_free(&x);
+        return -1;
+    }
+    sw->local = w->next_id - nf;
+    p->xml = x.b;
+    p->cff_glyphs = w->page_cff_glyphs;
+    sw->n_pg++;
+    while (sw->n_pg - sw->n_zipped > sw->hold)
+        if (stream_zip(sw, sw->n_zipped)) return -1;
+    return 0;
+}
+
+/* Were the pages' guesses of plain characters right?  (make_fonts done) */
+static int stream_guessed_right(ofd_writer *sw) {
+    ow *w = &sw->w;
+    for (size_t i = 0; i < sw->n_sp && i < w->fs.n_fonts; i++)
+        for (unsigned k = 0; k < sw->sp[i].n_flag; k++) {
+            int plain = w->cmap_gl[i][k] == w->gidx[i][k] + 1;
+            unsigned char f = sw->sp[i].flag[k];
+            if (((f & ST_PLAIN) && !plain) || ((f & ST_CGT) && plain)) return 0;
+        }
+    return 1;
+}
+
+int ofd_writer_finish(ofd_writer *sw, const lay_result *r) {
+    ow *w = &sw->w;
+    size_t np = sw->n_pg;
+    if (np != r->n_pages) return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "OFD: %zu pages laid out, %zu written", r->n_pages, np);
+    if (make_fonts(w)) return -1;
+    if (!stream_guessed_right(sw)) return 1;
+    while (sw->n_zipped < np)
+        if (stream_zip(sw, sw->n_zipped)) return -1;
+    /* the pages written before the last face appeared, and those naming
+     * CFF glyphs: mended, and the hash taken again from the first */
+    unsigned nf = (unsigned)w->fs.n_fonts;
+    for (size_t i = 0; i < sw->n_hashed; i++)
+        if (sw->pg[i].nf != nf) {
+            sha256_init(&sw->h);
+            sw->n_hashed = 0;
+        }
+    buf x, fixed;
+    buf_init(&x), buf_init(&fixed);
+    int rc = 0;
+    for (size_t i = sw->n_hashed; i < np && !rc; i++) {
+        opage *p = &sw->pg[i];
+        rc = unzip_one(p->zip, p->zip_len, &x, w->e);
+        if (rc || (p->nf == nf && !p->cff_glyphs)) {
+            if (!rc) sha256_update(&sw->h, x.len, (const uint8_t *)x.data);
+            continue;
+        }
+        rc = fix_xml(w, x.data, x.len, nf - p->nf, p->cff_glyphs, &fixed);
+        if (rc) break;
+        sha256_update(&sw->h, fixed.len, (const uint8_t *)fixed.data);
+        free(p->zip);
+        p->zip = NULL;
+        rc = zip_one(fixed.data, fixed.len, sw->m ? sw->m->date : NULL, &p->zip, &p->zip_len, w->e);
+        p->nf = nf, p->cff_glyphs = 0;
+    }
+    buf_free(&x), buf_free(&fixed);
+    if (rc) return -1;
+    unsigned *page_id = xcalloc(np + 1, sizeof *page_id);
+    entry *pe = xcalloc(np + 1, sizeof *pe);
+    for (size_t i = 0; i < np; i++) {
+        page_id[i] = nf + sw->pg[i].id;
+        pe[i].zip = sw->pg[i].zip, pe[i].zip_len = sw->pg[i].zip_len;
+    }
+    w->next_id = nf + sw->local;
+    rc = write_package(w, r, np, page_id, &sw->h, sw->m, pe, sw->out);
+    free(page_id), free(pe);
+    if (rc) buf_reset(sw->out);
+    return rc ? -1 : 0;
+}
+
+void ofd_writer_free(ofd_writer *sw) {
+    if (!sw) return;
+    for (size_t i = 0; i < sw->n_pg; i++) {
+        if (sw->pg[i].xml) xmlBufferFree(sw->pg[i].xml);
+        free(sw->pg[i].zip);
+    }
+    free(sw->pg);
+    for (size_t i = 0; i < sw->n_sp; i++) {
+        g_hash_table_destroy(sw->sp[i].best);
+        free(sw->sp[i].flag);
+    }
+    free(sw->sp);
+    ow_free(&sw->w);
+    free(sw);
 }

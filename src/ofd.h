@@ -30,4 +30,23 @@ typedef struct {
  * TB_EFONT when a face cannot be embedded (there is no fallback writer). */
 int ofd_render(const lay_result *r, const ofd_meta *m, buf *out, err *e);
 
+/* The same page by page, as layout finishes them (lay_document_stream,
+ * issue 18): new clears out (m must outlive the writer); page writes one
+ * page's Content.xml and keeps it compact (the last few as XML, the others
+ * deflated as the package will hold them); finish subsets the fonts from
+ * the glyphs the pages used and writes Document.xml, PublicRes.xml,
+ * OFD.xml and the package.  The bytes are ofd_render's.  page returns 0,
+ * -1 with e set, or 1: a face that cannot be embedded (e set, TB_EFONT, as
+ * ofd_render would say).  finish returns 0, -1 with e set, or 1: a page
+ * guessed which characters the fonts' cmaps give (ofd.c) and the guess was
+ * wrong; the caller writes the whole layout with ofd_render instead.
+ * ofd_writer_hold: how many pages stay XML (tests set 0 to mend every
+ * page at the end). */
+typedef struct ofd_writer ofd_writer;
+ofd_writer *ofd_writer_new(const ofd_meta *m, buf *out, err *e);
+int ofd_writer_page(ofd_writer *w, const lay_result *r, const lay_page *pg);
+int ofd_writer_finish(ofd_writer *w, const lay_result *r);
+void ofd_writer_hold(ofd_writer *w, size_t pages);
+void ofd_writer_free(ofd_writer *w);
+
 #endif

@@ -9,9 +9,10 @@
  * other part the order leaves out is left out of the bulletin.  Without an <order>, compose's order is kept.  The 附件说明
  * (appendix-note) goes right before the signature unless named.
  *
- * The arranged document goes to one of two writers: layout → pdf, or docx
- * (render_docx), chosen by the output's extension or --format
- * (render_format_of). */
+ * The arranged document goes to layout and the fixed-layout writers (pdf,
+ * ofd, or both from one layout, each page handed on as layout finishes it:
+ * issue 18), or to docx (render_docx), chosen by the output's extension or
+ * --format (render_format_of). */
 #include "render.h"
 
 #include <stdlib.h>
@@ -213,32 +214,86 @@ static void info_from(render_info *info, const lay_result *r) {
     if (r->warnings.len) buf_add(&info->warnings, r->warnings.data, r->warnings.len);
 }
 
-int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
-                          const render_forms *f, render_info *info, err *e) {
+/* The forms from the whole layout, every page kept until both are written
+ * (what the streamed path falls back to). */
+static int render_whole(lay_ctx *lc, const doc_document *d, const tpl_template *t, const pdf_meta *m,
+                        const ofd_meta *om, const render_forms *f, lay_result **out, err *e) {
+    lay_result *r = lay_document(lc, d, t, e);
+    int rc = r ? 0 : -1;
+    if (r && f->pdf) rc = pdf_render(r, m, f->pdf, e);
+    if (r && f->ofd && !rc) rc = ofd_render(r, om, f->ofd, e);
+    *out = r;
+    return rc;
+}
+
+typedef struct {
+    pdf_writer *pd;            /* NULL: the OFD alone */
+    ofd_writer *od;
+} sinks;
+
+static int stream_forms(void *ctx, const lay_result *r, const lay_page *pg) {
+    sinks *s = ctx;
+    int rc = s->pd ? pdf_writer_page(s->pd, r, pg) : 0;
+    return rc ? rc : ofd_writer_page(s->od, r, pg);
+}
+
+/* The OFD, and the PDF beside it, streamed from one layout: each page goes
+ * to both writers as layout finishes it, and is freed.  A face the PDF
+ * writer refuses, or (with the PDF) one the OFD writer refuses, sends the
+ * bulletin through render_whole, which answers as before streaming (Cairo
+ * draws the PDF; PDF/A or the OFD refuses); the OFD alone refuses at the
+ * page, as ofd_render would.  So does a wrong guess of the OFD writer's
+ * (ofd_writer_finish), which the examples never make. */
+static int render_streamed(lay_ctx *lc, const doc_document *d, const tpl_template *t, const pdf_meta *m,
+                           const ofd_meta *om, const render_forms *f, lay_result **out, err *e) {
+    if (f->pdf && !pdf_use_own(m)) return render_whole(lc, d, t, m, om, f, out, e);
+    sinks s = {f->pdf ? pdf_writer_new(m, f->pdf, e) : NULL, ofd_writer_new(om, f->ofd, e)};
+    lay_result *r = NULL;
+    int rc = lay_document_stream(lc, d, t, stream_forms, &s, &r, e);
+    if (rc == 1 && !s.pd) rc = -1;   /* the OFD alone: e names the face */
+    if (rc == 0 && s.pd) rc = pdf_writer_finish(s.pd, r);
+    if (rc == 0) rc = ofd_writer_finish(s.od, r);
+    pdf_writer_free(s.pd);
+    ofd_writer_free(s.od);
+    if (rc == 1) {
+        lay_free(r);
+        *e = (err){0};
+        return render_whole(lc, d, t, m, om, f, out, e);
+    }
+    *out = r;
+    return rc;
+}
+
+static int render_forms_how(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
+                            const render_forms *f, int whole, render_info *info, err *e) {
     doc_document *d = render_compose(b, t, o, info, e);
     if (!d) return -1;
     pdf_meta m = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
                   b->id, d->meta_date, t->pdfa || f->pdfa, o && o->district};
+    ofd_meta om = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION, b->id, d->meta_date};
     lay_result *r = NULL;
-    int rc = 0;
-    if (f->pdf && !f->ofd) {
-        /* the PDF alone (render, issue, nightly): streamed */
-        rc = render_pdf(lc, d, t, &m, f->pdf, &r, e);
-    } else {
-        /* the OFD (and the PDF beside it) from the same pages, kept whole */
-        r = lay_document(lc, d, t, e);
-        if (!r) rc = -1;
-        if (r && f->pdf) rc = pdf_render(r, &m, f->pdf, e);
-        if (r && f->ofd && !rc) {
-            ofd_meta om = {d->meta_title, d->meta_author, d->meta_subject, "tongbao " TONGBAO_VERSION,
-                           b->id, d->meta_date};
-            rc = ofd_render(r, &om, f->ofd, e);
-        }
+    int rc;
+    if (whole) rc = render_whole(lc, d, t, &m, &om, f, &r, e);
+    else if (f->pdf && !f->ofd) rc = render_pdf(lc, d, t, &m, f->pdf, &r, e);   /* the PDF alone */
+    else rc = render_streamed(lc, d, t, &m, &om, f, &r, e);
+    if (rc) {
+        if (f->pdf) buf_reset(f->pdf);
+        if (f->ofd) buf_reset(f->ofd);
     }
     info_from(info, r);
     lay_free(r);
     doc_free(d);
-    return rc;
+    return rc ? -1 : 0;
+}
+
+int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
+                          const render_forms *f, render_info *info, err *e) {
+    return render_forms_how(lc, b, t, o, f, 0, info, e);
+}
+
+int render_bulletin_forms_whole(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
+                                const render_forms *f, render_info *info, err *e) {
+    return render_forms_how(lc, b, t, o, f, 1, info, e);
 }
 
 /* A letter of tongbao escalate (compose_letter.c): the template's levels

@@ -40,13 +40,17 @@ int render_bulletin(lay_ctx *lc, const model_bulletin *b, const tpl_template *t,
 int render_letter(lay_ctx *lc, const model_letter *l, const tpl_template *t, buf *pdf, render_info *info, err *e);
 /* The fixed-layout forms of one bulletin from the same laid-out pages:
  * each non-NULL buffer gets its form (the PDF, PDF/A-2b when pdfa or
- * t->pdfa says so; the OFD package of ofd.h). */
+ * t->pdfa says so; the OFD package of ofd.h).  Layout streams its pages to
+ * the writers (issue 18); _whole lays the document out whole first, as
+ * before streaming, for the tests that compare the two (the same bytes). */
 typedef struct {
     buf *pdf, *ofd;
     int pdfa;
 } render_forms;
 int render_bulletin_forms(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
                           const render_forms *f, render_info *info, err *e);
+int render_bulletin_forms_whole(lay_ctx *lc, const model_bulletin *b, const tpl_template *t, const render_opts *o,
+                                const render_forms *f, render_info *info, err *e);
 
 /* The same document as a Word .docx (docx.h): a draft to edit.  info gets
  * the composed text and appendix/chart figures; pages stays 0 (Word

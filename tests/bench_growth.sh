@@ -34,3 +34,37 @@ for n in ${TB_BENCH_GROWTH:-10 100 1000 10000 50000}; do
     printf '   %8s  %s%s\n' "$n" "$row" "$before"
 done
 rm -f "$T/g.xml"
+
+# The OFD, alone (render -o X.ofd) and issued beside the PDF (issue
+# --format pdf,ofd, a template copy whose <order> names the appendix; a
+# fresh history each time), both with the appendix, beside the figures
+# before they streamed (main at 645d9fa: CPU s and peak RSS, measured
+# 2026-12-04 at load 1.1-4.8 on 2 cores, one run each).
+echo "== growth: the OFD with the appendix, rendered alone and issued with the PDF (pdf,ofd)"
+echo "   [load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores: compare the CPU figures]"
+printf '   %8s  %-34s  %-34s  %s\n' findings "OFD: CPU s, wall s, peak RSS" "pdf,ofd issued: CPU s, wall s, RSS" \
+    "before streaming: OFD / pdf,ofd"
+mkdir -p "$T/gtpl"
+sed -e 's|<order>head title to body signature tail</order>|<order>head title to body signature appendix tail</order>|' \
+    templates/dubao.xml >"$T/gtpl/dubao.xml"
+for n in ${TB_BENCH_GROWTH:-10 100 1000 10000 50000}; do
+    sh tests/gen_n.sh "$n" >"$T/g.xml"
+    o=$("$R" 1 "$TB" render "$T/g.xml" --appendix -o "$T/g.ofd")
+    rm -f "$T/g.ofd" "$T/gi.db"*
+    i=$("$R" 1 env TONGBAO_TEMPLATES="$T/gtpl" "$TB" issue "$T/g.xml" --db "$T/gi.db" --format pdf,ofd -o "$T/gi.pdf")
+    rm -f "$T/gi.pdf" "$T/gi.ofd" "$T/gi.db"*
+    row=""
+    for line in "$o" "$i"; do
+        cpu=$(echo "$line" | sed -n 's/.*CPU ms least \([0-9.]*\).*/\1/p')
+        wall=$(echo "$line" | sed -n 's/.*wall ms min \([0-9.]*\).*/\1/p')
+        rss=$(echo "$line" | sed -n 's/.*peak RSS \([0-9.]* MiB\).*/\1/p')
+        row="$row$(awk -v c="$cpu" -v w="$wall" -v r="$rss" 'BEGIN { printf "%-34s  ", sprintf("%.2f, %.2f, %s", c / 1000, w / 1000, r) }')"
+    done
+    case $n in
+    10000) before="3.75 s, 250 MiB / 5.25 s, 320 MiB" ;;
+    50000) before="13.1 s, 1,184 MiB / 20.6 s, 1,547 MiB" ;;
+    *) before="" ;;
+    esac
+    printf '   %8s  %s%s\n' "$n" "$row" "$before"
+done
+rm -rf "$T/g.xml" "$T/gtpl"

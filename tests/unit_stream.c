@@ -44,29 +44,142 @@ static model_bulletin *gen(int n, err *e) {
     return b;
 }
 
-/* Streamed and whole, compared. */
+/* a and b the same bytes; else a note where they part */
+static int same(const buf *a, const buf *b, char *why, size_t n) {
+    size_t at = 0;
+    while (at < a->len && at < b->len && a->data[at] == b->data[at]) at++;
+    snprintf(why, n, "%zu vs %zu bytes, first difference at %zu", a->len, b->len, at);
+    return a->len > 1000 && a->len == b->len && at == a->len;
+}
+
+/* Streamed and whole, compared: the PDF alone, the OFD alone and both at
+ * once, each streamed, against both written from the whole layout. */
 static void same_bytes(lay_ctx *lc, tpl_template *t, int n, int chart, int appendix) {
-    char name[160];
-    snprintf(name, sizeof name, "stream: %d findings%s%s, streamed PDF = the PDF of the whole layout", n,
-             chart ? ", chart" : "", appendix ? ", appendix" : "");
+    char name[200], what[80], why[3][120];
+    snprintf(what, sizeof what, "%d findings%s%s", n, chart ? ", chart" : "", appendix ? ", appendix" : "");
     err e = {0};
     model_bulletin *b = gen(n, &e);
     t->force_chart = chart;
     t->force_appendix = appendix;
-    buf one, whole, ofd;
-    buf_init(&one), buf_init(&whole), buf_init(&ofd);
-    render_info i1, i2;
-    render_info_init(&i1), render_info_init(&i2);
-    render_forms f1 = {&one, NULL, 0}, f2 = {&whole, &ofd, 0};
-    int rc1 = b ? render_bulletin_forms(lc, b, t, NULL, &f1, &i1, &e) : -1;
-    int rc2 = rc1 == 0 ? render_bulletin_forms(lc, b, t, NULL, &f2, &i2, &e) : -1;
-    size_t at = 0;
-    while (at < one.len && at < whole.len && one.data[at] == whole.data[at]) at++;
-    CHECK(name, rc1 == 0 && rc2 == 0 && one.len > 1000 && one.len == whole.len && at == one.len && i1.pages == i2.pages,
-          "%s; %zu vs %zu bytes, first difference at %zu; %d vs %d pages", e.msg, one.len, whole.len, at, i1.pages,
-          i2.pages);
-    render_info_free(&i1), render_info_free(&i2);
-    buf_free(&one), buf_free(&whole), buf_free(&ofd);
+    buf pdf_w, ofd_w, pdf1, ofd1, pdf2, ofd2;
+    buf_init(&pdf_w), buf_init(&ofd_w), buf_init(&pdf1), buf_init(&ofd1), buf_init(&pdf2), buf_init(&ofd2);
+    render_info iw, i1;
+    render_info_init(&iw), render_info_init(&i1);
+    render_forms fw = {&pdf_w, &ofd_w, 0}, fp = {&pdf1, NULL, 0}, fo = {NULL, &ofd1, 0}, fb = {&pdf2, &ofd2, 0};
+    int rc = b ? render_bulletin_forms_whole(lc, b, t, NULL, &fw, &iw, &e) : -1;
+    if (rc == 0) rc = render_bulletin_forms(lc, b, t, NULL, &fp, &i1, &e);
+    if (rc == 0) rc = render_bulletin_forms(lc, b, t, NULL, &fo, NULL, &e);
+    if (rc == 0) rc = render_bulletin_forms(lc, b, t, NULL, &fb, NULL, &e);
+    int ok_p = same(&pdf1, &pdf_w, why[0], sizeof why[0]), ok_o = same(&ofd1, &ofd_w, why[1], sizeof why[1]);
+    int ok_b = same(&pdf2, &pdf_w, why[2], sizeof why[2]) && same(&ofd2, &ofd_w, why[2], sizeof why[2]);
+    snprintf(name, sizeof name, "stream: %s, streamed PDF = the PDF of the whole layout", what);
+    CHECK(name, rc == 0 && ok_p && i1.pages == iw.pages, "%s; %s; %d vs %d pages", e.msg, why[0], i1.pages, iw.pages);
+    snprintf(name, sizeof name, "stream: %s, streamed OFD = the OFD of the whole layout", what);
+    CHECK(name, rc == 0 && ok_o, "%s; %s", e.msg, why[1]);
+    snprintf(name, sizeof name, "stream: %s, PDF and OFD streamed together = both of the whole layout", what);
+    CHECK(name, rc == 0 && ok_b, "%s; %s", e.msg, why[2]);
+    render_info_free(&iw), render_info_free(&i1);
+    buf_free(&pdf_w), buf_free(&ofd_w), buf_free(&pdf1), buf_free(&ofd1), buf_free(&pdf2), buf_free(&ofd2);
+    model_free(b);
+}
+
+/* The OFD writer fed the pages of a whole layout one by one, holding
+ * `hold` pages as XML: 0 and its bytes, 1 (a guess found wrong) or -1. */
+static int ofd_pages(const lay_result *r, size_t hold, buf *out, err *e) {
+    ofd_meta m = {"t", NULL, NULL, "tongbao 1", NULL, "2026-11-21T00:00:00"};
+    ofd_writer *w = ofd_writer_new(&m, out, e);
+    ofd_writer_hold(w, hold);
+    int rc = 0;
+    for (size_t p = 0; p < r->n_pages && !rc; p++) rc = ofd_writer_page(w, r, &r->pages[p]);
+    if (!rc) rc = ofd_writer_finish(w, r);
+    ofd_writer_free(w);
+    return rc;
+}
+
+/* The first glyph run on page p drawing at least k glyphs, one character each. */
+static lay_op *run_on(lay_result *r, size_t p, int k) {
+    for (size_t i = 0; i < r->pages[p].n_ops; i++) {
+        lay_op *op = &r->pages[p].ops[i];
+        if (op->kind == LAY_GLYPHS && op->gi.glyphs->num_glyphs >= k && op->gi.item->num_chars == op->gi.glyphs->num_glyphs)
+            return op;
+    }
+    return NULL;
+}
+
+/* What the writer guesses on one page and mends at the end: IDs written
+ * before a face first appears (a face new on page 2 of the night's
+ * bulletin), glyph IDs a CGTransform names in a CFF face (a cluster of two
+ * characters and two glyphs, made by hand), each with every page held as
+ * XML and with none; and a guess it cannot mend (a character drawn later
+ * with a lower-numbered glyph of the same face) sends the caller to the
+ * whole layout. */
+static void test_writer(lay_ctx *lc, tpl_template *t) {
+    err e = {0};
+    model_bulletin *b = parse_file("examples/inbox/jc-2026-11-20-night.xml", &e);
+    compose_opts co = {0};
+    co.kind = t->kind;
+    co.word = tpl_word;
+    co.word_ctx = t;
+    doc_document *d = b ? compose_bulletin(b, &co, &e) : NULL;
+    lay_result *r = d ? lay_document(lc, d, t, &e) : NULL;
+    buf whole, one;
+    buf_init(&whole), buf_init(&one);
+    ofd_meta m = {"t", NULL, NULL, "tongbao 1", NULL, "2026-11-21T00:00:00"};
+    int rc = r && r->n_pages >= 3 ? ofd_render(r, &m, &whole, &e) : -1;
+    char why[120] = "";
+    int ok0 = rc == 0 && ofd_pages(r, 0, &one, &e) == 0 && same(&one, &whole, why, sizeof why);
+    int ok16 = ok0 && ofd_pages(r, 16, &one, &e) == 0 && same(&one, &whole, why, sizeof why);
+    CHECK("stream: OFD page by page = ofd_render, with a face first met on page 2 (pages held as XML: none, 16)",
+          ok0 && ok16, "%s; %s", e.msg, why);
+
+    /* page 2: the first two glyphs of a run become one cluster */
+    lay_op *op = r && r->n_pages >= 3 ? run_on(r, 2, 4) : NULL;
+    ok0 = ok16 = 0;
+    if (op) {
+        op->gi.glyphs->log_clusters[1] = op->gi.glyphs->log_clusters[0];
+        rc = ofd_render(r, &m, &whole, &e);
+        ok0 = rc == 0 && ofd_pages(r, 0, &one, &e) == 0 && same(&one, &whole, why, sizeof why);
+        ok16 = ok0 && ofd_pages(r, 16, &one, &e) == 0 && same(&one, &whole, why, sizeof why);
+    }
+    CHECK("stream: OFD page by page = ofd_render, with a CGTransform naming CFF glyphs (pages held: none, 16)",
+          ok0 && ok16, "%s; %s", e.msg, why);
+
+    /* a later page: the glyph of a character page 1 draws too swapped
+     * for an unused glyph ID below every code the face has */
+    int wrong = -2;
+    op = NULL;
+    for (size_t p = r ? r->n_pages - 1 : 0; p > 0 && !op; p--)
+        for (size_t i = 0; i < r->pages[p].n_ops && !op; i++) {
+            lay_op *o = &r->pages[p].ops[i];
+            if (o->kind != LAY_GLYPHS || o->gi.item->num_chars != o->gi.glyphs->num_glyphs) continue;
+            for (size_t j = 0; j < r->pages[0].n_ops && !op; j++) {
+                const lay_op *f = &r->pages[0].ops[j];
+                for (int k = 0; f->kind == LAY_GLYPHS && k < f->gi.glyphs->num_glyphs; k++)
+                    if (f->gi.glyphs->glyphs[k].glyph == o->gi.glyphs->glyphs[0].glyph &&
+                        f->gi.item->analysis.font == o->gi.item->analysis.font)
+                        op = o;
+            }
+        }
+    if (op) {
+        PangoGlyph g = 1;   /* the lowest glyph ID no run draws */
+        for (int again = 1; again;) {
+            again = 0;
+            for (size_t p = 0; p < r->n_pages && !again; p++)
+                for (size_t i = 0; i < r->pages[p].n_ops && !again; i++) {
+                    const lay_op *o = &r->pages[p].ops[i];
+                    for (int k = 0; o->kind == LAY_GLYPHS && k < o->gi.glyphs->num_glyphs; k++)
+                        if (o->gi.glyphs->glyphs[k].glyph == g) again = 1;
+                }
+            g += again;
+        }
+        op->gi.glyphs->glyphs[0].glyph = g;
+        wrong = ofd_pages(r, 16, &one, &e);
+    }
+    CHECK("stream: a character drawn later with a lower-numbered glyph: the writer says so (finish returns 1)",
+          wrong == 1, "returned %d: %s", wrong, e.msg);
+    buf_free(&whole), buf_free(&one);
+    lay_free(r);
+    doc_free(d);
     model_free(b);
 }
 
@@ -148,6 +261,7 @@ int main(void) {
         same_bytes(lc, t, 300, 1, 1);
         same_bytes(lc, t, 1000, 0, 1);
         test_window(lc, t);
+        test_writer(lc, t);
     }
     tpl_free(t);
     lay_ctx_free(lc);
