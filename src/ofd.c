@@ -651,9 +651,165 @@ typedef struct {
     const void *data;
     size_t len;
     int level;                 /* deflate level */
-    const unsigned char *zip;  /* else: a one-entry zip whose entry is copied compressed (zip_one) */
+    unsigned char **zip;       /* else: a one-entry zip (zip_one) whose entry is copied compressed; freed */
     size_t zip_len;
 } entry;
+
+/* libzip's archive written straight into a buf: the package is built in
+ * out itself, not in libzip's buffer and then copied (23 MB at 50,000
+ * findings with the appendix). */
+typedef struct {
+    buf *out;
+    size_t at;                 /* the write position */
+    zip_error_t err;
+} zsink;
+
+static zip_int64_t zsink_fail(zip_error_t *err, int code) {
+    err->zip_err = code, err->sys_err = 0;
+    return -1;
+}
+
+/* SEEK / SEEK_WRITE: the new position in [0, len], else -1 */
+static zip_int64_t zseek(size_t at, size_t len, const void *data, zip_uint64_t n, zip_error_t *err) {
+    if (n < sizeof(zip_source_args_seek_t)) return zsink_fail(err, ZIP_ER_INVAL);
+    const zip_source_args_seek_t *a = data;
+    zip_int64_t base = a->whence == SEEK_SET ? 0 : a->whence == SEEK_CUR ? (zip_int64_t)at : (zip_int64_t)len;
+    if (a->whence != SEEK_SET && a->whence != SEEK_CUR && a->whence != SEEK_END) return zsink_fail(err, ZIP_ER_INVAL);
+    zip_int64_t to = base + a->offset;
+    return to < 0 || (zip_uint64_t)to > len ? zsink_fail(err, ZIP_ER_INVAL) : to;
+}
+
+static zip_int64_t zsink_cb(void *ud, void *data, zip_uint64_t n, zip_source_cmd_t cmd) {
+    zsink *s = ud;
+    buf *o = s->out;
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+    case ZIP_SOURCE_BEGIN_WRITE:
+        if (cmd == ZIP_SOURCE_BEGIN_WRITE) buf_reset(o);
+        s->at = 0;
+        return 0;
+    case ZIP_SOURCE_READ: {
+        size_t k = s->at < o->len ? o->len - s->at : 0;
+        if (k > n) k = (size_t)n;
+        if (k) memcpy(data, o->data + s->at, k);
+        s->at += k;
+        return (zip_int64_t)k;
+    }
+    case ZIP_SOURCE_WRITE: {
+        if (s->at > o->len) return zsink_fail(&s->err, ZIP_ER_WRITE);
+        size_t over = o->len - s->at < n ? o->len - s->at : (size_t)n;   /* a header written again */
+        if (over) memcpy(o->data + s->at, data, over);
+        if (over < n) buf_add(o, (const char *)data + over, (size_t)n - over);
+        s->at += (size_t)n;
+        return (zip_int64_t)n;
+    }
+    case ZIP_SOURCE_SEEK:
+    case ZIP_SOURCE_SEEK_WRITE: {
+        zip_int64_t to = zseek(s->at, o->len, data, n, &s->err);
+        if (to < 0) return -1;
+        s->at = (size_t)to;
+        return 0;
+    }
+    case ZIP_SOURCE_TELL:
+    case ZIP_SOURCE_TELL_WRITE:
+        return (zip_int64_t)s->at;
+    case ZIP_SOURCE_STAT: {
+        if (n < sizeof(zip_stat_t)) return zsink_fail(&s->err, ZIP_ER_INVAL);
+        zip_stat_t *st = data;
+        zip_stat_init(st);
+        st->valid = ZIP_STAT_SIZE;
+        st->size = o->len;
+        return sizeof *st;
+    }
+    case ZIP_SOURCE_ROLLBACK_WRITE:
+    case ZIP_SOURCE_REMOVE:
+        buf_reset(o);
+        return 0;
+    case ZIP_SOURCE_CLOSE:
+    case ZIP_SOURCE_COMMIT_WRITE:
+    case ZIP_SOURCE_FREE:
+        return 0;
+    case ZIP_SOURCE_ERROR:
+        if (n < 2 * sizeof(int)) return zsink_fail(&s->err, ZIP_ER_INVAL);
+        memcpy(data, &s->err.zip_err, sizeof(int));
+        memcpy((char *)data + sizeof(int), &s->err.sys_err, sizeof(int));
+        return 2 * sizeof(int);
+    case ZIP_SOURCE_SUPPORTS:
+        return ZIP_SOURCE_SUPPORTS_WRITABLE;
+    default:
+        return zsink_fail(&s->err, ZIP_ER_OPNOTSUPP);
+    }
+}
+
+/* A page's entry, copied compressed out of its one-entry zip (zip_one) and
+ * that zip freed as soon as it is read: the package grows as the pages
+ * held shrink. */
+typedef struct {
+    unsigned char **zip;       /* the page's zip, freed once read */
+    size_t zip_len;
+    zip_stat_t st;             /* its entry: sizes, CRC, method */
+    zip_t *z;                  /* while open */
+    zip_file_t *f;
+    zip_error_t err;
+} zpage;
+
+static zip_int64_t zpage_cb(void *ud, void *data, zip_uint64_t n, zip_source_cmd_t cmd) {
+    zpage *p = ud;
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN: {
+        zip_source_t *zs = *p->zip ? zip_source_buffer_create(*p->zip, p->zip_len, 0, &p->err) : NULL;
+        p->z = zs ? zip_open_from_source(zs, ZIP_RDONLY, &p->err) : NULL;
+        if (!p->z && zs) zip_source_free(zs);
+        p->f = p->z ? zip_fopen_index(p->z, 0, ZIP_FL_COMPRESSED) : NULL;
+        return p->f ? 0 : zsink_fail(&p->err, ZIP_ER_READ);
+    }
+    case ZIP_SOURCE_READ: {
+        zip_int64_t got = zip_fread(p->f, data, n);
+        return got < 0 ? zsink_fail(&p->err, ZIP_ER_READ) : got;
+    }
+    case ZIP_SOURCE_CLOSE:
+        if (p->f) zip_fclose(p->f);
+        if (p->z) zip_discard(p->z);
+        p->f = NULL, p->z = NULL;
+        free(*p->zip);
+        *p->zip = NULL;
+        return 0;
+    case ZIP_SOURCE_STAT:
+        if (n < sizeof(zip_stat_t)) return zsink_fail(&p->err, ZIP_ER_INVAL);
+        memcpy(data, &p->st, sizeof p->st);
+        return sizeof p->st;
+    case ZIP_SOURCE_ERROR:
+        if (n < 2 * sizeof(int)) return zsink_fail(&p->err, ZIP_ER_INVAL);
+        memcpy(data, &p->err.zip_err, sizeof(int));
+        memcpy((char *)data + sizeof(int), &p->err.sys_err, sizeof(int));
+        return 2 * sizeof(int);
+    case ZIP_SOURCE_FREE:
+        return 0;
+    case ZIP_SOURCE_SUPPORTS:
+        return ZIP_SOURCE_SUPPORTS_READABLE;
+    default:
+        return zsink_fail(&p->err, ZIP_ER_OPNOTSUPP);
+    }
+}
+
+/* The entry of a one-entry zip as it is stored: 0 and *st (size, compressed
+ * size, method, CRC). */
+static int zip_one_stat(const unsigned char *zip, size_t zip_len, zip_stat_t *st) {
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *zs = zip_source_buffer_create(zip, zip_len, 0, &ze);
+    zip_t *z = zs ? zip_open_from_source(zs, ZIP_RDONLY, &ze) : NULL;
+    if (!z && zs) zip_source_free(zs);
+    int rc = z && zip_stat_index(z, 0, 0, st) == 0 ? 0 : -1;
+    if (z) zip_discard(z);
+    zip_error_fini(&ze);
+    if (rc) return -1;
+    /* what the entry holds, as the package will copy it */
+    st->valid &= ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC | ZIP_STAT_ENCRYPTION_METHOD;
+    return (st->valid & (ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC)) ==
+                   (ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC)
+               ? 0 : -1;
+}
 
 /* The zip: entries in the order given, each stamped with the bulletin's
  * date (DOS time), Unix mode 0644, no extra fields. */
@@ -664,25 +820,24 @@ static int write_zip(const entry *en, size_t n, const char *date, buf *out, err 
     zip_uint16_t dos_date = (zip_uint16_t)((y - 1980) << 9 | mo << 5 | d);
     zip_error_t ze;
     zip_error_init(&ze);
-    zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &ze);
-    zip_t *z = mem ? zip_open_from_source(mem, ZIP_TRUNCATE, &ze) : NULL;
-    zip_t **from = xcalloc(n + 1, sizeof *from);   /* the one-entry zips copied from, open until the close */
-    if (!z || !from) {
-        if (z) zip_discard(z);
-        else if (mem) zip_source_free(mem);
-        free(from);
+    zsink sink = {out, 0, {0, 0, NULL}};
+    zpage *zp = xcalloc(n + 1, sizeof *zp);
+    buf_reset(out);
+    zip_source_t *dst = zip_source_function_create(zsink_cb, &sink, &ze);
+    zip_t *z = dst ? zip_open_from_source(dst, ZIP_TRUNCATE, &ze) : NULL;
+    if (!z) {
+        if (dst) zip_source_free(dst);
+        free(zp);
         zip_error_fini(&ze);
         return err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot start the OFD package");
     }
-    zip_source_keep(mem);
     int bad = 0;
     for (size_t i = 0; i < n && !bad; i++) {
         zip_source_t *s = NULL;
         if (en[i].zip) {
-            zip_source_t *zs = zip_source_buffer_create(en[i].zip, en[i].zip_len, 0, &ze);
-            from[i] = zs ? zip_open_from_source(zs, ZIP_RDONLY, &ze) : NULL;
-            if (!from[i] && zs) zip_source_free(zs);
-            s = from[i] ? zip_source_zip(z, from[i], 0, 0, 0, -1) : NULL;   /* whole entry: compressed as it is */
+            zpage *p = &zp[i];
+            p->zip = en[i].zip, p->zip_len = en[i].zip_len;
+            if (*p->zip && !zip_one_stat(*p->zip, p->zip_len, &p->st)) s = zip_source_function(z, zpage_cb, p);
         } else s = zip_source_buffer(z, en[i].data, en[i].len, 0);
         zip_int64_t idx = s ? zip_file_add(z, en[i].name, s, 0) : -1;
         if (idx < 0) {
@@ -698,32 +853,14 @@ static int write_zip(const entry *en, size_t n, const char *date, buf *out, err 
         zip_discard(z);       /* a failed close leaves the archive open */
         bad = 1;
     }
-    for (size_t i = 0; i < n; i++)
-        if (from[i]) zip_discard(from[i]);
-    free(from);
-    if (bad) {
-        zip_source_free(mem);
-        zip_error_fini(&ze);
-        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot write the OFD package");
+    for (size_t i = 0; i < n; i++) {   /* a page left open by a failure */
+        if (zp[i].f) zip_fclose(zp[i].f);
+        if (zp[i].z) zip_discard(zp[i].z);
     }
-    zip_stat_t st;
-    int rc = 0;
-    if (zip_source_stat(mem, &st) < 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(mem) < 0) rc = -1;
-    else {
-        buf_reset(out);
-        if (out->cap < st.size + 1) {   /* the package at its size: no doubling past it */
-            out->data = xrealloc(out->data, st.size + 1);
-            out->cap = st.size + 1;
-        }
-        char chunk[65536];
-        zip_int64_t got;
-        while ((got = zip_source_read(mem, chunk, sizeof chunk)) > 0) buf_add(out, chunk, (size_t)got);
-        if (got < 0 || out->len != st.size) rc = -1;
-        zip_source_close(mem);
-    }
-    zip_source_free(mem);
+    free(zp);
     zip_error_fini(&ze);
-    return rc ? err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot read back the OFD package") : 0;
+    if (bad) buf_reset(out);
+    return bad ? err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot write the OFD package") : 0;
 }
 
 /* A page's XML as a one-entry zip, deflated as write_zip deflates a page
@@ -1070,7 +1207,7 @@ int ofd_writer_finish(ofd_writer *sw, const lay_result *r) {
     entry *pe = xcalloc(np + 1, sizeof *pe);
     for (size_t i = 0; i < np; i++) {
         page_id[i] = nf + sw->pg[i].id;
-        pe[i].zip = sw->pg[i].zip, pe[i].zip_len = sw->pg[i].zip_len;
+        pe[i].zip = &sw->pg[i].zip, pe[i].zip_len = sw->pg[i].zip_len;
     }
     w->next_id = nf + sw->local;
     rc = write_package(w, r, np, page_id, &sw->h, sw->m, pe, sw->out);
