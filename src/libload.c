@@ -62,8 +62,8 @@
     X(zip_int64_t, zip_source_read, (zip_source_t * a, void *b, zip_uint64_t c), (a, b, c))                          \
     X(int, zip_source_seek, (zip_source_t * a, zip_int64_t b, int c), (a, b, c))                                     \
     X(int, zip_source_stat, (zip_source_t * a, zip_stat_t *b), (a, b))                                               \
-    X(zip_source_t *, zip_source_zip, (zip_t * a, zip_t *b, zip_uint64_t c, zip_flags_t d, zip_uint64_t f,           \
-                                       zip_int64_t g), (a, b, c, d, f, g))                                           \
+    X(zip_source_t *, zip_source_function, (zip_t * a, zip_source_callback b, void *c), (a, b, c))                   \
+    X(zip_source_t *, zip_source_function_create, (zip_source_callback a, void *b, zip_error_t *c), (a, b, c))       \
     X(zip_int64_t, zip_source_tell, (zip_source_t * a), (a))                                                         \
     X(int, zip_stat_index, (zip_t * a, zip_uint64_t b, zip_flags_t c, zip_stat_t *d), (a, b, c, d))                  \
     X(const char *, zip_strerror, (zip_t * a), (a))

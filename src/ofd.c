@@ -27,9 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #include "fontset.h"
+#include "ofd_zip.h"
 
 #define OFD_NS "http://www.ofdspec.org/2016"
 #define PT_MM (25.4 / 72)
@@ -49,17 +49,27 @@ typedef struct {
 
 /* ---- numbers ---- */
 
-/* millimetres to 1/1000, without trailing zeros */
+/* millimetres to 1/1000, without trailing zeros ("12.5", "-0.05", "3"):
+ * by hand, not snprintf, which was a seventh of an OFD's instructions */
 static void mm(char *out, size_t n, double v) {
     long long i = llround(v * 1000);
-    if (i == 0) {
-        snprintf(out, n, "0");
-        return;
+    unsigned long long a = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+    char t[32], *p = t + sizeof t;
+    unsigned frac = (unsigned)(a % 1000);
+    a /= 1000;
+    *--p = 0;
+    if (frac) {
+        int d = 3;
+        while (frac % 10 == 0) frac /= 10, d--;   /* trailing zeros go */
+        for (int k = 0; k < d; k++, frac /= 10) *--p = (char)('0' + frac % 10);
+        *--p = '.';
     }
-    snprintf(out, n, "%s%lld.%03lld", i < 0 ? "-" : "", llabs(i) / 1000, llabs(i) % 1000);
-    char *e = out + strlen(out);
-    while (e[-1] == '0') *--e = 0;
-    if (e[-1] == '.') e[-1] = 0;
+    do *--p = (char)('0' + a % 10);
+    while (a /= 10);
+    if (i < 0) *--p = '-';
+    size_t len = (size_t)(t + sizeof t - p);   /* with the NUL */
+    if (len > n) len = n, p[n - 1] = 0;
+    memcpy(out, p, len);
 }
 
 /* code points in s[0, n) */
@@ -646,128 +656,6 @@ static int ofd_xml(const ofd_meta *m, const char *doc_id, xw *x) {
 
 /* ---- the package ---- */
 
-typedef struct {
-    char name[64];
-    const void *data;
-    size_t len;
-    int level;                 /* deflate level */
-    const unsigned char *zip;  /* else: a one-entry zip whose entry is copied compressed (zip_one) */
-    size_t zip_len;
-} entry;
-
-/* The zip: entries in the order given, each stamped with the bulletin's
- * date (DOS time), Unix mode 0644, no extra fields. */
-static int write_zip(const entry *en, size_t n, const char *date, buf *out, err *e) {
-    unsigned y = 2000, mo = 1, d = 1;
-    if (date) sscanf(date, "%4u-%2u-%2u", &y, &mo, &d);
-    if (y < 1980 || y > 2107 || mo < 1 || mo > 12 || d < 1 || d > 31) y = 1980, mo = 1, d = 1;
-    zip_uint16_t dos_date = (zip_uint16_t)((y - 1980) << 9 | mo << 5 | d);
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &ze);
-    zip_t *z = mem ? zip_open_from_source(mem, ZIP_TRUNCATE, &ze) : NULL;
-    zip_t **from = xcalloc(n + 1, sizeof *from);   /* the one-entry zips copied from, open until the close */
-    if (!z || !from) {
-        if (z) zip_discard(z);
-        else if (mem) zip_source_free(mem);
-        free(from);
-        zip_error_fini(&ze);
-        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot start the OFD package");
-    }
-    zip_source_keep(mem);
-    int bad = 0;
-    for (size_t i = 0; i < n && !bad; i++) {
-        zip_source_t *s = NULL;
-        if (en[i].zip) {
-            zip_source_t *zs = zip_source_buffer_create(en[i].zip, en[i].zip_len, 0, &ze);
-            from[i] = zs ? zip_open_from_source(zs, ZIP_RDONLY, &ze) : NULL;
-            if (!from[i] && zs) zip_source_free(zs);
-            s = from[i] ? zip_source_zip(z, from[i], 0, 0, 0, -1) : NULL;   /* whole entry: compressed as it is */
-        } else s = zip_source_buffer(z, en[i].data, en[i].len, 0);
-        zip_int64_t idx = s ? zip_file_add(z, en[i].name, s, 0) : -1;
-        if (idx < 0) {
-            if (s) zip_source_free(s);
-            bad = 1;
-            break;
-        }
-        bad = zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_DEFLATE, (zip_uint32_t)en[i].level) < 0 ||
-              zip_file_set_dostime(z, (zip_uint64_t)idx, 0, dos_date, 0) < 0 ||
-              zip_file_set_external_attributes(z, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX, 0100644u << 16) < 0;
-    }
-    if (bad || zip_close(z) < 0) {
-        zip_discard(z);       /* a failed close leaves the archive open */
-        bad = 1;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (from[i]) zip_discard(from[i]);
-    free(from);
-    if (bad) {
-        zip_source_free(mem);
-        zip_error_fini(&ze);
-        return err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot write the OFD package");
-    }
-    zip_stat_t st;
-    int rc = 0;
-    if (zip_source_stat(mem, &st) < 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(mem) < 0) rc = -1;
-    else {
-        buf_reset(out);
-        if (out->cap < st.size + 1) {   /* the package at its size: no doubling past it */
-            out->data = xrealloc(out->data, st.size + 1);
-            out->cap = st.size + 1;
-        }
-        char chunk[65536];
-        zip_int64_t got;
-        while ((got = zip_source_read(mem, chunk, sizeof chunk)) > 0) buf_add(out, chunk, (size_t)got);
-        if (got < 0 || out->len != st.size) rc = -1;
-        zip_source_close(mem);
-    }
-    zip_source_free(mem);
-    zip_error_fini(&ze);
-    return rc ? err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot read back the OFD package") : 0;
-}
-
-/* A page's XML as a one-entry zip, deflated as write_zip deflates a page
- * (level 6, the same stamps), in a block of its own size. */
-static int zip_one(const void *data, size_t len, const char *date, unsigned char **zip, size_t *zip_len, err *e) {
-    entry en = {"p", data, len, 6, NULL, 0};
-    buf b;
-    buf_init(&b);
-    if (write_zip(&en, 1, date, &b, e)) {
-        buf_free(&b);
-        return -1;
-    }
-    *zip = xmalloc(b.len ? b.len : 1);
-    memcpy(*zip, b.data, b.len);
-    *zip_len = b.len;
-    buf_free(&b);
-    return 0;
-}
-
-/* The entry of a one-entry zip, inflated into out. */
-static int unzip_one(const unsigned char *zip, size_t zip_len, buf *out, err *e) {
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *zs = zip_source_buffer_create(zip, zip_len, 0, &ze);
-    zip_t *z = zs ? zip_open_from_source(zs, ZIP_RDONLY, &ze) : NULL;
-    if (!z && zs) zip_source_free(zs);
-    zip_file_t *f = z ? zip_fopen_index(z, 0, 0) : NULL;
-    int rc = f ? 0 : -1;
-    buf_reset(out);
-    char chunk[65536];
-    zip_int64_t got;
-    while (f && (got = zip_fread(f, chunk, sizeof chunk)) != 0) {
-        if (got < 0) {
-            rc = -1;
-            break;
-        }
-        buf_add(out, chunk, (size_t)got);
-    }
-    if (f) zip_fclose(f);
-    if (z) zip_discard(z);
-    zip_error_fini(&ze);
-    return rc ? err_set(e, TB_EINTERNAL, NULL, 0, 0, "cannot read back a page of the OFD package") : 0;
-}
-
 static void ow_free(ow *w) {
     for (size_t i = 0; i < w->fs.n_fonts; i++) {
         if (w->gidx) free(w->gidx[i]);
@@ -798,10 +686,10 @@ static int make_fonts(ow *w) {
 /* Document.xml, PublicRes.xml, the DocID (h holds the pages' bytes
  * already), OFD.xml, and the package: pages pe[0..np) after the fonts. */
 static int write_package(ow *w, const lay_result *r, size_t np, const unsigned *page_id, struct sha256_ctx *h,
-                         const ofd_meta *m, const entry *pe, buf *out) {
+                         const ofd_meta *m, const ofdz_entry *pe, buf *out) {
     size_t nf = w->fs.n_fonts, n_en = 0;
     xw x[3] = {{0}};           /* Document, PublicRes, OFD */
-    entry *en = xcalloc(np + nf + 3, sizeof *en);
+    ofdz_entry *en = xcalloc(np + nf + 3, sizeof *en);
     int rc = -1;
     if (!en) {
         err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
@@ -842,7 +730,7 @@ static int write_package(ow *w, const lay_result *r, size_t np, const unsigned *
         snprintf(en[n_en].name, sizeof en[n_en].name, "Doc_0/Pages/Page_%zu/Content.xml", p);
         en[n_en++].level = 6;
     }
-    rc = write_zip(en, n_en, m ? m->date : NULL, out, w->e);
+    rc = ofdz_write(en, n_en, m ? m->date : NULL, out, w->e);
 done:
     for (int i = 0; i < 3; i++) xw_free(&x[i]);
     free(en);
@@ -862,7 +750,7 @@ static int write_ofd(ow *w, const lay_result *r, const ofd_meta *m, buf *out) {
     size_t np = r->n_pages;
     xw *px = xcalloc(np + 1, sizeof *px);
     unsigned *page_id = xcalloc(np + 1, sizeof *page_id);
-    entry *pe = xcalloc(np + 1, sizeof *pe);
+    ofdz_entry *pe = xcalloc(np + 1, sizeof *pe);
     int rc = -1;
     if (!px || !page_id || !pe) {
         err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
@@ -979,7 +867,7 @@ static int stream_zip(ofd_writer *sw, size_t i) {
         sha256_update(&sw->h, len, (const uint8_t *)data);
         sw->n_hashed++;
     }
-    if (!rc) rc = zip_one(data, len, sw->m ? sw->m->date : NULL, &p->zip, &p->zip_len, sw->w.e);
+    if (!rc) rc = ofdz_one(data, len, sw->m ? sw->m->date : NULL, &p->zip, &p->zip_len, sw->w.e);
     buf_free(&fixed);
     xmlBufferFree(p->xml);
     p->xml = NULL;
@@ -1051,7 +939,7 @@ int ofd_writer_finish(ofd_writer *sw, const lay_result *r) {
     int rc = 0;
     for (size_t i = sw->n_hashed; i < np && !rc; i++) {
         opage *p = &sw->pg[i];
-        rc = unzip_one(p->zip, p->zip_len, &x, w->e);
+        rc = ofdz_read_one(p->zip, p->zip_len, &x, w->e);
         if (rc || (p->nf == nf && !p->cff_glyphs)) {
             if (!rc) sha256_update(&sw->h, x.len, (const uint8_t *)x.data);
             continue;
@@ -1061,16 +949,16 @@ int ofd_writer_finish(ofd_writer *sw, const lay_result *r) {
         sha256_update(&sw->h, fixed.len, (const uint8_t *)fixed.data);
         free(p->zip);
         p->zip = NULL;
-        rc = zip_one(fixed.data, fixed.len, sw->m ? sw->m->date : NULL, &p->zip, &p->zip_len, w->e);
+        rc = ofdz_one(fixed.data, fixed.len, sw->m ? sw->m->date : NULL, &p->zip, &p->zip_len, w->e);
         p->nf = nf, p->cff_glyphs = 0;
     }
     buf_free(&x), buf_free(&fixed);
     if (rc) return -1;
     unsigned *page_id = xcalloc(np + 1, sizeof *page_id);
-    entry *pe = xcalloc(np + 1, sizeof *pe);
+    ofdz_entry *pe = xcalloc(np + 1, sizeof *pe);
     for (size_t i = 0; i < np; i++) {
         page_id[i] = nf + sw->pg[i].id;
-        pe[i].zip = sw->pg[i].zip, pe[i].zip_len = sw->pg[i].zip_len;
+        pe[i].zip = &sw->pg[i].zip, pe[i].zip_len = sw->pg[i].zip_len;
     }
     w->next_id = nf + sw->local;
     rc = write_package(w, r, np, page_id, &sw->h, sw->m, pe, sw->out);

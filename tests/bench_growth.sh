@@ -38,8 +38,9 @@ rm -f "$T/g.xml"
 # The OFD, alone (render -o X.ofd) and issued beside the PDF (issue
 # --format pdf,ofd, a template copy whose <order> names the appendix; a
 # fresh history each time), both with the appendix, beside the figures
-# before they streamed (main at 645d9fa: CPU s and peak RSS, measured
-# 2026-12-04 at load 1.1-4.8 on 2 cores, one run each).
+# before they streamed (main at 1f53d47: CPU s and peak RSS, measured
+# 2026-12-04 at load 1.5-3.1 on 2 cores, run for run beside the streamed
+# binary; README "growth").
 echo "== growth: the OFD with the appendix, rendered alone and issued with the PDF (pdf,ofd)"
 echo "   [load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores: compare the CPU figures]"
 printf '   %8s  %-34s  %-34s  %s\n' findings "OFD: CPU s, wall s, peak RSS" "pdf,ofd issued: CPU s, wall s, RSS" \
@@ -61,8 +62,8 @@ for n in ${TB_BENCH_GROWTH:-10 100 1000 10000 50000}; do
         row="$row$(awk -v c="$cpu" -v w="$wall" -v r="$rss" 'BEGIN { printf "%-34s  ", sprintf("%.2f, %.2f, %s", c / 1000, w / 1000, r) }')"
     done
     case $n in
-    10000) before="3.75 s, 250 MiB / 5.25 s, 320 MiB" ;;
-    50000) before="13.1 s, 1,184 MiB / 20.6 s, 1,547 MiB" ;;
+    10000) before="2.28-2.69 s, 250 MiB / 3.53-3.75 s, 319 MiB" ;;
+    50000) before="13.9 s, 1,168 MiB / 18.3-19.8 s, 1,518 MiB" ;;
     *) before="" ;;
     esac
     printf '   %8s  %s%s\n' "$n" "$row" "$before"
