@@ -39,6 +39,7 @@
     X(int, zip_close, (zip_t * a), (a))                                                                              \
     X(int, zip_error_code_zip, (const zip_error_t *a), (a))                                                          \
     X(const char *, zip_error_strerror, (zip_error_t * a), (a))                                                      \
+    X(zip_int64_t, zip_error_to_data, (const zip_error_t *a, void *b, zip_uint64_t c), (a, b, c))                   \
     X(int, zip_fclose, (zip_file_t * a), (a))                                                                        \
     X(zip_int64_t, zip_file_add, (zip_t * a, const char *b, zip_source_t *c, zip_flags_t d), (a, b, c, d))           \
     X(int, zip_file_set_dostime, (zip_t * a, zip_uint64_t b, zip_uint16_t c, zip_uint16_t d, zip_flags_t f),         \

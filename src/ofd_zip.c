@@ -88,10 +88,7 @@ static zip_int64_t zsink_cb(void *ud, void *data, zip_uint64_t n, zip_source_cmd
     case ZIP_SOURCE_FREE:
         return 0;
     case ZIP_SOURCE_ERROR:
-        if (n < 2 * sizeof(int)) return zsink_fail(&s->err, ZIP_ER_INVAL);
-        memcpy(data, &s->err.zip_err, sizeof(int));
-        memcpy((char *)data + sizeof(int), &s->err.sys_err, sizeof(int));
-        return 2 * sizeof(int);
+        return zip_error_to_data(&s->err, data, n);
     case ZIP_SOURCE_SUPPORTS:
         return ZIP_SOURCE_SUPPORTS_WRITABLE;
     default:
@@ -137,10 +134,7 @@ static zip_int64_t zpage_cb(void *ud, void *data, zip_uint64_t n, zip_source_cmd
         memcpy(data, &p->st, sizeof p->st);
         return sizeof p->st;
     case ZIP_SOURCE_ERROR:
-        if (n < 2 * sizeof(int)) return zsink_fail(&p->err, ZIP_ER_INVAL);
-        memcpy(data, &p->err.zip_err, sizeof(int));
-        memcpy((char *)data + sizeof(int), &p->err.sys_err, sizeof(int));
-        return 2 * sizeof(int);
+        return zip_error_to_data(&p->err, data, n);
     case ZIP_SOURCE_FREE:
         return 0;
     case ZIP_SOURCE_SUPPORTS:
