@@ -172,6 +172,15 @@ static int popcount(unsigned long long x) {
     return n;
 }
 
+/* A table's styles, padding and rules as the appendix sets them. */
+static void table_styles(doc_table *tab) {
+    tab->head_style = "table-head";
+    tab->cell_style = "table-cell";
+    tab->span_style = "table-group";
+    tab->pad_x = tab->pad_y = 3;
+    tab->rule_weight = 0.5;
+}
+
 static void test_table_pagination(lay_ctx *lc) {
     err e;
     tpl_template *t = load("<template name=\"t\">" BODY "</template>", &e);
@@ -191,11 +200,7 @@ static void test_table_pagination(lay_ctx *lc) {
     memset(texts, 0, sizeof texts);
     int ok = tab != NULL;
     if (ok) {
-        tab->head_style = "table-head";
-        tab->cell_style = "table-cell";
-        tab->span_style = "table-group";
-        tab->pad_x = tab->pad_y = 3;
-        tab->rule_weight = 0.5;
+        table_styles(tab);
         tab->cols[0].width = 3;
         tab->cols[1].width = 20;
         tab->cols[1].fill = 1;
@@ -284,11 +289,7 @@ static void test_table_words(lay_ctx *lc) {
         tpl_free(t);
         return;
     }
-    tab->head_style = "table-head";
-    tab->cell_style = "table-cell";
-    tab->span_style = "table-group";
-    tab->pad_x = tab->pad_y = 3;
-    tab->rule_weight = 0.5;
+    table_styles(tab);
     tab->cols[0].width = 1;
     tab->cols[1].width = 1.5;
     tab->cols[2].width = 20;
