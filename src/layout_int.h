@@ -160,6 +160,9 @@ int lay_break(lay_job *j, lay_para *p, double width0, double width, int justify,
  * a number, a date or a code), 1 good, 2 a last resort (inside a code at a
  * hyphen, or where the paragraph's mode would rather not). */
 int lay_can_break(const lay_para *p, size_t k);
+/* A character of a word that no line breaks inside: ASCII letters and
+ * digits and - / _ # & + (a number, a code). */
+int lay_word_cp(uint32_t cp);
 /* The widest word of ASCII letters and digits in p that no line may break
  * (a number, a code up to a hyphen): what a table column must hold. */
 double lay_widest_word(const lay_para *p);

@@ -52,10 +52,12 @@ static unsigned char_class(uint32_t cp) {
     case ' ': case 0x3000:
         return C_SPACE;
     }
-    if ((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
-        cp == '-' || cp == '/' || cp == '_' || cp == '#' || cp == '&' || cp == '+')
-        return C_WORD;
-    return 0;
+    return lay_word_cp(cp) ? C_WORD : 0;
+}
+
+int lay_word_cp(uint32_t cp) {
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || cp == '-' ||
+           cp == '/' || cp == '_' || cp == '#' || cp == '&' || cp == '+';
 }
 
 int lay_oom(lay_job *j) { return err_set(j->e, TB_EINTERNAL, NULL, 0, 0, "out of memory"); }
@@ -336,7 +338,7 @@ double lay_widest_word(const lay_para *p) {
             cur = 0;
             continue;
         }
-        if (k > 0 && (!(p->cl[k - 1].cls & C_WORD) || lay_can_break(p, k) != BRK_NEVER)) cur = 0;
+        if (k > 0 && lay_can_break(p, k) != BRK_NEVER) cur = 0;   /* a word after a non-word starts at 0 */
         cur += p->cl[k].adv;
         if (cur > widest) widest = cur;
     }

@@ -174,14 +174,12 @@ static int natural_widths(lay_job *j, const lay_table *tb, size_t fill, double *
     return rc;
 }
 
-/* The longest run of ASCII letters, digits and the characters that join
- * them into a code (layout_line.c's C_WORD), in characters. */
+/* The longest run of word characters in s (lay_word_cp), in bytes:
+ * they are ASCII. */
 static size_t word_run(const char *s) {
     size_t best = 0, cur = 0;
     for (; *s; s++) {
-        int w = (*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-                (*s && strchr("-/_#&+", *s));
-        cur = w ? cur + 1 : 0;
+        cur = lay_word_cp((unsigned char)*s) ? cur + 1 : 0;
         if (cur > best) best = cur;
     }
     return best;
@@ -203,6 +201,9 @@ static int widen_for_words(lay_job *j, lay_table *tb, size_t fill, double *w) {
     const doc_table *dt = tb->dt;
     const tpl_template *t = j->t;
     size_t *seen = xcalloc(dt->n_cols + 1, sizeof *seen);
+    /* the columns the fit narrowed to their longest cell need nothing more */
+    unsigned char *narrowed = xcalloc(dt->n_cols + 1, 1);
+    memcpy(narrowed, tb->snug, dt->n_cols);
     int rc = 0;
     lay_scratch_begin(j);
     for (size_t r = 0; rc == 0 && r < dt->n_rows; r++) {
@@ -210,7 +211,7 @@ static int widen_for_words(lay_job *j, lay_table *tb, size_t fill, double *w) {
         if (row->span) continue;
         for (size_t c = 0; rc == 0 && c < dt->n_cols; c++) {
             size_t g;
-            if (c == fill || tb->snug[c] || (g = word_run(row->cells[c])) <= seen[c]) continue;
+            if (c == fill || narrowed[c] || (g = word_run(row->cells[c])) <= seen[c]) continue;
             seen[c] = g;
             lay_piece cp;
             rc = cell_shape(j, tb, r, c, &cp);
@@ -231,6 +232,7 @@ static int widen_for_words(lay_job *j, lay_table *tb, size_t fill, double *w) {
     }
     lay_scratch_end(j);
     free(seen);
+    free(narrowed);
     return rc;
 }
 

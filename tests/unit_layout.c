@@ -297,15 +297,18 @@ static void test_table_words(lay_ctx *lc) {
     const char *head[3] = {"序", "码", "问题内容"};
     doc_table_add_row(d, tab, head, 0, 1);
     const char *r1[3] = {"1", "A1", "卡点夜间无人值守"}, *r2[3] = {"10000", "JC2026-007-003", "登记册多日未填写"},
-               *r3[3] = {"2", "责任单位名称较长", "北门无人值守"};
+               *r3[3] = {"2", "责任单位名称较长", "北门无人值守"}, *r4[3] = {"1000000", "B2", "值守人员脱岗"};
     doc_table_add_row(d, tab, r1, 0, 0);
     doc_table_add_row(d, tab, r2, 0, 0);
     doc_table_add_row(d, tab, r3, 0, 0);
+    doc_table_add_row(d, tab, r4, 0, 0);   /* wider again, further down */
     lay_result *r = lay_document(lc, d, t, &e);
     CHECK("table words: lays out", r != NULL, "%s", e.msg);
     if (r) {
         CHECK("table words: 10000 on one line in a column one character wide", lines_of(r, "10000") == 1,
               "%d lines", lines_of(r, "10000"));
+        CHECK("table words: a longer number further down widens the column again", lines_of(r, "1000000") == 1,
+              "%d lines", lines_of(r, "1000000"));
         CHECK("table words: a code breaks at its hyphens only", lines_of(r, "JC2026-007-003") <= 3,
               "%d lines", lines_of(r, "JC2026-007-003"));
         CHECK("table words: a phrase in the widened column still wraps", lines_of(r, "责任单位名称较长") >= 2,
