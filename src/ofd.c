@@ -673,8 +673,6 @@ static int make_fonts(ow *w) {
     w->gidx = xcalloc(nf + 1, sizeof *w->gidx);
     w->cmap_gl = xcalloc(nf + 1, sizeof *w->cmap_gl);
     w->font_file = xcalloc(nf + 1, sizeof *w->font_file);
-    if (!w->font_id || !w->gidx || !w->cmap_gl || !w->font_file)
-        return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < nf; i++) buf_init(&w->font_file[i]);
     for (size_t i = 0; i < nf; i++) {
         w->font_id[i] = (unsigned)i + 1;
@@ -691,10 +689,6 @@ static int write_package(ow *w, const lay_result *r, size_t np, const unsigned *
     xw x[3] = {{0}};           /* Document, PublicRes, OFD */
     ofdz_entry *en = xcalloc(np + nf + 3, sizeof *en);
     int rc = -1;
-    if (!en) {
-        err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        goto done;
-    }
     if (document_xml(w, r, np, page_id, &x[0]) || public_res_xml(w, &x[1])) {
         err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "cannot write the OFD document XML");
         goto done;
@@ -752,10 +746,6 @@ static int write_ofd(ow *w, const lay_result *r, const ofd_meta *m, buf *out) {
     unsigned *page_id = xcalloc(np + 1, sizeof *page_id);
     ofdz_entry *pe = xcalloc(np + 1, sizeof *pe);
     int rc = -1;
-    if (!px || !page_id || !pe) {
-        err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "out of memory");
-        goto done;
-    }
     struct sha256_ctx h;
     sha256_init(&h);
     for (size_t p = 0; p < np; p++) {
@@ -817,7 +807,10 @@ static int fix_xml(ow *w, const char *s, size_t n, unsigned delta, int map, buf 
                     continue;
                 }
                 unsigned v = 0;
+                size_t d0 = i;
                 while (i < n && s[i] >= '0' && s[i] <= '9') v = v * 10 + (unsigned)(s[i++] - '0');
+                if (i == d0)   /* not a number: this writer never puts one there */
+                    return err_set(w->e, TB_EINTERNAL, NULL, 0, 0, "OFD: a page's glyph list holds '%c'", s[i]);
                 if (f->info.kind == FSUB_CFF) {
                     unsigned n_used = f->n_used;
                     size_t ei = (size_t)(fset_glyph_of(f, v) - f->gl);
