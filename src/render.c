@@ -229,28 +229,32 @@ static int render_whole(lay_ctx *lc, const doc_document *d, const tpl_template *
 typedef struct {
     pdf_writer *pd;            /* NULL: the OFD alone */
     ofd_writer *od;
+    int ofd_refused;           /* the OFD writer met a face it cannot embed */
 } sinks;
 
 static int stream_forms(void *ctx, const lay_result *r, const lay_page *pg) {
     sinks *s = ctx;
     int rc = s->pd ? pdf_writer_page(s->pd, r, pg) : 0;
-    return rc ? rc : ofd_writer_page(s->od, r, pg);
+    if (rc == 0 && (rc = ofd_writer_page(s->od, r, pg)) == 1) s->ofd_refused = 1;
+    return rc;
 }
 
 /* The OFD, and the PDF beside it, streamed from one layout: each page goes
  * to both writers as layout finishes it, and is freed.  A face the PDF
- * writer refuses, or (with the PDF) one the OFD writer refuses, sends the
- * bulletin through render_whole, which answers as before streaming (Cairo
- * draws the PDF; PDF/A or the OFD refuses); the OFD alone refuses at the
- * page, as ofd_render would.  So does a wrong guess of the OFD writer's
- * (ofd_writer_finish), which the examples never make. */
+ * writer refuses sends the bulletin through render_whole, which answers as
+ * before streaming (Cairo draws the PDF, or PDF/A refuses; then the OFD
+ * refuses as ofd_render does).  A face the OFD writer refuses, the PDF
+ * writer having taken it, is refused at the page, as ofd_render would
+ * refuse it after the PDF: laying the bulletin out again could only end
+ * there.  A wrong guess of the OFD writer's (ofd_writer_finish), which the
+ * examples never make, goes through render_whole too. */
 static int render_streamed(lay_ctx *lc, const doc_document *d, const tpl_template *t, const pdf_meta *m,
                            const ofd_meta *om, const render_forms *f, lay_result **out, err *e) {
     if (f->pdf && !pdf_use_own(m)) return render_whole(lc, d, t, m, om, f, out, e);
-    sinks s = {f->pdf ? pdf_writer_new(m, f->pdf, e) : NULL, ofd_writer_new(om, f->ofd, e)};
+    sinks s = {f->pdf ? pdf_writer_new(m, f->pdf, e) : NULL, ofd_writer_new(om, f->ofd, e), 0};
     lay_result *r = NULL;
     int rc = lay_document_stream(lc, d, t, stream_forms, &s, &r, e);
-    if (rc == 1 && !s.pd) rc = -1;   /* the OFD alone: e names the face */
+    if (rc == 1 && s.ofd_refused) rc = -1;   /* e names the face */
     if (rc == 0 && s.pd) rc = pdf_writer_finish(s.pd, r);
     if (rc == 0) rc = ofd_writer_finish(s.od, r);
     pdf_writer_free(s.pd);
