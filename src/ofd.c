@@ -36,7 +36,6 @@
 
 typedef struct {
     fset fs;
-    unsigned *font_id;         /* per face: its ID */
     unsigned **gidx;           /* per face, per glyph entry: its index in the embedded font */
     uint32_t **cmap_gl;        /* per face, per glyph entry: the cmap's glyph for its character + 1, 0 = none */
     buf *font_file;            /* per face: the OpenType file */
@@ -180,6 +179,18 @@ static int by_cp(const void *a, const void *b) {
     return x->cp < y->cp ? -1 : x->cp > y->cp ? 1 : x->glyph < y->glyph ? -1 : x->glyph > y->glyph;
 }
 
+/* The faces take IDs 1..n in order of first use; everything else counts
+ * on from there. */
+static unsigned face_id(size_t i) { return (unsigned)i + 1; }
+
+/* A text of one whole character: 1 and *cp. */
+static int one_cp(const char *t, uint32_t *cp) {
+    size_t adv, len = strlen(t);
+    if (!len) return 0;
+    *cp = utf8_decode(t, len, &adv);
+    return adv == len;
+}
+
 /* Face fi's subset as an OpenType file, its glyph indices and its cmap. */
 static int make_font(ow *w, size_t fi) {
     fset_font *f = &w->fs.fonts[fi];
@@ -199,12 +210,9 @@ static int make_font(ow *w, size_t fi) {
         gidx[ei] = sub.index[k];
         if (sub.index[k] < sub.n_prog_glyphs) src[sub.index[k]] = sub.by_code[k]->gid;
         /* the cmap: a glyph that is the whole of a one-character cluster */
-        const char *t = fset_text(&w->fs, sub.by_code[k]);
-        size_t adv, len = strlen(t);
-        if (len && sub.index[k] != 0) {
-            uint32_t cp = utf8_decode(t, len, &adv);
-            if (adv == len) map[n_map++] = (fsub_cmap_ent){cp, sub.index[k]};
-        }
+        uint32_t cp;
+        if (sub.index[k] != 0 && one_cp(fset_text(&w->fs, sub.by_code[k]), &cp))
+            map[n_map++] = (fsub_cmap_ent){cp, sub.index[k]};
     }
     /* one glyph per character: the lowest index wins, the same rule for
      * every reader; the others are reached through CGTransform */
@@ -296,14 +304,6 @@ static unsigned stream_gi(const fset_font *f, const fset_glyph *g) {
 /* Not .notdef in the subset: index 0 never enters the cmap. */
 static int stream_indexed(const fset_font *f, const fset_glyph *g) {
     return (f->info.kind == FSUB_TTF ? g->code : g->gid) != 0;
-}
-
-/* A text of one whole character: 1 and *cp. */
-static int one_cp(const char *t, uint32_t *cp) {
-    size_t adv, len = strlen(t);
-    if (!len) return 0;
-    *cp = utf8_decode(t, len, &adv);
-    return adv == len;
 }
 
 /* After a page's glyphs are met: every glyph entry has its flags, and each
@@ -475,7 +475,7 @@ static int text_object(ow *w, xw *x, const lay_op *op) {
     el(x, "TextObject");
     at_u(x, "ID", ++w->next_id);
     box(x, "Boundary", x0, y0, x1 - x0, y1 - y0);
-    at_u(x, "Font", (unsigned)ref->font + 1);   /* the faces take IDs 1..n in order of first use */
+    at_u(x, "Font", face_id(ref->font));
     at(x, "Size", sz);
     if (f->bold) at(x, "Weight", "700");
     colour(x, "FillColor", op->rgb);
@@ -608,9 +608,9 @@ static int public_res_xml(ow *w, xw *x) {
         for (size_t i = 0; i < w->fs.n_fonts; i++) {
             const fset_font *f = &w->fs.fonts[i];
             char file[40];
-            snprintf(file, sizeof file, "font_%u.%s", w->font_id[i], f->info.kind == FSUB_CFF ? "otf" : "ttf");
+            snprintf(file, sizeof file, "font_%u.%s", face_id(i), f->info.kind == FSUB_CFF ? "otf" : "ttf");
             el(x, "Font");
-            at_u(x, "ID", w->font_id[i]);
+            at_u(x, "ID", face_id(i));
             at(x, "FontName", f->info.psname);
             if (f->family[0]) at(x, "FamilyName", f->family);
             if (f->bold) at(x, "Bold", "true");
@@ -662,22 +662,19 @@ static void ow_free(ow *w) {
         if (w->cmap_gl) free(w->cmap_gl[i]);
         if (w->font_file) buf_free(&w->font_file[i]);
     }
-    free(w->gidx), free(w->cmap_gl), free(w->font_file), free(w->font_id);
+    free(w->gidx), free(w->cmap_gl), free(w->font_file);
     fset_free(&w->fs);
 }
 
-/* Every face met: its ID, subset and OpenType file. */
+/* Every face met: its subset and OpenType file. */
 static int make_fonts(ow *w) {
     size_t nf = w->fs.n_fonts;
-    w->font_id = xcalloc(nf + 1, sizeof *w->font_id);
     w->gidx = xcalloc(nf + 1, sizeof *w->gidx);
     w->cmap_gl = xcalloc(nf + 1, sizeof *w->cmap_gl);
     w->font_file = xcalloc(nf + 1, sizeof *w->font_file);
     for (size_t i = 0; i < nf; i++) buf_init(&w->font_file[i]);
-    for (size_t i = 0; i < nf; i++) {
-        w->font_id[i] = (unsigned)i + 1;
+    for (size_t i = 0; i < nf; i++)
         if (make_font(w, i)) return -1;
-    }
     return 0;
 }
 
@@ -714,7 +711,7 @@ static int write_package(ow *w, const lay_result *r, size_t np, const unsigned *
         en[n_en++].level = 6;
     }
     for (size_t i = 0; i < nf; i++) {
-        snprintf(en[n_en].name, sizeof en[n_en].name, "Doc_0/Res/font_%u.%s", w->font_id[i],
+        snprintf(en[n_en].name, sizeof en[n_en].name, "Doc_0/Res/font_%u.%s", face_id(i),
                  w->fs.fonts[i].info.kind == FSUB_CFF ? "otf" : "ttf");
         en[n_en].data = w->font_file[i].data, en[n_en].len = w->font_file[i].len;
         en[n_en++].level = 1;   /* outlines barely repeat: fast deflate, as the PDF's */
