@@ -180,26 +180,20 @@ static void ll_open_xlsx(void) {
 static pthread_once_t zip_once = PTHREAD_ONCE_INIT, xlsx_once = PTHREAD_ONCE_INIT;
 
 /* The functions themselves: open the library on first use, then call. */
-#define LL_ZIP(ret, name, params, args)      \
-    ret name params {                        \
-        pthread_once(&zip_once, ll_open_zip); \
-        return zf.name args;                 \
+#define LL_CALL(once, open, tab, ret, name, params, args) \
+    ret name params {                                     \
+        pthread_once(&once, open);                        \
+        return tab.name args;                             \
     }
-#define LL_VZIP(name, params, args)          \
-    void name params {                       \
-        pthread_once(&zip_once, ll_open_zip); \
-        zf.name args;                        \
+#define LL_VCALL(once, open, tab, name, params, args) \
+    void name params {                                \
+        pthread_once(&once, open);                    \
+        tab.name args;                                \
     }
-#define LL_XLSX(ret, name, params, args)       \
-    ret name params {                          \
-        pthread_once(&xlsx_once, ll_open_xlsx); \
-        return xf.name args;                   \
-    }
-#define LL_VXLSX(name, params, args)           \
-    void name params {                         \
-        pthread_once(&xlsx_once, ll_open_xlsx); \
-        xf.name args;                          \
-    }
+#define LL_ZIP(ret, name, params, args) LL_CALL(zip_once, ll_open_zip, zf, ret, name, params, args)
+#define LL_VZIP(name, params, args) LL_VCALL(zip_once, ll_open_zip, zf, name, params, args)
+#define LL_XLSX(ret, name, params, args) LL_CALL(xlsx_once, ll_open_xlsx, xf, ret, name, params, args)
+#define LL_VXLSX(name, params, args) LL_VCALL(xlsx_once, ll_open_xlsx, xf, name, params, args)
 ZIP_FNS(LL_ZIP)
 ZIP_VFNS(LL_VZIP)
 XLSX_FNS(LL_XLSX)
